@@ -1,0 +1,73 @@
+"""Project-wide pytest set-up: where the shared inputs live, and the browser fixture.
+
+Browser tests (marker ``browser``) need Playwright and Debian's Chromium. On a user's machine
+without them they are skipped with the reason; under ``.ci/run`` (TAIZHANG_REQUIRE_BROWSER=1)
+a missing browser is a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent
+SHARED = REPO_ROOT.parent / "shared"
+SEED = SHARED / "seed" / "000_2284f9ce5468ae96.txt"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render pages without running collectstatic: use the non-manifest storage."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def seed_file() -> Path:
+    """The real task list (read from ../shared, never copied into the project)."""
+    assert SEED.is_file(), f"the seed is missing at {SEED}"
+    return SEED
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium driven by Playwright; skipped (or failed under CI) when missing."""
+    required = os.environ.get("TAIZHANG_REQUIRE_BROWSER") == "1"
+    problem = None
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        problem = f"Playwright is not installed ({exc})"
+    path = _chromium_path()
+    if problem is None and path is None:
+        problem = "Chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+    if problem:
+        if required:
+            pytest.fail(f"browser tests are required here but {problem}")
+        pytest.skip(problem)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()

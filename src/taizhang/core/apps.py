@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Shared mechanisms: base models, scoping, audit helpers, the working-day calendar."""
+
+    name = "taizhang.core"
+    label = "core"
+    verbose_name = _("基础")

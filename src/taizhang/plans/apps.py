@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlansConfig(AppConfig):
+    """Campaigns, plans (task lists), assignments, occurrences, the importer and the board."""
+
+    name = "taizhang.plans"
+    label = "plans"
+    verbose_name = _("主题教育与任务清单")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers models with the audit trail)

@@ -1,0 +1,12 @@
+"""Register this app's business models with the audit trail (django-auditlog)."""
+
+from auditlog.registry import auditlog
+
+from .models import Assignment, Campaign, Occurrence, Plan, PlanImport, PlanItem
+
+auditlog.register(Campaign)
+auditlog.register(Plan, exclude_fields=["diagnostics"])
+auditlog.register(PlanItem)
+auditlog.register(Assignment)
+auditlog.register(Occurrence)
+auditlog.register(PlanImport, exclude_fields=["draft"])

@@ -1,0 +1,155 @@
+"""The progress board: organizations (rows) × tasks (columns), each cell coloured by status.
+
+Built with a constant number of queries whatever the number of branches: the tasks, the
+assignments of the campaign and one aggregate over its occurrences, then a matrix in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from taizhang.core.scoping import path_q, scope_paths
+from taizhang.core.workdays import workdays_until
+
+from .models import Assignment, AssignmentStatus, Campaign, Occurrence, PlanItem, Responsible
+from .services import assignable_items
+
+DUE_SOON_WORKDAYS = 3  # "due in 3 working days" (issue: reminders and the board agree)
+
+NOT_STARTED = "not_started"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+DONE = "done"
+SUBMITTED = "submitted"
+RETURNED = "returned"
+
+STATUS_LABELS = {
+    NOT_STARTED: "未开始",
+    DUE_SOON: "即将到期",
+    OVERDUE: "已逾期",
+    SUBMITTED: "待审核",
+    RETURNED: "已退回",
+    DONE: "已完成",
+}
+
+
+@dataclass
+class Cell:
+    """One board cell: an assignment's display status and, if recurring, periods done/total."""
+
+    assignment_id: int
+    status: str
+    due: dt.date | None
+    done: int = 0
+    total: int = 0
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Row:
+    org_id: int
+    org_name: str
+    cells: list[Cell | None]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Board:
+    items: list[PlanItem]
+    rows: list[Row]
+    column_counts: list[dict[str, int]]
+    totals: dict[str, int]
+
+
+def display_status(stored: str, due: dt.date | None, today: dt.date) -> str:
+    """The colour of a cell: done / submitted / returned as stored, else by the deadline.
+
+    Overdue when ``due`` is before ``today``; due soon when it is at most
+    ``DUE_SOON_WORKDAYS`` working days away (Chinese working-day calendar).
+    """
+    if stored == AssignmentStatus.DONE:
+        return DONE
+    if stored == AssignmentStatus.SUBMITTED:
+        return SUBMITTED
+    if stored == AssignmentStatus.RETURNED:
+        return RETURNED
+    if due is None:
+        return NOT_STARTED
+    if due < today:
+        return OVERDUE
+    if workdays_until(today, due) <= DUE_SOON_WORKDAYS:
+        return DUE_SOON
+    return NOT_STARTED
+
+
+def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
+                today: dt.date | None = None) -> Board:
+    """The board of ``campaign`` for the organizations ``user`` may see.
+
+    ``responsible`` picks the columns: branch tasks (the default: the branches' board, which
+    includes member-level tasks) or committee tasks. Queries: a fixed handful, independent of
+    the number of organizations and tasks.
+    """
+    today = today or timezone.localdate()
+    levels = ([Responsible.BRANCH, Responsible.MEMBER] if responsible == Responsible.BRANCH
+              else [Responsible.COMMITTEE, ""])
+    items = [i for i in assignable_items(campaign.plan) if i.responsible in levels]
+    item_index = {item.pk: n for n, item in enumerate(items)}
+
+    assignments = Assignment.objects.filter(item__plan=campaign.plan, item__in=items)
+    paths = scope_paths(user)
+    if paths is not None:
+        assignments = assignments.filter(path_q("org", paths)) if paths else assignments.none()
+    assignments = list(
+        assignments.order_by("org__path").values_list(
+            "pk", "item_id", "org_id", "org__name", "status", "due"
+        )
+    )
+    occ = {
+        row["assignment_id"]: row
+        for row in Occurrence.objects.filter(assignment_id__in=[a[0] for a in assignments])
+        .values("assignment_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=AssignmentStatus.DONE)),
+            next_due=Min("due", filter=~Q(status=AssignmentStatus.DONE)),
+            submitted=Count("pk", filter=Q(status=AssignmentStatus.SUBMITTED)),
+            returned=Count("pk", filter=Q(status=AssignmentStatus.RETURNED)),
+        )
+    } if assignments else {}
+
+    rows: dict[int, Row] = {}
+    for pk, item_id, org_id, org_name, status, due in assignments:
+        row = rows.get(org_id)
+        if row is None:
+            row = rows[org_id] = Row(org_id, org_name, [None] * len(items))
+        agg = occ.get(pk)
+        if agg:
+            stored = (AssignmentStatus.DONE if agg["done"] == agg["total"]
+                      else AssignmentStatus.RETURNED if agg["returned"]
+                      else AssignmentStatus.SUBMITTED if agg["submitted"]
+                      else AssignmentStatus.PENDING)
+            cell_due = agg["next_due"]
+            cell = Cell(pk, display_status(stored, cell_due, today), cell_due,
+                        agg["done"], agg["total"])
+        else:
+            cell = Cell(pk, display_status(status, due, today), due)
+        row.cells[item_index[item_id]] = cell
+
+    column_counts = [dict.fromkeys(STATUS_LABELS, 0) for _ in items]
+    totals = dict.fromkeys(STATUS_LABELS, 0)
+    for row in rows.values():
+        row.counts = dict.fromkeys(STATUS_LABELS, 0)
+        for n, cell in enumerate(row.cells):
+            if cell:
+                row.counts[cell.status] += 1
+                column_counts[n][cell.status] += 1
+                totals[cell.status] += 1
+    return Board(items, list(rows.values()), column_counts, totals)

@@ -1,0 +1,142 @@
+"""Forms of the plans app: upload a task list, edit the parsed draft before confirming."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.scoping import MANAGE
+from taizhang.core.workdays import is_workday, last_workday_on_or_before
+from taizhang.orgs.models import Organization, OrgKind
+
+from .importer.evidence import EVIDENCE_KINDS
+from .models import ItemKind, Responsible
+
+UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
+
+RECURRENCE_CHOICES = [
+    ("", _("不重复")),
+    ("FREQ=WEEKLY", _("每周")),
+    ("FREQ=MONTHLY", _("每月")),
+    ("FREQ=MONTHLY;INTERVAL=3", _("每季度")),
+    ("FREQ=MONTHLY;INTERVAL=6", _("每半年")),
+    ("FREQ=YEARLY", _("每年")),
+]
+
+
+class PlanUploadForm(forms.Form):
+    """Upload a task-list document for an organization the user manages."""
+
+    file = forms.FileField(label=_("任务清单文件"),
+                           help_text=_("支持 .txt .md .docx .xlsx .pdf；.doc/.wps 需服务器安装 LibreOffice"),
+                           error_messages={"empty": _("文件是空的。")})
+    org = forms.ModelChoiceField(label=_("所属党组织"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Organization.objects.restrict(user, MANAGE).filter(
+            kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH]
+        )
+        self.fields["org"].queryset = qs
+        if qs.count() == 1:
+            self.fields["org"].initial = qs.first()
+
+    def full_clean(self):
+        super().full_clean()
+        # Name the user's file in every message about it ("清单.docx：文件为空").
+        upload = self.files.get("file") if self.files else None
+        if upload is not None and "file" in self._errors:
+            self._errors["file"] = self.error_class(
+                [f"{upload.name}：{message}" for message in self._errors["file"]]
+            )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise forms.ValidationError(
+                _("不支持的文件类型 %(suffix)s，请上传 .txt、.docx、.xlsx 或 .pdf。"),
+                params={"suffix": suffix or "（无扩展名）"},
+            )
+        if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件过大（上限 20 MB）。"))
+        return upload
+
+
+NODE_FIELDS = ("title", "kind", "responsible", "due", "recurrence", "evidence")
+
+
+def flatten(nodes: list[dict], prefix: str = "", depth: int = 0):
+    """Yield (key, depth, node) for every node of a draft tree; key is like "0-2-1"."""
+    for n, node in enumerate(nodes):
+        key = f"{prefix}-{n}" if prefix else str(n)
+        yield key, depth, node
+        yield from flatten(node.get("children") or [], key, depth + 1)
+
+
+def recurrence_choices(current: str | None):
+    choices = list(RECURRENCE_CHOICES)
+    if current and current not in dict(choices):
+        choices.append((current, current))
+    return choices
+
+
+class DraftEditForm(forms.Form):
+    """One form for the whole parsed tree; fields are named ``<key>-<field>`` per node.
+
+    ``apply()`` writes the cleaned values back into the draft dict, recomputing
+    ``due_workday`` with the working-day calendar when a deadline was edited.
+    """
+
+    title = forms.CharField(label=_("名称"), max_length=200)
+
+    def __init__(self, *args, draft: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        self.fields["title"].initial = draft.get("title")
+        self.rows = []
+        for key, depth, node in flatten(draft.get("items") or []):
+            self.fields[f"{key}-title"] = forms.CharField(
+                max_length=500, initial=node.get("title"), required=True)
+            self.fields[f"{key}-kind"] = forms.ChoiceField(
+                choices=ItemKind.choices, initial=node.get("kind"))
+            self.fields[f"{key}-responsible"] = forms.ChoiceField(
+                choices=[("", "—"), *Responsible.choices], initial=node.get("responsible") or "",
+                required=False)
+            self.fields[f"{key}-due"] = forms.DateField(
+                initial=node.get("due"), required=False,
+                widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"{key}-recurrence"] = forms.ChoiceField(
+                choices=recurrence_choices(node.get("recurrence")),
+                initial=node.get("recurrence") or "", required=False)
+            self.fields[f"{key}-evidence"] = forms.ChoiceField(
+                choices=[("", "—"), *EVIDENCE_KINDS.items()], initial=node.get("evidence") or "",
+                required=False)
+            self.rows.append({"key": key, "depth": depth, "node": node,
+                              "fields": [self[f"{key}-{name}"] for name in NODE_FIELDS]})
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+    def apply(self) -> dict:
+        """Return the draft with the user's edits (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        self.draft["title"] = data["title"]
+        for key, _depth, node in flatten(self.draft.get("items") or []):
+            node["title"] = data[f"{key}-title"]
+            node["kind"] = data[f"{key}-kind"]
+            node["responsible"] = data[f"{key}-responsible"] or None
+            node["recurrence"] = data[f"{key}-recurrence"] or None
+            node["evidence"] = data[f"{key}-evidence"] or None
+            due: dt.date | None = data[f"{key}-due"]
+            if (due.isoformat() if due else None) != node.get("due"):
+                node["due"] = due.isoformat() if due else None
+                node["due_workday"] = (
+                    last_workday_on_or_before(due).isoformat() if due and not is_workday(due)
+                    else None
+                )
+        return self.draft

@@ -1,0 +1,139 @@
+"""Which kind of record would satisfy a task, suggested from keywords.
+
+Pure Python. The codes are the DESIGN.md glossary names (Meeting kinds and record kinds);
+the keywords come from issue 2 §3 and the seed (二.1 党委会, 二.2 党委扩大会议, 二.6 调研,
+二.7 问题清单, 二.12 民主生活会, 三.2（3） 集中学习).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clean import normalize_width
+from .dates import deadline_spans
+from .recurrence import find_recurrence
+
+#: code → Chinese label. Meeting kinds first, then record kinds (DESIGN.md glossary).
+EVIDENCE_KINDS: dict[str, str] = {
+    "committee_meeting": "党委会",
+    "enlarged_committee_meeting": "党委扩大会议",
+    "central_group_study": "理论学习中心组学习",
+    "branch_general_meeting": "支部党员大会",
+    "branch_committee_meeting": "支委会",
+    "group_meeting": "党小组会",
+    "theme_party_day": "主题党日",
+    "democratic_life_meeting": "民主生活会",
+    "organizational_life_meeting": "组织生活会",
+    "study_session": "集中学习",
+    "self_study": "个人自学",
+    "lecture": "党课",
+    "micro_lecture": "微党课",
+    "research_visit": "调查研究",
+    "suggestion": "建言献策",
+    "talk": "谈心谈话",
+    "problem": "问题清单",
+    "rectification": "整改",
+    "self_examination": "对照检查材料",
+    "appraisal": "民主评议党员",
+    "role_model": "先进典型",
+    "model_post": "党员示范岗",
+    "volunteer_activity": "志愿服务",
+    "survey": "群众满意度测评",
+    "institution": "建章立制",
+}
+
+# keyword → code. At one position the longest keyword wins (党委扩大会议 before 党委会).
+# 微党课 → lecture as issue 2 §3 says ("党课/微党课 → lecture"): a micro-lecture is a Lecture
+# record (kind micro_lecture), so the Lecture evidence rule covers both.
+_KEYWORDS: dict[str, str] = {
+    "党委扩大会议": "enlarged_committee_meeting",
+    "党委扩大会": "enlarged_committee_meeting",
+    "扩大会议": "enlarged_committee_meeting",
+    "党委会议": "committee_meeting",
+    "党委会": "committee_meeting",
+    "理论学习中心组": "central_group_study",
+    "中心组学习": "central_group_study",
+    "中心组": "central_group_study",
+    "支部党员大会": "branch_general_meeting",
+    "党员大会": "branch_general_meeting",
+    "支部委员会会议": "branch_committee_meeting",
+    "支委会": "branch_committee_meeting",
+    "党小组会": "group_meeting",
+    "主题党日": "theme_party_day",
+    "民主生活会": "democratic_life_meeting",
+    "组织生活会": "organizational_life_meeting",
+    "集中学习": "study_session",
+    "集体学习": "study_session",
+    "专题研讨": "study_session",
+    "学习研讨": "study_session",
+    "读书班": "study_session",
+    "个人自学": "self_study",
+    "自学": "self_study",
+    "微党课": "lecture",
+    "党课": "lecture",
+    "调查研究": "research_visit",
+    "调研": "research_visit",
+    "建言献策": "suggestion",
+    "意见建议": "suggestion",
+    "提建议": "suggestion",
+    "谈心谈话": "talk",
+    "谈心": "talk",
+    "问题清单": "problem",
+    "查摆问题": "problem",
+    "查找问题": "problem",
+    "整改": "rectification",
+    "对照检查材料": "self_examination",
+    "对照检查": "self_examination",
+    "民主评议": "appraisal",
+    "先进典型": "role_model",
+    "榜样": "role_model",
+    "示范岗": "model_post",
+    "志愿服务": "volunteer_activity",
+    "满意度测评": "survey",
+    "满意度": "survey",
+    "建章立制": "institution",
+    "制度": "institution",
+}
+_KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORDS), key=len, reverse=True)))
+_CLAUSE_RE = re.compile(r"[^，,。；;！？!?\n]+")
+
+
+def _first_kind(text: str) -> str | None:
+    match = _KEYWORD_RE.search(text)
+    return _KEYWORDS[match.group()] if match else None
+
+
+def _clause_at(text: str, pos: int) -> str:
+    for clause in _CLAUSE_RE.finditer(text):
+        if clause.start() <= pos < clause.end():
+            return clause.group()
+    return ""
+
+
+def suggest_evidence(text: str, title: str | None = None) -> str | None:
+    """Suggest the record kind (a key of :data:`EVIDENCE_KINDS`) that satisfies a task.
+
+    ``text``: the item's text (label line and body); ``title``: its title, if known, else
+    the first clause of ``text`` is used. Order of preference: a keyword in the title
+    ("召开党委扩大会议" → enlarged_committee_meeting, seed 二.2); then in the clause that holds
+    the recurrence ("每月至少安排1天时间进行集中学习" → study_session, seed 三.2（3）); then in the
+    clause that holds a deadline ("9月底之前开展一次集中学习", seed 三.1); then the first keyword
+    of the text. None when no keyword is present. Never raises.
+    """
+    text = normalize_width(text or "")
+    if title is None:
+        first = _CLAUSE_RE.search(text)
+        title = first.group() if first else ""
+    kind = _first_kind(normalize_width(title))
+    if kind:
+        return kind
+    found = find_recurrence(text)
+    if found is not None:
+        kind = _first_kind(_clause_at(text, found[1][0]))
+        if kind:
+            return kind
+    for start, _end in deadline_spans(text):
+        kind = _first_kind(_clause_at(text, start))
+        if kind:
+            return kind
+    return _first_kind(text)

@@ -1,0 +1,193 @@
+"""Lines → plan tree: clean, outline, then read dates, recurrence, owners and evidence.
+
+Pure Python. Input is a :class:`SourceDocument` (from a reader or from text); output a
+:class:`PlanDraft`. Rules and their sources are in the docstrings of the stage modules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import dates as dates_mod
+from .clean import clean_line
+from .evidence import suggest_evidence
+from .model import (
+    KIND_NOTE, KIND_SECTION, KIND_TASK, LEVEL_INFO, LEVEL_WARNING,
+    Diagnostic, DocumentError, Node, PlanDraft, SourceDocument,
+)
+from .outline import Line, Outline, OutlineItem, build_outline
+from .recurrence import parse_recurrence
+from .responsible import owners_from_text, responsible_from_text
+
+# Top-level styles that are headings of parts of a document, never tasks by themselves.
+_SECTION_STYLES = {"一、", "一.", "（一）", "第章", "第部分", "第节"}
+_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+")
+_CLAUSE_SPLIT_RE = re.compile(r"[，,]")
+_END_PUNCT = "。！？!?；;，,、：: "
+_TITLE_MAX = 20  # a longer first sentence is cut at its first comma (seed 二.11, 三.2（3）)
+
+
+def make_title(text: str) -> str:
+    """The title of an item from the text after its label: the first sentence without end
+    punctuation ("召开党委会。研究谋划…" → "召开党委会", seed 二.1). A first sentence longer than
+    20 characters, or one with a clause that is only a date, is cut to its first other clause
+    ("9月底之前，各党支部需单独制定学习计划，…" → "各党支部需单独制定学习计划", seed 三.2（1）;
+    "召开党委会，10月15日前完成" → "召开党委会").
+    """
+    match = _SENTENCE_RE.search(text)
+    sentence = match.group().strip() if match else text.strip()
+    clauses = [c.strip() for c in _CLAUSE_SPLIT_RE.split(sentence) if c.strip()]
+    if len(clauses) > 1:
+        kept = [c for c in clauses if not _is_date_only(c)] or clauses
+        sentence = kept[0] if len(sentence) > _TITLE_MAX or len(kept) < len(clauses) else sentence
+    return sentence.strip(_END_PUNCT)
+
+
+def _is_date_only(clause: str) -> bool:
+    deadline = dates_mod.parse_deadline(clause, year=2000)
+    if deadline is None:
+        return False
+    rest = clause.replace(deadline.phrase.split("、")[0], "")
+    return len(re.sub(r"[之以]?前|底|完成|以内|内|起", "", rest).strip()) == 0
+
+
+class _Builder:
+    """Turns an :class:`Outline` into nodes; holds the document-wide facts (period, year)."""
+
+    def __init__(self, outline: Outline, name: str):
+        self.outline = outline
+        self.name = name
+        self.diagnostics: list[Diagnostic] = list(outline.diagnostics)
+        self.period: tuple | None = None
+        self.period_line: int | None = None
+        self.period_phrase: str = ""
+        self.year: int | None = None
+        self.default_responsible: str | None = None
+
+    def find_document_facts(self, all_lines: list[Line]) -> None:
+        for number, text in all_lines:
+            found = dates_mod.find_period(text)
+            if found is not None:
+                self.period = (found[0], found[1])
+                self.period_line = number
+                self.period_phrase = text[found[2][0]:found[2][1]]
+                break
+        title = self.outline.title[1] if self.outline.title else ""
+        self.year = dates_mod.year_in(title)
+        if self.year is None and self.outline.signature:
+            self.year = dates_mod.year_in(self.outline.signature[-1][1])
+        if self.period is None:
+            self.diagnostics.append(Diagnostic(
+                line=None, level=LEVEL_INFO,
+                message="no campaign period found (e.g. 从2023年9月开始，2024年1月基本结束)",
+            ))
+        self.default_responsible = responsible_from_text(title)
+
+    def _dated_text(self, number: int, text: str) -> str:
+        """The line as the deadline reader should see it: the period phrase blanked out, so
+        section 二 of the seed does not get the campaign's end as its deadline."""
+        if number == self.period_line and self.period_phrase:
+            return text.replace(self.period_phrase, " ", 1)
+        return text
+
+    def node(self, item: OutlineItem, inherited: str | None, top_is_section: bool) -> Node:
+        own_text = "\n".join(text for _, text in item.lines)
+        label = item.label.text if item.label else ""
+        head = item.label.rest if item.label else item.lines[0][1]
+        head_line = head
+        if not head and len(item.lines) > 1:  # a label alone on its line: title on the next
+            head = item.lines[1][1]
+        title = make_title(head)
+        if item.note:
+            kind = KIND_NOTE
+        elif item.depth == 0 and top_is_section:
+            kind = KIND_SECTION
+        else:
+            kind = KIND_TASK
+
+        owners = owners_from_text(own_text)
+        if owners is not None and owners.responsible:
+            responsible = owners.responsible
+        elif item.depth == 0:
+            responsible = responsible_from_text(title) or inherited
+        else:
+            responsible = inherited or responsible_from_text(title)
+
+        # Dates and recurrence are read without the label: in "12.10月底前" the label's
+        # digits would otherwise touch the month.
+        body_lines = [(item.lines[0][0], head_line)] + item.lines[1:]
+        dated = "\n".join(self._dated_text(n, t) for n, t in body_lines)
+        deadline = dates_mod.parse_deadline(dated, self.period, self.year)
+        for number, text in body_lines:
+            for phrase in dates_mod.unparsed_deadline_phrases(self._dated_text(number, text), self.period, self.year):
+                self.diagnostics.append(Diagnostic(
+                    line=number, level=LEVEL_WARNING, message=f"deadline not understood: {phrase}",
+                ))
+        recurrence = parse_recurrence(dated)
+
+        node = Node(
+            label=label,
+            kind=kind,
+            title=title,
+            text=own_text,
+            responsible=responsible,
+            due=deadline.due if deadline else None,
+            due_workday=deadline.due_workday if deadline else None,
+            recurrence=recurrence.rrule if recurrence else None,
+            evidence=suggest_evidence(own_text, title) if kind == KIND_TASK else None,
+            lines=(item.first_line, item.last_line),
+            min_count=recurrence.min_count if recurrence else 1,
+            lead_unit=owners.lead_unit if owners else "",
+            responsible_units=owners.responsible_units if owners else "",
+            ongoing=bool(deadline and deadline.ongoing),
+        )
+        if node.kind == KIND_NOTE:
+            node.responsible = None
+        node.children = [self.node(child, responsible, top_is_section) for child in item.children]
+        return node
+
+
+def _top_is_section(items: list[OutlineItem]) -> bool:
+    """Top-level items are sections when their style is a heading style (一、 （一） 第一章)
+    or when any of them has numbered children (seed: 一 has none and is still a section)."""
+    numbered = [item for item in items if item.label is not None]
+    if not numbered:
+        return False
+    return numbered[0].label.style in _SECTION_STYLES or any(item.children for item in numbered)
+
+
+def draft_from_lines(lines: list[Line], name: str) -> PlanDraft:
+    """Build a :class:`PlanDraft` from cleaned (line number, text) pairs.
+
+    Raises :class:`DocumentError` (one line naming ``name``) when there is no text or no
+    numbered item.
+    """
+    if not any(text for _, text in lines):
+        raise DocumentError(f"{name}: the document is empty")
+    outline = build_outline(lines)
+    if not any(item.label is not None for item in outline.items):
+        raise DocumentError(
+            f"{name}: no numbered items found (expected headings such as 一、 （一） 1. 1、)"
+        )
+    builder = _Builder(outline, name)
+    builder.find_document_facts([line for line in lines if line[1]])
+    top_is_section = _top_is_section(outline.items)
+    items = [builder.node(item, builder.default_responsible, top_is_section) for item in outline.items]
+    diagnostics = sorted(builder.diagnostics, key=lambda d: (d.line is None, d.line or 0))
+    return PlanDraft(
+        title=outline.title[1] if outline.title else name,
+        preamble="\n".join(text for _, text in outline.preamble),
+        period_start=builder.period[0] if builder.period else None,
+        period_end=builder.period[1] if builder.period else None,
+        items=items,
+        diagnostics=diagnostics,
+    )
+
+
+def draft_from_document(doc: SourceDocument) -> PlanDraft:
+    """Clean every line of ``doc`` and build the plan from its outline (not its tables).
+
+    Raises :class:`DocumentError` for an empty document or one without numbered items.
+    """
+    lines = [(line.number, clean_line(line.text)) for line in doc.lines]
+    return draft_from_lines(lines, doc.name)

@@ -1,0 +1,148 @@
+"""Readers: turn a file into a :class:`~..model.SourceDocument` (numbered lines and tables).
+
+:func:`read_document` picks the reader by what the file is, sniffed from its first bytes,
+and by its extension only when the bytes say nothing (plain text). Offices rename files
+freely: a ".doc" that is really a .docx, a ".xls" exported as HTML, a ".txt" that is a Word
+file are all common, so the content wins over the name.
+
+| content | reader |
+| --- | --- |
+| ZIP with word/document.xml | :func:`.docx.read_docx` |
+| ZIP with xl/workbook.xml | :func:`.xlsx.read_xlsx` |
+| ``%PDF-`` | :func:`.pdf.read_pdf` |
+| OLE2 compound file (.doc/.wps/.xls/.et), RTF, HTML, OpenDocument | :func:`.legacy.read_legacy` (LibreOffice) |
+| anything else with a text extension or decodable as text | :func:`.text.read_text` |
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..model import DocumentError, SourceDocument
+from .docx import read_docx
+from .legacy import SHEET_LIKE, read_legacy
+from .pdf import read_pdf
+from .text import read_text_bytes
+from .xlsx import read_xlsx
+
+__all__ = ["read_document", "sniff"]
+
+TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text", ""}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_document(path) -> SourceDocument:
+    """Read the file at ``path`` (str or Path) into a :class:`SourceDocument`.
+
+    Raises :class:`DocumentError`, a one-line message naming the file, when it is missing,
+    is a directory, cannot be read, is of an unsupported kind, or holds no text.
+    """
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise DocumentError(f"{name}: file not found ({path})")
+    if not path.is_file():
+        raise DocumentError(f"{name}: not a file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError as exc:
+        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
+    if not head.strip():
+        # Also catches whitespace-only files; an empty binary format cannot be this short.
+        if len(head) < 8192:
+            raise DocumentError(f"{name}: the file is empty")
+    kind = sniff(path, head)
+    if kind == "docx":
+        return read_docx(path, name)
+    if kind == "xlsx":
+        return read_xlsx(path, name)
+    if kind == "pdf":
+        return read_pdf(path, name)
+    if kind == "legacy-sheet":
+        return read_legacy(path, "xlsx", name)
+    if kind == "legacy-word":
+        return read_legacy(path, "docx", name)
+    if kind == "text":
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
+        return read_text_bytes(data, name)
+    raise DocumentError(
+        f"{name}: unsupported document type; import a .docx, .xlsx, .pdf (with text), .txt or .md file"
+    )
+
+
+def sniff(path: Path, head: bytes) -> str:
+    """Classify a file from its first bytes (and its extension as a tie-break).
+
+    Returns one of "docx", "xlsx", "pdf", "legacy-word", "legacy-sheet", "text", "unknown".
+    """
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path, suffix)
+    if head.lstrip().startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(_OLE2):
+        if suffix in SHEET_LIKE or _ole_is_workbook(head):
+            return "legacy-sheet"
+        return "legacy-word"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{\\rtf"):
+        return "legacy-word"
+    lowered = stripped[:512].lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<?xml")) and suffix not in TEXT_EXTENSIONS:
+        # Word/WPS "web page" or Excel-XML saved under a .doc/.xls name.
+        return "legacy-sheet" if suffix in SHEET_LIKE else "legacy-word"
+    if suffix in TEXT_EXTENSIONS or _looks_like_text(head):
+        return "text"
+    return "unknown"
+
+
+def _sniff_zip(path: Path, suffix: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return "unknown"
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "content.xml" in names:  # OpenDocument (.odt/.ods) or a renamed one
+        return "legacy-sheet" if suffix in SHEET_LIKE or suffix == ".ods" else "legacy-word"
+    if any(n.endswith("document.xml") for n in names if n.startswith("word")):
+        return "docx"
+    return "unknown"
+
+
+def _ole_is_workbook(head: bytes) -> bool:
+    # The directory entries of an OLE2 file name its streams in UTF-16-LE; a workbook has
+    # "Workbook" (BIFF8) or "Book" (BIFF5). The directory is usually within the first 8 KiB
+    # of small files only, so this is a hint; the extension decides otherwise.
+    return "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """True when the first bytes decode as some text encoding without control characters."""
+    from .text import decode_bytes
+
+    try:
+        text, _ = decode_bytes(head if len(head) < 8192 else _trim_partial(head))
+    except ValueError:
+        return False
+    return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text[:4096])
+
+
+def _trim_partial(head: bytes) -> bytes:
+    # The 8 KiB cut may split a multi-byte character; a few bytes less avoids a false "binary".
+    for cut in range(0, 4):
+        candidate = head[: len(head) - cut]
+        try:
+            candidate.decode("utf-8")
+            return candidate
+        except UnicodeDecodeError:
+            continue
+    return head[: len(head) - (len(head) % 2)]

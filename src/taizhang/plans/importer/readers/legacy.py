@@ -1,0 +1,63 @@
+"""Legacy binary formats (.doc, .wps, .rtf; .xls, .et) through LibreOffice.
+
+LibreOffice converts them faithfully, list labels included; there is no maintained pure
+Python reader for .doc/.wps. Without LibreOffice on PATH the file is refused with a message
+saying how to convert it by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..model import DocumentError, SourceDocument
+
+WORD_LIKE = {".doc", ".wps", ".rtf", ".dot", ".wpt", ".odt"}
+SHEET_LIKE = {".xls", ".et", ".ods"}
+# Converting a large document takes seconds; a stuck office process must not hang an import.
+TIMEOUT_SECONDS = 180
+
+
+def find_soffice() -> str | None:
+    """Path of the LibreOffice command (``soffice`` or ``libreoffice``), or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def read_legacy(path: Path, target: str, name: str | None = None) -> SourceDocument:
+    """Convert ``path`` with LibreOffice to ``target`` ("docx" or "xlsx") and read the result.
+
+    Raises :class:`DocumentError` when LibreOffice is missing (saying how to convert by hand),
+    fails, or times out.
+    """
+    name = name or path.name
+    soffice = find_soffice()
+    if soffice is None:
+        raise DocumentError(
+            f"{name}: {path.suffix or 'this'} files need LibreOffice (soffice) to be read, and it is "
+            f"not installed; open the file in WPS or Word and save it as .{target} "
+            f"(文件 → 另存为 .{target}), then import that file"
+        )
+    with tempfile.TemporaryDirectory(prefix="taizhang-convert-") as tmp:
+        tmp_path = Path(tmp)
+        # A private profile: a user's running LibreOffice would otherwise swallow the job.
+        profile = (tmp_path / "profile").as_uri()
+        command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                   "--convert-to", target, "--outdir", str(tmp_path / "out"), str(path)]
+        try:
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise DocumentError(f"{name}: LibreOffice did not finish converting it within {TIMEOUT_SECONDS} s") from exc
+        except OSError as exc:
+            raise DocumentError(f"{name}: cannot run LibreOffice ({exc})") from exc
+        converted = tmp_path / "out" / (path.stem + "." + target)
+        if not converted.exists():
+            raise DocumentError(f"{name}: LibreOffice could not convert it to .{target}; is it a damaged file?")
+        if target == "xlsx":
+            from .xlsx import read_xlsx
+
+            return read_xlsx(converted, name=name)
+        from .docx import read_docx
+
+        return read_docx(converted, name=name)

@@ -1,0 +1,227 @@
+"""Outline numbering and the public API on documents written for these tests."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from taizhang.plans.importer import DocumentError, parse_file, parse_text
+from taizhang.plans.importer.outline import match_label
+
+from .helpers import by_path, output_corpus, source_sentences
+
+
+@pytest.mark.parametrize(("line", "text", "style", "value", "rest"), [
+    ("一、把握总体要求", "一、", "一、", 1, "把握总体要求"),
+    ("十二、其他", "十二、", "一、", 12, "其他"),
+    ("（三）传达部署", "（三）", "（一）", 3, "传达部署"),
+    ("(2)写心得", "(2)", "（1）", 2, "写心得"),
+    ("1.召开党委会。", "1.", "1.", 1, "召开党委会。"),
+    ("14.总结", "14.", "1.", 14, "总结"),
+    ("1、9月：召开支部党员大会", "1、", "1、", 1, "9月：召开支部党员大会"),
+    ("3）走访", "3）", "1）", 3, "走访"),
+    ("②子项", "②", "①", 2, "子项"),
+    ("⑵子项", "⑵", "⑴", 2, "子项"),
+    ("第十二条 内容", "第十二条", "第条", 12, "内容"),
+    ("第二章　职责", "第二章", "第章", 2, "职责"),
+    ("2.3 细则", "2.3", "1.1", 3, "细则"),
+])
+def test_match_label(line, text, style, value, rest):
+    label = match_label(line)
+    assert (label.text, label.style, label.value, label.rest) == (text, style, value, rest)
+
+
+@pytest.mark.parametrize("line", [
+    "1.5倍", "2023年9月开始", "2023.12.31前完成", "（牵头单位：党委办公室）", "第二批主题教育",
+    "十分重要", "一是加强学习", "认真学习", "9.30前完成", "",
+])
+def test_not_a_label(line):
+    assert match_label(line) is None
+
+
+DEEP = """某单位党建工作办法
+第一章 总则
+第一条 为加强党支部建设，制定本办法。
+第二条 本办法适用于：
+（一）各党支部；
+（二）各党小组，具体包括：
+1.机关党小组；
+①第一小组。
+②第二小组。
+2.离退休党小组。
+第二章 职责
+第三条 党支部每月召开一次支委会。
+第四条 党员每季度参加一次主题党日。
+"""
+
+
+def test_deep_nesting_with_circled_numbers_and_articles():
+    draft = parse_text(DEEP)
+    assert draft.title == "某单位党建工作办法"
+    assert [n.label for n in draft.items] == ["第一章", "第二章"]
+    assert [n.kind for n in draft.items] == ["section", "section"]
+    assert [c.label for c in draft.items[0].children] == ["第一条", "第二条"]
+    second = by_path(draft, "第一章", "第二条")
+    assert [c.label for c in second.children] == ["（一）", "（二）"]
+    group = by_path(draft, "第一章", "第二条", "（二）", "1.")
+    assert [c.label for c in group.children] == ["①", "②"]
+    assert by_path(draft, "第一章", "第二条", "（二）", "1.", "②").title == "第二小组"
+    assert by_path(draft, "第一章", "第二条", "（二）", "2.").lines == (10, 10)
+    assert by_path(draft, "第二章", "第三条").recurrence == "FREQ=MONTHLY"
+    assert by_path(draft, "第二章", "第三条").evidence == "branch_committee_meeting"
+    assert by_path(draft, "第二章", "第四条").recurrence == "FREQ=MONTHLY;INTERVAL=3"
+    # articles are numbered through the document: 第三条 after 第二条 is no restart
+    assert [d.message for d in draft.diagnostics if d.level == "warning"] == []
+
+
+ORDER = """支部工作安排
+1、学习
+（1）读报告。
+（2）写心得。
+2、实践
+（1）走访群众。
+"""
+
+
+def test_styles_in_another_order():
+    draft = parse_text(ORDER)
+    assert [n.label for n in draft.items] == ["1、", "2、"]
+    assert [n.kind for n in draft.items] == ["section", "section"]
+    assert [[c.label for c in n.children] for n in draft.items] == [["（1）", "（2）"], ["（1）"]]
+    assert [d for d in draft.diagnostics if d.level == "warning"] == []
+
+
+def test_flat_arabic_list_is_tasks():
+    draft = parse_text("清单\n1、学习。\n2、实践。\n")
+    assert [n.kind for n in draft.items] == ["task", "task"]
+
+
+def test_known_style_goes_back_to_its_depth():
+    text = "标题\n一、甲\n（一）甲一\n1.细项\n二、乙\n1.直接细项\n（一）乙一\n"
+    draft = parse_text(text)
+    two = by_path(draft, "二、")
+    # 1. under 二 directly; the later （一） is 二's child, not a child of 1.
+    assert [c.label for c in two.children] == ["1.", "（一）"]
+    assert by_path(draft, "二、", "1.").children == []
+
+
+def test_numbering_gap_duplicate_and_unparsed_deadline():
+    text = "测试清单\n一、部分\n1.甲任务。\n2.乙任务。\n4.丁任务。\n4.重复任务。\n5.下月底前完成戊任务。\n"
+    draft = parse_text(text)
+    found = [(d.line, d.level, d.message) for d in draft.diagnostics]
+    assert (5, "warning", "numbering gap: expected 3, found 4.") in found
+    assert (6, "warning", "duplicate number 4. (same as the item before)") in found
+    assert (7, "warning", "deadline not understood: 下月底前完成戊任务") in found
+    assert [d.line for d in draft.diagnostics if d.line is not None] == [5, 6, 7]
+    assert len(draft.items[0].children) == 5  # nothing dropped
+
+
+def test_numbering_that_does_not_start_at_one():
+    draft = parse_text("清单\n一、部分\n2.甲。\n3.乙。\n")
+    assert [(d.line, d.message) for d in draft.diagnostics if d.level == "warning"] == [
+        (3, "numbering starts at 2. instead of 1"),
+    ]
+
+
+def test_no_numbered_items_is_an_error():
+    with pytest.raises(DocumentError, match=r"^plain\.txt: no numbered items"):
+        parse_text("一份通知\n请各支部认真学习。\n按时完成。\n", name="plain.txt")
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", "##paidbegin##\n##paidend##\n", "\u3000\u3000\r\n"])
+def test_empty_text_is_an_error(text):
+    with pytest.raises(DocumentError, match=r"^empty\.txt: the document is empty$"):
+        parse_text(text, name="empty.txt")
+
+
+def test_empty_and_missing_files(tmp_path: Path):
+    empty = tmp_path / "空文件.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(DocumentError) as err:
+        parse_file(empty)
+    assert "空文件.txt" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(DocumentError) as err:
+        parse_file(tmp_path / "missing.txt")
+    assert "missing.txt" in str(err.value) and "\n" not in str(err.value)
+    unnumbered = tmp_path / "note.txt"
+    unnumbered.write_text("通知\n请认真学习。\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="note.txt: no numbered items"):
+        parse_file(unnumbered)
+
+
+def test_crlf_and_full_width_digits():
+    text = "清单\r\n一、部分\r\n１．召开党委会，１０月１５日前完成。\r\n２．每月开展集中学习。\r\n"
+    draft = parse_text(text)
+    first, second = draft.items[0].children
+    assert first.label == "1." and first.title == "召开党委会"
+    assert first.lines == (3, 3)
+    assert first.text == "1.召开党委会，10月15日前完成。"
+    assert second.recurrence == "FREQ=MONTHLY"
+    assert draft.diagnostics[-1].message.startswith("no campaign period found")
+
+
+def test_year_from_title_and_signature_block():
+    text = (
+        "第三党支部2023年学习计划\n一、安排\n1、9月底前召开支部党员大会。\n2、年底前完成总结。\n"
+        "\n机关党委办公室\n2023年9月8日\n"
+    )
+    draft = parse_text(text)
+    one, two = draft.items[0].children
+    assert one.due == date(2023, 9, 30) and one.due_workday == date(2023, 9, 28)
+    assert two.due == date(2023, 12, 31)
+    assert two.lines == (4, 4) and "机关党委办公室" not in two.text
+    signature = [d for d in draft.diagnostics if d.level == "info" and d.line == 6]
+    assert len(signature) == 1 and "机关党委办公室 2023年9月8日" in signature[0].message
+
+
+def test_owners_in_parentheses_override_and_are_inherited():
+    text = (
+        "某局任务安排\n一、抓好班子学习\n（牵头单位：党委办公室；责任单位：各党支部）\n"
+        "（一）制定学习计划\n4月15日前印发学习计划。\n二、抓实支部学习\n（一）传达部署\n"
+    )
+    draft = parse_text(text)
+    one = draft.items[0]
+    assert (one.responsible, one.lead_unit, one.responsible_units) == ("branch", "党委办公室", "各党支部")
+    assert by_path(draft, "一、", "（一）").responsible == "branch"
+    assert by_path(draft, "二、").responsible == "branch"  # from its own heading (支部)
+    assert draft.items[0].children[0].lines == (4, 5)
+
+
+def test_note_and_preamble():
+    text = "清单\n说明文字在前。\n一、部分\n1.任务甲。\n备注：以上任务按月报送。\n请遵照执行。\n"
+    draft = parse_text(text)
+    assert draft.preamble == "说明文字在前。"
+    assert [n.kind for n in draft.items] == ["section", "note"]
+    note = draft.items[1]
+    assert note.text == "备注：以上任务按月报送。\n请遵照执行。" and note.lines == (5, 6)
+    assert note.responsible is None and note.evidence is None
+
+
+def test_label_alone_on_its_line_takes_the_next_line_as_title():
+    draft = parse_text("清单\n一、\n组织领导\n1.\n召开党委会。研究部署。\n")
+    assert draft.items[0].title == "组织领导"
+    assert draft.items[0].children[0].title == "召开党委会"
+
+
+def test_long_first_sentence_is_cut_at_a_comma():
+    draft = parse_text("清单\n一、部分\n（1）9月底之前，各党支部需单独制定学习计划，每月扎实开展学习教育。\n")
+    assert draft.items[0].children[0].title == "各党支部需单独制定学习计划"
+
+
+def test_no_text_lost_in_own_documents():
+    for doc in (DEEP, ORDER):
+        corpus = output_corpus(parse_text(doc))
+        assert [s for s in source_sentences(doc) if s not in corpus] == []
+
+
+def test_importer_never_imports_django():
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if re.search(r"^\s*(?:from|import)\s+django\b", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert offenders == []

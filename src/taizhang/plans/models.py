@@ -1,0 +1,275 @@
+"""Campaigns and their plans (task lists), assignments to organizations and occurrences.
+
+Glossary (DESIGN.md): 主题教育 ``Campaign``; 任务清单 ``Plan`` / ``PlanItem``; 责任到组织的任务
+``Assignment``; 周期任务的每一期 ``Occurrence``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from taizhang.core.models import OrgScopedModel, TimeStampedModel
+from taizhang.core.scoping import ScopedQuerySet
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("未发布")
+    PUBLISHED = "published", _("已发布")
+    CLOSED = "closed", _("已结束")
+
+
+class Campaign(OrgScopedModel):
+    """A campaign (主题教育 / 专项工作) run by a committee over a period, with one plan."""
+
+    title = models.CharField(_("名称"), max_length=200)
+    start = models.DateField(_("开始日期"), null=True, blank=True)
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope_visible_below = True  # the branches under the committee read its campaign
+
+    class Meta:
+        verbose_name = _("主题教育")
+        verbose_name_plural = _("主题教育")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("plans:campaign_detail", args=[self.pk])
+
+
+class Plan(TimeStampedModel):
+    """The task list of a campaign, as imported (source name, preamble, diagnostics)."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="plan")
+    source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
+    preamble = models.TextField(_("前言"), blank=True)
+    diagnostics = models.JSONField(_("导入诊断"), default=list, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_org_field = "campaign__org"
+    scope_visible_below = True
+
+    class Meta:
+        verbose_name = _("任务清单")
+        verbose_name_plural = _("任务清单")
+
+    def __str__(self):
+        return str(self.campaign)
+
+
+class ItemKind(models.TextChoices):
+    SECTION = "section", _("部分")
+    TASK = "task", _("任务")
+    NOTE = "note", _("说明")
+
+
+class Responsible(models.TextChoices):
+    COMMITTEE = "committee", _("党委")
+    BRANCH = "branch", _("党支部")
+    MEMBER = "member", _("党员")
+
+
+class PlanItem(TimeStampedModel):
+    """One node of the plan tree (section, task or note), as imported and then edited.
+
+    ``ref`` is the item's dotted outline reference built from the labels (e.g. ``三.2（1）``),
+    ``position`` its order among siblings. ``recurrence`` is an RFC 5545 RRULE; ``evidence``
+    the suggested record kind (importer ``evidence.EVIDENCE_KINDS``).
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(_("序号"), default=0)
+    ref = models.CharField(_("编号"), max_length=64, blank=True)
+    label = models.CharField(_("标号"), max_length=32, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=ItemKind.choices)
+    title = models.CharField(_("标题"), max_length=500)
+    text = models.TextField(_("内容"), blank=True)
+    responsible = models.CharField(
+        _("责任层级"), max_length=20, choices=Responsible.choices, blank=True
+    )
+    lead_unit = models.CharField(_("牵头单位"), max_length=200, blank=True)
+    responsible_units = models.CharField(_("责任单位"), max_length=200, blank=True)
+    due = models.DateField(_("完成时限"), null=True, blank=True)
+    due_workday = models.DateField(_("顺延前工作日"), null=True, blank=True)
+    ongoing = models.BooleanField(_("长期坚持"), default=False)
+    recurrence = models.CharField(_("周期"), max_length=100, blank=True)
+    min_count = models.PositiveSmallIntegerField(_("每期最少次数"), default=1)
+    evidence = models.CharField(_("佐证记录类型"), max_length=40, blank=True)
+    line_first = models.PositiveIntegerField(_("起始行"), default=0)
+    line_last = models.PositiveIntegerField(_("结束行"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_org_field = "plan__campaign__org"
+    scope_visible_below = True
+
+    class Meta:
+        verbose_name = _("清单条目")
+        verbose_name_plural = _("清单条目")
+        ordering = ["plan", "line_first", "position"]
+        indexes = [models.Index(fields=["plan", "kind"])]
+
+    def __str__(self):
+        return f"{self.ref} {self.title}".strip()
+
+    @property
+    def effective_due(self) -> dt.date | None:
+        """The date work is really due: the last working day when ``due`` is a holiday."""
+        return self.due_workday or self.due
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("未完成")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回")
+    DONE = "done", _("已完成")
+
+
+class Assignment(OrgScopedModel):
+    """A plan task made the responsibility of one organization (unique per task and org).
+
+    Status moves only through the declared transitions; for a recurring task the status
+    follows its occurrences.
+    """
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="assignments")
+    org = models.ForeignKey(
+        "orgs.Organization", verbose_name=_("责任组织"), on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    due = models.DateField(_("完成时限"), null=True, blank=True)
+    status = FSMField(
+        _("状态"), max_length=20, choices=AssignmentStatus.choices,
+        default=AssignmentStatus.PENDING, protected=False,
+    )
+
+    class Meta:
+        verbose_name = _("任务分解")
+        verbose_name_plural = _("任务分解")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "org"], name="assignment_unique_item_org")
+        ]
+        indexes = [models.Index(fields=["org", "status"])]
+
+    def __str__(self):
+        return f"{self.org} · {self.item}"
+
+    def get_absolute_url(self):
+        return reverse("plans:assignment_detail", args=[self.pk])
+
+    @transition(field=status, source=[AssignmentStatus.PENDING, AssignmentStatus.RETURNED],
+                target=AssignmentStatus.SUBMITTED)
+    def submit(self):
+        """The responsible org reports the task done; it waits for the committee's review."""
+
+    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.DONE)
+    def approve(self):
+        """The committee accepts the submission (审核把关)."""
+
+    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.RETURNED)
+    def return_for_revision(self):
+        """The committee sends the submission back with a comment."""
+
+    @transition(field=status, source=AssignmentStatus.DONE, target=AssignmentStatus.PENDING)
+    def reopen(self):
+        """A done task is opened again (e.g. its evidence was removed)."""
+
+
+class Occurrence(TimeStampedModel):
+    """One period of a recurring assignment (e.g. October 2023 of a monthly study task)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="occurrences")
+    period_start = models.DateField(_("开始日期"))
+    period_end = models.DateField(_("结束日期"))
+    due = models.DateField(_("完成时限"))
+    status = FSMField(
+        _("状态"), max_length=20, choices=AssignmentStatus.choices,
+        default=AssignmentStatus.PENDING, protected=False,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_org_field = "assignment__org"
+
+    class Meta:
+        verbose_name = _("周期任务")
+        verbose_name_plural = _("周期任务")
+        ordering = ["assignment", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period_start"], name="occurrence_unique_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} {self.period_start:%Y-%m}"
+
+    @transition(field=status, source=[AssignmentStatus.PENDING, AssignmentStatus.RETURNED],
+                target=AssignmentStatus.SUBMITTED)
+    def submit(self):
+        """The period's work is reported; it waits for review."""
+
+    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.DONE)
+    def approve(self):
+        """The committee accepts the period's work."""
+
+    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.RETURNED)
+    def return_for_revision(self):
+        """The committee sends the period's work back."""
+
+    @transition(field=status, source=AssignmentStatus.DONE, target=AssignmentStatus.PENDING)
+    def reopen(self):
+        """A done period is opened again."""
+
+
+class PlanImportStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class PlanImport(OrgScopedModel):
+    """An uploaded task-list document awaiting confirmation: the importer's draft, editable.
+
+    ``draft`` holds the importer's JSON contract (``PlanDraft.to_dict()``) with the extra
+    storage fields of each node (see ``plans.services.draft_to_dict``). Confirming it creates
+    the campaign; nothing else is written before that.
+    """
+
+    source_name = models.CharField(_("来源文件"), max_length=255)
+    draft = models.JSONField(_("解析结果"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=PlanImportStatus.choices, default=PlanImportStatus.PENDING
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("清单导入")
+        verbose_name_plural = _("清单导入")
+
+    def __str__(self):
+        return self.source_name
+
+    def get_absolute_url(self):
+        return reverse("plans:import_preview", args=[self.pk])

@@ -1,0 +1,72 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from taizhang.plans.importer import parse_file
+from taizhang.plans.models import Assignment, Campaign, Occurrence
+
+
+def run(*args) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_plan_json_prints_the_contract_and_writes_nothing(db, seed_file):
+    data = json.loads(run("import_plan", str(seed_file), "--json"))
+    assert data == parse_file(seed_file).to_dict()
+    assert set(data) == {"title", "preamble", "period", "items", "diagnostics"}
+    node = data["items"][1]["children"][0]
+    assert set(node) == {"label", "kind", "title", "text", "responsible", "due", "due_workday",
+                         "recurrence", "evidence", "lines", "children"}
+    assert node["title"] == "召开党委会"
+    assert Campaign.objects.count() == 0
+
+
+def test_json_is_utf8_not_ascii_escaped(db, seed_file):
+    out = run("import_plan", str(seed_file), "--json")
+    assert "抓好领导班子主题教育" in out and "\\u" not in out
+
+
+def test_save_then_publish(tree, seed_file):
+    campaign_id = int(run("import_plan", str(seed_file), "--save").strip())
+    campaign = Campaign.objects.get(pk=campaign_id)
+    assert campaign.org == tree["committee"]
+    out = run("publish_plan", str(campaign_id))
+    created = Assignment.objects.count()
+    assert f"assignments: {created} created, 0 updated" in out
+    assert f"occurrences: {Occurrence.objects.count()} created" in out
+    again = run("publish_plan", str(campaign_id))
+    assert "assignments: 0 created, 0 updated, 0 removed; occurrences: 0 created" in again
+
+
+def test_save_with_org_code(tree, seed_file):
+    branch = tree["branches"][1]
+    campaign_id = int(run("import_plan", str(seed_file), "--save", "--org", branch.code))
+    assert Campaign.objects.get(pk=campaign_id).org == branch
+    with pytest.raises(CommandError, match="no organization with code 'NOPE'"):
+        run("import_plan", str(seed_file), "--save", "--org", "NOPE")
+
+
+def test_errors_are_one_clear_line(db, tmp_path):
+    with pytest.raises(CommandError) as missing:
+        run("import_plan", str(tmp_path / "nope.txt"), "--json")
+    assert "nope.txt" in str(missing.value) and "\n" not in str(missing.value)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(CommandError, match="empty.txt"):
+        run("import_plan", str(empty), "--json")
+    flat = tmp_path / "flat.txt"
+    flat.write_text("一段没有编号的文字。\n另一段文字。\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="flat.txt"):
+        run("import_plan", str(flat), "--json")
+    with pytest.raises(CommandError, match="no campaign with id 999"):
+        run("publish_plan", "999")
+
+
+def test_save_without_orgs_asks_for_org(db, seed_file):
+    with pytest.raises(CommandError, match="--org CODE is required"):
+        run("import_plan", str(seed_file), "--save")

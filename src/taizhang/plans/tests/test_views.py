@@ -1,0 +1,149 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from taizhang.core.scoping import clear_scope_cache
+from taizhang.orgs.models import Organization
+from taizhang.plans import services
+from taizhang.plans.board import DONE, OVERDUE, build_board, display_status
+from taizhang.plans.importer import parse_file
+from taizhang.plans.models import Assignment, Campaign, PlanImport, PlanImportStatus, PlanItem
+
+from .conftest import make_tree, user_with_role
+
+D = dt.date
+
+
+def upload(client, path, org):
+    data = path.read_bytes()
+    return client.post(reverse("plans:import"), {
+        "file": SimpleUploadedFile(path.name, data), "org": org.pk})
+
+
+def test_upload_preview_confirm_publish_board(client, office, tree, seed_file):
+    client.force_login(office)
+    response = upload(client, seed_file, tree["committee"])
+    plan_import = PlanImport.objects.get()
+    assert response.status_code == 302 and response.url == plan_import.get_absolute_url()
+    assert Campaign.objects.count() == 0  # nothing written before confirming
+
+    preview = client.get(response.url)
+    html = preview.content.decode()
+    assert "召开党委会" in html and "抓实基层党组织主题教育" in html
+    form = preview.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    key = next(r["key"] for r in form.rows if r["node"]["title"] == "召开党委会")
+    data[f"{key}-title"] = "召开党委会（研究部署）"
+    data[f"{key}-due"] = "2023-10-01"  # National Day: a holiday
+    data["confirm"] = "1"
+    confirmed = client.post(response.url, data)
+    campaign = Campaign.objects.get()
+    assert confirmed.status_code == 302 and confirmed.url == campaign.get_absolute_url()
+    item = PlanItem.objects.get(plan=campaign.plan, ref="二.1")
+    assert item.title == "召开党委会（研究部署）"
+    assert item.due == D(2023, 10, 1) and item.due_workday == D(2023, 9, 28)
+    plan_import.refresh_from_db()
+    assert plan_import.status == PlanImportStatus.CONFIRMED
+
+    detail = client.get(campaign.get_absolute_url())
+    assert "三.2（3）" in detail.content.decode() or "（3）" in detail.content.decode()
+    published = client.post(reverse("plans:campaign_publish", args=[campaign.pk]))
+    assert published.status_code == 302
+    board = client.get(reverse("plans:board", args=[campaign.pk]))
+    rows = board.context["board"].rows
+    assert [r.org_name for r in rows] == ["第1党支部", "第2党支部", "第3党支部"]
+    assert "第2党支部" in board.content.decode()
+    # A second confirm of the same import is refused (404: no longer pending).
+    assert client.post(response.url, data).status_code == 404
+
+
+def test_upload_of_a_bad_file_names_it_and_writes_nothing(client, office, tree, tmp_path):
+    client.force_login(office)
+    empty = tmp_path / "空白清单.txt"
+    empty.write_bytes(b"")
+    response = upload(client, empty, tree["committee"])
+    assert response.status_code == 200
+    assert "空白清单.txt" in response.content.decode()
+    assert PlanImport.objects.count() == 0
+
+    wrong = tmp_path / "roster.exe"
+    wrong.write_bytes(b"MZ")
+    response = upload(client, wrong, tree["committee"])
+    assert "不支持的文件类型" in response.content.decode()
+
+
+def test_preview_validation_error_keeps_draft_and_writes_nothing(client, office, tree, seed_file):
+    client.force_login(office)
+    url = upload(client, seed_file, tree["committee"]).url
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["0-title"] = ""
+    data["1-0-due"] = "2023-13-45"
+    data["confirm"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert Campaign.objects.count() == 0
+    assert response.context["form"].errors.keys() >= {"0-title", "1-0-due"}
+
+
+def test_branch_secretary_cannot_import_or_publish(client, secretary_a, office, tree, seed_file):
+    draft = services.draft_to_dict(parse_file(seed_file))
+    campaign = services.save_draft(draft, tree["committee"])
+    client.force_login(secretary_a)
+    form_page = client.get(reverse("plans:import"))
+    assert list(form_page.context["form"].fields["org"].queryset) == []
+    assert upload(client, seed_file, tree["committee"]).status_code == 200  # invalid org
+    assert PlanImport.objects.count() == 0
+    assert client.post(reverse("plans:campaign_publish", args=[campaign.pk])).status_code == 403
+    assert Assignment.objects.count() == 0
+
+
+def test_board_statuses():
+    today = D(2023, 10, 9)  # a Monday
+    assert display_status("done", D(2023, 9, 1), today) == DONE
+    assert display_status("pending", D(2023, 10, 8), today) == OVERDUE
+    assert display_status("pending", D(2023, 10, 12), today) == "due_soon"  # 3 working days
+    assert display_status("pending", D(2023, 10, 13), today) == "not_started"
+    assert display_status("pending", None, today) == "not_started"
+    # National Day week: 2023-09-28 → 10-09 holds 0 working days between 09-29 and 10-06.
+    assert display_status("pending", D(2023, 10, 9), D(2023, 9, 28)) == "due_soon"
+
+
+def _board_queries(user, campaign):
+    clear_scope_cache(user)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        build_board(campaign, user)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_board_query_count_does_not_depend_on_branches(seed_file):
+    draft = services.draft_to_dict(parse_file(seed_file))
+    small = make_tree(branches=2)
+    small_campaign = services.save_draft(draft, small["committee"])
+    services.publish_plan(small_campaign)
+    office_small = user_with_role("o1", small["committee"], "committee_staff")
+    few = _board_queries(office_small, small_campaign)
+
+    committee = small["committee"]
+    for n in range(3, 23):
+        Organization.objects.add_child(committee, dict(name=f"支部{n}", code=f"ZB{n:02d}", kind="branch"))
+    services.publish_plan(small_campaign)
+    many = _board_queries(office_small, small_campaign)
+    assert few == many <= 6
+    board = build_board(small_campaign, office_small)
+    assert len(board.rows) == 22
+
+
+def test_board_is_scoped_to_the_users_branch(client, secretary_a, tree, seed_file):
+    campaign = services.save_draft(services.draft_to_dict(parse_file(seed_file)), tree["committee"])
+    services.publish_plan(campaign)
+    client.force_login(secretary_a)
+    response = client.get(reverse("plans:board", args=[campaign.pk]))
+    assert [r.org_name for r in response.context["board"].rows] == ["第1党支部"]
+    assert "第2党支部" not in response.content.decode()

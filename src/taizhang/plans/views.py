@@ -1,0 +1,178 @@
+"""Pages of the plans app: import a task list, preview and confirm it, the plan, publish,
+the progress board and assignments. Every queryset goes through the scoping mechanism."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from taizhang.core.scoping import MANAGE, can
+from taizhang.core.views_mixins import ScopedQuerysetMixin
+
+from . import services
+from .board import STATUS_LABELS, build_board
+from .forms import DraftEditForm, PlanUploadForm
+from .importer import parse_file
+from .importer.evidence import EVIDENCE_KINDS
+from .importer.model import DocumentError
+from .models import (
+    Assignment,
+    Campaign,
+    ItemKind,
+    PlanImport,
+    PlanImportStatus,
+    PlanItem,
+    Responsible,
+)
+
+
+class CampaignListView(ScopedQuerysetMixin, ListView):
+    """Campaigns of the organizations the user can see."""
+
+    model = Campaign
+    template_name = "plans/campaign_list.html"
+    context_object_name = "campaigns"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org")
+
+
+def _tree(items: list[PlanItem]) -> list[dict]:
+    """Nest a plan's items (already ordered) as [{"item", "children": [...]}]."""
+    nodes = {item.pk: {"item": item, "children": []} for item in items}
+    roots = []
+    for item in items:
+        (nodes[item.parent_id]["children"] if item.parent_id else roots).append(nodes[item.pk])
+    return roots
+
+
+class CampaignDetailView(ScopedQuerysetMixin, DetailView):
+    """The plan as a tree with deadlines, recurrence, responsible level and evidence kind."""
+
+    model = Campaign
+    template_name = "plans/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = self.object.plan
+        items = list(plan.items.order_by("line_first", "position"))
+        ctx.update(
+            plan=plan,
+            tree=_tree(items),
+            evidence_labels=EVIDENCE_KINDS,
+            can_manage=can(self.request.user, MANAGE, self.object.org),
+            task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
+            assignment_count=Assignment.objects.filter(item__plan=plan).count(),
+        )
+        return ctx
+
+
+@login_required
+def import_upload(request):
+    """Upload a task-list document → parse it → a pending import shown as a preview."""
+    form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            with path.open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            try:
+                draft = parse_file(path)
+            except DocumentError as exc:
+                # The reader names the temporary file; show the user's own file name instead.
+                form.add_error("file", str(exc).replace(str(path), upload.name))
+                return render(request, "plans/import_upload.html", {"form": form})
+        plan_import = PlanImport.objects.create(
+            org=form.cleaned_data["org"],
+            source_name=upload.name,
+            draft=services.draft_to_dict(draft),
+            created_by=request.user,
+        )
+        return redirect(plan_import)
+    return render(request, "plans/import_upload.html", {"form": form})
+
+
+@login_required
+def import_preview(request, pk):
+    """The parsed tree with diagnostics, editable; "confirm" creates the campaign."""
+    plan_import = get_object_or_404(
+        PlanImport.objects.restrict(request.user, MANAGE), pk=pk, status=PlanImportStatus.PENDING
+    )
+    form = DraftEditForm(request.POST or None, draft=plan_import.draft)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            plan_import.status = PlanImportStatus.CANCELLED
+            plan_import.save(update_fields=["status", "updated_at"])
+            messages.info(request, _("已取消导入。"))
+            return redirect("plans:campaign_list")
+        if form.is_valid():
+            plan_import.draft = form.apply()
+            plan_import.save(update_fields=["draft", "updated_at"])
+            campaign = services.confirm_import(plan_import, user=request.user)
+            messages.success(request, _("任务清单已导入，请核对后发布。"))
+            return redirect(campaign)
+    return render(request, "plans/import_preview.html", {
+        "plan_import": plan_import, "form": form, "draft": plan_import.draft,
+        "diagnostics": plan_import.draft.get("diagnostics") or [],
+    })
+
+
+@require_POST
+@login_required
+def campaign_publish(request, pk):
+    """Publish (or re-publish) the plan: assignments and occurrences for every org."""
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+    if not can(request.user, MANAGE, campaign.org):
+        raise PermissionDenied
+    result = services.publish_plan(campaign, user=request.user)
+    messages.success(request, _(
+        "已发布：新增任务分解 %(ac)d 项、更新 %(au)d 项、移除 %(ar)d 项；"
+        "新增周期任务 %(oc)d 项、更新 %(ou)d 项、移除 %(or)d 项。"
+    ) % {"ac": result.assignments_created, "au": result.assignments_updated,
+         "ar": result.assignments_removed, "oc": result.occurrences_created,
+         "ou": result.occurrences_updated, "or": result.occurrences_removed})
+    return redirect("plans:board", pk=campaign.pk)
+
+
+@login_required
+def board(request, pk):
+    """Progress board: organizations × tasks, coloured by status, counts per row/column."""
+    campaign = get_object_or_404(
+        Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
+    )
+    level = request.GET.get("level") or Responsible.BRANCH
+    if level not in (Responsible.BRANCH, Responsible.COMMITTEE):
+        level = Responsible.BRANCH
+    data = build_board(campaign, request.user, responsible=level)
+    return render(request, "plans/board.html", {
+        "campaign": campaign, "board": data, "level": level, "status_labels": STATUS_LABELS,
+        "columns": list(zip(data.items, data.column_counts, strict=True)),
+    })
+
+
+class AssignmentDetailView(ScopedQuerysetMixin, DetailView):
+    """One task of one organization: deadline, status, periods and history."""
+
+    model = Assignment
+    template_name = "plans/assignment_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("item__plan__campaign", "org")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["occurrences"] = self.object.occurrences.all()
+        ctx["evidence_label"] = EVIDENCE_KINDS.get(self.object.item.evidence, "")
+        return ctx
+
