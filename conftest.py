@@ -23,8 +23,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests render pages without running collectstatic: use the non-manifest storage."""
+def _plain_static_storage(request):
+    """Tests render pages without running collectstatic: use the non-manifest storage, and
+    let WhiteNoise serve straight from the app folders (live-server browser tests).
+
+    Does nothing when pytest-django is off (``-p no:django`` for the pure-Python importer)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.WHITENOISE_USE_FINDERS = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

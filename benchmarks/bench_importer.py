@@ -44,7 +44,7 @@ def generate(target_bytes: int) -> str:
     part = 0
     while size < target_bytes:
         part += 1
-        out.append(f"第{_cn(part % 99 + 1)}部分 第{part}批任务")
+        out.append(f"第{_cn((part - 1) % 99 + 1)}部分 第{part}批任务")
         for s in range(1, 11):
             out.append(f"{_cn(s)}、{heads[(part + s) % 4]}")
             out.append("（牵头单位：党委办公室；责任单位：各党支部）" if s % 2 else "以党支部为单位推进。")

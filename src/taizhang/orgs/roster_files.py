@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 
 Row = tuple[int, list[str]]
 Table = tuple[str, list[Row]]
@@ -47,11 +49,13 @@ def read_xlsx_tables(data: bytes, filename: str = "") -> list[Table]:
     from taizhang.plans.importer.model import DocumentError
     from taizhang.plans.importer.readers.xlsx import read_xlsx
 
-    try:
-        # read_xlsx hands its argument to openpyxl.load_workbook, which takes a file object.
-        document = read_xlsx(io.BytesIO(data), filename or "roster.xlsx")
-    except DocumentError as exc:
-        raise RosterFileError(f"无法读取 Excel 文件：{exc}") from exc
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "roster.xlsx"  # read_xlsx takes a path
+        path.write_bytes(data)
+        try:
+            document = read_xlsx(path, filename or "roster.xlsx")
+        except DocumentError as exc:
+            raise RosterFileError(f"无法读取 Excel 文件：{exc}") from exc
     return [(table.name, [(number, list(cells)) for number, cells in table.rows]) for table in document.tables]
 
 

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_roster
 
 app_name = "orgs"
 urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="organization_list"),
     path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+    path("leadership/", views.LeadershipView.as_view(), name="leadership"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
+    path("members/import/", views_roster.roster_import, name="roster_import"),
+    path("members/import/confirm/", views_roster.roster_import_confirm, name="roster_import_confirm"),
+    path("members/export/", views_roster.roster_export, name="roster_export"),
 ]

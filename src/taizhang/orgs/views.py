@@ -1,22 +1,40 @@
-"""Pages of the organization tree and the member roster, scoped to the user's subtrees."""
+"""Pages of the organization tree, members and the leadership team, scoped to the user's
+subtrees (``visible_to``): anything outside them is a 404. Roster import/export pages are in
+:mod:`.views_roster`."""
 
+from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
+from taizhang.core.scoping import MANAGE, can
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
-from .models import Member, Organization
+from .filtersets import MemberFilterSet
+from .models import LeadershipMember, LeadershipTeam, Member, Organization, OrgKind, Position
+from .services import roster_queryset
+from .tables import MemberTable
 
 
 class OrganizationListView(ScopedQuerysetMixin, ListView):
-    """The visible part of the organization tree, in tree order."""
+    """The visible part of the organization tree, in tree order, with member counts."""
 
     model = Organization
     template_name = "orgs/organization_list.html"
     context_object_name = "organizations"
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(
+            member_count=Count("members", filter=Q(members__is_active=True)))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_import"] = Organization.objects.restrict(self.request.user, MANAGE).exists()
+        return ctx
+
 
 class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
-    """One organization: its sub-organizations, members and history."""
+    """One organization: sub-organizations, posts, members (of a branch or group) and history."""
 
     model = Organization
     template_name = "orgs/organization_detail.html"
@@ -24,25 +42,82 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         org = self.object
-        ctx["children"] = org.get_children()
-        ctx["members"] = Member.objects.filter(org=org).select_related("group")
+        user = self.request.user
+        children = org.get_children().annotate(
+            member_count=Count("members", filter=Q(members__is_active=True)))
+        if org.kind == OrgKind.GROUP:
+            members = roster_queryset(user).filter(group=org)
+        else:
+            members = roster_queryset(user).filter(org=org)
+        ctx.update(
+            children=children,
+            members=members,
+            subtree_count=Member.objects.visible_to(user).filter(
+                is_active=True, org__path__startswith=org.path).count(),
+            positions=Position.objects.filter(org=org, ended_on__isnull=True)
+            .select_related("member").order_by("role", "member__name"),
+            team=LeadershipTeam.objects.filter(org=org).first(),
+            contact_leaders=LeadershipMember.objects.filter(contact_branches=org)
+            .select_related("member", "team"),
+            can_manage=can(user, MANAGE, org),
+        )
         return ctx
 
 
-class MemberListView(ScopedQuerysetMixin, ListView):
-    """The roster of members the user may see, with masked phone numbers."""
+class MemberListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
+    """The roster: filter by branch, group, status, name; 50 a page; phones masked. A
+    constant number of queries whatever the number of members."""
 
     model = Member
+    table_class = MemberTable
+    filterset_class = MemberFilterSet
     template_name = "orgs/member_list.html"
-    context_object_name = "members"
     paginate_by = 50
+
+    def get_queryset(self):
+        current = Position.objects.filter(ended_on__isnull=True).select_related("org").order_by("role")
+        return (
+            super().get_queryset().filter(is_active=True).select_related("org", "group")
+            .prefetch_related(Prefetch("positions", queryset=current, to_attr="current_positions"))
+            .order_by("org__path", "group__path", "name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_import"] = Organization.objects.restrict(self.request.user, MANAGE).exists()
+        ctx["querystring"] = self.request.GET.urlencode()
+        return ctx
+
+
+class MemberDetailView(ScopedQuerysetMixin, DetailView):
+    """One member: personal data (phone masked), posts past and present, leadership-team
+    role with contact branches, and the audit history."""
+
+    model = Member
+    template_name = "orgs/member_detail.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "group")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["positions"] = self.object.positions.select_related("org").order_by(
+            "-ended_on", "org__path", "role")
+        ctx["leadership"] = LeadershipMember.objects.filter(member=self.object).select_related(
+            "team").prefetch_related("contact_branches")
+        return ctx
 
-class MemberDetailView(ScopedQuerysetMixin, DetailView):
-    """One member with positions and history."""
 
-    model = Member
-    template_name = "orgs/member_detail.html"
+class LeadershipView(ScopedQuerysetMixin, ListView):
+    """The committee leadership teams the user may see: leaders in order, titles, contact
+    branches (联系支部)."""
+
+    model = LeadershipTeam
+    template_name = "orgs/leadership.html"
+    context_object_name = "teams"
+
+    def get_queryset(self):
+        leaders = LeadershipMember.objects.select_related("member", "member__org").prefetch_related(
+            "contact_branches").order_by("order")
+        return super().get_queryset().select_related("org").prefetch_related(
+            Prefetch("members", queryset=leaders))

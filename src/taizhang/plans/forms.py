@@ -43,7 +43,7 @@ class PlanUploadForm(forms.Form):
         )
         self.fields["org"].queryset = qs
         if qs.count() == 1:
-            self.fields["org"].initial = qs.first()
+            self.fields["org"].initial = qs.first().pk
 
     def full_clean(self):
         super().full_clean()

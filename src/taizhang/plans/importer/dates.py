@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -42,6 +43,9 @@ _PERIOD_RE = re.compile(
 # One alternative per deadline form; finditer takes the leftmost, so a full date wins over
 # the month inside it.
 _DEADLINE_RE = re.compile(
+    # Every form starts with a digit or one of these characters; the lookahead lets the
+    # engine skip other positions without trying each alternative (benchmarks/).
+    r"(?=[\d一二三四五六七八九十上下年全第])(?:"
     # 2023年12月31日 / 2023.12.31 / 2023-12-31 / 2023/12/31
     rf"(?<!\d)(?P<fy>{_Y})\s*(?:年\s*(?P<fm1>{_M})\s*月\s*(?P<fd1>{_D})\s*[日号]?"
     rf"|[./\-](?P<fm2>{_M})[./\-](?P<fd2>{_D})(?!\d))"
@@ -58,7 +62,7 @@ _DEADLINE_RE = re.compile(
     r"|(?<![一二三四五六七八九十〇零两])(?P<cm>十[一二]?|[一二三四五六七八九])月"
     r"(?P<cpart>份|上旬|中旬|下旬|底|末|初)"
     # 年底前 / 年末 / 全年
-    r"|(?P<yearend>年底|年末|年终|全年)"
+    r"|(?P<yearend>年底|年末|年终|全年))"
 )
 
 # A month followed by these words starts something; it is not a deadline ("9月起", "以来").
@@ -269,31 +273,40 @@ def parse_deadline(text: str, period: Period | None = None, year: int | None = N
 def unparsed_deadline_phrases(text: str, period: Period | None = None, year: int | None = None) -> list[str]:
     """Deadline-like phrases in ``text`` that :func:`parse_deadline` could not turn into a date.
 
-    A phrase is a cue such as "…前", "截止", "时限：" outside every parsed date (e.g. "下月底前",
+    A phrase is a cue such as "…前", "截止", "时限：" outside every parsed date (e.g. "下月底前";
     "会后一周内" is not a cue), or a date whose year is unknown (no year, period or fallback).
-    Returns the clauses holding them, for diagnostics (issue 2 §3: "every phrase it could not
-    place").
+    Returns the clauses holding them (each once, at most 60 characters), for diagnostics
+    (issue 2 §3: "every phrase it could not place"). Linear in ``len(text)``.
     """
     text = normalize_width(text)
     hits = _scan(text, period, year)
-    covered = [hit.span for hit in hits]
-    out = [hit.phrase for hit in hits if hit.due is None]
+    starts = [hit.span[0] for hit in hits]  # finditer: sorted, non-overlapping
+    spans = [hit.span for hit in hits if hit.due is None]
     for cue in _CUE_RE.finditer(text):
         start, end = cue.span()
-        if any(a <= start and end <= b + 4 for a, b in covered):
+        i = bisect_right(starts, start) - 1
+        # A cue right after a parsed date ("9月底" + "之前") belongs to that date.
+        if i >= 0 and end <= hits[i].span[1] + 4:
             continue
-        out.append(_clause_around(text, start, end))
+        spans.append((start, end))
+    if not spans:
+        return []
+    bounds = [i for i, ch in enumerate(text) if ch in _CLAUSE_END]
+    out: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for start, end in sorted(spans):
+        i = bisect_right(bounds, start - 1)
+        left = bounds[i - 1] + 1 if i > 0 else 0
+        right = bounds[i] if i < len(bounds) else len(text)
+        if (left, right) in seen:
+            continue
+        seen.add((left, right))
+        clause = text[left:right].strip()
+        out.append(clause if len(clause) <= 60 else clause[:59] + "…")
     return out
 
 
-_CLAUSE_END = "，,。；;！？!?\n"
-
-
-def _clause_around(text: str, start: int, end: int) -> str:
-    left = max((text.rfind(ch, 0, start) for ch in _CLAUSE_END), default=-1) + 1
-    rights = [i for i in (text.find(ch, end) for ch in _CLAUSE_END) if i != -1]
-    right = min(rights) if rights else len(text)
-    return text[left:right].strip()
+_CLAUSE_END = frozenset("，,。；;！？!?\n")
 
 
 def deadline_spans(text: str) -> list[tuple[int, int]]:

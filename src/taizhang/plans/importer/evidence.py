@@ -8,6 +8,7 @@ the keywords come from issue 2 §3 and the seed (二.1 党委会, 二.2 党委�
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .clean import normalize_width
 from .dates import deadline_spans
@@ -103,11 +104,18 @@ def _first_kind(text: str) -> str | None:
     return _KEYWORDS[match.group()] if match else None
 
 
-def _clause_at(text: str, pos: int) -> str:
-    for clause in _CLAUSE_RE.finditer(text):
-        if clause.start() <= pos < clause.end():
-            return clause.group()
-    return ""
+class _Clauses:
+    """The clauses of a text, found once, looked up by position in O(log n)."""
+
+    def __init__(self, text: str):
+        self.matches = list(_CLAUSE_RE.finditer(text))
+        self.starts = [m.start() for m in self.matches]
+
+    def at(self, pos: int) -> str:
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.matches[i].end():
+            return self.matches[i].group()
+        return ""
 
 
 def suggest_evidence(text: str, title: str | None = None) -> str | None:
@@ -127,13 +135,14 @@ def suggest_evidence(text: str, title: str | None = None) -> str | None:
     kind = _first_kind(normalize_width(title))
     if kind:
         return kind
+    clauses = _Clauses(text)
     found = find_recurrence(text)
     if found is not None:
-        kind = _first_kind(_clause_at(text, found[1][0]))
+        kind = _first_kind(clauses.at(found[1][0]))
         if kind:
             return kind
     for start, _end in deadline_spans(text):
-        kind = _first_kind(_clause_at(text, start))
+        kind = _first_kind(clauses.at(start))
         if kind:
             return kind
     return _first_kind(text)

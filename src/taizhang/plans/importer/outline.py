@@ -27,7 +27,7 @@ _PAREN_IDEO = "".join(chr(c) for c in range(0x3220, 0x322A))  # ㈠ … ㈩
 # and full-width parentheses are one style, because documents mix them.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("第{unit}", re.compile(rf"^第(?P<num>{_CN}|\d{{1,3}})(?P<unit>条|章|节|部分|项)(?:[、.:：]|\s+|(?=\S))")),
-    ("一{sep}", re.compile(rf"^(?P<num>{_CN})(?P<sep>[、.．])(?!\d)")),
+    ("一{sep}", re.compile(rf"^(?P<num>{_CN})(?P<sep>、|[.．](?!\d))")),
     ("（一）", re.compile(rf"^[（(](?P<num>{_CN})[）)][、.]?")),
     ("（1）", re.compile(r"^[（(](?P<num>\d{1,3})[）)][、.]?")),
     # "1.1 细则": a decimal label needs a space or 、 after it, else "1.5倍" would be one.

@@ -24,6 +24,7 @@ _SECTION_STYLES = {"一、", "一.", "（一）", "第章", "第部分", "第节
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+")
 _CLAUSE_SPLIT_RE = re.compile(r"[，,]")
 _END_PUNCT = "。！？!?；;，,、：: "
+_MAX_PHRASES_PER_LINE = 5  # a pasted table in one line must not flood the report
 _TITLE_MAX = 20  # a longer first sentence is cut at its first comma (seed 二.11, 三.2（3）)
 
 
@@ -90,7 +91,10 @@ class _Builder:
             return text.replace(self.period_phrase, " ", 1)
         return text
 
-    def node(self, item: OutlineItem, inherited: str | None, top_is_section: bool) -> Node:
+    def node(self, item: OutlineItem, inherited: str | None, top_is_section: bool,
+             in_requirements: bool = False) -> Node:
+        """One outline item as a Node; ``in_requirements`` marks the items under a heading
+        such as 工作要求 (seed 四): requirements on how to work, kept as notes, not tasks."""
         own_text = "\n".join(text for _, text in item.lines)
         label = item.label.text if item.label else ""
         head = item.label.rest if item.label else item.lines[0][1]
@@ -98,7 +102,7 @@ class _Builder:
         if not head and len(item.lines) > 1:  # a label alone on its line: title on the next
             head = item.lines[1][1]
         title = make_title(head)
-        if item.note:
+        if item.note or in_requirements:
             kind = KIND_NOTE
         elif item.depth == 0 and top_is_section:
             kind = KIND_SECTION
@@ -119,9 +123,15 @@ class _Builder:
         dated = "\n".join(self._dated_text(n, t) for n, t in body_lines)
         deadline = dates_mod.parse_deadline(dated, self.period, self.year)
         for number, text in body_lines:
-            for phrase in dates_mod.unparsed_deadline_phrases(self._dated_text(number, text), self.period, self.year):
+            phrases = dates_mod.unparsed_deadline_phrases(self._dated_text(number, text), self.period, self.year)
+            for phrase in phrases[:_MAX_PHRASES_PER_LINE]:
                 self.diagnostics.append(Diagnostic(
                     line=number, level=LEVEL_WARNING, message=f"deadline not understood: {phrase}",
+                ))
+            if len(phrases) > _MAX_PHRASES_PER_LINE:
+                self.diagnostics.append(Diagnostic(
+                    line=number, level=LEVEL_WARNING,
+                    message=f"{len(phrases) - _MAX_PHRASES_PER_LINE} more deadline phrases not understood",
                 ))
         recurrence = parse_recurrence(dated)
 
@@ -143,8 +153,16 @@ class _Builder:
         )
         if node.kind == KIND_NOTE:
             node.responsible = None
-        node.children = [self.node(child, responsible, top_is_section) for child in item.children]
+        requirements = in_requirements or (
+            kind == KIND_SECTION and REQUIREMENT_HEADINGS.search(title) is not None)
+        node.children = [self.node(child, responsible, top_is_section, requirements)
+                         for child in item.children]
         return node
+
+
+# Section headings whose numbered items state how to work rather than work to deliver
+# (seed 四、工作要求: 层层压实责任, 杜绝形式主义 …): their items are notes, never assigned.
+REQUIREMENT_HEADINGS = re.compile(r"工作要求|有关要求|保障措施|组织保障|工作保障|注意事项|组织领导")
 
 
 def _top_is_section(items: list[OutlineItem]) -> bool:

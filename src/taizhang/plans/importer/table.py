@@ -29,7 +29,9 @@ warning diagnostic with the row number.
 Owners: 牵头单位 → ``Node.lead_unit``, 责任单位 (and 配合单位 etc.) → ``Node.responsible_units``,
 ``responsible`` from the responsible units, else from the lead unit
 (``responsible.responsible_from_text``). ``lines`` are (first row, last row): sheet row
-numbers for .xlsx, paragraph numbers for .docx tables (see the readers).
+numbers for .xlsx, paragraph numbers for .docx tables (see the readers). Cell texts go
+through ``clean.clean_line`` and titles through ``pipeline.make_title``, so a task reads the
+same whether it came from a table or from numbered text.
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
 
 
 def _title_and_preamble(doc: SourceDocument, table: SourceTable, header_at: int) -> tuple[str, str]:
-    """Texts above the header inside the table; else the doc's last lines before the table."""
+    """Title and preamble: the texts above the header inside the table, else the document's
+    lines before the table (a Word title paragraph), else the file name; the first is the title."""
     above = []
     for _row_no, cells in table.rows[:header_at]:
         text = _row_text(cells)
@@ -247,7 +250,8 @@ class _TableBuilder:
             if not any(c.strip() for c in cells) or _is_header_like(cells):
                 continue
             whole = self._whole_row_text(row_no, cells)
-            if _NOTE_RE.match(clean_line(cells[0]) if cells else "") or (whole and not self._task_rows_follow(rows[i + 1:])):
+            is_note = _NOTE_RE.match(clean_line(cells[0]) if cells else "")
+            if is_note or (whole and not self._task_rows_follow(rows[i + 1:])):
                 text = whole or _row_text(cells)
                 items.append(self._note(row_no, text))
                 task, section = None, None
@@ -262,7 +266,7 @@ class _TableBuilder:
             measure_text = self.cols.get(cells, MEASURE) if self.cols.has(MEASURE) else ""
             if not self.cols.has(TASK) or not self.cols.has(MEASURE):
                 label = self.cols.get(cells, SEQ) or str(len(siblings) + 1)
-                leaf = self._task_node(row_no, cells, task_text or measure_text, label)
+                leaf = self._task_node(row_no, cells, task_text or measure_text, label, section)
                 self._fill_leaf(leaf, row_no, cells, task_text or measure_text)
                 siblings.append(leaf)
                 continue
@@ -271,7 +275,7 @@ class _TableBuilder:
             new_text = task_text and not covered and task_text != prev_task_text
             new_seq = seq and not self._covered(row_no, SEQ) and seq != prev_seq
             if task is None or new_text or new_seq:
-                task = self._task_node(row_no, cells, task_text, seq or str(len(siblings) + 1))
+                task = self._task_node(row_no, cells, task_text, seq or str(len(siblings) + 1), section)
                 siblings.append(task)
                 prev_task_text, prev_seq = task_text, seq
             task.lines = (task.lines[0], row_no)
@@ -284,8 +288,6 @@ class _TableBuilder:
                 task.children.append(leaf)
             elif not task.children:
                 self._fill_leaf(task, row_no, cells, task.text)
-        if section is not None and section.children:
-            section.lines = (section.lines[0], max(n.lines[1] for n in section.children))
         for node in items:
             if node.kind == KIND_SECTION and node.children:
                 node.lines = (node.lines[0], max(c.lines[1] for c in node.children))
@@ -334,9 +336,12 @@ class _TableBuilder:
         node.responsible = responsible_from_text(body)
         return node
 
-    def _task_node(self, row_no: int, cells: list[str], text: str, label: str) -> Node:
+    def _task_node(self, row_no: int, cells: list[str], text: str, label: str,
+                   section: Node | None) -> Node:
         node = Node(label=label, kind=KIND_TASK, title=make_title(text), text=text, lines=(row_no, row_no))
         self._owners(node, cells)
+        if node.responsible is None and section is not None:
+            node.responsible = section.responsible  # children inherit (issue 2 §3)
         node.evidence = suggest_evidence(text) if text else None
         return node
 

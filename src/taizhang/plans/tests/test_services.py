@@ -109,3 +109,12 @@ def test_save_draft_is_atomic(tree):
         services.save_draft(bad, tree["committee"])
     assert Campaign.objects.count() == 0
     assert PlanItem.objects.count() == 0
+
+
+def test_work_requirements_are_notes_and_not_assigned(seed_campaign):
+    # Seed 四、工作要求: four numbered requirements on how to work, not deliverables.
+    items = {i.ref: i for i in seed_campaign.plan.items.all()}
+    assert [items[f"四.{n}"].kind for n in range(1, 5)] == ["note"] * 4
+    assert items["四.3"].title == "杜绝形式主义"
+    services.publish_plan(seed_campaign)
+    assert not Assignment.objects.filter(item__ref__startswith="四").exists()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..model import DocumentError, SourceDocument
 from .docx import read_docx
-from .legacy import SHEET_LIKE, read_legacy
+from .legacy import SHEET_LIKE, WORD_LIKE, read_legacy
 from .pdf import read_pdf
 from .text import read_text_bytes
 from .xlsx import read_xlsx
@@ -54,6 +54,21 @@ def read_document(path) -> SourceDocument:
         if len(head) < 8192:
             raise DocumentError(f"{name}: the file is empty")
     kind = sniff(path, head)
+    try:
+        return _read(path, name, kind)
+    except DocumentError as exc:
+        message = " ".join(str(exc).split())
+        if message == str(exc):
+            raise
+        raise DocumentError(message) from exc  # the contract is one line
+    except Exception as exc:  # noqa: BLE001 - user files reach deep into third-party parsers
+        # A damaged file can make openpyxl, pypdf or lxml fail in ways they do not document;
+        # the user gets one line, the chained exception keeps the detail for the log.
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+        raise DocumentError(f"{name}: cannot read the document ({detail})") from exc
+
+
+def _read(path: Path, name: str, kind: str) -> SourceDocument:
     if kind == "docx":
         return read_docx(path, name)
     if kind == "xlsx":
@@ -86,6 +101,8 @@ def sniff(path: Path, head: bytes) -> str:
     if head.lstrip().startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_OLE2):
+        if suffix in WORD_LIKE:
+            return "legacy-word"
         if suffix in SHEET_LIKE or _ole_is_workbook(head):
             return "legacy-sheet"
         return "legacy-word"
@@ -106,7 +123,8 @@ def _sniff_zip(path: Path, suffix: str) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError):
-        return "unknown"
+        # A damaged .docx/.xlsx: let its reader say so rather than "unsupported type".
+        return {".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx"}.get(suffix, "unknown")
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
@@ -119,10 +137,10 @@ def _sniff_zip(path: Path, suffix: str) -> str:
 
 
 def _ole_is_workbook(head: bytes) -> bool:
-    # The directory entries of an OLE2 file name its streams in UTF-16-LE; a workbook has
-    # "Workbook" (BIFF8) or "Book" (BIFF5). The directory is usually within the first 8 KiB
-    # of small files only, so this is a hint; the extension decides otherwise.
-    return "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head
+    # The directory entries of an OLE2 file name its streams in UTF-16-LE; a workbook has a
+    # "Workbook" stream (BIFF8). The directory is within the first 8 KiB of small files only,
+    # so this is a hint used when the extension names neither kind.
+    return "Workbook".encode("utf-16-le") in head
 
 
 def _looks_like_text(head: bytes) -> bool:

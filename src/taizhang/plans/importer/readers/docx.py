@@ -16,8 +16,8 @@ Reading rules (what later stages may rely on):
   is the paragraph number of the row's first paragraph. Merged cells (``w:gridSpan``
   across, ``w:vMerge`` down) are filled with the merge's text and flagged in ``merged``.
   A cell's text is its lines joined with "\\n".
-- Deleted revisions, moved-from text, hidden runs (``w:vanish``), field instructions and
-  text boxes are not read; inserted revisions are.
+- Deleted revisions, moved-from text, hidden runs (``w:vanish``), field instructions,
+  phonetic guides (``w:rt``) and text boxes are not read; inserted revisions are.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from ..model import DocumentError, SourceDocument, SourceLine, SourceTable
 from .numbering import W, Numbering, parse_xml, w_val
 
-_SKIP = {W + "del", W + "moveFrom", W + "txbxContent", W + "instrText", W + "delText",
+_SKIP = {W + "del", W + "moveFrom", W + "txbxContent", W + "instrText", W + "delText", W + "rt",
          W + "rPr", W + "pPr", "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 
 

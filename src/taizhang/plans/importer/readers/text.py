@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..model import DocumentError, SourceDocument, SourceLine
@@ -129,17 +130,19 @@ def _has_controls(text: str) -> bool:
 
 
 def _mostly_gb2312(text: str) -> bool:
-    wide = [ch for ch in text if ord(ch) > 127]
-    if not wide:
-        return True
-    common = 0
-    for ch in wide:
+    # Count each distinct character once (Counter runs in C): megabyte files stay fast.
+    counts = Counter(text)
+    wide = common = 0
+    for ch, n in counts.items():
+        if ord(ch) <= 127:
+            continue
+        wide += n
         try:
             ch.encode("gb2312")
-            common += 1
+            common += n
         except UnicodeEncodeError:
             pass
-    return common / len(wide) >= _GB2312_SHARE
+    return wide == 0 or common / wide >= _GB2312_SHARE
 
 
 def _charset_normalizer(data: bytes) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@
   number, ``col`` the 0-based index into the row's cells).
 - Dates become ISO strings (``2023-09-30``; with `` HH:MM`` when a time is set); whole
   numbers lose their ``.0``; formulas give their cached value (as Excel last saved it).
+- Sheets without any value are left out (a workbook's default "Sheet2", "Sheet3").
 - ``lines`` are the non-empty rows, numbered by sheet row, cells joined by a tab, taken
   from the cells as written (a merged value appears once, on its first row). Rows of a later
   sheet keep their own row numbers.
@@ -73,22 +74,42 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def _stored_values(sheet):
+    """((row, col), value) of the cells the file stores, 1-based.
+
+    Not ``iter_rows()``: it creates every cell of the used rectangle, and sheets formatted
+    down to row 1,048,576 (common in files from WPS) would take minutes. ``_cells`` is
+    openpyxl's own store of the cells it loaded (stable since openpyxl 2.x); the public
+    path is the fallback.
+    """
+    cells = getattr(sheet, "_cells", None)
+    if isinstance(cells, dict):
+        return [(key, cell.value) for key, cell in cells.items() if cell.value is not None]
+    return [((cell.row, cell.column), cell.value) for row in sheet.iter_rows() for cell in row
+            if cell.value is not None]
+
+
 def _read_sheet(sheet) -> tuple[SourceTable, list[SourceLine]]:
     grid: dict[int, list[str]] = {}
-    for row in sheet.iter_rows():
-        values = [cell_text(cell.value) for cell in row]
-        if any(values):
-            grid[row[0].row] = values
+    for (r, c), value in _stored_values(sheet):
+        text = cell_text(value)
+        if text:
+            cells = grid.setdefault(r, [])
+            cells.extend([""] * (c - len(cells)))
+            cells[c - 1] = text
     written = {r: list(cells) for r, cells in grid.items()}
     merged: dict[tuple[int, int], bool] = {}
+    # A merge never widens the table beyond the written cells (whole-row merges exist).
+    last_row = max(grid, default=0)
+    last_col = max((len(cells) for cells in grid.values()), default=0)
     for cell_range in sheet.merged_cells.ranges:
         top = grid.get(cell_range.min_row, [])
         value = top[cell_range.min_col - 1] if len(top) >= cell_range.min_col else ""
         if not value:
             continue
-        for r in range(cell_range.min_row, cell_range.max_row + 1):
+        for r in range(cell_range.min_row, min(cell_range.max_row, last_row) + 1):
             cells = grid.setdefault(r, [])
-            for c in range(cell_range.min_col, cell_range.max_col + 1):
+            for c in range(cell_range.min_col, min(cell_range.max_col, last_col) + 1):
                 while len(cells) < c:
                     cells.append("")
                 cells[c - 1] = value

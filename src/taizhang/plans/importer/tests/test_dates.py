@@ -100,7 +100,14 @@ def test_no_deadline(text):
 
 def test_year_unknown_gives_no_date_but_a_phrase():
     assert parse_deadline("9月底") is None
-    assert unparsed_deadline_phrases("9月底前完成") == ["9月底"]
+    assert unparsed_deadline_phrases("9月底前完成") == ["9月底前完成"]
+
+
+def test_unparsed_phrases_are_reported_once_per_clause_and_shortened():
+    assert unparsed_deadline_phrases("下月底前、次月底前完成") == ["下月底前、次月底前完成"]
+    long_clause = "下月底前" * 100
+    (only,) = unparsed_deadline_phrases(long_clause)
+    assert len(only) == 60 and only.endswith("…")
 
 
 def test_unparsed_phrases():

@@ -272,7 +272,7 @@ def test_corrupt_docx_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     with pytest.raises(DocumentError) as info:
         read_document(path)
-    assert "broken.docx" in str(info.value)
+    assert str(info.value).startswith("broken.docx: cannot read the Word document (")
     assert "\n" not in str(info.value)
 
 

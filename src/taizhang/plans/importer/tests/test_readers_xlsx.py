@@ -97,3 +97,19 @@ def test_xlsx_named_docx_is_read_as_workbook(tmp_path):
     doc = read_document(path)
     assert doc.name == "misnamed.docx"
     assert dict(doc.tables[0].rows) == {1: ["任务"]}
+
+
+def test_sheet_formatted_to_the_last_row_stays_small(tmp_path):
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "标题"
+    ws.merge_cells("A1:Z1")  # wider than the data
+    ws["A2"], ws["B2"] = "任务", "时限"
+    ws.cell(row=1_048_576, column=3).font = Font(bold=True)  # styled, empty
+    path = tmp_path / "wide.xlsx"
+    wb.save(path)
+    [table] = read_document(path).tables
+    assert table.rows == [(1, ["标题", "标题"]), (2, ["任务", "时限"])]
+    assert table.merged == {(1, 1): True}

@@ -223,3 +223,26 @@ def test_tables_in_memory_without_title():
     draft = build_from_tables(doc)
     assert draft.title == "清单"
     assert [(n.label, n.title) for n in draft.items] == [("1", "制定学习计划")]
+
+
+def test_roster_is_not_a_task_table(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "性别", "出生年月", "入党时间", "所在支部", "职务"])
+    wb.active.append(["张三", "男", "1980.05", "2005年7月1日", "第一党支部", "书记"])
+    path = tmp_path / "roster.xlsx"
+    wb.save(path)
+    assert build_from_tables(read_document(path)) is None
+
+
+def test_tasks_inherit_the_section_level(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "工作内容", "完成时限"])
+    ws.append(["一、领导班子"])
+    ws.merge_cells("A2:C2")
+    ws.append(["1", "开展专题调研", "2023年11月中旬前"])
+    path = tmp_path / "inherit.xlsx"
+    wb.save(path)
+    [section] = build_from_tables(read_document(path)).items
+    [task] = section.children
+    assert (task.responsible, task.due, task.evidence) == ("committee", D(2023, 11, 20), "research_visit")

@@ -1,0 +1,54 @@
+"""The member list's filters (one FilterSet for the page and the export): branch, group,
+status, name search. Choices are limited to organizations the user may see."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member, MemberStatus, Organization, OrgKind
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    """Shows "name（code）" so that same-named groups of different branches differ."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+class OrgChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = OrgChoiceField
+
+
+def _visible(request, kinds):
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.visible_to(request.user).filter(kind__in=kinds)
+
+
+def visible_branches(request):
+    return _visible(request, [OrgKind.GENERAL_BRANCH, OrgKind.BRANCH])
+
+
+def visible_groups(request):
+    return _visible(request, [OrgKind.GROUP])
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    """``?q=`` name contains, ``?org=`` branch (its whole subtree), ``?group=``, ``?status=``."""
+
+    q = django_filters.CharFilter(method="search", label=_("姓名"))
+    org = OrgChoiceFilter(queryset=visible_branches, method="in_subtree", label=_("所在支部"))
+    group = OrgChoiceFilter(queryset=visible_groups, label=_("党小组"))
+    status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("党员类型"),
+                                         empty_label=_("全部"))
+
+    class Meta:
+        model = Member
+        fields = ["q", "org", "group", "status"]
+
+    def search(self, queryset, name, value):
+        value = "".join(value.split())
+        return queryset.filter(name__contains=value) if value else queryset
+
+    def in_subtree(self, queryset, name, value):
+        return queryset.filter(org__path__startswith=value.path) if value else queryset

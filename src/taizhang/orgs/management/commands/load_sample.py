@@ -1,0 +1,51 @@
+"""``taizhang load_sample [--if-empty]``: the sample organization, demo accounts and plan."""
+
+import importlib
+import importlib.util
+import secrets
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from taizhang.orgs.models import Organization
+from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
+
+PLAN_SAMPLE_MODULE = "taizhang.plans.sample"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the sample data: committee DW with 6 branches, 12 Party groups, 80 invented members, "
+        "the 7-person leadership team, demo accounts (one random password, printed once) and, "
+        "when the plans app provides it, the sample plan."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing when any organization exists")
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and Organization.objects.exists():
+            self.stdout.write("已有组织数据，未加载样例数据。(database not empty: sample data not loaded)")
+            return
+        password = secrets.token_urlsafe(12)
+        with transaction.atomic():
+            try:
+                sample = create_sample_orgs()
+            except ValueError as exc:
+                raise CommandError(f"sample data already loaded: {exc}") from None
+            accounts = create_demo_accounts(password)
+        committee = sample["committee"]
+        self.stdout.write(
+            f"组织 {1 + len(sample['branches']) + len(sample['groups'])} 个"
+            f"（党委 1、党支部 {len(sample['branches'])}、党小组 {len(sample['groups'])}），"
+            f"党员 {sample['members']} 名（其中预备党员 {sample['probationary']} 名），"
+            f"职务 {sample['positions']} 个，领导班子 {sample['leaders']} 人，账号 {len(accounts)} 个。"
+        )
+        self.stdout.write("演示账号（密码只显示这一次，请妥善保存）：")
+        for username, org_name, role in accounts:
+            self.stdout.write(f"  {username:<8} {role}  {org_name}")
+        self.stdout.write(f"密码：{password}")
+        if importlib.util.find_spec(PLAN_SAMPLE_MODULE) is not None:
+            module = importlib.import_module(PLAN_SAMPLE_MODULE)
+            self.stdout.write(f"样例任务清单：{module.load_sample_plan(committee)}")
