@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "django_tables2",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "taizhang.core",
     "taizhang.orgs",
     "taizhang.plans",
@@ -149,6 +153,32 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Taizhang API",
+    "DESCRIPTION": "台账 REST API: every endpoint is scoped to the caller's organizations.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Offline docs: Swagger UI / Redoc assets from drf-spectacular-sidecar, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStatusEnum": "taizhang.plans.models.CampaignStatus",
+        "AssignmentStatusEnum": "taizhang.plans.models.AssignmentStatus",
+    },
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 AUDITLOG_INCLUDE_ALL_MODELS = False

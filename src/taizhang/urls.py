@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from taizhang.core import views as core_views
+from taizhang.core import views_attachments
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,5 +13,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("orgs/", include("taizhang.orgs.urls")),
     path("plans/", include("taizhang.plans.urls")),
+    path("attachments/add/<int:content_type_id>/<int:object_id>/",
+         views_attachments.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", views_attachments.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views_attachments.attachment_delete, name="attachment_delete"),
+    path("api/", include("taizhang.api_urls")),
     path("admin/", admin.site.urls),
 ]

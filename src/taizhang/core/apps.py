@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "taizhang.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers models with the audit trail)

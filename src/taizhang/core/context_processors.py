@@ -9,6 +9,7 @@ NAV = [
     ("plans:campaign_list", "任务清单", "/plans/"),
     ("orgs:organization_list", "组织", "/orgs/"),
     ("orgs:member_list", "党员", "/orgs/members/"),
+    ("orgs:leadership", "领导班子", "/orgs/leadership/"),
 ]
 
 

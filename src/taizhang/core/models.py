@@ -1,5 +1,6 @@
 """Abstract base models shared by every app (timestamps, the organization a row belongs to)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,70 @@ class OrgScopedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Uploaded files go under ``attachments/<org id>/<yyyy>/<mm>/`` keeping the user's name."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    return f"attachments/{instance.org_id}/{now:%Y/%m}/{filename}"
+
+
+class Attachment(OrgScopedModel):
+    """A file attached to any business object (a meeting's sign-in sheet, an update's proof …).
+
+    Scoped by ``org`` (copied from the object it belongs to), so a download is checked by the
+    same mechanism as every page. Photos are never a quota (DESIGN.md step 4): attachments are
+    always optional.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Event(models.Model):
+    """A domain event: a status move, an approval, a return with its comment.
+
+    The audit trail (django-auditlog) records field changes; events record what happened in
+    the business sense, with the reason, for histories such as a rectification's rounds of
+    review (DESIGN.md "Audit").
+    """
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    verb = models.CharField(_("动作"), max_length=40)
+    from_state = models.CharField(_("原状态"), max_length=30, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=30, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_org_field = "org"
+
+    class Meta:
+        verbose_name = _("业务事件")
+        verbose_name_plural = _("业务事件")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.verb} {self.from_state}→{self.to_state}"

@@ -5,7 +5,8 @@ from auditlog.registry import auditlog
 from .models import LeadershipMember, LeadershipTeam, Member, Organization, Position, RoleAssignment
 
 auditlog.register(Organization, exclude_fields=["path", "depth", "numchild"])
-auditlog.register(Member)
+# Phone numbers are masked in the stored history too (DESIGN.md: personal data is minimal).
+auditlog.register(Member, mask_fields=["phone"])
 auditlog.register(Position)
 auditlog.register(LeadershipTeam)
 auditlog.register(LeadershipMember, m2m_fields={"contact_branches"})

@@ -111,16 +111,17 @@ def create_sample_orgs() -> dict:
         raise ValueError(f"organization {COMMITTEE[0]} already exists")
     rng = random.Random(SEED)
     used: set[str] = set()
-    committee = Organization.add_root(code=COMMITTEE[0], name=COMMITTEE[1], kind=OrgKind.COMMITTEE,
-                                      committee_elected_on=dt.date(2021, 6, 18))
+    tree = Organization.objects
+    committee = tree.add_root(dict(code=COMMITTEE[0], name=COMMITTEE[1], kind=OrgKind.COMMITTEE,
+                                   committee_elected_on=dt.date(2021, 6, 18)))
     branches, groups, members_by_branch = [], [], {}
     positions: list[Position] = []
     for code, name, size in BRANCHES:
-        branch = Organization.objects.get(pk=committee.pk).add_child(
-            code=code, name=name, kind=OrgKind.BRANCH, committee_elected_on=dt.date(2022, 3, 10))
+        branch = tree.add_child(committee, dict(
+            code=code, name=name, kind=OrgKind.BRANCH, committee_elected_on=dt.date(2022, 3, 10)))
         branches.append(branch)
         branch_groups = [
-            Organization.objects.get(pk=branch.pk).add_child(code=f"{code}-{i}", name=g, kind=OrgKind.GROUP)
+            tree.add_child(branch, dict(code=f"{code}-{i}", name=g, kind=OrgKind.GROUP))
             for i, g in enumerate(GROUPS, start=1)
         ]
         groups.extend(branch_groups)

@@ -176,7 +176,7 @@ class _Resolver:
     def _committee(self) -> Organization | None:
         if self.org.kind == OrgKind.COMMITTEE:
             return self.org
-        return self.org.get_ancestors().filter(kind=OrgKind.COMMITTEE).last()
+        return Organization.objects.get_ancestors(self.org).filter(kind=OrgKind.COMMITTEE).last()
 
     def _error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RosterError(row, column, message))
@@ -358,9 +358,8 @@ def next_code(parent: Organization, kind: str) -> str:
 
 
 def _add_child(parent: Organization, name: str, kind: str) -> Organization:
-    """Create a child organization (treebeard needs the parent's current numchild)."""
-    parent = Organization.objects.get(pk=parent.pk)
-    return parent.add_child(name=name, code=next_code(parent, kind), kind=kind)
+    """Create a child organization of ``parent`` through treebeard's manager."""
+    return Organization.objects.add_child(parent, dict(name=name, code=next_code(parent, kind), kind=kind))
 
 
 # ---- export ---------------------------------------------------------------------------------
@@ -391,7 +390,10 @@ def position_labels(member: Member) -> str:
     """"书记、党小组长" — the member's current posts as the roster writes them (needs the
     ``current_positions`` prefetch of :func:`roster_queryset`)."""
     labels = []
-    for position in getattr(member, "current_positions", None) or member.positions.filter(ended_on__isnull=True):
+    current = getattr(member, "current_positions", None)
+    if current is None:
+        current = member.positions.filter(ended_on__isnull=True).select_related("org")
+    for position in current:
         if position.org_id == member.org_id:
             scope = BRANCH
         elif position.org.kind == OrgKind.GROUP:

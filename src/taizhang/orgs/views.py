@@ -43,7 +43,7 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         org = self.object
         user = self.request.user
-        children = org.get_children().annotate(
+        children = Organization.objects.get_children(org).annotate(
             member_count=Count("members", filter=Q(members__is_active=True)))
         if org.kind == OrgKind.GROUP:
             members = roster_queryset(user).filter(group=org)

@@ -24,7 +24,7 @@ from taizhang.core.scoping import MANAGE
 
 from .filtersets import MemberFilterSet
 from .forms import RosterUploadForm
-from .models import Member, Organization
+from .models import Organization
 from .services import EXPORT_COLUMNS, import_roster, roster_queryset, roster_rows
 
 SESSION_KEY = "orgs_roster_import"
@@ -105,6 +105,7 @@ def roster_export(request):
     """The roster as .xlsx: members the user may see, with the list's filters; phones masked."""
     base = roster_queryset(request.user)
     filterset = MemberFilterSet(request.GET or None, queryset=base, request=request)
-    queryset = filterset.qs if filterset.is_valid() else Member.objects.none()
+    # Like FilterView's strict mode: an invalid filter (e.g. another branch's id) gives no rows.
+    queryset = filterset.qs if not filterset.is_bound or filterset.is_valid() else base.none()
     name = f"党员花名册-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(name, "党员花名册", EXPORT_COLUMNS, roster_rows(queryset))

@@ -1,16 +1,51 @@
-"""Template helpers shared by all apps: the history panel."""
+"""Template helpers shared by all apps: history and attachments panels, field display."""
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 
 from taizhang.core.history import history_for
+from taizhang.core.models import Attachment
+from taizhang.core.status import events_for
 
 register = template.Library()
 
 
 @register.inclusion_tag("core/includes/history.html")
 def history_panel(obj):
-    """Render the audit trail of ``obj`` (django-auditlog entries, newest first)."""
-    return {"entries": history_for(obj)}
+    """Render the audit trail of ``obj`` (django-auditlog entries, newest first) and its
+    domain events (status moves with their reasons)."""
+    return {"entries": history_for(obj), "events": events_for(obj) if hasattr(obj, "scope_org_field") else []}
+
+
+@register.inclusion_tag("core/includes/attachments.html")
+def attachments_panel(obj, can_change=False):
+    """List ``obj``'s attachments with download links, and an upload form if allowed."""
+    content_type = ContentType.objects.get_for_model(obj)
+    return {
+        "attachments": Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
+        "content_type_id": content_type.pk,
+        "object_id": obj.pk,
+        "can_change": can_change,
+    }
+
+
+@register.filter
+def display_fields(obj):
+    """(label, display value) pairs of ``obj``'s concrete editable fields, for detail pages."""
+    pairs = []
+    for field in obj._meta.get_fields():
+        if not getattr(field, "concrete", False) or field.auto_created or not field.editable:
+            continue
+        if field.name in {"created_at", "updated_at"}:
+            continue
+        if field.choices:
+            value = getattr(obj, f"get_{field.name}_display")()
+        elif field.many_to_many:
+            value = "、".join(str(v) for v in getattr(obj, field.name).all())
+        else:
+            value = getattr(obj, field.name)
+        pairs.append((field.verbose_name, value))
+    return pairs
 
 
 @register.filter

@@ -36,13 +36,12 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
             kwargs["kind"] = kwargs.get("kind") or OrgKind.COMMITTEE
-            return model_class.add_root(**kwargs)
+            return model_class.objects.add_root(kwargs)
         below = {OrgKind.COMMITTEE: OrgKind.BRANCH, OrgKind.GENERAL_BRANCH: OrgKind.BRANCH,
                  OrgKind.BRANCH: OrgKind.GROUP}
         kwargs["kind"] = kwargs.get("kind") or below.get(parent.kind, OrgKind.GROUP)
-        # Re-read the parent: treebeard places the child from the parent's current numchild.
-        fresh = model_class.objects.get(pk=parent.pk)
-        return fresh.add_child(**kwargs)
+        # The manager re-reads (and locks) the parent, so a stale ``parent`` object is fine.
+        return model_class.objects.add_child(parent, kwargs)
 
 
 class CommitteeFactory(OrganizationFactory):

@@ -1,27 +1,21 @@
 """Fixtures for the plans tests: a small organization tree with users holding roles."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from taizhang.orgs.models import Organization, OrgKind, RoleAssignment
+from taizhang.orgs.tests.factories import UserFactory, build_tree, grant
+
+PASSWORD = "pw-123456!"
 
 
 def make_tree(branches: int = 3) -> dict:
-    """A committee ``DW`` with ``branches`` branches ``ZB01``… each holding one party group."""
-    objects = Organization.objects
-    committee = objects.add_root(dict(name="测试党委", code="DW", kind=OrgKind.COMMITTEE))
-    tree = {"committee": committee, "branches": []}
-    for n in range(1, branches + 1):
-        branch = objects.add_child(
-            committee, dict(name=f"第{n}党支部", code=f"ZB{n:02d}", kind=OrgKind.BRANCH))
-        objects.add_child(branch, dict(name=f"第{n}党小组", code=f"ZB{n:02d}G1", kind=OrgKind.GROUP))
-        tree["branches"].append(branch)
-    return tree
+    """Committee ``DW`` with ``branches`` branches ``ZB01``… (第1党支部 …), one group each."""
+    return build_tree(branches=branches, groups=1)
 
 
-def user_with_role(username: str, org: Organization, role: str):
-    user = get_user_model().objects.create_user(username=username, password="pw-123456!")
-    RoleAssignment.objects.create(user=user, org=org, role=role)
+def user_with_role(username: str, org, role: str):
+    """A user ``username`` (password :data:`PASSWORD`) holding ``role`` on ``org``."""
+    user = UserFactory(username=username, password=PASSWORD)
+    grant(user, org, role)
     return user
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from conftest import ARTIFACTS
 
-from .conftest import user_with_role
+from .conftest import PASSWORD, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ def test_upload_confirm_publish_board(browser, live_server, tree, seed_file):
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "office")
-    page.fill("#id_password", "pw-123456!")
+    page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 

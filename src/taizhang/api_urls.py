@@ -1,0 +1,23 @@
+"""The REST API: one router for every app's routes, the OpenAPI schema and offline docs.
+
+Each app lists its endpoints in ``<app>/api/urls.py`` as ``routes = [(prefix, viewset)]``.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from taizhang.plans.api.urls import routes as plan_routes
+
+router = DefaultRouter()
+for prefix, viewset in [*plan_routes]:
+    router.register(prefix, viewset)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("token/", obtain_auth_token, name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+]
