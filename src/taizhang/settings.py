@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "taizhang.core",
     "taizhang.orgs",
     "taizhang.plans",
+    "taizhang.records",
+    "taizhang.rectification",
+    "taizhang.notify",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +173,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "台账 REST API: every endpoint is scoped to the caller's organizations.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Offline docs: Swagger UI / Redoc assets from drf-spectacular-sidecar, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

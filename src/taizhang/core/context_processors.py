@@ -17,10 +17,11 @@ def navigation(request):
     """Navigation entries for authenticated users; empty for anonymous ones."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav_items": []}
-    items = []
-    for name, label, prefix in NAV:
-        url = reverse(name)
-        path = request.path
-        active = path == prefix if prefix == "/" else path.startswith(prefix)
-        items.append({"url": url, "label": _(label), "active": active})
+    path = request.path
+    # The entry with the longest matching prefix is active ("/orgs/members/" beats "/orgs/").
+    matching = [prefix for _n, _l, prefix in NAV
+                if (path == prefix if prefix == "/" else path.startswith(prefix))]
+    active_prefix = max(matching, key=len, default=None)
+    items = [{"url": reverse(name), "label": _(label), "active": prefix == active_prefix}
+             for name, label, prefix in NAV]
     return {"nav_items": items}

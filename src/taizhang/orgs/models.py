@@ -189,6 +189,7 @@ class LeadershipTeam(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_org_field = "org"
+    scope_visible_below = True  # branches see the committee's leaders (联系支部)
 
     class Meta:
         verbose_name = _("领导班子")
@@ -211,6 +212,7 @@ class LeadershipMember(TimeStampedModel):
 
     objects = ScopedQuerySet.as_manager()
     scope_org_field = "team__org"
+    scope_visible_below = True
 
     class Meta:
         verbose_name = _("班子成员")

@@ -117,7 +117,9 @@ class LeadershipView(ScopedQuerysetMixin, ListView):
     context_object_name = "teams"
 
     def get_queryset(self):
+        # A branch reads its committee's team, but only the contact branches it may see.
+        visible_branches = Organization.objects.visible_to(self.request.user)
         leaders = LeadershipMember.objects.select_related("member", "member__org").prefetch_related(
-            "contact_branches").order_by("order")
+            Prefetch("contact_branches", queryset=visible_branches)).order_by("order")
         return super().get_queryset().select_related("org").prefetch_related(
             Prefetch("members", queryset=leaders))

@@ -1,0 +1,29 @@
+"""Scoping-walk cases of the core URLs (see taizhang.core.testing)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+
+from taizhang.core.models import Attachment
+from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, Case
+
+
+def cases(world):
+    b_member = world.member_b
+    content_type = ContentType.objects.get_for_model(b_member)
+    attachment = Attachment.objects.create(
+        org=world.branch_b, content_type=content_type, object_id=b_member.pk,
+        file=ContentFile(SECRET.encode(), name="b.txt"), name=f"{SECRET}.txt", size=9)
+    return [
+        Case("home", expect=LISTED),
+        Case("login", expect=PUBLIC),
+        Case("logout", expect=PUBLIC),
+        Case("attachment_download", {"pk": attachment.pk}),
+        Case("attachment_delete", {"pk": attachment.pk}, post=True),
+        Case("attachment_add", {"content_type_id": content_type.pk, "object_id": b_member.pk},
+             post=True),
+        Case("api-root", expect=PUBLIC),
+        Case("api_token", expect=PUBLIC),
+        Case("api_schema", expect=LISTED),
+        Case("api_docs", expect=LISTED),
+        Case("api_redoc", expect=LISTED),
+    ]

@@ -1,0 +1,20 @@
+"""Scoping-walk cases of the orgs URLs (see taizhang.core.testing)."""
+
+from taizhang.core.testing import HIDDEN, LISTED, Case
+
+
+def cases(world):
+    b = world.branch_b
+    return [
+        Case("orgs:organization_list", expect=LISTED),
+        Case("orgs:organization_detail", {"pk": b.pk}),
+        Case("orgs:organization_detail", {"pk": world.committee.pk}),
+        Case("orgs:leadership", expect=LISTED),
+        Case("orgs:member_list", expect=LISTED),
+        Case("orgs:member_list", expect=LISTED, query=f"org={b.pk}"),
+        Case("orgs:member_detail", {"pk": world.member_b.pk}),
+        Case("orgs:roster_import", expect=HIDDEN, post=True),
+        Case("orgs:roster_import_confirm", expect=HIDDEN, post=True),
+        Case("orgs:roster_export", expect=LISTED),
+        Case("orgs:roster_export", expect=LISTED, query=f"org={b.pk}"),
+    ]

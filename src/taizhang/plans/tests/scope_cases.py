@@ -1,0 +1,44 @@
+"""Scoping-walk cases of the plans URLs and API (see taizhang.core.testing)."""
+
+from taizhang.core.testing import HIDDEN, LISTED, SECRET, Case
+from taizhang.plans import services
+from taizhang.plans.importer import parse_text
+from taizhang.plans.models import Assignment, Occurrence, PlanImport, PlanItem
+
+PLAN = f"""{SECRET}任务清单
+本次工作从2023年9月开始，2024年1月基本结束。
+一、支部任务
+1.每月开展集中学习，{SECRET}。
+"""
+
+
+def cases(world):
+    draft = services.draft_to_dict(parse_text(PLAN, "b.txt"))
+    b_campaign = services.save_draft(draft, world.branch_b)  # branch B's own campaign
+    services.publish_plan(b_campaign)
+    committee_draft = services.draft_to_dict(parse_text(PLAN.replace(SECRET, "全体"), "c.txt"))
+    committee_campaign = services.save_draft(committee_draft, world.committee)
+    services.publish_plan(committee_campaign)
+    b_assignment = Assignment.objects.get(org=world.branch_b, item__plan__campaign=committee_campaign)
+    b_occurrence = Occurrence.objects.filter(assignment=b_assignment).first()
+    b_item = PlanItem.objects.filter(plan=b_campaign.plan).first()
+    pending = PlanImport.objects.create(org=world.committee, source_name="x.txt", draft=draft)
+    return [
+        Case("plans:campaign_list", expect=LISTED),
+        Case("plans:import", expect=LISTED),
+        Case("plans:import_preview", {"pk": pending.pk}, post=True, data={"confirm": "1"}),
+        Case("plans:campaign_detail", {"pk": b_campaign.pk}),
+        Case("plans:campaign_publish", {"pk": b_campaign.pk}, post=True),
+        Case("plans:campaign_publish", {"pk": committee_campaign.pk}, post=True),
+        Case("plans:board", {"pk": b_campaign.pk}),
+        Case("plans:board", {"pk": committee_campaign.pk}, expect=LISTED),
+        Case("plans:assignment_detail", {"pk": b_assignment.pk}),
+        Case("campaign-list", expect=LISTED),
+        Case("campaign-detail", {"pk": b_campaign.pk}),
+        Case("planitem-list", expect=LISTED),
+        Case("planitem-detail", {"pk": b_item.pk}),
+        Case("assignment-list", expect=LISTED),
+        Case("assignment-detail", {"pk": b_assignment.pk}),
+        Case("occurrence-list", expect=LISTED),
+        Case("occurrence-detail", {"pk": b_occurrence.pk}),
+    ]

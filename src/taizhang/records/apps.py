@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    """The real records of work, entered once: meetings, study, lectures, visits, talks,
+    suggestions (DESIGN.md step 4)."""
+
+    name = "taizhang.records"
+    label = "records"
+    verbose_name = _("工作记录")

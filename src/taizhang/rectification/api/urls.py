@@ -1,0 +1,3 @@
+"""Endpoints of the rectification app, registered on the project API router."""
+
+routes: list = []

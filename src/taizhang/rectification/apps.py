@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RectificationConfig(AppConfig):
+    """The problem list and the rectification ledger (问题清单 → 整改清单 → 滚动销号)."""
+
+    name = "taizhang.rectification"
+    label = "rectification"
+    verbose_name = _("检视整改")
