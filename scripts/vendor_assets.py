@@ -13,10 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 DEST = ROOT / "src" / "taizhang" / "static" / "vendor"
 
-# (source under node_modules, destination under static/vendor)
+# (source under node_modules, destination under static/vendor). Source maps are copied too:
+# the minified files name them, and the manifest storage refuses dangling references.
 FILES = [
     ("@tabler/core/dist/css/tabler.min.css", "tabler/tabler.min.css"),
+    ("@tabler/core/dist/css/tabler.min.css.map", "tabler/tabler.min.css.map"),
     ("@tabler/core/dist/js/tabler.min.js", "tabler/tabler.min.js"),
+    ("@tabler/core/dist/js/tabler.min.js.map", "tabler/tabler.min.js.map"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
     ("echarts/i18n/langZH.js", "echarts/langZH.js"),

@@ -130,6 +130,16 @@ class PlanItem(TimeStampedModel):
         return f"{self.ref} {self.title}".strip()
 
     @property
+    def body(self) -> str:
+        """The item's text after its label and title (what the heading line does not show)."""
+        text = self.text.strip()
+        if self.label and text.startswith(self.label):
+            text = text[len(self.label):]
+        if self.title and text.startswith(self.title):
+            text = text[len(self.title):]
+        return text.lstrip("。．.：:，, \n")
+
+    @property
     def effective_due(self) -> dt.date | None:
         """The date work is really due: the last working day when ``due`` is a holiday."""
         return self.due_workday or self.due

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from taizhang.core.workdays import last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
 from .importer.model import Node, PlanDraft
@@ -161,6 +162,15 @@ def responsible_orgs(item: PlanItem, committee: Organization, branches: list[Org
     return [committee]
 
 
+def assignment_due(item: PlanItem, campaign_due: dt.date | None) -> dt.date | None:
+    """When an assignment of ``item`` is due: the item's deadline (its last working day when
+    the date is a holiday), else the campaign's end ("2024年1月基本结束", seed 二), none for a
+    long-term item (长期坚持)."""
+    if item.ongoing:
+        return None
+    return item.effective_due or campaign_due
+
+
 @dataclass
 class PublishResult:
     """Counts of what :func:`publish_plan` changed."""
@@ -205,9 +215,10 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
         for org in responsible_orgs(item, committee, branches):
             wanted[(item.pk, org.pk)] = (item, org)
 
+    default_due = last_workday_on_or_before(campaign.end) if campaign.end else None
     to_create, to_update = [], []
     for key, (item, org) in wanted.items():
-        due = item.effective_due
+        due = assignment_due(item, default_due)
         assignment = existing.get(key)
         if assignment is None:
             to_create.append(Assignment(item=item, org=org, due=due))

@@ -63,6 +63,10 @@ def test_publish_assigns_committee_and_branch_tasks(seed_campaign, tree):
     first = PlanItem.objects.get(plan=seed_campaign.plan, ref="三.1")
     assert set(Assignment.objects.filter(item=first).values_list("due", flat=True)) == {
         D(2023, 9, 28)}
+    # A task without a deadline is due at the campaign's end (2024-01-31, a Wednesday).
+    plain = PlanItem.objects.get(plan=seed_campaign.plan, ref="三.3")
+    assert set(Assignment.objects.filter(item=plain).values_list("due", flat=True)) == {
+        D(2024, 1, 31)}
     recurring = [i for i in leaves if i.recurrence]
     expected_occ = sum(5 * (3 if i in branch_leaves else 1) for i in recurring)
     assert result.occurrences_created == expected_occ

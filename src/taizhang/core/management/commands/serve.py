@@ -15,9 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         from gunicorn.app.base import BaseApplication
 
-        from taizhang.wsgi import application
-
+        # Collect before the WSGI app is built: WhiteNoise indexes STATIC_ROOT when its
+        # middleware starts, so files collected afterwards would not be served.
         call_command("collectstatic", interactive=False, verbosity=0)
+        from taizhang.wsgi import application
 
         class Server(BaseApplication):
             def load_config(self):

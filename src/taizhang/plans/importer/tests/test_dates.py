@@ -120,3 +120,17 @@ def test_year_in():
     assert year_in("第三党支部2023年主题教育学习计划") == 2023
     assert year_in("２０２４年度机关党建重点任务清单") == 2024
     assert year_in("重点工作任务清单") is None
+
+
+def test_half_year_naming_a_plan_is_not_a_deadline():
+    import datetime as dt
+
+    # Found in the project's own sample plan: "7月底之前，各党支部制定下半年学习计划" is due
+    # at the end of July; 下半年 names the plan, it is no second deadline.
+    period = (dt.date(2026, 7, 1), dt.date(2026, 12, 31))
+    found = parse_deadline("7月底之前，各党支部制定下半年学习计划，明确学习内容。", period)
+    assert found.due == dt.date(2026, 7, 31) and found.dates == [dt.date(2026, 7, 31)]
+    assert parse_deadline("各党支部制定下半年学习计划", period) is None
+    assert parse_deadline("下半年完成", period).due == dt.date(2026, 12, 31)
+    assert parse_deadline("2024年上半年前完成", None).due == dt.date(2024, 6, 30)
+    assert parse_deadline("任务于下半年。", period).due == dt.date(2026, 12, 31)

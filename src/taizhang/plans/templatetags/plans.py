@@ -1,0 +1,22 @@
+"""Display helpers of the plans app: readable recurrence and evidence names."""
+
+from django import template
+
+from ..forms import RECURRENCE_CHOICES
+from ..importer.evidence import EVIDENCE_KINDS
+
+register = template.Library()
+
+_RECURRENCE = {value: label for value, label in RECURRENCE_CHOICES if value}
+
+
+@register.filter
+def recurrence_label(rule: str) -> str:
+    """"FREQ=MONTHLY" → "每月"; an RRULE without a plain name is shown as written."""
+    return str(_RECURRENCE.get(rule, rule)) if rule else ""
+
+
+@register.filter
+def evidence_label(code: str) -> str:
+    """"study_session" → its Chinese name from the importer's evidence vocabulary."""
+    return EVIDENCE_KINDS.get(code, code) if code else ""
