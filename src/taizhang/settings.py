@@ -6,6 +6,13 @@
   static files live; default ``./var``.
 - ``SECRET_KEY``: default a random key generated once into ``var/secret_key``.
 - ``DEBUG``: off unless ``DEBUG=1``. ``ALLOWED_HOSTS``: comma-separated, default local hosts.
+- ``HUEY_REDIS_URL``: run background jobs on Redis (e.g. ``redis://127.0.0.1:6379/0``, needs
+  the ``redis`` extra); default huey's SQLite storage ``var/huey.sqlite3`` (no server).
+  ``HUEY_IMMEDIATE=1`` runs tasks inline (the default under pytest). ``HUEY_WORKERS``.
+- ``EMAIL_HOST`` (+ ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
+  ``EMAIL_USE_TLS``/``EMAIL_USE_SSL``): SMTP for reminder e-mails; without it e-mails are
+  printed by the worker (console backend). ``DEFAULT_FROM_EMAIL``.
+- ``TAIZHANG_BASE_URL``: the site's address used in e-mails, robot messages and feeds.
 """
 
 import os
@@ -56,12 +63,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
     "taizhang.core",
     "taizhang.orgs",
     "taizhang.plans",
     "taizhang.records",
     "taizhang.rectification",
     "taizhang.notify",
+    "taizhang.compliance",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +192,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CampaignStatusEnum": "taizhang.plans.models.CampaignStatus",
         "AssignmentStatusEnum": "taizhang.plans.models.AssignmentStatus",
+        "AttendanceStatusEnum": "taizhang.records.models.AttendanceStatus",
+        "SuggestionStatusEnum": "taizhang.records.models.SuggestionStatus",
+        "MeetingKindEnum": "taizhang.records.models.MeetingKind",
+        "StudyKindEnum": "taizhang.records.models.StudyKind",
+        "LectureKindEnum": "taizhang.records.models.LectureKind",
+        "MotionKindEnum": "taizhang.records.models.MotionKind",
     },
 }
 
@@ -195,3 +210,55 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (DESIGN.md "Background work"): huey on its SQLite storage by default (no
+# extra server), on Redis when HUEY_REDIS_URL is set; `taizhang worker` runs the consumer.
+# Tasks run inline ("immediate", in-memory storage) under pytest or with HUEY_IMMEDIATE=1.
+# utc=False: periodic schedules read local time, which Django sets to TIME_ZONE.
+HUEY_REDIS_URL = os.environ.get("HUEY_REDIS_URL", "")
+HUEY = {
+    "name": "taizhang",
+    "huey_class": "huey.RedisHuey" if HUEY_REDIS_URL else "huey.SqliteHuey",
+    **({"url": HUEY_REDIS_URL} if HUEY_REDIS_URL else {"filename": str(VAR_DIR / "huey.sqlite3")}),
+    "immediate": _env_flag("HUEY_IMMEDIATE", default="PYTEST_VERSION" in os.environ),
+    "utc": False,
+    "results": False,
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+
+# E-mail: SMTP when EMAIL_HOST is set, else printed to the worker's console. Tests: locmem.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = _env_flag("EMAIL_USE_SSL")
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "台账 <taizhang@localhost>")
+TAIZHANG_BASE_URL = os.environ.get("TAIZHANG_BASE_URL", "http://127.0.0.1:8000")
+
+# Reminders (notify app). The daily run's local time; only on working days; how far back
+# overdue deadlines and returns are still reminded of; delivery attempts and their spacing.
+NOTIFY_REMINDER_TIME = os.environ.get("NOTIFY_REMINDER_TIME", "08:30")
+NOTIFY_WORKDAYS_ONLY = True
+NOTIFY_LOOKBACK_DAYS = 30
+NOTIFY_MAX_ATTEMPTS = 4
+NOTIFY_RETRY_DELAY = 300  # seconds before a failed e-mail / webhook delivery is retried
+NOTIFY_WEBHOOK_TIMEOUT = 10  # seconds
+# Hosts a group robot may post to (anything else is refused: no posting to intranet
+# addresses on an org manager's say); an intranet relay is added here by the operator.
+NOTIFY_WEBHOOK_HOSTS = {
+    "wecom": ["qyapi.weixin.qq.com"],
+    "dingtalk": ["oapi.dingtalk.com"],
+}
+# Calendar feeds: deadlines up to this many days in the past are still listed.
+NOTIFY_FEED_PAST_DAYS = 60

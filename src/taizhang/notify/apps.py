@@ -8,3 +8,11 @@ class NotifyConfig(AppConfig):
     name = "taizhang.notify"
     label = "notify"
     verbose_name = _("提醒与通知")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import audit, signals  # noqa: F401  (audit trail; "returned" sent at once)
+
+        # Reminder kinds are declared in any app's ``reminders.py`` (this app's included).
+        autodiscover_modules("reminders")

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+"""URLs of the notify app (mounted at /notify/)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.NoticeListView.as_view(), name="notice_list"),
+    path("<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("read-all/", views.notice_read_all, name="notice_read_all"),
+    path("settings/", views.notify_settings, name="settings"),
+    path("webhooks/", views.WebhookListView.as_view(), name="webhook_list"),
+    path("webhooks/add/", views.WebhookEditView.as_view(), name="webhook_add"),
+    path("webhooks/<int:pk>/edit/", views.WebhookEditView.as_view(), name="webhook_edit"),
+    path("webhooks/<int:pk>/delete/", views.WebhookDeleteView.as_view(), name="webhook_delete"),
+    path("webhooks/<int:pk>/test/", views.webhook_test, name="webhook_test"),
+    path("feed/<str:token>.ics", views.feed_user, name="feed_user"),
+    path("feed/<str:token>/org/<int:org_id>.ics", views.feed_org, name="feed_org"),
+]

@@ -10,4 +10,4 @@ class PlansConfig(AppConfig):
     verbose_name = _("主题教育与任务清单")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers models with the audit trail)
+        from . import audit, receivers  # noqa: F401  (audit trail; evidence re-evaluation)

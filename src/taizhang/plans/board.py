@@ -89,18 +89,39 @@ def display_status(stored: str, due: dt.date | None, today: dt.date) -> str:
     return NOT_STARTED
 
 
+def _under(item: PlanItem, section_id: int, parents: dict[int, int | None]) -> bool:
+    node = item.pk
+    while node is not None:
+        if node == section_id:
+            return True
+        node = parents.get(node)
+    return False
+
+
 def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
-                today: dt.date | None = None) -> Board:
+                today: dt.date | None = None, section: int | None = None,
+                month: dt.date | None = None, status: str | None = None) -> Board:
     """The board of ``campaign`` for the organizations ``user`` may see.
 
     ``responsible`` picks the columns: branch tasks (the default: the branches' board, which
-    includes member-level tasks) or committee tasks. Queries: a fixed handful, independent of
-    the number of organizations and tasks.
+    includes member-level tasks) or committee tasks. ``section`` keeps the tasks under one
+    top-level section; ``month`` (the first day of a month) shows that month: recurring tasks
+    by that month's period, other tasks only when due in it; ``status`` keeps the rows with
+    at least one cell of that status. Queries: a fixed handful, independent of the number of
+    organizations and tasks.
     """
     today = today or timezone.localdate()
     levels = ([Responsible.BRANCH, Responsible.MEMBER] if responsible == Responsible.BRANCH
               else [Responsible.COMMITTEE, ""])
-    items = [i for i in assignable_items(campaign.plan) if i.responsible in levels]
+    all_items = list(campaign.plan.items.all())
+    parents = {i.pk: i.parent_id for i in all_items}
+    items = [i for i in assignable_items(campaign.plan, all_items) if i.responsible in levels]
+    if section:
+        items = [i for i in items if _under(i, section, parents)]
+    if month:
+        month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        items = [i for i in items if i.recurrence or (
+            i.effective_due and month <= i.effective_due <= month_end)]
     item_index = {item.pk: n for n, item in enumerate(items)}
 
     assignments = Assignment.objects.filter(item__plan=campaign.plan, item__in=items)
@@ -109,12 +130,16 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
         assignments = assignments.filter(path_q("org", paths)) if paths else assignments.none()
     assignments = list(
         assignments.order_by("org__path").values_list(
-            "pk", "item_id", "org_id", "org__name", "status", "due"
+            "pk", "item_id", "org_id", "org__name", "status", "due", "evidence_count",
+            "evidence_needed",
         )
     )
+    occurrences = Occurrence.objects.filter(assignment_id__in=[a[0] for a in assignments])
+    if month:
+        occurrences = occurrences.filter(period_start__lte=month_end, period_end__gte=month)
     occ = {
         row["assignment_id"]: row
-        for row in Occurrence.objects.filter(assignment_id__in=[a[0] for a in assignments])
+        for row in occurrences
         .values("assignment_id")
         .annotate(
             total=Count("pk"),
@@ -126,7 +151,7 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
     } if assignments else {}
 
     rows: dict[int, Row] = {}
-    for pk, item_id, org_id, org_name, status, due in assignments:
+    for pk, item_id, org_id, org_name, stored_status, due, count, needed in assignments:
         row = rows.get(org_id)
         if row is None:
             row = rows[org_id] = Row(org_id, org_name, [None] * len(items))
@@ -139,10 +164,15 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
             cell_due = agg["next_due"]
             cell = Cell(pk, display_status(stored, cell_due, today), cell_due,
                         agg["done"], agg["total"])
+        elif month and items[item_index[item_id]].recurrence:
+            cell = None  # a recurring task without a period in this month
         else:
-            cell = Cell(pk, display_status(status, due, today), due)
+            cell = Cell(pk, display_status(stored_status, due, today), due,
+                        count if needed > 1 else 0, needed if needed > 1 else 0)
         row.cells[item_index[item_id]] = cell
 
+    if status:
+        rows = {k: r for k, r in rows.items() if any(c and c.status == status for c in r.cells)}
     column_counts = [dict.fromkeys(STATUS_LABELS, 0) for _ in items]
     totals = dict.fromkeys(STATUS_LABELS, 0)
     for row in rows.values():

@@ -14,7 +14,7 @@ from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
 from .importer.evidence import EVIDENCE_KINDS
-from .models import ItemKind, Responsible
+from .models import EvidenceRule, ItemKind, PlanItem, Responsible
 
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
 
@@ -140,3 +140,61 @@ class DraftEditForm(forms.Form):
                     else None
                 )
         return self.draft
+
+
+class SubmissionForm(forms.Form):
+    """A branch's written answer to a task no record proves (attachments optional)."""
+
+    text = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={
+        "rows": 3, "class": "form-control", "placeholder": _("简要说明完成情况，不需要另附证明材料")}))
+
+
+class ItemEditForm(forms.ModelForm):
+    """Edit a plan task after import; the working-day deadline is recomputed on save."""
+
+    class Meta:
+        model = PlanItem
+        fields = ["title", "kind", "responsible", "due", "ongoing", "recurrence", "text"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recurrence"] = forms.ChoiceField(
+            label=_("周期"), required=False,
+            choices=recurrence_choices(self.instance.recurrence))
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else (
+                "form-check-input" if isinstance(field, forms.BooleanField) else "form-control")
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        due = data.get("due")
+        self.instance.due_workday = (
+            last_workday_on_or_before(due) if due and not is_workday(due) else None)
+        return data
+
+
+def _rule_kind_choices():
+    from .evidence import RECORD_RULES
+
+    return [("", "—")] + [(code, EVIDENCE_KINDS.get(code, code)) for code in RECORD_RULES]
+
+
+class RuleForm(forms.ModelForm):
+    record_kind = forms.ChoiceField(label=_("记录类型"), choices=_rule_kind_choices)
+
+    class Meta:
+        model = EvidenceRule
+        fields = ["record_kind", "per", "min_count", "window"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+
+
+RuleFormSet = forms.inlineformset_factory(
+    PlanItem, EvidenceRule, form=RuleForm, extra=1, can_delete=True)

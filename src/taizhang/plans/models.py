@@ -84,6 +84,20 @@ class Responsible(models.TextChoices):
     MEMBER = "member", _("党员")
 
 
+class EvidencePer(models.TextChoices):
+    """What the minimum count counts (seed 三.2（2）: the secretary's lecture; every member's
+    micro-lecture)."""
+
+    RECORD = "record", _("记录条数")
+    SECRETARY = "secretary", _("书记本人")
+    EACH_MEMBER = "each_member", _("每名党员")
+
+
+class EvidenceWindow(models.TextChoices):
+    PERIOD = "period", _("每一期（无周期时为整个期间）")
+    CAMPAIGN = "campaign", _("整个主题教育期间")
+
+
 class PlanItem(TimeStampedModel):
     """One node of the plan tree (section, task or note), as imported and then edited.
 
@@ -145,6 +159,37 @@ class PlanItem(TimeStampedModel):
         return self.due_workday or self.due
 
 
+class EvidenceRule(TimeStampedModel):
+    """What satisfies a plan task (DESIGN.md "Evidence rules"): at least ``min_count``
+    records of ``record_kind`` (a code of ``plans.evidence.RECORD_RULES``) of the responsible
+    organization in each period (or over the whole campaign), counting records, the
+    secretary's own records, or every member. A task is met when all its rules are met.
+    Suggested at import from the task's wording and editable.
+    """
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="rules")
+    position = models.PositiveSmallIntegerField(_("序号"), default=0)
+    record_kind = models.CharField(_("记录类型"), max_length=40)
+    per = models.CharField(_("计数方式"), max_length=20, choices=EvidencePer.choices,
+                           default=EvidencePer.RECORD)
+    min_count = models.PositiveSmallIntegerField(_("最少次数"), default=1)
+    window = models.CharField(_("计数区间"), max_length=20, choices=EvidenceWindow.choices,
+                              default=EvidenceWindow.PERIOD)
+    filters = models.JSONField(_("记录筛选条件"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_org_field = "item__plan__campaign__org"
+    scope_visible_below = True
+
+    class Meta:
+        verbose_name = _("佐证规则")
+        verbose_name_plural = _("佐证规则")
+        ordering = ["item", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.record_kind} ≥{self.min_count} ({self.per})"
+
+
 class AssignmentStatus(models.TextChoices):
     PENDING = "pending", _("未完成")
     SUBMITTED = "submitted", _("待审核")
@@ -152,7 +197,49 @@ class AssignmentStatus(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-class Assignment(OrgScopedModel):
+class WorkflowMixin:
+    """The declared status moves of an assignment or an occurrence (DESIGN.md "Status
+    machines"; issue 3 §2–3). Evidence moves are made by the evidence rules, review moves by
+    the committee; ``core.status.apply_transition`` refuses anything else.
+
+    pending ──complete_by_evidence──▶ done ──lose_evidence──▶ pending
+    pending/returned ──submit──▶ submitted ──approve──▶ done
+    submitted/done ──return_for_revision──▶ returned;  done ──confirm──▶ done (reviewed)
+    """
+
+    @transition(field="status", source=AssignmentStatus.PENDING, target=AssignmentStatus.DONE)
+    def complete_by_evidence(self):
+        """The records now satisfy the evidence rule (one entry, many uses)."""
+        self.reviewed = False
+
+    @transition(field="status", source=AssignmentStatus.DONE, target=AssignmentStatus.PENDING)
+    def lose_evidence(self):
+        """A record was deleted or changed and the rule is no longer met."""
+        self.reviewed = False
+
+    @transition(field="status", source=[AssignmentStatus.PENDING, AssignmentStatus.RETURNED],
+                target=AssignmentStatus.SUBMITTED)
+    def submit(self):
+        """The responsible org reports the work (a submission, or records after a return)."""
+
+    @transition(field="status", source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.DONE)
+    def approve(self):
+        """The committee accepts the submission (审核把关)."""
+        self.reviewed = True
+
+    @transition(field="status", source=AssignmentStatus.DONE, target=AssignmentStatus.DONE)
+    def confirm(self):
+        """The committee confirms work completed by records."""
+        self.reviewed = True
+
+    @transition(field="status", source=[AssignmentStatus.SUBMITTED, AssignmentStatus.DONE],
+                target=AssignmentStatus.RETURNED)
+    def return_for_revision(self):
+        """The committee sends the work back with a comment."""
+        self.reviewed = False
+
+
+class Assignment(WorkflowMixin, OrgScopedModel):
     """A plan task made the responsibility of one organization (unique per task and org).
 
     Status moves only through the declared transitions; for a recurring task the status
@@ -169,6 +256,9 @@ class Assignment(OrgScopedModel):
         _("状态"), max_length=20, choices=AssignmentStatus.choices,
         default=AssignmentStatus.PENDING, protected=False,
     )
+    evidence_count = models.PositiveIntegerField(_("已有佐证"), default=0)
+    evidence_needed = models.PositiveIntegerField(_("应有佐证"), default=0)
+    reviewed = models.BooleanField(_("已审核"), default=False)
 
     class Meta:
         verbose_name = _("任务分解")
@@ -184,25 +274,8 @@ class Assignment(OrgScopedModel):
     def get_absolute_url(self):
         return reverse("plans:assignment_detail", args=[self.pk])
 
-    @transition(field=status, source=[AssignmentStatus.PENDING, AssignmentStatus.RETURNED],
-                target=AssignmentStatus.SUBMITTED)
-    def submit(self):
-        """The responsible org reports the task done; it waits for the committee's review."""
 
-    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.DONE)
-    def approve(self):
-        """The committee accepts the submission (审核把关)."""
-
-    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.RETURNED)
-    def return_for_revision(self):
-        """The committee sends the submission back with a comment."""
-
-    @transition(field=status, source=AssignmentStatus.DONE, target=AssignmentStatus.PENDING)
-    def reopen(self):
-        """A done task is opened again (e.g. its evidence was removed)."""
-
-
-class Occurrence(TimeStampedModel):
+class Occurrence(WorkflowMixin, TimeStampedModel):
     """One period of a recurring assignment (e.g. October 2023 of a monthly study task)."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="occurrences")
@@ -213,6 +286,9 @@ class Occurrence(TimeStampedModel):
         _("状态"), max_length=20, choices=AssignmentStatus.choices,
         default=AssignmentStatus.PENDING, protected=False,
     )
+    evidence_count = models.PositiveIntegerField(_("已有佐证"), default=0)
+    evidence_needed = models.PositiveIntegerField(_("应有佐证"), default=0)
+    reviewed = models.BooleanField(_("已审核"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_org_field = "assignment__org"
@@ -230,22 +306,6 @@ class Occurrence(TimeStampedModel):
     def __str__(self):
         return f"{self.assignment} {self.period_start:%Y-%m}"
 
-    @transition(field=status, source=[AssignmentStatus.PENDING, AssignmentStatus.RETURNED],
-                target=AssignmentStatus.SUBMITTED)
-    def submit(self):
-        """The period's work is reported; it waits for review."""
-
-    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.DONE)
-    def approve(self):
-        """The committee accepts the period's work."""
-
-    @transition(field=status, source=AssignmentStatus.SUBMITTED, target=AssignmentStatus.RETURNED)
-    def return_for_revision(self):
-        """The committee sends the period's work back."""
-
-    @transition(field=status, source=AssignmentStatus.DONE, target=AssignmentStatus.PENDING)
-    def reopen(self):
-        """A done period is opened again."""
 
 
 class PlanImportStatus(models.TextChoices):
@@ -283,3 +343,28 @@ class PlanImport(OrgScopedModel):
 
     def get_absolute_url(self):
         return reverse("plans:import_preview", args=[self.pk])
+
+
+class Submission(OrgScopedModel):
+    """A written answer to a task that no record kind proves (issue 3 §2): text and
+    attachments, for one assignment or one occurrence of it; reviewed by the committee."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.CASCADE, null=True, blank=True, related_name="submissions"
+    )
+    text = models.TextField(_("完成情况"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("任务报送")
+        verbose_name_plural = _("任务报送")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.assignment} {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return self.assignment.get_absolute_url()

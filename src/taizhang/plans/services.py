@@ -15,12 +15,14 @@ from django.utils import timezone
 from taizhang.core.workdays import last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
+from .evidence import evaluate_campaign, evaluate_item, suggest_rules
 from .importer.model import Node, PlanDraft
 from .models import (
     Assignment,
     AssignmentStatus,
     Campaign,
     CampaignStatus,
+    EvidenceRule,
     ItemKind,
     Occurrence,
     Plan,
@@ -128,6 +130,12 @@ def _create_items(plan: Plan, nodes: list[dict], parent: PlanItem | None, parent
             line_first=lines[0] or 0,
             line_last=lines[1] or 0,
         )
+        if item.kind == ItemKind.TASK:
+            EvidenceRule.objects.bulk_create(
+                EvidenceRule(item=item, position=n, **rule)
+                for n, rule in enumerate(suggest_rules(item.text or item.title, item.evidence,
+                                                       item.min_count))
+            )
         _create_items(plan, node.get("children") or [], parent=item, parent_ref=ref)
 
 
@@ -144,9 +152,10 @@ def confirm_import(plan_import: PlanImport, user=None) -> Campaign:
     return campaign
 
 
-def assignable_items(plan: Plan) -> list[PlanItem]:
-    """The plan's tasks that are assigned: tasks without task children (leaves of the work)."""
-    items = list(plan.items.all())
+def assignable_items(plan: Plan, items: list[PlanItem] | None = None) -> list[PlanItem]:
+    """The plan's tasks that are assigned: tasks without task children (leaves of the work).
+    ``items`` may pass the plan's items already loaded."""
+    items = list(plan.items.all()) if items is None else items
     parents_of_tasks = {i.parent_id for i in items if i.kind == ItemKind.TASK and i.parent_id}
     return [i for i in items if i.kind == ItemKind.TASK and i.pk not in parents_of_tasks]
 
@@ -181,6 +190,7 @@ class PublishResult:
     occurrences_created: int = 0
     occurrences_updated: int = 0
     occurrences_removed: int = 0
+    completed_by_records: int = 0
 
     def summary(self) -> str:
         return (
@@ -238,6 +248,7 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
         )
 
     _sync_occurrences(plan, campaign, items, result)
+    result.completed_by_records = evaluate_campaign(campaign).completed
 
     campaign.status = CampaignStatus.PUBLISHED
     campaign.published_at = timezone.now()
@@ -282,3 +293,23 @@ def _sync_occurrences(plan: Plan, campaign: Campaign, items: list[PlanItem], res
     result.occurrences_created = len(to_create)
     result.occurrences_updated = len(to_update)
     result.occurrences_removed = removed
+
+
+@transaction.atomic
+def set_rules(item: PlanItem, rules: list[dict], user=None):
+    """Replace the evidence rules of ``item`` (dicts of EvidenceRule fields) and re-evaluate
+    its assignments and occurrences. Returns the evaluation outcome."""
+    item.rules.all().delete()
+    EvidenceRule.objects.bulk_create(
+        EvidenceRule(item=item, position=n, **rule) for n, rule in enumerate(rules))
+    return evaluate_item(item)
+
+
+@transaction.atomic
+def update_item(form, rules_formset, user=None):
+    """Save an edited task (``ItemEditForm``) and its rules (``RuleFormSet``), then
+    re-evaluate its assignments and occurrences. Deadlines, recurrence and responsible level
+    reach the assignments when the plan is published again."""
+    item = form.save()
+    rules_formset.save()
+    return evaluate_item(item)

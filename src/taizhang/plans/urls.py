@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_work
 
 app_name = "plans"
 urlpatterns = [
@@ -10,5 +10,11 @@ urlpatterns = [
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),
     path("<int:pk>/board/", views.board, name="board"),
-    path("assignments/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment_detail"),
+    path("<int:pk>/board/export/", views.board_export, name="board_export"),
+    path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),
+    path("assignments/<int:pk>/", views_work.assignment_detail, name="assignment_detail"),
+    path("items/<int:pk>/edit/", views_work.item_edit, name="item_edit"),
+    path("review/", views_work.review_queue, name="review_queue"),
+    path("work/<str:kind>/<int:pk>/submit/", views_work.submit, name="submit"),
+    path("work/<str:kind>/<int:pk>/<str:action>/", views_work.decide, name="decide"),
 ]

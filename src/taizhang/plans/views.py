@@ -3,6 +3,7 @@ the progress board and assignments. Every queryset goes through the scoping mech
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -14,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from taizhang.core.excel import Column, xlsx_response
 from taizhang.core.scoping import MANAGE, can
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board
+from .dashboard import completion
 from .forms import DraftEditForm, PlanUploadForm
 from .importer import parse_file
 from .importer.evidence import EVIDENCE_KINDS
@@ -63,7 +66,7 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         plan = self.object.plan
-        items = list(plan.items.order_by("line_first", "position"))
+        items = list(plan.items.prefetch_related("rules").order_by("line_first", "position"))
         ctx.update(
             plan=plan,
             tree=_tree(items),
@@ -145,34 +148,75 @@ def campaign_publish(request, pk):
     return redirect("plans:board", pk=campaign.pk)
 
 
+def _board_args(request, campaign) -> dict:
+    """The board's filters from the query string (invalid values are ignored)."""
+    level = request.GET.get("level")
+    args = {"responsible": level if level in (Responsible.BRANCH, Responsible.COMMITTEE)
+            else Responsible.BRANCH}
+    if request.GET.get("section", "").isdigit():
+        args["section"] = int(request.GET["section"])
+    try:
+        args["month"] = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        pass
+    if request.GET.get("status") in STATUS_LABELS:
+        args["status"] = request.GET["status"]
+    return args
+
+
+def _months(campaign) -> list[dt.date]:
+    if not campaign.start or not campaign.end:
+        return []
+    months, current = [], campaign.start.replace(day=1)
+    while current <= campaign.end and len(months) < 36:
+        months.append(current)
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
 @login_required
 def board(request, pk):
-    """Progress board: organizations × tasks, coloured by status, counts per row/column."""
+    """Progress board: organizations × tasks, coloured by status, counts per row/column;
+    filters by section, month and status."""
     campaign = get_object_or_404(
         Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
     )
-    level = request.GET.get("level") or Responsible.BRANCH
-    if level not in (Responsible.BRANCH, Responsible.COMMITTEE):
-        level = Responsible.BRANCH
-    data = build_board(campaign, request.user, responsible=level)
+    args = _board_args(request, campaign)
+    data = build_board(campaign, request.user, **args)
     return render(request, "plans/board.html", {
-        "campaign": campaign, "board": data, "level": level, "status_labels": STATUS_LABELS,
+        "campaign": campaign, "board": data, "level": args["responsible"], "args": args,
+        "status_labels": STATUS_LABELS, "query": request.GET.urlencode(),
+        "sections": campaign.plan.items.filter(parent__isnull=True, kind=ItemKind.SECTION),
+        "months": _months(campaign),
         "columns": list(zip(data.items, data.column_counts, strict=True)),
     })
 
 
-class AssignmentDetailView(ScopedQuerysetMixin, DetailView):
-    """One task of one organization: deadline, status, periods and history."""
+@login_required
+def board_export(request, pk):
+    """The board as an Excel sheet: one row per organization, one column per task."""
+    campaign = get_object_or_404(
+        Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
+    )
+    data = build_board(campaign, request.user, **_board_args(request, campaign))
+    columns = [Column("党组织", 24)] + [
+        Column(f"{item.ref} {item.title}"[:60], 16) for item in data.items
+    ] + [Column("已完成", 8), Column("逾期", 8)]
 
-    model = Assignment
-    template_name = "plans/assignment_detail.html"
+    def cell_text(cell):
+        if cell is None:
+            return ""
+        return f"{cell.label} {cell.done}/{cell.total}" if cell.total > 1 else cell.label
 
-    def get_queryset(self):
-        return super().get_queryset().select_related("item__plan__campaign", "org")
+    rows = (
+        [row.org_name, *[cell_text(c) for c in row.cells], row.counts["done"], row.counts["overdue"]]
+        for row in data.rows
+    )
+    return xlsx_response(f"进度看板-{campaign.title}.xlsx", "进度看板", columns, rows)
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["occurrences"] = self.object.occurrences.all()
-        ctx["evidence_label"] = EVIDENCE_KINDS.get(self.object.item.evidence, "")
-        return ctx
-
+@login_required
+def dashboard(request, pk):
+    """Charts of completion per organization and per month (ECharts, served locally)."""
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
+    return render(request, "plans/dashboard.html", {
+        "campaign": campaign, "figures": completion(campaign, request.user)})

@@ -9,3 +9,6 @@ class RecordsConfig(AppConfig):
     name = "taizhang.records"
     label = "records"
     verbose_name = _("工作记录")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers models with the audit trail)

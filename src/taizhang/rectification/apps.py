@@ -8,3 +8,6 @@ class RectificationConfig(AppConfig):
     name = "taizhang.rectification"
     label = "rectification"
     verbose_name = _("检视整改")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers models with the audit trail)

@@ -1,3 +1,7 @@
 """Endpoints of the notify app, registered on the project API router."""
 
-routes: list = []
+from . import views
+
+routes = [
+    ("notices", views.NoticeViewSet),
+]

@@ -20,3 +20,9 @@ def recurrence_label(rule: str) -> str:
 def evidence_label(code: str) -> str:
     """"study_session" → its Chinese name from the importer's evidence vocabulary."""
     return EVIDENCE_KINDS.get(code, code) if code else ""
+
+
+@register.filter
+def model_name(obj) -> str:
+    """"assignment" / "occurrence": the URL kind of a review target."""
+    return obj._meta.model_name

@@ -1,3 +1,9 @@
 """Endpoints of the rectification app, registered on the project API router."""
 
-routes: list = []
+from . import views
+
+routes = [
+    ("problems", views.ProblemViewSet),
+    ("rectifications", views.RectificationViewSet),
+    ("progress-updates", views.ProgressUpdateViewSet),
+]

@@ -1,0 +1,349 @@
+"""Evaluation of the rules for one organization subtree and one period.
+
+:class:`Context` loads the facts the checks need, each with *one* query for the whole
+subtree (lazily, so a check type that is not run costs nothing): the org tree, the members,
+the posts, the number of records per organization × month × kind, the records to check, the
+talks, the attendance summaries, the problem list. The number of queries therefore does not
+grow with the number of branches (asserted in ``tests/test_queries.py``).
+
+:func:`evaluate` runs every active rule (or those named) and returns a :class:`Report`:
+the :class:`Violation` list, the frequency :class:`Cell`\\ s of the branch calendar and the
+roll-ups of the committee view (per rule, per branch, red/amber/green health).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Count, Min, Q
+from django.db.models.functions import TruncMonth
+
+from taizhang.orgs.models import Member, MemberStatus, Organization, OrgKind, Position
+
+from . import periods as P
+from .rules import ERROR, REMINDER, WARNING, Rule, active_rules
+
+COMMITTEE_ROLES = ("secretary", "deputy_secretary", "organization_member", "propaganda_member",
+                   "discipline_member", "committee_member")
+# Cell statuses of the branch calendar.
+MET, MISSING, DUE, FUTURE = "met", "missing", "due", "future"
+
+
+@dataclass
+class Violation:
+    """One finding: ``rule`` broken by ``org_id`` (branch, group or committee; ``row_id`` is
+    the committee-view row it counts for) in ``period``; ``message`` in Chinese; optional
+    ``member_name`` and the record it is about (``record_url``, ``record_label``)."""
+
+    rule: Rule
+    org_id: int
+    row_id: int
+    message: str
+    period: P.Period | None = None
+    severity: str = ""
+    member_id: int | None = None
+    member_name: str = ""
+    record_url: str = ""
+    record_label: str = ""
+
+    def __post_init__(self):
+        self.severity = self.severity or self.rule.severity
+
+
+@dataclass
+class Cell:
+    """One required record of the branch calendar: ``rule`` for ``org_id`` in ``period``,
+    ``count`` found of ``needed``, ``status`` met/missing/due/future, the first record that
+    meets it (``record_url``) and the kind to record (``add_kind``)."""
+
+    rule: Rule
+    org_id: int
+    period: P.Period
+    count: int
+    needed: int
+    status: str
+    record_url: str = ""
+    add_kind: str = ""
+
+
+@dataclass
+class OrgRow:
+    id: int
+    name: str
+    code: str
+    kind: str
+    path: str
+    elected_on: dt.date | None
+    parent_path: str
+
+
+class Context:
+    """The facts of one evaluation: subtree of ``root``, ``period``, ``today`` (Shanghai).
+
+    ``as_of`` = the earlier of the period's last day and today: the state checks (structure,
+    inactivity, rectification) look at that day.
+    """
+
+    def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None):
+        self.root = root
+        self.period = period
+        self.today = today or P.today()
+        self.as_of = min(period.end, self.today)
+        self.violations: list[Violation] = []
+        self.cells: list[Cell] = []
+
+    # --- the tree -----------------------------------------------------------------------
+    @cached_property
+    def orgs(self) -> dict[int, OrgRow]:
+        step = Organization.steplen
+        rows = Organization.objects.filter(path__startswith=self.root.path).order_by("path").values_list(
+            "id", "name", "code", "kind", "path", "committee_elected_on")
+        return {r[0]: OrgRow(*r, parent_path=r[4][:-step]) for r in rows}
+
+    @cached_property
+    def _by_path(self) -> dict[str, OrgRow]:
+        return {o.path: o for o in self.orgs.values()}
+
+    def of_kind(self, *kinds: str) -> list[OrgRow]:
+        return [o for o in self.orgs.values() if o.kind in kinds]
+
+    def row_of(self, org_id: int) -> int:
+        """The committee-view row of an org: a group counts for its branch (nearest branch
+        ancestor); a branch, general branch or committee for itself."""
+        org = self.orgs.get(org_id)
+        start = org
+        while org is not None and org.kind == OrgKind.GROUP:
+            org = self._by_path.get(org.parent_path)
+        return org.id if org is not None else (start.id if start else org_id)
+
+    # --- people -------------------------------------------------------------------------
+    @cached_property
+    def members(self) -> dict[int, dict]:
+        rows = (Member.objects.filter(org__path__startswith=self.root.path, is_active=True)
+                .values("id", "name", "org_id", "group_id", "status", "joined_on"))
+        return {r["id"]: r for r in rows}
+
+    @cached_property
+    def members_by_org(self) -> dict[int, list[dict]]:
+        result = defaultdict(list)
+        for m in self.members.values():
+            result[m["org_id"]].append(m)
+        return result
+
+    @cached_property
+    def members_by_group(self) -> dict[int, list[dict]]:
+        result = defaultdict(list)
+        for m in self.members.values():
+            if m["group_id"]:
+                result[m["group_id"]].append(m)
+        return result
+
+    def full_count(self, org_id: int) -> int:
+        return sum(1 for m in self.members_by_org.get(org_id, []) if m["status"] == MemberStatus.FULL)
+
+    @cached_property
+    def positions(self) -> list[dict]:
+        """Posts held at some time in the period (started by its end, not ended before it)."""
+        return list(Position.objects.filter(org__path__startswith=self.root.path)
+                    .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.start))
+                    .filter(Q(started_on__isnull=True) | Q(started_on__lte=self.period.end))
+                    .values("member_id", "org_id", "role", "started_on", "ended_on"))
+
+    def posts_on(self, org_id: int, day: dt.date, roles=COMMITTEE_ROLES) -> dict[int, set[str]]:
+        """{member id: roles} of the posts of ``org_id`` held on ``day``."""
+        result = defaultdict(set)
+        for p in self.positions:
+            if (p["org_id"] == org_id and p["role"] in roles
+                    and (p["started_on"] is None or p["started_on"] <= day)
+                    and (p["ended_on"] is None or p["ended_on"] >= day)):
+                result[p["member_id"]].add(p["role"])
+        return result
+
+    def has_committee(self, branch_id: int, threshold: int) -> bool:
+        """A branch has a 支部委员会 when it has ``threshold`` (7) or more full members or
+        already 3 or more committee posts (TZ ch.6)."""
+        return (self.full_count(branch_id) >= threshold
+                or len(self.posts_on(branch_id, self.as_of)) >= 3)
+
+    # --- records, aggregated (frequency) --------------------------------------------------
+    @cached_property
+    def meeting_counts(self) -> dict[tuple[int, str, dt.date], tuple[int, int]]:
+        """{(org id, meeting kind, first of month): (count, smallest meeting id)} — one
+        GROUP BY over the period for the whole subtree."""
+        from taizhang.records.models import Meeting
+
+        rows = (Meeting.objects.filter(org__path__startswith=self.root.path,
+                                       date__range=(self.period.start, self.period.end))
+                .annotate(month=TruncMonth("date")).values("org_id", "kind", "month")
+                .annotate(n=Count("id"), first=Min("id")).order_by())
+        return {(r["org_id"], r["kind"], _as_date(r["month"])): (r["n"], r["first"]) for r in rows}
+
+    @cached_property
+    def lecture_counts(self) -> dict[tuple[int, str, dt.date], tuple[int, int]]:
+        """Lectures not given at a recorded meeting (those count through the meeting),
+        {(org id, lecture kind, first of month): (count, smallest id)}; one GROUP BY."""
+        from taizhang.records.models import Lecture
+
+        rows = (Lecture.objects.filter(org__path__startswith=self.root.path, meeting__isnull=True,
+                                       date__range=(self.period.start, self.period.end))
+                .annotate(month=TruncMonth("date")).values("org_id", "kind", "month")
+                .annotate(n=Count("id"), first=Min("id")).order_by())
+        return {(r["org_id"], r["kind"], _as_date(r["month"])): (r["n"], r["first"]) for r in rows}
+
+    def count(self, org_id: int, sources, period: P.Period) -> tuple[int, str]:
+        """Records of ``sources`` ((model, kind) pairs) of ``org_id`` in ``period``: the
+        number and the URL of the first one (a meeting before a lecture)."""
+        from django.urls import reverse
+
+        total, url = 0, ""
+        for month in period.split(P.MONTH):
+            for model, kind in sources:
+                table = self.meeting_counts if model == "meeting" else self.lecture_counts
+                n, first = table.get((org_id, kind, month.start), (0, None))
+                total += n
+                if n and not url:
+                    url = reverse(f"records:{model}_detail", args=[first])
+        return total, url
+
+    # --- records, one by one (record checks) ---------------------------------------------
+    @cached_property
+    def meetings(self) -> list[dict]:
+        """Meetings dated in the period up to today with their attendance counts (one query)."""
+        from taizhang.records.models import AttendanceStatus, Meeting, count_expressions
+
+        missing_reason = Q(attendance__status__in=(AttendanceStatus.LEAVE, AttendanceStatus.ABSENT),
+                           attendance__reason="")
+        return list(Meeting.objects.filter(org__path__startswith=self.root.path,
+                                           date__range=(self.period.start, self.as_of))
+                    .annotate(**count_expressions(), n_missing_reason=Count("attendance__id", filter=missing_reason))
+                    .values("id", "org_id", "kind", "date", "title", "start_time", "place", "host_id",
+                            "recorder_id", "n_expected", "n_present", "n_leave", "n_voting_expected",
+                            "n_voting_present", "n_missing_reason").order_by("date", "id"))
+
+    @cached_property
+    def committee_attendance(self) -> dict[int, list[tuple[int, str]]]:
+        """{meeting id: [(member id, status)]} of the 支委会 meetings in the period (one query)."""
+        from taizhang.records.models import Attendance
+
+        rows = Attendance.objects.filter(
+            meeting__org__path__startswith=self.root.path, meeting__kind="branch_committee_meeting",
+            meeting__date__range=(self.period.start, self.as_of)).values_list("meeting_id", "member_id", "status")
+        result = defaultdict(list)
+        for meeting_id, member_id, status in rows:
+            result[meeting_id].append((member_id, status))
+        return result
+
+    @cached_property
+    def motions(self) -> dict[int, list[dict]]:
+        from taizhang.records.models import Motion
+
+        rows = Motion.objects.filter(meeting__org__path__startswith=self.root.path,
+                                     meeting__date__range=(self.period.start, self.as_of)).values(
+            "id", "meeting_id", "title", "yes", "no", "abstain", "declared_passed")
+        result = defaultdict(list)
+        for r in rows:
+            result[r["meeting_id"]].append(r)
+        return result
+
+    @cached_property
+    def election_results(self) -> dict[int, list[dict]]:
+        from taizhang.records.models import ElectionResult
+
+        rows = ElectionResult.objects.filter(
+            meeting__org__path__startswith=self.root.path,
+            meeting__date__range=(self.period.start, self.as_of)).values(
+            "meeting_id", "post", "candidate__name", "candidate_name", "yes", "elected")
+        result = defaultdict(list)
+        for r in rows:
+            result[r["meeting_id"]].append(r)
+        return result
+
+    @cached_property
+    def talks(self) -> list[dict]:
+        """Talks of the period (one query): org, both parties, date, purpose."""
+        from taizhang.records.models import Talk
+
+        return list(Talk.objects.filter(org__path__startswith=self.root.path,
+                                        date__range=(self.period.start, self.period.end))
+                    .values("org_id", "party_a_id", "party_b_id", "date", "purpose"))
+
+    # --- run ------------------------------------------------------------------------------
+    def add(self, violation: Violation) -> None:
+        self.violations.append(violation)
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@dataclass
+class Report:
+    """The result of :func:`evaluate`: the findings and what the pages need from them."""
+
+    root: Organization
+    period: P.Period
+    today: dt.date
+    rules: list[Rule]
+    rows: list[OrgRow]
+    violations: list[Violation] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+
+    def counted(self) -> list[Violation]:
+        """Errors and warnings (reminders are shown but do not count)."""
+        return [v for v in self.violations if v.severity != REMINDER]
+
+    def by_rule(self) -> dict[str, int]:
+        result = defaultdict(int)
+        for v in self.counted():
+            result[v.rule.id] += 1
+        return dict(result)
+
+    def by_row(self) -> dict[int, int]:
+        result = defaultdict(int)
+        for v in self.counted():
+            result[v.row_id] += 1
+        return dict(result)
+
+    def matrix(self) -> dict[tuple[int, str], int]:
+        result = defaultdict(int)
+        for v in self.counted():
+            result[(v.row_id, v.rule.id)] += 1
+        return dict(result)
+
+    def health(self, row_id: int) -> str:
+        """"red" with any error, "amber" with warnings only, else "green"."""
+        severities = {v.severity for v in self.violations if v.row_id == row_id}
+        if ERROR in severities:
+            return "red"
+        if WARNING in severities:
+            return "amber"
+        return "green"
+
+    def for_row(self, row_id: int, rule_id: str | None = None) -> list[Violation]:
+        return [v for v in self.violations if v.row_id == row_id and (rule_id is None or v.rule.id == rule_id)]
+
+    def for_rule(self, rule_id: str) -> list[Violation]:
+        return [v for v in self.violations if v.rule.id == rule_id]
+
+
+def evaluate(root: Organization, period: P.Period, today: dt.date | None = None,
+             rule_ids: list[str] | None = None) -> Report:
+    """Check the active rules (or ``rule_ids``) for ``root``'s subtree in ``period``.
+
+    Rules counted per month/quarter/year run for each of their periods inside ``period``;
+    rules counted over a longer period than ``period`` (a yearly rule in a quarter view) are
+    not run. Periods that have not begun are "future"; the current one is "due" until it
+    ends (never a violation before its last day). Returns a :class:`Report`.
+    """
+    from .checks import CHECKS
+
+    ctx = Context(root, period, today)
+    rules = [r for r in active_rules() if (rule_ids is None or r.id in rule_ids)
+             and P.ORDER[r.period] <= P.ORDER[period.kind]]
+    for rule in rules:
+        CHECKS[rule.check](rule, ctx)
+    rows = [o for o in ctx.orgs.values() if o.kind != OrgKind.GROUP]
+    return Report(root, period, ctx.today, rules, rows, ctx.violations, ctx.cells)

@@ -1,0 +1,64 @@
+"""Template tags of the compliance app, for other apps' pages to place:
+
+- ``{% load compliance %}{% record_violations obj %}`` — what checks 16–19 find in a record
+  (quorum, votes, election, completeness); renders nothing for any other object or when
+  the record is in order. Safe for any object, ``None`` included.
+- ``{% load compliance %}{% compliance_month_needs %}`` — the "this month still needs" panel
+  of the home page: for each branch (and its groups) where the user holds a role, the
+  required records of the current month / quarter / year not yet there, with a button to
+  record each. Takes ``request.user`` from the context.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django import template
+
+from taizhang.core.scoping import CHANGE, can
+from taizhang.orgs.models import Organization, OrgKind, RoleAssignment
+
+from .. import periods as P
+from .. import services
+
+register = template.Library()
+log = logging.getLogger(__name__)
+
+
+@register.inclusion_tag("compliance/includes/record_violations.html")
+def record_violations(obj):
+    """Findings of the compliance checks on ``obj`` (see ``services.record_findings``)."""
+    try:
+        findings = services.record_findings(obj)
+    except Exception:  # a broken check must never break the record's own page
+        log.exception("compliance checks failed on %r", obj)
+        findings = []
+    return {"findings": findings}
+
+
+@register.inclusion_tag("compliance/includes/month_needs.html", takes_context=True)
+def compliance_month_needs(context, limit: int = 6):
+    """The "this month still needs" panel for ``context["request"].user``: branches where
+    the user holds a role (at most ``limit``), each with its due cells; for a committee role,
+    the branches under it that still need something (one evaluation per role org)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"entries": [], "show": False}
+    today = P.today()
+    role_orgs = list(Organization.objects.filter(
+        pk__in=RoleAssignment.objects.filter(user=user).values("org_id"),
+        kind__in=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)).order_by("path")[:limit])
+    member = getattr(user, "member", None) if hasattr(user, "member") else None
+    if not role_orgs and member is not None and member.org.kind == OrgKind.BRANCH:
+        role_orgs = [member.org]
+    entries = []
+    for root in role_orgs:
+        needs = services.still_needed(root, today)
+        names = dict(Organization.objects.filter(pk__in=list(needs)).values_list("id", "name"))
+        items = [{"org_id": org_id, "org_name": names.get(org_id, ""), "cell": cell}
+                 for org_id, cells in sorted(needs.items(), key=lambda kv: names.get(kv[0], ""))
+                 for cell in cells]
+        entries.append({"root": root, "items": items, "can_record": can(user, CHANGE, root),
+                        "is_branch": root.kind == OrgKind.BRANCH})
+    return {"entries": entries, "show": True, "month": P.period_of(today, P.MONTH), "today": today}

@@ -1,0 +1,155 @@
+"""Pages of the compliance app (thin: the work is in services/engine/checks).
+
+- ``compliance:overview`` — committee view: branches × rules for a period, health, drill-down;
+- ``compliance:export`` — the same findings as an Excel workbook (core.excel);
+- ``compliance:calendar`` — one branch's calendar of required records for a year;
+- ``compliance:rules`` — every rule with its source, type, parameters and the settings.
+
+Every page is scoped: the organization asked for must be visible to the user (404 otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from taizhang.core.excel import Column, xlsx_response
+from taizhang.core.scoping import CHANGE, can, scope_paths
+from taizhang.orgs.models import Organization, OrgKind
+
+from . import conf, services
+from . import periods as P
+from .rules import RULES, SEVERITY_LABELS
+
+ROOT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+
+
+def _roots(user):
+    """Organizations the user may pick as the top of the committee view (tree order)."""
+    return Organization.objects.visible_to(user).filter(kind__in=ROOT_KINDS)
+
+
+def _chosen_root(request):
+    """The ``?org=`` organization (visible, else 404) or the user's topmost visible one."""
+    roots = _roots(request.user)
+    org_id = request.GET.get("org")
+    if org_id:
+        if not str(org_id).isdigit():
+            raise Http404
+        return get_object_or_404(roots, pk=org_id)
+    paths = scope_paths(request.user)
+    top = roots.filter(path__in=paths).first() if paths else roots.order_by("depth", "path").first()
+    if top is None:
+        top = roots.order_by("depth", "path").first()
+    if top is None:
+        raise Http404(_("没有可查看的党组织。"))
+    return top
+
+
+def _period(request, default: P.Period | None = None) -> P.Period:
+    try:
+        return P.parse(request.GET.get("period"), default)
+    except ValueError:
+        raise Http404(_("期间格式应为 2023、2023-Q4 或 2023-11。")) from None
+
+
+def _period_choices(period: P.Period, today: dt.date) -> list[P.Period]:
+    """The year, its quarters and months around the chosen period (selector)."""
+    year = P.period_of(period.start, P.YEAR)
+    return [year.previous(), year, *year.split(P.QUARTER), *year.split(P.MONTH), year.next()]
+
+
+@login_required
+def overview(request):
+    """Committee view: branches × rules for ``?period=`` (default the current year), counts
+    per rule and per branch, health per branch; ``?row=&rule=`` drills down."""
+    root = _chosen_root(request)
+    today = P.today()
+    period = _period(request)
+    report = services.committee_report(root, period, today)
+    matrix = report.matrix()
+    by_row = report.by_row()
+    rows = [{"org": row, "health": report.health(row.id), "total": by_row.get(row.id, 0),
+             "cells": [(rule, matrix.get((row.id, rule.id), 0)) for rule in report.rules]}
+            for row in report.rows]
+    selected_row = request.GET.get("row")
+    selected_rule = request.GET.get("rule")
+    drill = report.violations
+    if selected_row and selected_row.isdigit():
+        drill = [v for v in drill if v.row_id == int(selected_row)]
+    if selected_rule:
+        drill = [v for v in drill if v.rule.id == selected_rule]
+    names = {o.id: o.name for o in report.rows}
+    return render(request, "compliance/overview.html", {
+        "root": root, "roots": _roots(request.user), "period": period, "today": today,
+        "periods": _period_choices(period, today), "report": report, "rows": rows,
+        "by_rule": report.by_rule(), "drill": sorted(drill, key=_order),
+        "drilled": bool(selected_row or selected_rule), "names": names,
+        "selected_row": int(selected_row) if selected_row and selected_row.isdigit() else None,
+        "selected_rule": selected_rule, "skipped": [r for r in RULES if r not in report.rules],
+        "health_counts": {h: sum(1 for r in rows if r["health"] == h) for h in ("red", "amber", "green")},
+    })
+
+
+def _order(violation):
+    severity = {"error": 0, "warning": 1, "reminder": 2}[violation.severity]
+    return (violation.row_id, violation.rule.id, violation.period.start if violation.period else dt.date.min,
+            severity, violation.message)
+
+
+@login_required
+def export(request):
+    """The committee view's findings as .xlsx (one row per finding), streamed (core.excel)."""
+    root = _chosen_root(request)
+    period = _period(request)
+    report = services.committee_report(root, period, P.today())
+    names = {o.id: o.name for o in report.rows}
+    orgs = dict(Organization.objects.filter(path__startswith=root.path).values_list("id", "name"))
+    columns = [Column(_("序号"), 6), Column(_("党组织"), 22), Column(_("具体组织"), 18), Column(_("健康度"), 8),
+               Column(_("规则编号"), 8), Column(_("规则"), 40), Column(_("依据"), 36), Column(_("程度"), 8),
+               Column(_("期间"), 16), Column(_("问题说明"), 60), Column(_("党员"), 12), Column(_("记录"), 30)]
+    health = {"red": _("红"), "amber": _("黄"), "green": _("绿")}
+    base = request.build_absolute_uri("/")[:-1]
+
+    def rows():
+        for i, v in enumerate(sorted(report.violations, key=_order), start=1):
+            yield [i, names.get(v.row_id, ""), orgs.get(v.org_id, ""), health[report.health(v.row_id)],
+                   v.rule.id, v.rule.title, v.rule.source, SEVERITY_LABELS[v.severity],
+                   v.period.label if v.period else "", v.message, v.member_name,
+                   f"{v.record_label} {base}{v.record_url}".strip() if v.record_url else ""]
+
+    filename = f"组织生活合规检查_{root.name}_{period.key}.xlsx"
+    return xlsx_response(filename, _("合规检查"), columns, rows())
+
+
+@login_required
+def calendar(request, pk: int):
+    """One branch's calendar for ``?year=`` (default this year): months × required records."""
+    branch = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk, kind=OrgKind.BRANCH)
+    today = P.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        raise Http404 from None
+    if not 1900 < year < 2200:
+        raise Http404
+    rows, report = services.branch_calendar(branch, year, today)
+    months = P.period_of(dt.date(year, 1, 1), P.YEAR).split(P.MONTH)
+    return render(request, "compliance/calendar.html", {
+        "branch": branch, "year": year, "rows": rows, "months": months, "report": report,
+        "violations": sorted(report.violations, key=_order), "today": today,
+        "current_key": P.period_of(today, P.MONTH).key,
+        "can_record": can(request.user, CHANGE, branch),
+        "branches": Organization.objects.visible_to(request.user).filter(kind=OrgKind.BRANCH),
+    })
+
+
+@login_required
+def rules(request):
+    """Every rule: id, title, source and tag, scope, period, severity, check type and
+    parameters; then every setting with its current value."""
+    return render(request, "compliance/rules.html", {"rules": RULES, "settings": conf.current()})

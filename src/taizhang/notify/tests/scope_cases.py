@@ -1,0 +1,46 @@
+"""Scoping-walk cases of the notify URLs and API (see taizhang.core.testing).
+
+Branch B's secretary has a notice, a feed token and a robot of branch B; A's secretary must
+reach none of them. A's own feed is PUBLIC in the walk (calendar apps fetch it without a
+session, so the anonymous pass must not expect a login redirect); its content is checked in
+``test_feeds.py``. A feed token is a credential: B's *current* token fetched without a
+session rightly returns B's feed, and with A's session it is refused (403, tested in
+``test_feeds.py``), which the walk's anonymous pass cannot express; the walk therefore
+presents B's *revoked* token (regenerated), which must be 404 for everyone.
+"""
+
+from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, Case
+from taizhang.notify import services
+from taizhang.notify.models import Notice, OrgWebhook
+
+
+def cases(world):
+    notice_b = Notice.objects.create(user=world.secretary_b, title=f"{SECRET}提醒", body=SECRET)
+    token_a = services.profile_for(world.secretary_a).feed_token
+    token_b = services.profile_for(world.secretary_b).feed_token
+    services.regenerate_feed_token(world.secretary_b)  # token_b is now a revoked token
+    hook_b = OrgWebhook.objects.create(org=world.branch_b, kind="wecom", name=SECRET,
+                                       url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=b")
+    return [
+        Case("notify:notice_list", expect=LISTED),
+        Case("notify:notice_read", {"pk": notice_b.pk}, post=True),
+        Case("notify:notice_read_all", expect=HIDDEN),  # POST only: GET is 405
+        Case("notify:settings", expect=LISTED),
+        Case("notify:webhook_list", expect=HIDDEN),  # a branch secretary manages no robot
+        Case("notify:webhook_add", expect=HIDDEN, post=True,
+             data={"org": world.branch_b.pk, "kind": "wecom",
+                   "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"}),
+        Case("notify:webhook_edit", {"pk": hook_b.pk}, post=True),
+        Case("notify:webhook_delete", {"pk": hook_b.pk}, post=True),
+        Case("notify:webhook_test", {"pk": hook_b.pk}, post=True),
+        Case("notify:feed_user", {"token": token_a}, expect=PUBLIC),
+        Case("notify:feed_user", {"token": token_b}),  # another user's (revoked) token
+        Case("notify:feed_org", {"token": token_a, "org_id": world.branch_b.pk}),
+        Case("notify:feed_org", {"token": token_b, "org_id": world.branch_b.pk}),
+        Case("notify:feed_org", {"token": token_a, "org_id": world.branch_a.pk}, expect=PUBLIC),
+        Case("notice-list", expect=LISTED),
+        Case("notice-detail", {"pk": notice_b.pk}),
+        Case("notice-read", {"pk": notice_b.pk}, post=True),
+        Case("notice-read-all", expect=HIDDEN),  # POST only
+        Case("notice-unread-count", expect=LISTED),
+    ]

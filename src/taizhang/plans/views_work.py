@@ -1,0 +1,170 @@
+"""Pages where the work is done and reviewed: an assignment with its periods, evidence
+progress, submissions and review actions; the committee's review queue; editing a task's
+evidence rules."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, can
+from taizhang.core.status import IllegalTransition
+
+from . import evidence, review, services
+from .forms import ItemEditForm, RuleFormSet, SubmissionForm
+from .importer.evidence import EVIDENCE_KINDS
+from .models import Assignment, Campaign, Occurrence, PlanItem, Submission
+
+# Where a branch records the evidence of a rule (records app pages).
+RECORD_ADD_URLS = {
+    "study_session": "records:study_add",
+    "self_study": "records:selfstudy_add",
+    "lecture": "records:lecture_add",
+    "micro_lecture": "records:lecture_add",
+    "research_visit": "records:research_add",
+    "talk": "records:talk_add",
+    "suggestion": "records:suggestion_add",
+    "problem": "rectification:problem_add",
+}
+
+
+def record_add_url(kind: str) -> str | None:
+    """The page where a record of evidence ``kind`` is entered, with the kind preset."""
+    from django.urls import NoReverseMatch, reverse
+
+    if kind in evidence.MEETING_KINDS:
+        name, query = "records:meeting_add", f"?kind={kind}"
+    else:
+        name, query = RECORD_ADD_URLS.get(kind), ("?kind=micro_lecture" if kind == "micro_lecture" else "")
+    if not name:
+        return None
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return None
+
+
+def _progress(item: PlanItem, targets: list[evidence.Target]) -> None:
+    evidence.count(targets)
+    rules = list(item.rules.all())
+    for target in targets:
+        target.rows = [
+            {"rule": rule, "label": EVIDENCE_KINDS.get(rule.record_kind, rule.record_kind),
+             "count": c, "needed": n, "met": n > 0 and c >= n}
+            for rule, (c, n) in zip(
+                [r for r in rules if evidence.record_rule(r) is not None], target.results, strict=True)
+        ]
+
+
+@login_required
+def assignment_detail(request, pk):
+    """One task of one organization: periods, evidence progress, submissions, review."""
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("item__plan__campaign", "org"),
+        pk=pk)
+    item = assignment.item
+    occurrences = list(assignment.occurrences.select_related("assignment__item__plan__campaign",
+                                                             "assignment__org"))
+    targets = evidence.targets_for(occurrences, [] if occurrences else [assignment])
+    _progress(item, targets)
+    user = request.user
+    org = assignment.org
+    by_records = evidence.has_record_rules(item)
+    return render(request, "plans/assignment_detail.html", {
+        "object": assignment,
+        "item": item,
+        "targets": targets,
+        "by_records": by_records,
+        "add_links": [(EVIDENCE_KINDS.get(r.record_kind, r.record_kind), record_add_url(r.record_kind))
+                      for r in item.rules.all() if record_add_url(r.record_kind)],
+        "submissions": Submission.objects.filter(assignment=assignment).select_related(
+            "submitted_by", "occurrence"),
+        "can_change": can(user, CHANGE, org),
+        "can_review": can(user, REVIEW, org),
+        "form": SubmissionForm(),
+    })
+
+
+def _target(request, kind: str, pk: int):
+    if kind == "assignment":
+        return get_object_or_404(Assignment.objects.visible_to(request.user), pk=pk)
+    if kind == "occurrence":
+        return get_object_or_404(Occurrence.objects.visible_to(request.user), pk=pk)
+    raise PermissionDenied
+
+
+def _back(target):
+    assignment = target if isinstance(target, Assignment) else target.assignment
+    return redirect(assignment)
+
+
+@require_POST
+@login_required
+def submit(request, kind, pk):
+    """A branch submits its work on an assignment or one period of it."""
+    target = _target(request, kind, pk)
+    form = SubmissionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请填写完成情况。"))
+        return _back(target)
+    try:
+        review.submit_work(target, request.user, form.cleaned_data["text"],
+                           request.FILES.getlist("files"))
+    except (IllegalTransition, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已提交，等待党委审核。"))
+    return _back(target)
+
+
+@require_POST
+@login_required
+def decide(request, kind, pk, action):
+    """The committee approves, confirms or returns an assignment or a period."""
+    target = _target(request, kind, pk)
+    try:
+        review.review(target, action, request.user, request.POST.get("comment", ""))
+    except (IllegalTransition, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已%(action)s。") % {"action": review.REVIEW_ACTIONS[action]})
+    if request.POST.get("next") == "queue":
+        return redirect("plans:review_queue")
+    return _back(target)
+
+
+@login_required
+def review_queue(request):
+    """The committee's queue: submissions and record-completed work waiting for review."""
+    campaign = None
+    if request.GET.get("campaign"):
+        campaign = get_object_or_404(Campaign.objects.visible_to(request.user),
+                                     pk=request.GET["campaign"])
+    assignments, occurrences = review.review_queue(request.user, campaign=campaign)
+    return render(request, "plans/review_queue.html", {
+        "assignments": assignments, "occurrences": occurrences, "campaign": campaign,
+        "campaigns": Campaign.objects.visible_to(request.user).only("pk", "title"),
+    })
+
+
+@login_required
+def item_edit(request, pk):
+    """Edit a task: title, deadline, recurrence, responsible level and its evidence rules."""
+    item = get_object_or_404(PlanItem.objects.visible_to(request.user).select_related(
+        "plan__campaign__org"), pk=pk)
+    campaign = item.plan.campaign
+    if not can(request.user, MANAGE, campaign.org):
+        raise PermissionDenied
+    form = ItemEditForm(request.POST or None, instance=item)
+    rules = RuleFormSet(request.POST or None, instance=item, prefix="rules")
+    if request.method == "POST" and form.is_valid() and rules.is_valid():
+        services.update_item(form, rules, user=request.user)
+        messages.success(request, _("已保存。截止时间、周期或责任层级有变化时，请重新发布。"))
+        return redirect(campaign)
+    return render(request, "plans/item_edit.html", {
+        "item": item, "form": form, "rules": rules, "campaign": campaign})
+

@@ -1,0 +1,355 @@
+"""Entry forms of the records app: quick to fill for a branch secretary (DESIGN.md step 4).
+
+Only what the regulations need is required (the org, the date, the kind; a topic where a
+record has nothing else to name it). Organization choices are limited to where the user may
+change things; people to the members the user may see plus the leaders of superior teams
+(a committee secretary lecturing a branch). Attendance is a checklist of the members (see
+:class:`AttendanceChecklist`), parsed into the rows that ``services.set_attendance`` takes.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.core.scoping import CHANGE
+from taizhang.orgs.models import LeadershipMember, Member, Organization, OrgKind
+
+from . import services
+from .models import (
+    AttendanceStatus,
+    Lecture,
+    Meeting,
+    MeetingKind,
+    Motion,
+    Reading,
+    ResearchVisit,
+    SelfStudy,
+    StudySession,
+    Suggestion,
+    Talk,
+)
+
+NOT_EXPECTED = "none"  # checklist value: not among the expected attendees
+
+
+class OrgField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.get_kind_display()}）"
+
+
+def changeable_orgs(user):
+    """Organizations where ``user`` may record (tree order)."""
+    return Organization.objects.restrict(user, CHANGE)
+
+
+def people_for(user):
+    """Members ``user`` may pick: visible members and leaders of visible leadership teams."""
+    leaders = LeadershipMember.objects.visible_to(user).values("member_id")
+    return (Member.objects.filter(Q(pk__in=Member.objects.visible_to(user).values("pk")) | Q(pk__in=leaders))
+            .filter(is_active=True).select_related("org").order_by("org__path", "name"))
+
+
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.org.name}）"
+
+
+class RecordForm(forms.ModelForm):
+    """Base form: ``user`` limits choices; Tabler classes; HTML5 date/time inputs; the org
+    defaults to the user's first changeable branch and dates to today."""
+
+    person_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        orgs = changeable_orgs(user)
+        if "org" in self.fields:
+            self.fields["org"] = OrgField(queryset=orgs, label=_("组织"))
+            if not self.instance.pk and not self.initial.get("org"):
+                first = orgs.filter(kind=OrgKind.BRANCH).first() or orgs.first()
+                self.initial["org"] = first.pk if first else None
+        people = people_for(user)
+        for name in self.person_fields:
+            if name in self.fields:
+                field = self.fields[name]
+                self.fields[name] = MemberField(queryset=people, required=field.required,
+                                                label=field.label, help_text=field.help_text)
+        if "date" in self.fields and not self.instance.pk:
+            self.initial.setdefault("date", timezone.localdate())
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            elif isinstance(widget, forms.TimeInput):
+                widget.input_type = "time"
+                widget.format = "%H:%M"
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+            if isinstance(widget, forms.Textarea):
+                widget.attrs["rows"] = 3
+
+
+class AttendanceChecklist:
+    """The attendance part of a meeting / study form.
+
+    Shows every candidate member (default attendees, current rows and the other members of
+    the org) with a status radio (出席 / 请假 / 缺席 / 不计入应到), a reason and the voting
+    flag. POST names: ``att-<member id>``, ``reason-<member id>``, ``voting-<member id>``.
+    """
+
+    def __init__(self, org, kind=None, team=None, record=None, data=None):
+        self.org, self.kind, self.team, self.record, self.data = org, kind, team, record, data
+        self.rows = self._build()
+        self.errors: list[str] = []
+
+    def _build(self) -> list[dict]:
+        if self.org is None:
+            return []
+        defaults = services.default_attendees(self.org, self.kind, self.team)
+        existing = {a.member_id: a for a in self.record.attendance.select_related("member")} \
+            if self.record is not None and self.record.pk else {}
+        candidates = {m.pk: m for m in defaults}
+        for row in existing.values():
+            candidates.setdefault(row.member_id, row.member)
+        if self.team is None:
+            others = Member.objects.filter(is_active=True)
+            others = others.filter(group=self.org) if self.org.kind == OrgKind.GROUP else others.filter(org=self.org)
+            for m in others.order_by("name", "pk"):
+                candidates.setdefault(m.pk, m)
+        default_ids = {m.pk for m in defaults}
+        rows = []
+        for member in candidates.values():
+            row = existing.get(member.pk)
+            if row is not None:
+                status, reason, voting = row.status, row.reason, row.voting
+            elif existing:
+                status, reason, voting = NOT_EXPECTED, "", member.status == "full"
+            else:
+                status = AttendanceStatus.PRESENT if member.pk in default_ids else NOT_EXPECTED
+                reason, voting = "", member.status == "full"
+            if self.data is not None:
+                status = self.data.get(f"att-{member.pk}", status)
+                reason = self.data.get(f"reason-{member.pk}", "")
+                voting = bool(self.data.get(f"voting-{member.pk}"))
+            rows.append({"member": member, "status": status, "reason": reason, "voting": voting,
+                         "signed_in": bool(row and row.signed_in_at)})
+        return rows
+
+    def cleaned_rows(self) -> list[dict]:
+        """Rows for ``services.set_attendance`` (members marked 不计入 left out)."""
+        result = []
+        for row in self.rows:
+            if row["status"] == NOT_EXPECTED:
+                continue
+            if row["status"] not in AttendanceStatus.values:
+                self.errors.append(_("%(name)s 的出席情况无效。") % {"name": row["member"].name})
+                continue
+            result.append({"member": row["member"], "status": row["status"],
+                           "reason": row["reason"], "voting": row["voting"]})
+        return result
+
+    @property
+    def choices(self):
+        return [*AttendanceStatus.choices, (NOT_EXPECTED, _("不计入"))]
+
+    def summary(self) -> dict:
+        counted = [r for r in self.rows if r["status"] != NOT_EXPECTED]
+        present = sum(1 for r in counted if r["status"] == AttendanceStatus.PRESENT)
+        return {"expected": len(counted), "present": present, "absent": len(counted) - present}
+
+
+class MeetingForm(RecordForm):
+    """A meeting: kind, org, date and time, place, host, recorder, topics, minutes, decisions."""
+
+    person_fields = ("host", "recorder")
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "org", "title", "date", "start_time", "end_time", "place", "host",
+                  "recorder", "topics", "minutes", "decisions", "invitees", "notes",
+                  "sign_in_enabled"]
+        widgets = {"date": forms.DateInput(), "start_time": forms.TimeInput(),
+                   "end_time": forms.TimeInput(), "topics": forms.Textarea(),
+                   "minutes": forms.Textarea(), "decisions": forms.Textarea(),
+                   "notes": forms.Textarea()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = MeetingKind.BRANCH_COMMITTEE_MEETING
+        self.fields["sign_in_enabled"].help_text = _("默认关闭；由记录人勾选出席情况即可，扫码签到只是可选的便利。")
+        for name in ("kind", "org"):
+            self.fields[name].widget.attrs.update({
+                "hx-get": "", "hx-trigger": "change", "hx-target": "#attendance",
+                "hx-select": "#attendance", "hx-swap": "outerHTML", "hx-include": "#object-form",
+            })
+
+
+class StudySessionForm(RecordForm):
+    person_fields = ("leader",)
+
+    class Meta:
+        model = StudySession
+        fields = ["kind", "theme", "org", "topic", "date", "place", "leader", "hours",
+                  "readings", "speakers", "content", "outcomes"]
+        widgets = {"date": forms.DateInput(), "content": forms.Textarea(), "outcomes": forms.Textarea()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["readings"].queryset = Reading.objects.visible_to(self.user).select_related("campaign")
+        self.fields["readings"].widget.attrs["size"] = 4
+        self.fields["theme"].choices = [("", _("自选主题"))] + self.fields["theme"].choices[1:]
+        self.fields["org"].widget.attrs.update({
+            "hx-get": "", "hx-trigger": "change", "hx-target": "#attendance",
+            "hx-select": "#attendance", "hx-swap": "outerHTML", "hx-include": "#object-form",
+        })
+
+
+class MotionForm(forms.ModelForm):
+    class Meta:
+        model = Motion
+        fields = ["title", "kind", "yes", "no", "abstain"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm" if name == "kind"
+                                          else "form-control form-control-sm")
+            if name in ("yes", "no", "abstain"):
+                field.widget.attrs["style"] = "width:5rem"
+
+
+MotionFormSet = forms.modelformset_factory(Motion, form=MotionForm, extra=1, can_delete=False)
+
+
+class SelfStudyForm(RecordForm):
+    person_fields = ("member",)
+
+    class Meta:
+        model = SelfStudy
+        fields = ["org", "member", "reading", "title", "date", "hours", "notes"]
+        widgets = {"date": forms.DateInput(), "notes": forms.Textarea()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reading"].queryset = Reading.objects.visible_to(self.user)
+
+
+class LectureForm(RecordForm):
+    person_fields = ("speaker",)
+
+    class Meta:
+        model = Lecture
+        fields = ["kind", "org", "title", "speaker", "audience", "date", "place",
+                  "audience_count", "meeting", "summary"]
+        widgets = {"date": forms.DateInput(), "summary": forms.Textarea()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"] = OrgField(queryset=Organization.objects.visible_to(self.user),
+                                           label=_("听课对象"), required=False,
+                                           help_text=_("不填则为本组织"))
+        self.fields["meeting"].queryset = Meeting.objects.restrict(self.user, CHANGE).filter(
+            kind__in=[MeetingKind.PARTY_LECTURE, MeetingKind.THEME_PARTY_DAY,
+                      MeetingKind.BRANCH_GENERAL_MEETING, MeetingKind.GROUP_MEETING])[:200]
+        self.fields["meeting"].help_text = _("在三会一课会议上讲的党课可关联该会议，出席情况不必重复填写。")
+        for name in ("audience", "meeting"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("audience") and data.get("org"):
+            data["audience"] = data["org"]
+            self.instance.audience = data["org"]
+        return data
+
+
+class ResearchVisitForm(RecordForm):
+    person_fields = ("leader",)
+
+    class Meta:
+        model = ResearchVisit
+        fields = ["org", "topic", "leader", "participants", "place", "date", "method",
+                  "findings", "suggestions", "report_status", "report_title", "outcomes", "shared_on"]
+        widgets = {"date": forms.DateInput(), "shared_on": forms.DateInput(),
+                   "findings": forms.Textarea(), "suggestions": forms.Textarea(),
+                   "outcomes": forms.Textarea()}
+
+
+class TalkForm(RecordForm):
+    person_fields = ("party_a", "party_b")
+
+    class Meta:
+        model = Talk
+        fields = ["org", "party_a", "party_b", "date", "place", "relation", "mode", "purpose",
+                  "topics", "opinions", "advice", "follow_up"]
+        widgets = {"date": forms.DateInput(), "topics": forms.Textarea(),
+                   "opinions": forms.Textarea(), "advice": forms.Textarea(),
+                   "follow_up": forms.Textarea()}
+
+
+class SuggestionForm(RecordForm):
+    person_fields = ("member",)
+
+    class Meta:
+        model = Suggestion
+        fields = ["org", "date", "anonymous", "member", "channel", "content"]
+        widgets = {"date": forms.DateInput(), "content": forms.Textarea()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].required = False
+        self.fields["member"].help_text = _("匿名时不记录提出人")
+
+
+class ReadingForm(RecordForm):
+    class Meta:
+        model = Reading
+        fields = ["org", "campaign", "title", "note", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from taizhang.plans.models import Campaign
+
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(self.user)
+
+
+class AnswerForm(forms.Form):
+    reply = forms.CharField(label=_("办理答复"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    replied_on = forms.DateField(label=_("答复日期"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+
+
+class MySuggestionForm(forms.Form):
+    """A member's own suggestion to the branch (no office role needed)."""
+
+    content = forms.CharField(label=_("意见建议内容"), widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
+    anonymous = forms.BooleanField(label=_("匿名提交（不记录提出人）"), required=False,
+                                   widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+
+
+class MySelfStudyForm(forms.ModelForm):
+    """A member logging their own self-study."""
+
+    class Meta:
+        model = SelfStudy
+        fields = ["reading", "title", "date", "hours", "notes"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reading"].queryset = Reading.objects.filter(
+            org__path__in=services._ancestor_paths(member.org)) if member else Reading.objects.none()
+        self.initial.setdefault("date", timezone.localdate())
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-select" if name == "reading" else "form-control")

@@ -1,0 +1,37 @@
+"""Models of the records app (DESIGN.md glossary): the real records of work, entered once."""
+
+from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, count_expressions
+from .meetings import (
+    TEAM_KINDS,
+    THREE_MEETINGS_ONE_LECTURE,
+    Attendance,
+    AttendedQuerySet,
+    ElectionResult,
+    Meeting,
+    MeetingKind,
+    Motion,
+    MotionKind,
+)
+from .study import Reading, SelfStudy, StudyAttendance, StudyKind, StudySession, StudyTheme
+from .work import (
+    Lecture,
+    LectureKind,
+    ReportStatus,
+    ResearchMethod,
+    ResearchVisit,
+    Suggestion,
+    SuggestionStatus,
+    Talk,
+    TalkMode,
+    TalkPurpose,
+    TalkRelation,
+)
+
+__all__ = [
+    "TEAM_KINDS", "THREE_MEETINGS_ONE_LECTURE", "Attendance", "AttendanceBase", "AttendanceStatus",
+    "AttendedQuerySet", "AttendedRecord", "ElectionResult", "Lecture", "LectureKind", "Meeting",
+    "MeetingKind", "Motion", "MotionKind", "Reading", "ReportStatus", "ResearchMethod",
+    "ResearchVisit", "SelfStudy", "StudyAttendance", "StudyKind", "StudySession", "StudyTheme",
+    "Suggestion", "SuggestionStatus", "Talk", "TalkMode", "TalkPurpose", "TalkRelation",
+    "count_expressions",
+]

@@ -1,0 +1,290 @@
+"""Pages of the records app: list (filters, paging, Excel ledger), detail (history,
+attachments, related problems), add/edit/delete for every record kind.
+
+Views are thin: each kind is one :class:`RecordKind` declaration, turned into the six
+generic views below (``core.generic``); writes go through :mod:`.services`. Meeting and
+study forms add the attendance checklist (:class:`.forms.AttendanceChecklist`); meetings
+also motions (``views_meetings``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from taizhang.core.excel import xlsx_response
+from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.scoping import CHANGE, can
+from taizhang.core.status import org_of
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import View
+
+from . import filtersets, forms, services, tables
+from .exports import LEDGERS
+from .models import (
+    Lecture,
+    Meeting,
+    Reading,
+    ResearchVisit,
+    SelfStudy,
+    StudySession,
+    Suggestion,
+    Talk,
+)
+
+
+@dataclass
+class RecordKind:
+    """One record kind's pages: URL ``slug``, model, form, table, filterset, the
+    select_related paths of its list/detail, and an optional detail template."""
+
+    slug: str
+    model: type
+    form: type
+    table: type | None
+    filterset: type
+    related: tuple[str, ...] = ("org",)
+    detail_template: str = "records/record_detail.html"
+    edit_template: str = "core/object_edit.html"
+    counts: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def url(self, action: str) -> str:
+        return f"records:{self.slug}_{action}"
+
+
+class RecordListView(ObjectListView):
+    kind: RecordKind
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related(*self.kind.related)
+        return queryset.with_counts() if self.kind.counts else queryset
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if not forms.changeable_orgs(self.request.user).exists():
+            ctx["add_url"] = None
+        return ctx
+
+
+class RecordDetailView(ObjectDetailView):
+    kind: RecordKind
+
+    def get_template_names(self):
+        return [self.kind.detail_template]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.kind.related)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(edit_url=reverse(self.kind.url("edit"), args=[self.object.pk]),
+                   delete_url=reverse(self.kind.url("delete"), args=[self.object.pk]),
+                   list_url=reverse(self.kind.url("list")),
+                   has_problems=hasattr(self.object, "problem_prefill"))
+        obj = self.object
+        if hasattr(obj, "attendance_counts"):
+            ctx.update(counts=obj.attendance_counts(),
+                       attendance=obj.attendance.select_related("member").order_by("pk"))
+        if isinstance(obj, Meeting):
+            ctx.update(motions=obj.motions.all(),
+                       elections=obj.election_results.select_related("candidate"),
+                       lecture=Lecture.objects.filter(meeting=obj).select_related("speaker").first())
+        if isinstance(obj, Suggestion):
+            ctx["answer_form"] = forms.AnswerForm()
+        return ctx
+
+
+class RecordEditView(ObjectEditView):
+    """Add or edit one record through ``services.save_record``; service validation errors
+    are shown on the form (nothing written)."""
+
+    kind: RecordKind
+
+    def get_template_names(self):
+        return [self.kind.edit_template]
+
+    def save(self, form):
+        m2m = {name: form.cleaned_data[name] for name in ("readings",) if name in form.cleaned_data}
+        return services.save_record(form.instance, actor=self.request.user, m2m=m2m or None)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            return self.show_errors(form, exc)
+
+    def show_errors(self, form, exc):
+        for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+            form.add_error(name if name in form.fields else None, errors)
+        return self.form_invalid(form)
+
+
+class RecordDeleteView(ObjectDeleteView):
+    kind: RecordKind
+
+    def get_success_url(self):
+        return reverse(self.kind.url("list"))
+
+    def form_valid(self, form):
+        services.delete_record(self.object, actor=self.request.user)
+        messages.success(self.request, _("已删除。"))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RecordExportView(LoginRequiredMixin, View):
+    """The kind's ledger as a streamed Excel file of the visible records, with the list's
+    filters applied."""
+
+    kind: RecordKind
+
+    def get(self, request):
+        visible = self.kind.model.objects.visible_to(request.user)
+        queryset = self.kind.filterset(request.GET, queryset=visible, request=request).qs
+        ledger = LEDGERS[self.kind.model]
+        return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
+
+
+def views_for(kind: RecordKind, edit_view=RecordEditView, detail_view=RecordDetailView) -> dict:
+    """The six view callables of ``kind`` keyed by action."""
+    attrs = {"kind": kind, "model": kind.model}
+    list_attrs = {**attrs, "table_class": kind.table, "filterset_class": kind.filterset,
+                  "add_url_name": kind.url("add"), "export_url_name": kind.url("export")}
+    return {
+        "list": type(f"{kind.model.__name__}List", (RecordListView,), list_attrs).as_view(),
+        "detail": type(f"{kind.model.__name__}Detail", (detail_view,), attrs).as_view(),
+        "add": type(f"{kind.model.__name__}Add", (edit_view,), {**attrs, "form_class": kind.form}).as_view(),
+        "edit": type(f"{kind.model.__name__}Edit", (edit_view,), {**attrs, "form_class": kind.form}).as_view(),
+        "delete": type(f"{kind.model.__name__}Delete", (RecordDeleteView,), attrs).as_view(),
+        "export": type(f"{kind.model.__name__}Export", (RecordExportView,), attrs).as_view(),
+    }
+
+
+class AttendedEditView(RecordEditView):
+    """Edit view of a record with an attendance checklist (meetings, study sessions).
+
+    On GET, ``?org=&kind=`` (sent by htmx when the org or kind select changes) rebuild the
+    checklist for that org and kind; the org must be one the user may change.
+    """
+
+    edit_template = "records/attended_form.html"
+
+    def get_template_names(self):
+        return ["records/attended_form.html"]
+
+    def chosen(self, data):
+        org = self.object.org if self.object else None
+        kind = getattr(self.object, "kind", None)
+        org_id = data.get("org")
+        if org_id and str(org_id).isdigit():
+            org = forms.changeable_orgs(self.request.user).filter(pk=org_id).first() or org
+        if org is None:
+            org = forms.changeable_orgs(self.request.user).filter(kind="branch").first() \
+                or forms.changeable_orgs(self.request.user).first()
+        if data.get("kind"):
+            kind = data["kind"]
+        elif kind is None and self.model is Meeting:
+            kind = "branch_committee_meeting"
+        return org, kind
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("org", "kind"):
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
+
+    def checklist(self):
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        org, kind = self.chosen(data)
+        team = None
+        if self.model is Meeting:
+            from .models import TEAM_KINDS
+
+            team = getattr(self.object, "team", None) if self.object else None
+            if team is None and kind in TEAM_KINDS:
+                team = getattr(org, "leadership_team", None) if org is not None and hasattr(org, "leadership_team") else None
+        same = self.object is not None and org == self.object.org
+        return forms.AttendanceChecklist(org, kind, team, record=self.object if same else None,
+                                         data=self.request.POST if self.request.method == "POST" else None)
+
+    def motions(self):
+        if self.model is not Meeting:
+            return None
+        queryset = self.object.motions.all() if self.object else Motion.objects.none()
+        return forms.MotionFormSet(self.request.POST or None, queryset=queryset, prefix="motion")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("checklist", self.checklist())
+        ctx.setdefault("motion_formset", self.motions())
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self._checklist = self.checklist()
+        self._motions = self.motions()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(
+            form=form, checklist=self._checklist, motion_formset=self._motions))
+
+    def save(self, form):
+        rows = self._checklist.cleaned_rows()
+        if self._checklist.errors:
+            raise ValidationError({"attendance": self._checklist.errors})
+        instance = form.instance
+        if self.model is Meeting:
+            if self._motions is not None and not self._motions.is_valid():
+                raise ValidationError({"motions": _("表决事项填写有误。")})
+            motions = [f.cleaned_data for f in self._motions.forms if f.cleaned_data] if self._motions else None
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            if instance.pk:
+                return services.update_meeting(instance, actor=self.request.user, attendance=rows,
+                                               motions=motions, **fields)
+            org, kind, date = fields.pop("org"), fields.pop("kind"), fields.pop("date")
+            return services.create_meeting(org, kind, date, actor=self.request.user,
+                                           attendance=rows, motions=motions, **fields)
+        with transaction.atomic():
+            services.save_record(instance, actor=self.request.user,
+                                 m2m={"readings": form.cleaned_data.get("readings", [])})
+            services.set_attendance(instance, rows, actor=self.request.user)
+        return instance
+
+
+from .models import Motion  # noqa: E402  (used above; kept after the views for readability)
+
+KINDS = {
+    "meeting": RecordKind("meeting", Meeting, forms.MeetingForm, tables.MeetingTable,
+                          filtersets.MeetingFilterSet, ("org", "host", "recorder", "team"),
+                          "records/meeting_detail.html", counts=True),
+    "study": RecordKind("study", StudySession, forms.StudySessionForm, tables.StudySessionTable,
+                        filtersets.StudySessionFilterSet, ("org", "leader"),
+                        "records/study_detail.html", counts=True),
+    "selfstudy": RecordKind("selfstudy", SelfStudy, forms.SelfStudyForm, tables.SelfStudyTable,
+                            filtersets.SelfStudyFilterSet, ("org", "member", "reading")),
+    "lecture": RecordKind("lecture", Lecture, forms.LectureForm, tables.LectureTable,
+                          filtersets.LectureFilterSet, ("org", "speaker", "audience", "meeting")),
+    "research": RecordKind("research", ResearchVisit, forms.ResearchVisitForm,
+                           tables.ResearchVisitTable, filtersets.ResearchVisitFilterSet,
+                           ("org", "leader")),
+    "talk": RecordKind("talk", Talk, forms.TalkForm, tables.TalkTable, filtersets.TalkFilterSet,
+                       ("org", "party_a", "party_b")),
+    "suggestion": RecordKind("suggestion", Suggestion, forms.SuggestionForm,
+                             tables.SuggestionTable, filtersets.SuggestionFilterSet,
+                             ("org", "member"), "records/suggestion_detail.html"),
+}
+ATTENDED = {"meeting", "study"}
+
+
+def can_change(user, obj) -> bool:
+    return can(user, CHANGE, org_of(obj))
+
+
+__all__ = ["KINDS", "ATTENDED", "AttendedEditView", "views_for", "Reading"]

@@ -1,0 +1,335 @@
+"""Exports of the ledger: streamed .xlsx with merged problem cells, CSV, and Word documents.
+
+Columns practitioners use (issue 4 §3): 序号, 问题来源, 问题表现, 整改措施, 责任领导, 责任部门,
+整改时限, 整改进展, 完成情况, 是否销号 — one row per measure; 序号/问题来源/问题表现 are merged
+down over a problem's measures. User text is neutralised (``core.excel.neutralise``).
+
+The .xlsx is an openpyxl write-only workbook (constant memory). openpyxl's write-only sheet
+keeps merged ranges in memory and writes them at the end; here the ranges are spooled to a
+temporary file and streamed into the sheet's ``<mergeCells>`` element, so memory stays flat
+however many problems the ledger has (benchmarks/bench_rectification.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from taizhang.core.excel import DATE_FORMAT, Column, neutralise
+
+from .models import Rectification, RectificationStatus
+
+COLUMNS = [
+    Column("序号", 6), Column("问题来源", 12), Column("问题表现", 36), Column("整改措施", 40),
+    Column("责任领导", 10), Column("责任部门", 14), Column("整改时限", 16, DATE_FORMAT),
+    Column("整改进展", 36), Column("完成情况", 24), Column("是否销号", 9),
+]
+HEADERS = [c.header for c in COLUMNS]
+PROBLEM_COLUMNS = (0, 1, 2)  # merged over a problem's measures
+TITLE = "问题整改台账"
+
+
+def completion_text(rect: Rectification) -> str:
+    """完成情况: the completion note, else the status in words."""
+    return rect.completion_note or rect.get_status_display()
+
+
+def measure_values(rect: Rectification) -> list:
+    """The measure-level cells (columns 4–10) of one ledger row."""
+    deadline = rect.deadline if rect.deadline and rect.kind != "long_term" else rect.deadline_display
+    return [rect.measure, rect.leader_name, rect.department_display, deadline, rect.progress,
+            completion_text(rect), "是" if rect.status == RectificationStatus.CLOSED else "否"]
+
+
+def ledger_rows(queryset) -> Iterator[tuple[int, list]]:
+    """(problem id, the 10 cells) per measure of ``queryset`` (ordered problem by problem,
+    see ``ledger.export_queryset``), read in chunks; 序号 numbers the problems 1, 2, …"""
+    number = 0
+    last = None
+    for rect in queryset.iterator(chunk_size=2000):
+        if rect.problem_id != last:
+            number += 1
+            last = rect.problem_id
+        problem = rect.problem
+        yield rect.problem_id, [number, problem.source.name, problem.description, *measure_values(rect)]
+
+
+class _MergeSpool:
+    """Merged ranges kept in a temporary file, then streamed into the sheet's XML."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(mode="w+", encoding="ascii")
+        self.count = 0
+
+    def add(self, ref: str) -> None:
+        self.file.write(ref + "\n")
+        self.count += 1
+
+    def install(self, sheet) -> None:
+        """Make the sheet's writer emit our ranges instead of ``sheet.merged_cells``."""
+        writer = sheet._writer  # created by the first append()
+
+        def write_merged_cells():
+            if not self.count:
+                return
+            from openpyxl.xml.functions import Element
+
+            self.file.seek(0)
+            xf = writer.xf.send(True)
+            with xf.element("mergeCells", count=str(self.count)):
+                for line in self.file:
+                    xf.write(Element("mergeCell", ref=line.strip()))
+            writer.xf.send(None)
+
+        writer.write_merged_cells = write_merged_cells
+
+
+def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
+    """Write the ledger of ``queryset`` to ``target`` (path or binary file): a title row, the
+    header, one row per measure, problem cells merged. Returns the number of measures."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="整改台账")
+    for index, column in enumerate(COLUMNS):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "1:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    def cell(value, align=wrap, bold=False, fmt=None):
+        c = WriteOnlyCell(sheet, value=neutralise(value))
+        c.alignment = align
+        c.border = border
+        if bold:
+            c.font = Font(bold=True)
+        if fmt:
+            c.number_format = fmt
+        return c
+
+    title_cell = WriteOnlyCell(sheet, value=neutralise(title))
+    title_cell.font = Font(bold=True, size=16)
+    title_cell.alignment = Alignment(horizontal="center", vertical="center")
+    sheet.append([title_cell])
+    spool = _MergeSpool()
+    spool.install(sheet)
+    last_col = get_column_letter(len(COLUMNS))
+    spool.add(f"A1:{last_col}1")
+    sheet.append([cell(h, center, bold=True) for h in HEADERS])
+    centered = {0, 1, 4, 6, 9}
+    row_index = 2
+    count = 0
+
+    def flush(run: list[list]) -> None:
+        """Write one problem's rows: row heights fitted to the text (write-only rows are not
+        auto-sized by LibreOffice/WPS), problem cells merged when it has several measures."""
+        nonlocal row_index
+        if not run:
+            return
+        start = row_index + 1
+        problem_lines = max(_lines(run[0][i], COLUMNS[i].width) for i in PROBLEM_COLUMNS)
+        share = -(-problem_lines // len(run))
+        for k, values in enumerate(run):
+            row_index += 1
+            lines = max([share] + [_lines(v, COLUMNS[i].width) for i, v in enumerate(values)
+                                   if i not in PROBLEM_COLUMNS])
+            if lines > 1:
+                sheet.row_dimensions[row_index].height = 15 * lines
+            cells = []
+            for i, value in enumerate(values):
+                if i in PROBLEM_COLUMNS and k:
+                    cells.append(cell(None))
+                elif isinstance(value, dt.date):
+                    cells.append(cell(value, center, fmt=DATE_FORMAT))
+                else:
+                    cells.append(cell(value, center if i in centered else wrap))
+            sheet.append(cells)
+            if lines > 1:
+                del sheet.row_dimensions[row_index]  # written: keep memory flat
+        if len(run) > 1:
+            for col in PROBLEM_COLUMNS:
+                letter = get_column_letter(col + 1)
+                spool.add(f"{letter}{start}:{letter}{row_index}")
+
+    run: list[list] = []
+    run_problem = None
+    for problem_id, values in ledger_rows(queryset):
+        count += 1
+        if problem_id != run_problem:
+            flush(run)
+            run, run_problem = [], problem_id
+        run.append(values)
+    flush(run)
+    workbook.save(target)
+    spool.file.close()
+    return count
+
+
+def _lines(value, width: float) -> int:
+    """Lines a wrapped cell needs: CJK characters count two width units, others one."""
+    if value is None or isinstance(value, (int, float, dt.date)):
+        return 1
+    total = 0
+    for paragraph in str(value).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in paragraph)
+        total += max(1, -(-units // max(int(width * 1.1) - 1, 1)))
+    return total
+
+
+def write_ledger_csv(target, queryset) -> int:
+    """Write the ledger as UTF-8 CSV with a BOM (Excel/WPS open it as UTF-8) to ``target``
+    (a text file object). Problem cells are repeated on every row. Returns the row count."""
+    target.write("\ufeff")
+    writer = csv.writer(target)
+    writer.writerow(HEADERS)
+    count = 0
+    for _problem_id, values in ledger_rows(queryset):
+        writer.writerow([neutralise(v.isoformat() if isinstance(v, dt.date) else v) for v in values])
+        count += 1
+    return count
+
+
+# ---- Word -------------------------------------------------------------------------------------
+
+def _docx_base(title: str, landscape: bool = True):
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "宋体"
+    style.font.size = Pt(10.5)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    section = document.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(1.8))
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(18)
+    run.font.name = "黑体"
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+    return document
+
+
+def _set_cell(cell, text, bold=False):
+    cell.text = ""
+    run = cell.paragraphs[0].add_run("" if text is None else str(text))
+    run.bold = bold
+
+
+def ledger_docx(queryset, title: str = "整改清单"):
+    """The rectification list (整改清单) as a Word table document (python-docx ``Document``):
+    one row per measure, problem cells merged vertically."""
+    from django.utils import timezone
+
+    document = _docx_base(title)
+    document.add_paragraph(f"导出日期：{timezone.localdate():%Y年%m月%d日}")
+    table = document.add_table(rows=1, cols=len(HEADERS))
+    table.style = "Table Grid"
+    for i, header in enumerate(HEADERS):
+        _set_cell(table.rows[0].cells[i], header, bold=True)
+    start_row, last_problem = None, None
+    for problem_id, values in ledger_rows(queryset):
+        row = table.add_row()
+        for i, value in enumerate(values):
+            if i in PROBLEM_COLUMNS and problem_id == last_problem:
+                continue
+            _set_cell(row.cells[i], value.isoformat() if isinstance(value, dt.date) else value)
+        index = len(table.rows) - 1
+        if problem_id == last_problem:
+            for col in PROBLEM_COLUMNS:
+                table.cell(start_row, col).merge(table.cell(index, col))
+        else:
+            start_row, last_problem = index, problem_id
+    return document
+
+
+def problem_dossier_docx(problem, measures: Iterable[Rectification], events_by_measure: dict):
+    """One problem's dossier (问题整改档案): the problem, each measure with every progress
+    update, the status moves (verification, returns, close-out) with who, when and why."""
+    from django.utils import timezone
+
+    document = _docx_base("问题整改档案", landscape=False)
+    info = document.add_table(rows=0, cols=2)
+    info.style = "Table Grid"
+    for label, value in [
+        ("组织", problem.org.name), ("问题来源", problem.source.name),
+        ("问题类别", problem.category or "—"), ("问题对象", problem.get_level_display()),
+        ("发现日期", f"{problem.found_on:%Y-%m-%d}" if problem.found_on else "—"),
+        ("提出人/渠道", problem.found_by or "—"), ("问题表现", problem.description),
+    ]:
+        row = info.add_row()
+        _set_cell(row.cells[0], label, bold=True)
+        _set_cell(row.cells[1], value)
+    for n, rect in enumerate(measures, start=1):
+        document.add_heading(f"整改措施{n}：{rect.measure}", level=2)
+        facts = document.add_table(rows=0, cols=4)
+        facts.style = "Table Grid"
+        pairs = [("整改类型", rect.get_kind_display()), ("整改时限", rect.deadline_display or "—"),
+                 ("责任领导", rect.leader_name or "—"), ("责任部门", rect.department_display or "—"),
+                 ("责任人", rect.person or "—"), ("状态", rect.get_status_display()),
+                 ("延期次数", str(rect.extension_count)),
+                 ("销号日期", f"{rect.closed_on:%Y-%m-%d}" if rect.closed_on else "—")]
+        for i in range(0, len(pairs), 2):
+            row = facts.add_row()
+            for j, (label, value) in enumerate(pairs[i:i + 2]):
+                _set_cell(row.cells[2 * j], label, bold=True)
+                _set_cell(row.cells[2 * j + 1], value)
+        if rect.target:
+            document.add_paragraph(f"整改目标：{rect.target}")
+        document.add_paragraph("整改进展：").runs[0].bold = True
+        updates = list(rect.updates.all())
+        if updates:
+            table = document.add_table(rows=1, cols=5)
+            table.style = "Table Grid"
+            for i, h in enumerate(["日期", "已开展工作", "存在困难", "下一步计划", "需要协调事项"]):
+                _set_cell(table.rows[0].cells[i], h, bold=True)
+            for u in updates:
+                cells = table.add_row().cells
+                for i, v in enumerate([f"{u.reported_on:%Y-%m-%d}", u.done, u.difficulties,
+                                       u.next_step, u.help_needed]):
+                    _set_cell(cells[i], v)
+        else:
+            document.add_paragraph("（无进展记录）")
+        document.add_paragraph(f"完成情况：{rect.completion_note or '—'}")
+        document.add_paragraph(f"佐证材料：{rect.evidence or '—'}")
+        events = events_by_measure.get(rect.pk, [])
+        if events:
+            document.add_paragraph("办理过程（核验、退回、销号）：").runs[0].bold = True
+            for ev in events:
+                who = ev.actor.get_full_name() or ev.actor.username if ev.actor else "系统"
+                state = dict(RectificationStatus.choices).get(ev.to_state, ev.to_state)
+                line = f"{timezone.localtime(ev.created_at):%Y-%m-%d %H:%M} {who} {EVENT_LABELS.get(ev.verb, ev.verb)}"
+                if state:
+                    line += f" → {state}"
+                if ev.comment:
+                    line += f"：{ev.comment}"
+                document.add_paragraph(line, style="List Bullet")
+    return document
+
+
+EVENT_LABELS = {
+    "start": "开始整改", "complete": "申报完成", "verify": "核验通过", "close": "销号",
+    "return_for_revision": "退回", "reopen": "重新打开", "import": "导入",
+    "request_extension": "申请延期", "extend": "批准延期", "reject_extension": "不同意延期",
+}

@@ -1,0 +1,85 @@
+"""The rectification ledger (整改台账) as querysets: rows, ordering, status counts.
+
+One row per measure with its problem (issue 4 §3). The page, the exports and the API read the
+same querysets, so the filters and the "overdue first" rule are defined once. Every function
+runs a constant number of queries whatever the ledger's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from .models import ACTIVE_STATUSES, Rectification, RectificationKind, RectificationStatus
+from .services import amber_until
+
+LEDGER_RELATED = ("problem", "problem__source", "org", "department_org")
+
+
+def overdue_q(today: dt.date) -> Q:
+    """Measures past their (working-day) deadline and not yet completed: red (check 25)."""
+    return Q(status__in=ACTIVE_STATUSES, effective_due__lt=today)
+
+
+def amber_q(today: dt.date) -> Q:
+    """Active measures due within 3 working days of ``today`` (issue 4 §2)."""
+    return Q(status__in=ACTIVE_STATUSES, effective_due__gte=today,
+             effective_due__lte=amber_until(today))
+
+
+def watch_q() -> Q:
+    """Long-term measures closed on their milestone and kept on the watch list (长期坚持)."""
+    return Q(kind=RectificationKind.LONG_TERM, status=RectificationStatus.CLOSED)
+
+
+def ledger_queryset(base=None, today: dt.date | None = None):
+    """Measures (``base``, default all) with their problem, overdue ones first, then grouped by
+    problem in list order. Annotates ``overdue_rank`` (0 = overdue)."""
+    today = today or timezone.localdate()
+    qs = base if base is not None else Rectification.objects.all()
+    return qs.select_related(*LEDGER_RELATED).annotate(
+        overdue_rank=Case(When(overdue_q(today), then=Value(0)), default=Value(1),
+                          output_field=IntegerField())
+    ).order_by("overdue_rank", "problem__org__path", "problem_id", "position", "pk")
+
+
+def export_queryset(base=None):
+    """Measures in list order (problem by problem) for the exports, where the problem cells
+    are merged over consecutive rows."""
+    qs = base if base is not None else Rectification.objects.all()
+    return qs.select_related("problem", "problem__source", "department_org").order_by(
+        "problem__org__path", "problem_id", "position", "pk")
+
+
+def status_counts(queryset, today: dt.date | None = None) -> dict:
+    """{"total", each status, "overdue", "amber", "closure_rate" (percent, 1 decimal)} of
+    ``queryset`` in one query."""
+    today = today or timezone.localdate()
+    aggregates = {s: Count("pk", filter=Q(status=s)) for s in RectificationStatus.values}
+    data = queryset.order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=overdue_q(today)),
+        amber=Count("pk", filter=amber_q(today)), **aggregates)
+    total = data["total"] or 0
+    data["closure_rate"] = round(100 * data[RectificationStatus.CLOSED] / total, 1) if total else 0.0
+    return data
+
+
+def group_rows(rows: list[Rectification], first_number: int = 1) -> list[dict]:
+    """Page rows with the problem cells' rowspan: [{"m": measure, "span": n or 0, "n": 序号}]
+    where ``span`` is set on the first row of each run of the same problem (0 on the others)
+    and ``n`` numbers those runs from ``first_number``."""
+    out: list[dict] = []
+    start = 0
+    number = first_number - 1
+    for i, rect in enumerate(rows):
+        out.append({"m": rect, "span": 0, "n": 0})
+        if i == 0 or rect.problem_id != rows[i - 1].problem_id:
+            start = i
+            number += 1
+            out[i]["span"] = 1
+            out[i]["n"] = number
+        else:
+            out[start]["span"] += 1
+    return out

@@ -1,0 +1,399 @@
+"""Every write of the rectification app (DESIGN.md "Writes go through service functions").
+
+Pages, the API, the ledger import, the sample data and the tests all change problems and
+measures through these functions, so permissions, validation, optimistic locking, events and
+the audit trail happen in one place.
+
+Permissions (``core.scoping``): creating and editing problems, measures, progress updates,
+claiming completion and asking for an extension need "change" on the organization; verifying,
+returning, closing (销号), reopening and deciding extensions need "review" — the committee's
+审核把关 (seed 四.2). ``user=None`` is the system (CLI, import, sample data): always allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from taizhang.core.models import Attachment
+from taizhang.core.scoping import CHANGE, REVIEW, can
+from taizhang.core.status import IllegalTransition, apply_transition, record_event
+from taizhang.core.workdays import is_workday
+
+from .models import (
+    ACTIVE_STATUSES,
+    OTHER_SOURCE,
+    ExtensionRequest,
+    ExtensionStatus,
+    Problem,
+    ProblemSource,
+    ProgressUpdate,
+    Rectification,
+    RectificationKind,
+    RectificationStatus,
+)
+
+
+class RectificationError(ValueError):
+    """A write refused for a reason the user can fix; the message is shown as is."""
+
+
+class StaleEdit(RectificationError):
+    """Optimistic locking: the measure changed since the form was opened (issue 4 §2)."""
+
+    def __init__(self, current: Rectification):
+        self.current = current
+        super().__init__(
+            f"保存失败：这条整改措施已被他人修改（当前版本 {current.version}，"
+            f"最后修改于 {timezone.localtime(current.updated_at):%Y-%m-%d %H:%M}）。"
+            "您填写的内容仍保留在表单中，请核对最新内容后重新保存。")
+
+
+# Which action each transition needs (issue 4 §2: completed is claimed by the owner,
+# verified by the committee).
+TRANSITION_ACTIONS = {
+    "start": CHANGE, "complete": CHANGE,
+    "verify": REVIEW, "close": REVIEW, "return_for_revision": REVIEW, "reopen": REVIEW,
+}
+TRANSITION_LABELS = {
+    "start": "开始整改", "complete": "申报完成", "verify": "核验通过", "close": "销号",
+    "return_for_revision": "退回", "reopen": "重新打开",
+}
+REASON_REQUIRED = {"return_for_revision", "reopen"}
+
+
+def _require(user, action: str, org) -> None:
+    if user is not None and not can(user, action, org):
+        raise PermissionDenied("您无权在该组织执行此操作。")
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# ---- sources and duplicates ------------------------------------------------------------------
+
+def source_named(name: str, create: bool = False) -> ProblemSource | None:
+    """The problem source called ``name`` (blank → 其他); created when ``create`` is true and
+    it is unknown, else None for an unknown name."""
+    name = " ".join((name or "").split()) or OTHER_SOURCE
+    found = ProblemSource.objects.filter(name=name).first()
+    if found is None and create:
+        found = ProblemSource.objects.create(name=name[:40], order=900)
+    return found
+
+
+def _bigrams(text: str) -> set[str]:
+    text = "".join(ch for ch in text if ch.isalnum())
+    return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of the character bigrams of ``a`` and ``b`` (0..1); punctuation and
+    spaces are ignored, so "午间窗口无人值守" and "窗口午间无人值守！" score high."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def similar_open_problems(org, description: str, exclude_pk: int | None = None,
+                          threshold: float = 0.5, limit: int = 5) -> list[tuple[Problem, float]]:
+    """Open problems of ``org`` (a measure not yet closed, or no measure at all) whose
+    description is close to ``description`` (issue 4 §1 duplicate hint), best first."""
+    if not description.strip():
+        return []
+    # A problem whose every measure is closed is not open; keep those with any active measure.
+    closed_only = set(Problem.objects.filter(org=org).exclude(
+        measures__status__in=[s for s in RectificationStatus.values if s != "closed"]
+    ).filter(measures__isnull=False).values_list("pk", flat=True))
+    scored = []
+    for pk, text in Problem.objects.filter(org=org).values_list("pk", "description"):
+        if pk == exclude_pk or pk in closed_only:
+            continue
+        score = similarity(description, text)
+        if score >= threshold:
+            scored.append((pk, score))
+    scored.sort(key=lambda p: -p[1])
+    scored = scored[:limit]
+    problems = Problem.objects.in_bulk([pk for pk, _s in scored])
+    return [(problems[pk], score) for pk, score in scored if pk in problems]
+
+
+# ---- problems --------------------------------------------------------------------------------
+
+PROBLEM_FIELDS = ("source", "category", "description", "found_on", "found_by", "level", "remarks")
+
+
+def create_problem(*, org, user=None, source_record=None, **fields) -> Problem:
+    """Create a problem of ``org`` (fields: see :data:`PROBLEM_FIELDS`; ``source`` a
+    :class:`ProblemSource` or its name). ``source_record``: the record it was found in (any
+    model instance; kept as a generic link). Raises ``PermissionDenied``."""
+    _require(user, CHANGE, org)
+    if isinstance(fields.get("source"), str) or fields.get("source") is None:
+        fields["source"] = source_named(fields.get("source") or "", create=True)
+    problem = Problem(org=org, created_by=_actor(user), **fields)
+    if source_record is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        problem.source_content_type = ContentType.objects.get_for_model(source_record)
+        problem.source_object_id = source_record.pk
+    problem.full_clean(exclude=["org", "created_by", "source_content_type"])
+    problem.save()
+    return problem
+
+
+def update_problem(problem: Problem, user=None, **fields) -> Problem:
+    """Change a problem's fields (names in :data:`PROBLEM_FIELDS`). Raises ``PermissionDenied``."""
+    _require(user, CHANGE, problem.org)
+    for name, value in fields.items():
+        if name not in PROBLEM_FIELDS:
+            raise ValueError(f"not an editable problem field: {name}")
+        setattr(problem, name, value)
+    problem.save()
+    return problem
+
+
+# ---- measures --------------------------------------------------------------------------------
+
+MEASURE_FIELDS = ("measure", "target", "kind", "leader", "leader_name", "department_org",
+                  "department", "person", "milestone")
+
+
+def _apply_leader(rect: Rectification) -> None:
+    if rect.leader_id:
+        rect.leader_name = rect.leader.member.name
+
+
+def _check_deadline(kind: str, deadline: dt.date | None) -> None:
+    if kind == RectificationKind.DEADLINE and deadline is None:
+        raise RectificationError("限期整改的措施必须填写整改时限。")
+
+
+def add_measure(problem: Problem, user=None, *, deadline: dt.date | None = None,
+                status: str | None = None, **fields) -> Rectification:
+    """Add a measure to ``problem`` (fields: :data:`MEASURE_FIELDS`, ``deadline``).
+
+    ``status`` is only for imports of an existing ledger (a historical state, recorded as an
+    "import" event). Raises ``PermissionDenied`` or :class:`RectificationError`.
+    """
+    _require(user, CHANGE, problem.org)
+    kind = fields.get("kind") or RectificationKind.DEADLINE
+    if status is None:
+        _check_deadline(kind, deadline)
+    last = problem.measures.order_by("-position").values_list("position", flat=True).first() or 0
+    rect = Rectification(problem=problem, org=problem.org, position=last + 1, deadline=deadline,
+                         **fields)
+    _apply_leader(rect)
+    if status:
+        rect.status = status
+        if status == RectificationStatus.CLOSED:
+            rect.closed_on = timezone.localdate()
+    rect.save()
+    if status and status != RectificationStatus.OPEN:
+        record_event(rect, "import", actor=user, comment="导入台账时的状态", to_state=status)
+    return rect
+
+
+def update_measure(rect: Rectification, user=None, *, version: int | None = None,
+                   **fields) -> Rectification:
+    """Save edited fields of a measure under optimistic locking.
+
+    ``version``: the version the editor started from; when the stored one differs the save is
+    refused with :class:`StaleEdit` (nothing written). ``deadline`` can only be set here when
+    the measure has none yet; a set deadline moves only through an extension request.
+    """
+    _require(user, CHANGE, rect.org)
+    with transaction.atomic():
+        current = Rectification.objects.select_for_update().select_related("leader__member").get(pk=rect.pk)
+        if version is not None and current.version != int(version):
+            raise StaleEdit(current)
+        if "deadline" in fields:
+            new = fields.pop("deadline")
+            if new != current.deadline:
+                if current.deadline is not None:
+                    raise RectificationError("整改时限不能直接修改，请提交延期申请。")
+                current.deadline = new
+        for name, value in fields.items():
+            if name not in MEASURE_FIELDS:
+                raise ValueError(f"not an editable measure field: {name}")
+            setattr(current, name, value)
+        _check_deadline(current.kind, current.deadline)
+        _apply_leader(current)
+        current.save()
+    return current
+
+
+def add_update(rect: Rectification, user=None, *, reported_on: dt.date | None = None, done: str,
+               difficulties: str = "", next_step: str = "", help_needed: str = "",
+               files=()) -> ProgressUpdate:
+    """Add a rolling progress update (滚动更新) and make it the measure's 整改进展.
+
+    An open measure moves to "in progress" (a recorded transition). ``files``: uploaded files
+    attached to the update. Raises ``PermissionDenied`` or :class:`RectificationError` (a
+    closed measure takes no updates: reopen it first).
+    """
+    _require(user, CHANGE, rect.org)
+    if not done.strip():
+        raise RectificationError("请填写已开展的工作。")
+    if rect.status == RectificationStatus.CLOSED:
+        raise RectificationError("该措施已销号，如需继续整改请先重新打开。")
+    reported_on = reported_on or timezone.localdate()
+    with transaction.atomic():
+        rect = Rectification.objects.select_for_update().get(pk=rect.pk)
+        update = ProgressUpdate.objects.create(
+            rectification=rect, reported_on=reported_on, done=done.strip(),
+            difficulties=difficulties.strip(), next_step=next_step.strip(),
+            help_needed=help_needed.strip(), author=_actor(user))
+        _attach(update, rect.org, files, user)
+        latest = rect.updates.order_by("-reported_on", "-pk").first()
+        if rect.status == RectificationStatus.OPEN:
+            rect.progress, rect.progress_on = latest.done, latest.reported_on
+            apply_transition(rect, "start", actor=user, comment="填报整改进展")
+        else:
+            rect.progress, rect.progress_on = latest.done, latest.reported_on
+            rect.save()
+    return update
+
+
+def _attach(obj, org, files, user) -> None:
+    from pathlib import Path
+
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj)
+    for upload in files or ():
+        Attachment.objects.create(org=org, content_type=content_type, object_id=obj.pk,
+                                  file=upload, name=Path(upload.name).name[:255],
+                                  size=upload.size, uploaded_by=_actor(user))
+
+
+def has_evidence(rect: Rectification) -> bool:
+    """True when the measure has an evidence description or a file (on it or an update)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if rect.evidence.strip():
+        return True
+    ct_rect = ContentType.objects.get_for_model(Rectification)
+    ct_update = ContentType.objects.get_for_model(ProgressUpdate)
+    update_ids = list(rect.updates.values_list("pk", flat=True))
+    return Attachment.objects.filter(content_type=ct_rect, object_id=rect.pk).exists() or \
+        Attachment.objects.filter(content_type=ct_update, object_id__in=update_ids).exists()
+
+
+def move(rect: Rectification, name: str, user=None, comment: str = "", *,
+         version: int | None = None, completion_note: str | None = None,
+         evidence: str | None = None, files=()) -> Rectification:
+    """Move a measure through its status machine and record who, when and why.
+
+    ``name``: a key of :data:`TRANSITION_ACTIONS`. ``version``: refuse with :class:`StaleEdit`
+    when the measure changed since the page was opened. ``complete`` needs ``completion_note``
+    (完成情况) and evidence (text or a file: domain-rules.md §5 check 26); ``return`` and
+    ``reopen`` need a reason. Raises ``PermissionDenied``, :class:`RectificationError`,
+    ``core.status.IllegalTransition`` (not possible from the current status; nothing written).
+    """
+    if name not in TRANSITION_ACTIONS:
+        raise IllegalTransition(f"未知操作：{name}")
+    _require(user, TRANSITION_ACTIONS[name], rect.org)
+    comment = (comment or "").strip()
+    if name in REASON_REQUIRED and not comment:
+        raise RectificationError("请填写理由。")
+    now = timezone.now()
+    with transaction.atomic():
+        current = Rectification.objects.select_for_update().get(pk=rect.pk)
+        if version is not None and current.version != int(version):
+            raise StaleEdit(current)
+        kwargs = {}
+        if name == "complete":
+            if completion_note is not None:
+                current.completion_note = completion_note.strip()
+            if evidence is not None:
+                current.evidence = evidence.strip()
+            if current.status not in ACTIVE_STATUSES:
+                raise IllegalTransition(f"当前状态“{current.get_status_display()}”下不能申报完成。")
+            if not current.completion_note:
+                raise RectificationError("申报完成须填写完成情况。")
+            current.save()
+            _attach(current, current.org, files, user)
+            if not has_evidence(current):
+                raise RectificationError("申报完成须提供佐证材料（文字说明或附件）。")
+            kwargs = {"at": now}
+        elif name == "verify":
+            kwargs = {"at": now, "by": _actor(user)}
+        elif name == "close":
+            kwargs = {"on": timezone.localdate()}
+        apply_transition(current, name, actor=user, comment=comment, **kwargs)
+    return current
+
+
+# ---- deadline extensions ----------------------------------------------------------------------
+
+def request_extension(rect: Rectification, user=None, *, new_deadline: dt.date,
+                      reason: str) -> ExtensionRequest:
+    """Ask to move the deadline to ``new_deadline`` with ``reason`` (one pending at a time).
+
+    Raises ``PermissionDenied`` or :class:`RectificationError`."""
+    _require(user, CHANGE, rect.org)
+    if not reason.strip():
+        raise RectificationError("请填写延期理由。")
+    if rect.status not in ACTIVE_STATUSES:
+        raise RectificationError("只有待整改或整改中的措施可以申请延期。")
+    if rect.deadline and new_deadline <= rect.deadline:
+        raise RectificationError("申请的新时限须晚于原时限。")
+    if rect.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise RectificationError("已有一项延期申请待审批。")
+    request = ExtensionRequest.objects.create(
+        rectification=rect, old_deadline=rect.deadline, new_deadline=new_deadline,
+        reason=reason.strip(), requested_by=_actor(user))
+    record_event(rect, "request_extension", actor=user,
+                 comment=f"申请延至 {new_deadline:%Y-%m-%d}：{reason.strip()}")
+    return request
+
+
+def decide_extension(request: ExtensionRequest, user=None, *, approve: bool,
+                     comment: str = "") -> ExtensionRequest:
+    """Approve (the deadline moves, 延期次数 + 1) or reject an extension request.
+
+    Raises ``PermissionDenied`` or ``IllegalTransition`` (already decided)."""
+    rect = request.rectification
+    _require(user, REVIEW, rect.org)
+    with transaction.atomic():
+        method = "approve" if approve else "reject"
+        _transition_plain(request, method, by=_actor(user), at=timezone.now())
+        if approve:
+            current = Rectification.objects.select_for_update().get(pk=rect.pk)
+            old = current.deadline
+            current.deadline = request.new_deadline
+            current.extension_count += 1
+            current.save()
+            record_event(current, "extend", actor=user,
+                         comment=f"时限 {old or '—'} → {request.new_deadline:%Y-%m-%d}"
+                                 f"（第 {current.extension_count} 次延期）{('：' + comment) if comment else ''}")
+        else:
+            record_event(rect, "reject_extension", actor=user, comment=comment or "不同意延期")
+    return request
+
+
+def _transition_plain(obj, name: str, **kwargs) -> None:
+    """Run an fsm transition of an object without its own org (events go on the measure)."""
+    from django_fsm import can_proceed
+
+    method = getattr(obj, name)
+    if not can_proceed(method):
+        raise IllegalTransition(f"当前状态“{obj.get_status_display()}”下不能执行此操作。")
+    method(**kwargs)
+    obj.save()
+
+
+def amber_until(today: dt.date, workdays: int = 3) -> dt.date:
+    """The last date that is "due within ``workdays`` working days" of ``today`` (issue 4 §2:
+    amber when due within 3 working days): the ``workdays``-th working day after today."""
+    day, count = today, 0
+    while count < workdays:
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            count += 1
+    return day
