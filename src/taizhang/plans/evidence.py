@@ -117,13 +117,16 @@ def suggest_rules(text: str, evidence: str | None, min_count: int = 1) -> list[d
 
     Clauses naming a per-person obligation become their own rules (seed 三.2（2））:
     "党支部书记为支部党员讲1次党课" → a lecture by the secretary ≥ 1; "普通党员全员讲好微党课"
-    → a micro-lecture by every member. The importer's kind is kept as a record-count rule
+    → a micro-lecture by every member (also "普通党员讲好微党课"). The importer's kind is kept as a record-count rule
     unless a clause rule covers it already. "传达到每一名党员" (seed 三.1) names an audience,
     not a per-member obligation. Returns dicts of EvidenceRule fields.
     """
     rules: list[dict] = []
     for clause in re.split(r"[，,。；;！!？?\n]", text):
-        if _EACH_MEMBER.search(clause) and _EACH_MEMBER_ACT.search(clause):
+        every_member = _EACH_MEMBER.search(clause) and _EACH_MEMBER_ACT.search(clause)
+        # "普通党员讲好微党课": a micro-lecture is by definition each ordinary member's own.
+        every_member = every_member or ("微党课" in clause and "党员" in clause and "书记" not in clause)
+        if every_member:
             kind = "micro_lecture" if "微党课" in clause else "self_study" if "自学" in clause else None
             if kind:
                 rules.append({"record_kind": kind, "per": EvidencePer.EACH_MEMBER, "min_count": 1})

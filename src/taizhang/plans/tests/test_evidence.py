@@ -59,6 +59,8 @@ def test_rules_are_suggested_from_the_wording(campaign):
     assert evidence.suggest_rules("党支部书记每年讲两次党课", None) == [
         {"record_kind": "lecture", "per": "secretary", "min_count": 2}]
     assert evidence.suggest_rules("开展建章立制", None) == []
+    assert evidence.suggest_rules("普通党员结合岗位实际讲好“微党课”", "lecture") == [
+        {"record_kind": "micro_lecture", "per": "each_member", "min_count": 1}]
 
 
 def test_monthly_study_is_done_by_a_study_session_and_falls_back_when_deleted(

@@ -1,7 +1,7 @@
-"""``taizhang load_sample [--if-empty]``: the sample organization, demo accounts and plan."""
+"""``taizhang load_sample [--if-empty]``: the project's invented sample data, every app's part
+in dependency order: organizations and accounts, the sample plan (published), a few months of
+records (with deliberate gaps), problems and rectification measures."""
 
-import importlib
-import importlib.util
 import secrets
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,15 +9,15 @@ from django.db import transaction
 
 from taizhang.orgs.models import Organization
 from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
-
-PLAN_SAMPLE_MODULE = "taizhang.plans.sample"
+from taizhang.plans.sample import load_sample_plan
+from taizhang.records.sample import load_sample_records
 
 
 class Command(BaseCommand):
     help = (
         "Load the sample data: committee DW with 6 branches, 12 Party groups, 80 invented members, "
-        "the 7-person leadership team, demo accounts (one random password, printed once) and, "
-        "when the plans app provides it, the sample plan."
+        "the 7-person leadership team, demo accounts (one random password, printed once), the "
+        "sample plan published, and records of Sep 2023 – Jan 2024 with deliberate gaps."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +46,5 @@ class Command(BaseCommand):
         for username, org_name, role in accounts:
             self.stdout.write(f"  {username:<8} {role}  {org_name}")
         self.stdout.write(f"密码：{password}")
-        if importlib.util.find_spec(PLAN_SAMPLE_MODULE) is not None:
-            module = importlib.import_module(PLAN_SAMPLE_MODULE)
-            self.stdout.write(f"样例任务清单：{module.load_sample_plan(committee)}")
+        self.stdout.write(f"样例任务清单：{load_sample_plan(committee)}")
+        self.stdout.write(f"样例工作记录：{load_sample_records(committee)}")
