@@ -4,7 +4,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError
 
-from taizhang.orgs.models import Organization
+from taizhang.orgs.management.commands._org_option import org_from_code
 from taizhang.plans import services
 from taizhang.plans.importer import parse_file
 from taizhang.plans.importer.model import DocumentError
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(_dumps(draft.to_dict()))
             return
         if save:
-            owner = _owner(org)
+            owner = org_from_code(org)
             campaign = services.save_draft(
                 services.draft_to_dict(draft), owner, source_name=str(file).rsplit("/", 1)[-1]
             )
@@ -47,17 +47,3 @@ class Command(BaseCommand):
 def _dumps(data) -> str:
     return jsonlib.dumps(data, ensure_ascii=False, indent=2)
 
-
-def _owner(code: str | None) -> Organization:
-    if code:
-        try:
-            return Organization.objects.get(code=code)
-        except Organization.DoesNotExist:
-            raise CommandError(f"no organization with code {code!r}") from None
-    roots = list(Organization.objects.get_root_nodes()[:2])
-    if len(roots) != 1:
-        raise CommandError(
-            "--org CODE is required: there are no organizations yet" if not roots
-            else "--org CODE is required: there is more than one root organization"
-        )
-    return roots[0]
