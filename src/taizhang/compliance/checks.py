@@ -21,7 +21,7 @@ from taizhang.orgs.models import MemberStatus, OrgKind
 
 from . import conf
 from . import periods as P
-from .engine import COMMITTEE_ROLES, DUE, FUTURE, MET, MISSING, Cell, Context, Violation
+from .engine import DUE, FUTURE, MET, MISSING, Cell, Context, Violation, detail_url
 from .rules import ERROR, REMINDER, WARNING, Rule
 
 MEETING_FIELD_LABELS = {"start_time": "开始时间", "place": "地点", "host": "主持人", "recorder": "记录人",
@@ -174,7 +174,7 @@ def org_life(rule: Rule, ctx: Context) -> None:
             ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), severity=WARNING,
                               period=P.period_of(m["date"], P.YEAR),
                               message=f"{m['date']:%Y-%m-%d} 组织生活会缺少" + "、".join(missing),
-                              record_url=reverse("records:meeting_detail", args=[m["id"]]),
+                              record_url=detail_url("meeting", m["id"]),
                               record_label=m["title"] or "组织生活会"))
 
 
@@ -289,7 +289,7 @@ def _term(rule, ctx, add):
 def _meeting_violation(rule, ctx, m, message):
     ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=P.period_of(m["date"], P.MONTH),
                       message=f"{m['date']:%Y-%m-%d} {KIND_LABELS.get(m['kind'], m['kind'])}：{message}",
-                      record_url=reverse("records:meeting_detail", args=[m["id"]]),
+                      record_url=detail_url("meeting", m["id"]),
                       record_label=m["title"] or KIND_LABELS.get(m["kind"], "")))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
@@ -152,11 +152,18 @@ class Context:
                     .filter(Q(started_on__isnull=True) | Q(started_on__lte=self.period.end))
                     .values("member_id", "org_id", "role", "started_on", "ended_on"))
 
+    @cached_property
+    def _positions_by_org(self) -> dict[int, list[dict]]:
+        result = defaultdict(list)
+        for p in self.positions:
+            result[p["org_id"]].append(p)
+        return result
+
     def posts_on(self, org_id: int, day: dt.date, roles=COMMITTEE_ROLES) -> dict[int, set[str]]:
         """{member id: roles} of the posts of ``org_id`` held on ``day``."""
         result = defaultdict(set)
-        for p in self.positions:
-            if (p["org_id"] == org_id and p["role"] in roles
+        for p in self._positions_by_org.get(org_id, ()):
+            if (p["role"] in roles
                     and (p["started_on"] is None or p["started_on"] <= day)
                     and (p["ended_on"] is None or p["ended_on"] >= day)):
                 result[p["member_id"]].add(p["role"])
@@ -196,16 +203,14 @@ class Context:
     def count(self, org_id: int, sources, period: P.Period) -> tuple[int, str]:
         """Records of ``sources`` ((model, kind) pairs) of ``org_id`` in ``period``: the
         number and the URL of the first one (a meeting before a lecture)."""
-        from django.urls import reverse
-
         total, url = 0, ""
-        for month in period.split(P.MONTH):
+        for month in _months(period):
             for model, kind in sources:
                 table = self.meeting_counts if model == "meeting" else self.lecture_counts
-                n, first = table.get((org_id, kind, month.start), (0, None))
+                n, first = table.get((org_id, kind, month), (0, None))
                 total += n
                 if n and not url:
-                    url = reverse(f"records:{model}_detail", args=[first])
+                    url = detail_url(model, first)
         return total, url
 
     # --- records, one by one (record checks) ---------------------------------------------
@@ -273,6 +278,23 @@ class Context:
     # --- run ------------------------------------------------------------------------------
     def add(self, violation: Violation) -> None:
         self.violations.append(violation)
+
+
+@lru_cache(maxsize=None)
+def _detail_prefix(model: str) -> str:
+    from django.urls import reverse
+
+    return reverse(f"records:{model}_detail", args=[0])[:-2]
+
+
+def detail_url(model: str, pk: int) -> str:
+    """``records:<model>_detail`` of ``pk`` (reversed once per model: thousands of cells)."""
+    return f"{_detail_prefix(model)}{pk}/"
+
+
+@lru_cache(maxsize=4096)
+def _months(period: P.Period) -> tuple[dt.date, ...]:
+    return tuple(m.start for m in period.split(P.MONTH))
 
 
 def _as_date(value) -> dt.date:

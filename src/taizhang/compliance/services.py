@@ -43,6 +43,12 @@ class CalendarRow:
     org_name: str
     slots: list
 
+    @property
+    def label(self) -> str:
+        """Short row label: the record kind and how often, e.g. "支委会（每月）"."""
+        kind = next((c.add_kind for c, _span in self.slots if c.add_kind), "")
+        return f"{kind_label(kind)}（{self.rule.period_label}）" if kind else self.rule.title
+
 
 def branch_calendar(branch: Organization, year: int, today: dt.date | None = None):
     """Months × required records of ``branch`` (and its groups) for ``year``.

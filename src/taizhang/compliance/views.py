@@ -97,8 +97,8 @@ def overview(request):
 
 def _order(violation):
     severity = {"error": 0, "warning": 1, "reminder": 2}[violation.severity]
-    return (violation.row_id, violation.rule.id, violation.period.start if violation.period else dt.date.min,
-            severity, violation.message)
+    return (severity, violation.row_id, violation.rule.id,
+            violation.period.start if violation.period else dt.date.min, violation.message)
 
 
 @login_required

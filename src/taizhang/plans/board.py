@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from taizhang.core.scoping import path_q, scope_paths
@@ -46,10 +47,16 @@ class Cell:
     due: dt.date | None
     done: int = 0
     total: int = 0
+    url: str = ""
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def title(self) -> str:
+        """Tooltip text: status and deadline (built here, not per cell in the template)."""
+        return f"{self.label} · {self.due:%Y-%m-%d}" if self.due else self.label
 
 
 @dataclass
@@ -150,6 +157,8 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
         )
     } if assignments else {}
 
+    # One reverse() for all cells: 4,000 {% url %} tags were most of a big board's time.
+    url_pattern = reverse("plans:assignment_detail", args=[0]).replace("/0/", "/{}/")
     rows: dict[int, Row] = {}
     for pk, item_id, org_id, org_name, stored_status, due, count, needed in assignments:
         row = rows.get(org_id)
@@ -169,6 +178,8 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
         else:
             cell = Cell(pk, display_status(stored_status, due, today), due,
                         count if needed > 1 else 0, needed if needed > 1 else 0)
+        if cell is not None:
+            cell.url = url_pattern.format(pk)
         row.cells[item_index[item_id]] = cell
 
     if status:

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from taizhang.core.scoping import path_q
-from taizhang.core.status import apply_transition
+from taizhang.core.status import bulk_transition
 from taizhang.orgs.models import Member, Organization, OrgKind, Position, PositionRole
 
 from .importer.numerals import cn_to_int
@@ -210,7 +210,7 @@ def _counted_orgs(orgs: Iterable[Organization]) -> dict[int, list[int]]:
         groups = Organization.objects.filter(kind=OrgKind.GROUP, depth__in={o.depth + 1 for o in orgs})
         if len(orgs) <= 100:  # a few orgs (one record saved): prefix filters beat a depth scan
             groups = groups.filter(path_q("", [o.path for o in orgs]))
-        for pk, path in groups.values_list("pk", "path"):
+        for pk, path in groups.order_by().values_list("pk", "path"):
             parent = by_path.get(path[:-step])
             if parent is not None:
                 result[parent].append(pk)
@@ -223,14 +223,13 @@ def _people(orgs: dict[int, list[int]], per: str) -> dict[int, set[int]]:
     if per == EvidencePer.SECRETARY:
         rows = Position.objects.filter(
             org_id__in=orgs, role=PositionRole.SECRETARY, ended_on__isnull=True
-        ).values_list("org_id", "member_id")
+        ).order_by().values_list("org_id", "member_id")
         for org_id, member_id in rows:
             result[org_id].add(member_id)
         return result
     owner = {pk: org for org, ids in orgs.items() for pk in ids}
-    for org_id, member_id in Member.objects.filter(org_id__in=owner, is_active=True).values_list(
-        "org_id", "pk"
-    ):
+    for org_id, member_id in Member.objects.filter(org_id__in=owner, is_active=True).order_by(
+    ).values_list("org_id", "pk"):
         result[owner[org_id]].add(member_id)
     return result
 
@@ -263,7 +262,7 @@ def count(targets: list[Target]) -> None:
         rows = rule_model(query).objects.filter(
             **dict(query.filters), org_id__in=org_ids,
             **{f"{query.date_field}__range": (min(w[0] for w in windows), max(w[1] for w in windows))},
-        ).values_list(*fields)
+        ).order_by().values_list(*fields)
         by_org: dict[int, list] = defaultdict(list)  # org id → [(date, person)] sorted by date
         for row in rows:
             by_org[row[0]].append((row[1], row[2] if query.person else None))
@@ -295,25 +294,28 @@ def apply(targets: list[Target]) -> Outcome:
     Returned and submitted targets keep their status (the committee has them in hand)."""
     count(targets)
     outcome = Outcome(evaluated=len(targets))
-    changed_assignments, changed_occurrences = [], []
+    counted: dict[type, list] = defaultdict(list)
+    moves: dict[tuple[type, str], list] = defaultdict(list)
     for target in targets:
         obj = target.obj
         if not target.results:
             continue
         if (obj.evidence_count, obj.evidence_needed) != (target.count, target.needed):
             obj.evidence_count, obj.evidence_needed = target.count, target.needed
-            (changed_occurrences if isinstance(obj, Occurrence) else changed_assignments).append(obj)
+            counted[type(obj)].append(obj)
         if target.met and obj.status == AssignmentStatus.PENDING:
-            apply_transition(obj, "complete_by_evidence", comment="由工作记录自动完成")
+            moves[(type(obj), "complete_by_evidence")].append(obj)
             outcome.completed += 1
-            outcome.changed.append(obj)
         elif not target.met and obj.status == AssignmentStatus.DONE:
-            apply_transition(obj, "lose_evidence", comment="相关工作记录已删除或修改，不再满足要求")
+            moves[(type(obj), "lose_evidence")].append(obj)
             outcome.reopened += 1
-            outcome.changed.append(obj)
-    fields = ["evidence_count", "evidence_needed"]
-    Assignment.objects.bulk_update(changed_assignments, fields, batch_size=1000)
-    Occurrence.objects.bulk_update(changed_occurrences, fields, batch_size=1000)
+    for model, objs in counted.items():
+        model.objects.bulk_update(objs, ["evidence_count", "evidence_needed"], batch_size=1000)
+    comments = {"complete_by_evidence": "由工作记录自动完成",
+                "lose_evidence": "相关工作记录已删除或修改，不再满足要求"}
+    for (_model, name), objs in moves.items():
+        bulk_transition(objs, name, comment=comments[name])
+        outcome.changed.extend(objs)
     return outcome
 
 

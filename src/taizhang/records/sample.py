@@ -135,6 +135,7 @@ def load_sample_records(committee: Organization) -> str:
                     continue
                 m = _meeting(rng, group, MeetingKind.GROUP_MEETING, _workday(year, month, 14), group.code, key,
                              title=f"{month}月党小组会", host=people[-1], recorder=people[0],
+                             place=common["place"], start_time=dt.time(16, 0),
                              topics="学习交流\n谈心谈话", minutes="组织学习并交流心得。")
                 counts["meetings"] += bool(m)
             if month in (9, 11, 1):  # once a quarter (Q3, Q4, Q1)
@@ -149,12 +150,19 @@ def load_sample_records(committee: Organization) -> str:
                                                     "no": 0, "abstain": 0, "declared_passed": True}])
             if month in (10, 12):  # a 党课 a quarter, given at a lecture meeting
                 lecture_meeting = _meeting(rng, branch, MeetingKind.PARTY_LECTURE, _workday(year, month, 27),
-                                           branch.code, key, title="专题党课", **common)
+                                           branch.code, key, title="专题党课", start_time=dt.time(9, 0),
+                                           **common)
                 services.create_record(Lecture, org=branch, audience=branch, speaker=secretary,
                                        kind=LectureKind.LECTURE, date=lecture_meeting.date,
                                        title=f"深刻领会{STUDY_TOPICS[index][2:16]}", meeting=lecture_meeting)
                 counts["meetings"] += 1
                 counts["lectures"] += 1
+            if (year, month) == (2023, 12):  # the year's 专题组织生活会 (TZ ch.5: ≥1 a year, usually Q4)
+                m = _meeting(rng, branch, MeetingKind.ORGANIZATIONAL_LIFE_MEETING, _workday(year, month, 22),
+                             branch.code, key, title="专题组织生活会", start_time=dt.time(14, 30),
+                             topics="对照检查，开展批评和自我批评\n民主评议党员",
+                             minutes="支部书记代表支委会对照检查，党员逐一发言，开展批评和自我批评。", **common)
+                counts["meetings"] += bool(m)
             services.create_study_session(
                 branch, _workday(year, month, 12), STUDY_TOPICS[index], theme=THEMES[index],
                 leader=secretary, hours=2, place=common["place"],

@@ -224,8 +224,8 @@ def default_attendees(org: Organization, kind: str | None = None, team=None) -> 
         team = getattr(org, "leadership_team", None) if hasattr(org, "leadership_team") else None
     if team is not None:
         leaders = LeadershipMember.objects.filter(team=team, member__is_active=True)
-        return [lm.member for lm in leaders.select_related("member").order_by("order", "pk")]
-    active = Member.objects.filter(is_active=True).order_by("name", "pk")
+        return [lm.member for lm in leaders.select_related("member__org").order_by("order", "pk")]
+    active = Member.objects.filter(is_active=True).select_related("org").order_by("name", "pk")
     if org.kind == OrgKind.GROUP:
         return list(active.filter(group=org))
     if kind == MeetingKind.BRANCH_COMMITTEE_MEETING:

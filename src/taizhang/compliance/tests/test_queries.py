@@ -30,8 +30,8 @@ def populate(committee, n_branches: int, start: int):
             p.group = group
             p.save()
         for month in (1, 2, 4, 5):
-            meeting(org, MeetingKind.BRANCH_COMMITTEE_MEETING, dt.date(2023, month, 8), present=people[:3],
-                    absent=[people[3]])
+            meeting(org, MeetingKind.BRANCH_COMMITTEE_MEETING, dt.date(2023, month, 8), present=people[:2],
+                    absent=people[2:4])
             meeting(org, MeetingKind.THEME_PARTY_DAY, dt.date(2023, month, 20), present=people[:7],
                     absent=[(people[7], "absent", "")])
             meeting(group, MeetingKind.GROUP_MEETING, dt.date(2023, month, 14), present=people[:4], complete=False)
@@ -42,6 +42,7 @@ def populate(committee, n_branches: int, start: int):
         problem = Problem.objects.create(org=org, source=source, description="问题")
         Rectification.objects.create(org=org, problem=problem, measure="措施", deadline=dt.date(2023, 6, 30))
         Problem.objects.create(org=org, source=source, description="无措施")
+        Rectification.objects.create(org=org, problem=problem, measure="已销号", status="closed")
 
 
 def count_queries(fn):
