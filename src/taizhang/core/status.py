@@ -9,6 +9,7 @@ with who, when and why.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django_fsm import can_proceed, has_transition_perm  # noqa: F401  (re-exported for views)
 
@@ -62,11 +63,33 @@ def apply_transition(obj, name: str, actor=None, comment: str = "", field: str =
                             to_state=getattr(obj, field))
 
 
+# How each verb reads in a history (transition method names of every app, and the events
+# apps record themselves).
+VERB_LABELS = {
+    "submit": "提交", "approve": "审核通过", "confirm": "审核确认", "return_for_revision": "退回修改",
+    "complete_by_evidence": "由工作记录完成", "lose_evidence": "工作记录不再满足要求",
+    "reopen": "重新打开", "start": "开始整改", "complete": "申报完成", "verify": "核验通过",
+    "close": "销号", "reject": "不同意", "answer": "答复", "start_handling": "开始办理",
+    "import": "导入", "request_extension": "申请延期", "extend": "同意延期",
+    "reject_extension": "不同意延期",
+}
+
+
 def events_for(obj):
-    """The domain events of ``obj``, oldest first."""
-    return Event.objects.filter(
+    """The domain events of ``obj``, oldest first, each with ``verb_label`` and
+    ``from_label`` / ``to_label`` (the states as the model's choices name them)."""
+    events = list(Event.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("actor")
+    ).select_related("actor"))
+    try:
+        choices = dict(type(obj)._meta.get_field("status").flatchoices)
+    except FieldDoesNotExist:  # a model without a status field keeps the stored codes
+        choices = {}
+    for event in events:
+        event.verb_label = VERB_LABELS.get(event.verb, event.verb)
+        event.from_label = str(choices.get(event.from_state, event.from_state))
+        event.to_label = str(choices.get(event.to_state, event.to_state))
+    return events
 
 
 def bulk_transition(objs: list, name: str, actor=None, comment: str = "", field: str = "status"):

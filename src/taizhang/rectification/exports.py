@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from copy import copy
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -36,29 +37,41 @@ PROBLEM_COLUMNS = (0, 1, 2)  # merged over a problem's measures
 TITLE = "问题整改台账"
 
 
-def completion_text(rect: Rectification) -> str:
+_STATUS_LABELS = dict(RectificationStatus.choices)
+_KIND_WORDS = {"immediate": "立行立改", "long_term": "长期坚持"}
+ROW_FIELDS = ("problem_id", "problem__source__name", "problem__description", "measure", "leader_name",
+              "department", "department_org__name", "deadline", "kind", "progress", "completion_note",
+              "status")
+
+
+def completion_text(note: str, status: str) -> str:
     """完成情况: the completion note, else the status in words."""
-    return rect.completion_note or rect.get_status_display()
+    return note or str(_STATUS_LABELS.get(status, status))
 
 
-def measure_values(rect: Rectification) -> list:
-    """The measure-level cells (columns 4–10) of one ledger row."""
-    deadline = rect.deadline if rect.deadline and rect.kind != "long_term" else rect.deadline_display
-    return [rect.measure, rect.leader_name, rect.department_display, deadline, rect.progress,
-            completion_text(rect), "是" if rect.status == RectificationStatus.CLOSED else "否"]
+def deadline_cell(deadline, kind: str):
+    """整改时限 cell: a real date; 立行立改 / 长期坚持 without one; 长期坚持（date） for a
+    long-term measure's milestone (read back by the import)."""
+    if deadline is None:
+        return _KIND_WORDS.get(kind, "")
+    if kind == "long_term":
+        return f"长期坚持（{deadline.isoformat()}）"
+    return deadline
 
 
 def ledger_rows(queryset) -> Iterator[tuple[int, list]]:
     """(problem id, the 10 cells) per measure of ``queryset`` (ordered problem by problem,
-    see ``ledger.export_queryset``), read in chunks; 序号 numbers the problems 1, 2, …"""
+    see ``ledger.export_queryset``), read as tuples in chunks; 序号 numbers the problems."""
     number = 0
     last = None
-    for rect in queryset.iterator(chunk_size=2000):
-        if rect.problem_id != last:
+    for (problem_id, source, description, measure, leader, department, department_org, deadline, kind,
+         progress, note, status) in queryset.values_list(*ROW_FIELDS).iterator(chunk_size=2000):
+        if problem_id != last:
             number += 1
-            last = rect.problem_id
-        problem = rect.problem
-        yield rect.problem_id, [number, problem.source.name, problem.description, *measure_values(rect)]
+            last = problem_id
+        yield problem_id, [number, source, description, measure, leader, department or department_org or "",
+                           deadline_cell(deadline, kind), progress, completion_text(note, status),
+                           "是" if status == RectificationStatus.CLOSED else "否"]
 
 
 class _MergeSpool:
@@ -109,14 +122,24 @@ def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
     wrap = Alignment(wrap_text=True, vertical="center")
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+    templates: dict = {}
+
     def cell(value, align=wrap, bold=False, fmt=None):
+        """A cell styled like a template made once per style: openpyxl registers a style
+        object on every assignment, copying the style array is ~10x cheaper."""
+        key = (id(align), bold, fmt)
+        template = templates.get(key)
+        if template is None:
+            template = WriteOnlyCell(sheet)
+            template.alignment = align
+            template.border = border
+            if bold:
+                template.font = Font(bold=True)
+            if fmt:
+                template.number_format = fmt
+            templates[key] = template
         c = WriteOnlyCell(sheet, value=neutralise(value))
-        c.alignment = align
-        c.border = border
-        if bold:
-            c.font = Font(bold=True)
-        if fmt:
-            c.number_format = fmt
+        c._style = copy(template._style)
         return c
 
     title_cell = WriteOnlyCell(sheet, value=neutralise(title))

@@ -208,7 +208,8 @@ def update_measure(rect: Rectification, user=None, *, version: int | None = None
     """
     _require(user, CHANGE, rect.org)
     with transaction.atomic():
-        current = Rectification.objects.select_for_update().select_related("leader__member").get(pk=rect.pk)
+        current = Rectification.objects.select_for_update(of=("self",)).select_related(
+            "leader__member").get(pk=rect.pk)
         if version is not None and current.version != int(version):
             raise StaleEdit(current)
         if "deadline" in fields:

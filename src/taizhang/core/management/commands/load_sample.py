@@ -11,13 +11,15 @@ from taizhang.orgs.models import Organization
 from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
 from taizhang.plans.sample import load_sample_plan
 from taizhang.records.sample import load_sample_records
+from taizhang.rectification.sample import load_sample_problems
 
 
 class Command(BaseCommand):
     help = (
         "Load the sample data: committee DW with 6 branches, 12 Party groups, 80 invented members, "
         "the 7-person leadership team, demo accounts (one random password, printed once), the "
-        "sample plan published, and records of Sep 2023 – Jan 2024 with deliberate gaps."
+        "sample plan published, and records of Sep 2023 – Jan 2024 with deliberate gaps, and problems with "
+        "rectification measures in every state."
     )
 
     def add_arguments(self, parser):
@@ -48,3 +50,4 @@ class Command(BaseCommand):
         self.stdout.write(f"密码：{password}")
         self.stdout.write(f"样例任务清单：{load_sample_plan(committee)}")
         self.stdout.write(f"样例工作记录：{load_sample_records(committee)}")
+        self.stdout.write(f"样例问题与整改：{load_sample_problems(committee)}")
