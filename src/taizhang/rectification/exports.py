@@ -205,9 +205,14 @@ def _lines(value, width: float) -> int:
     if value is None or isinstance(value, (int, float, dt.date)):
         return 1
     total = 0
-    for paragraph in str(value).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in paragraph)
-        total += max(1, -(-units // max(int(width * 1.1) - 1, 1)))
+    per_line = max(int(width * 1.1) - 1, 1)
+    text = str(value)
+    if 2 * len(text) <= per_line and "\n" not in text:
+        return 1  # short text fits whatever its characters: the common case, no counting
+    for paragraph in text.split("\n"):
+        # GBK byte length = display units: 2 per Chinese character, 1 per ASCII one (in C).
+        units = len(paragraph.encode("gbk", errors="replace"))
+        total += max(1, -(-units // per_line))
     return total
 
 
