@@ -9,7 +9,7 @@ ASSETS := src/taizhang/static/vendor/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-sqlite test-postgres bench clean
+.PHONY: install run test bench clean
 
 install: $(STAMP) $(ASSETS)
 
