@@ -10,7 +10,8 @@ Some objects of a superior apply downwards: a committee's campaign and its task 
 by every branch under it. Such a model sets ``scope_visible_below = True``; for the "view"
 action its rows are then also visible to users whose subtrees lie below the row's
 organization (the row's org is an ancestor: an exact match on one of the user's path
-prefixes, still an indexed lookup).
+prefixes, still an indexed lookup). ``scope_below_filter`` (a Q) narrows what is read
+below, e.g. only published campaigns, never a draft.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ class ScopedQuerySet(models.QuerySet):
         field = self.model.scope_org_field
         q = path_q(field, paths)
         if action == VIEW and getattr(self.model, "scope_visible_below", False):
-            q |= ancestor_q(field, paths)
+            # Optionally only some of a superior's rows are read below (e.g. published plans).
+            q |= ancestor_q(field, paths) & getattr(self.model, "scope_below_filter", Q())
         return self.filter(q)
 
     def visible_to(self, user):

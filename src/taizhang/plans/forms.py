@@ -14,7 +14,7 @@ from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
 from .importer.evidence import EVIDENCE_KINDS
-from .models import EvidenceRule, ItemKind, PlanItem, Responsible
+from .models import Campaign, EvidenceRule, ItemKind, PlanItem, Responsible
 
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
 
@@ -198,3 +198,25 @@ class RuleForm(forms.ModelForm):
 
 RuleFormSet = forms.inlineformset_factory(
     PlanItem, EvidenceRule, form=RuleForm, extra=1, can_delete=True)
+
+
+class CampaignForm(forms.ModelForm):
+    """The campaign's name and period (the period the importer found, or none: then set it
+    here before publishing, so recurring tasks get their periods)."""
+
+    class Meta:
+        model = Campaign
+        fields = ["title", "start", "end"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("结束日期不能早于开始日期。"))
+        return data

@@ -38,7 +38,8 @@ class Campaign(OrgScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    scope_visible_below = True  # the branches under the committee read its campaign
+    scope_visible_below = True  # the branches under the committee read its campaign …
+    scope_below_filter = models.Q(status__in=["published", "closed"])  # … once published
 
     class Meta:
         verbose_name = _("主题教育")
@@ -63,6 +64,7 @@ class Plan(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_org_field = "campaign__org"
     scope_visible_below = True
+    scope_below_filter = models.Q(campaign__status__in=["published", "closed"])
 
     class Meta:
         verbose_name = _("任务清单")
@@ -133,6 +135,7 @@ class PlanItem(TimeStampedModel):
     objects = ScopedQuerySet.as_manager()
     scope_org_field = "plan__campaign__org"
     scope_visible_below = True
+    scope_below_filter = models.Q(plan__campaign__status__in=["published", "closed"])
 
     class Meta:
         verbose_name = _("清单条目")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/board/export/", views.board_export, name="board_export"),

@@ -22,7 +22,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 from . import services
 from .board import STATUS_LABELS, build_board
 from .dashboard import completion
-from .forms import DraftEditForm, PlanUploadForm
+from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
 from .importer.evidence import EVIDENCE_KINDS
 from .importer.model import DocumentError
@@ -86,14 +86,15 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
+            # Keep the user's file name: the importer's messages name the file.
+            safe_name = Path(upload.name).name.replace("\x00", "") or f"upload{suffix}"
+            path = Path(tmp) / safe_name
             with path.open("wb") as fh:
                 for chunk in upload.chunks():
                     fh.write(chunk)
             try:
                 draft = parse_file(path)
             except DocumentError as exc:
-                # The reader names the temporary file; show the user's own file name instead.
                 form.add_error("file", str(exc).replace(str(path), upload.name))
                 return render(request, "plans/import_upload.html", {"form": form})
         plan_import = PlanImport.objects.create(
@@ -220,3 +221,18 @@ def dashboard(request, pk):
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     return render(request, "plans/dashboard.html", {
         "campaign": campaign, "figures": completion(campaign, request.user)})
+
+
+@login_required
+def campaign_edit(request, pk):
+    """Edit a campaign's name and period (committee office only)."""
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+    if not can(request.user, MANAGE, campaign.org):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存。期间有变化时，请重新发布以更新各期任务。"))
+        return redirect(campaign)
+    return render(request, "core/object_edit.html", {
+        "form": form, "object": campaign, "opts": Campaign._meta})

@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, can
-from taizhang.core.status import IllegalTransition
+from django.contrib.contenttypes.models import ContentType
+
+from taizhang.core.models import Event
+from taizhang.core.status import VERB_LABELS, IllegalTransition
 
 from . import evidence, review, services
 from .forms import ItemEditForm, RuleFormSet, SubmissionForm
@@ -74,9 +77,20 @@ def assignment_detail(request, pk):
     user = request.user
     org = assignment.org
     by_records = evidence.has_record_rules(item)
+    period_events = []
+    if occurrences:
+        by_pk = {occ.pk: occ for occ in occurrences}
+        period_events = list(Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(Occurrence), object_id__in=by_pk,
+        ).select_related("actor").order_by("created_at", "pk"))
+        for event in period_events:
+            event.verb_label = VERB_LABELS.get(event.verb, event.verb)
+            event.period = by_pk[event.object_id].period_start
     return render(request, "plans/assignment_detail.html", {
         "object": assignment,
         "item": item,
+        "periods_done": sum(1 for occ in occurrences if occ.status == "done"),
+        "period_events": period_events,
         "targets": targets,
         "by_records": by_records,
         "add_links": [(EVIDENCE_KINDS.get(r.record_kind, r.record_kind), record_add_url(r.record_kind))

@@ -37,7 +37,8 @@ def test_visible_to_filters_by_subtree(tree):
 
 def test_superior_objects_are_read_below_but_not_changed(tree):
     committee, (a, b) = tree["committee"], tree["branches"]
-    campaign = Campaign.objects.create(org=committee, title="主题教育")
+    campaign = Campaign.objects.create(org=committee, title="主题教育", status="published")
+    draft = Campaign.objects.create(org=committee, title="未发布的草稿")
     own = Campaign.objects.create(org=a, title="支部自己的")
     other = Campaign.objects.create(org=b, title="别的支部的")
     user = UserFactory()
@@ -45,6 +46,7 @@ def test_superior_objects_are_read_below_but_not_changed(tree):
     assert set(Campaign.objects.visible_to(user)) == {campaign, own}
     assert set(Campaign.objects.restrict(user, CHANGE)) == {own}
     assert other not in Campaign.objects.visible_to(user)
+    assert draft not in Campaign.objects.visible_to(user)  # a draft is the committee's own
 
 
 def test_anonymous_inactive_and_roleless_users_see_nothing(tree):

@@ -110,7 +110,7 @@ def match_label(line: str) -> Label | None:
     """Recognise an outline label at the start of a cleaned line; None when there is none.
 
     "1.召开党委会。" → Label("1.", "1.", 1, "召开党委会。"); "（一）制定学习计划" → style "（一）";
-    "第三条 …" → style "第条". Numbers above 99 (or a year such as "2023.") are not labels,
+    "第三条 …" → style "第条". Numbers above 999 (a year such as "2023.") are not labels,
     nor is "1.5倍" or "9.30前". Never raises.
     """
     first = line[:1]
@@ -124,7 +124,7 @@ def match_label(line: str) -> Label | None:
             continue
         num = match.group("num")
         value = _value(num)
-        if value is None or value > 99 or value < 1 and style != "1.1{depth}":
+        if value is None or value > 999 or value < 1 and style != "1.1{depth}":
             continue
         key = style.format(
             unit=match.groupdict().get("unit") or "",

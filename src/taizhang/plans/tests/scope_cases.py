@@ -29,6 +29,8 @@ def cases(world):
         Case("plans:import_preview", {"pk": pending.pk}, post=True, data={"confirm": "1"}),
         Case("plans:campaign_detail", {"pk": b_campaign.pk}),
         Case("plans:campaign_publish", {"pk": b_campaign.pk}, post=True),
+        Case("plans:campaign_edit", {"pk": b_campaign.pk}, post=True, data={"title": "x"}),
+        Case("plans:campaign_edit", {"pk": committee_campaign.pk}, post=True, data={"title": "x"}),
         Case("plans:campaign_publish", {"pk": committee_campaign.pk}, post=True),
         Case("plans:board", {"pk": b_campaign.pk}),
         Case("plans:board", {"pk": committee_campaign.pk}, expect=LISTED),

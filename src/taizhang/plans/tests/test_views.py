@@ -70,6 +70,11 @@ def test_upload_of_a_bad_file_names_it_and_writes_nothing(client, office, tree, 
     assert "空白清单.txt" in response.content.decode()
     assert PlanImport.objects.count() == 0
 
+    fake = tmp_path / "假文档.docx"
+    fake.write_bytes(b"MZ")
+    response = upload(client, fake, tree["committee"])
+    assert "假文档.docx" in response.content.decode() and "upload.docx" not in response.content.decode()
+
     wrong = tmp_path / "roster.exe"
     wrong.write_bytes(b"MZ")
     response = upload(client, wrong, tree["committee"])
@@ -98,7 +103,8 @@ def test_branch_secretary_cannot_import_or_publish(client, secretary_a, office, 
     assert list(form_page.context["form"].fields["org"].queryset) == []
     assert upload(client, seed_file, tree["committee"]).status_code == 200  # invalid org
     assert PlanImport.objects.count() == 0
-    assert client.post(reverse("plans:campaign_publish", args=[campaign.pk])).status_code == 403
+    # A draft is the committee's own: not even visible below it.
+    assert client.post(reverse("plans:campaign_publish", args=[campaign.pk])).status_code == 404
     assert Assignment.objects.count() == 0
 
 
@@ -147,3 +153,22 @@ def test_board_is_scoped_to_the_users_branch(client, secretary_a, tree, seed_fil
     response = client.get(reverse("plans:board", args=[campaign.pk]))
     assert [r.org_name for r in response.context["board"].rows] == ["第1党支部"]
     assert "第2党支部" not in response.content.decode()
+
+
+def test_campaign_period_can_be_set_then_published(client, office, secretary_a, tree):
+    # A study plan without a recognisable period (found by a new user): set it, then publish.
+    from taizhang.plans.importer import parse_text
+
+    draft = services.draft_to_dict(parse_text("学习计划\n一、党支部学习安排\n1.每月开展集中学习。\n", "p.txt"))
+    campaign = services.save_draft(draft, tree["committee"])
+    url = reverse("plans:campaign_edit", args=[campaign.pk])
+    client.force_login(secretary_a)
+    assert client.post(url, {"title": "x", "start": "2023-09-01", "end": "2023-12-31"}).status_code == 404
+    client.force_login(office)
+    bad = client.post(url, {"title": "学习计划", "start": "2023-12-01", "end": "2023-09-01"})
+    assert "结束日期不能早于开始日期" in bad.content.decode()
+    client.post(url, {"title": "学习计划", "start": "2023-09-01", "end": "2023-12-31"})
+    campaign.refresh_from_db()
+    assert (campaign.start, campaign.end) == (D(2023, 9, 1), D(2023, 12, 31))
+    result = services.publish_plan(campaign)
+    assert result.occurrences_created == 4 * 3  # Sep–Dec for each of the 3 branches

@@ -226,3 +226,14 @@ def test_importer_never_imports_django():
         if re.search(r"^\s*(?:from|import)\s+django\b", path.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_lists_of_more_than_99_items_keep_counting():
+    # Found by a new user: a list of 105 items stopped at 99 and swallowed 100–105 silently.
+    from taizhang.plans.importer import parse_text
+
+    text = "清单\n一、任务\n" + "".join(f"{i}.开展学习{i}。\n" for i in range(1, 106))
+    draft = parse_text(text)
+    labels = [child.label for child in draft.items[0].children]
+    assert len(labels) == 105 and labels[-1] == "105."
+    assert draft.items[0].children[99].title == "开展学习100"
