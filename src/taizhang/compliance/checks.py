@@ -212,7 +212,10 @@ def lecture_by_post(rule: Rule, ctx: Context) -> None:
 # --- structure (checks 1–4) -------------------------------------------------------------------
 
 def structure(rule: Rule, ctx: Context) -> None:
-    """Checks 1–4 (TZ ch.2, ch.6; DZ Art. 31) on the state of ``ctx.as_of``."""
+    """Checks 1–4 (TZ ch.2, ch.6; DZ Art. 31) on the state of ``ctx.as_of`` (the period's end,
+    or today while it runs), labelled with that month; nothing for a period not begun."""
+    if not ctx.started:
+        return
     aspect = rule.param("aspect")
     add = lambda org, message, severity="": ctx.add(  # noqa: E731
         Violation(rule, org.id, ctx.row_of(org.id), message=message, severity=severity,
@@ -377,6 +380,8 @@ def inactivity(rule: Rule, ctx: Context) -> None:
 
     from taizhang.records.models import Attendance, Meeting, StudyAttendance
 
+    if not ctx.started:
+        return
     months = int(rule.param("months"))
     start = ctx.as_of + dt.timedelta(days=1) - relativedelta(months=months)
     active = set()
@@ -403,31 +408,62 @@ def inactivity(rule: Rule, ctx: Context) -> None:
 
 # --- rectification (24–26) --------------------------------------------------------------------
 
+def _day(value) -> dt.date | None:
+    """A date, or an instant's Asia/Shanghai calendar date; ``None`` stays ``None``."""
+    return None if value is None else P.local_date(value)
+
+
 def rectification(rule: Rule, ctx: Context) -> None:
-    """Checks 24–26 on the problem list and 整改台账 of the subtree, as of ``ctx.as_of``."""
-    from django.db.models import Count
+    """Checks 24–26 on the problem list and 整改台账 of the subtree, each finding in the
+    period it belongs to and labelled with its own month (nothing for a period not begun):
+
+    - ``links`` (24): problems *found* in the period up to ``ctx.as_of`` (``found_on``, else
+      the day entered) without a measure; measures *entered* then that lack one of the
+      "five clear" items;
+    - ``deadline`` (25): measures *due* in the period: not done by ``ctx.as_of`` although due
+      before it → error (a measure closed late was overdue in its due month); while the
+      period runs, due within ``amber_days`` → warning, within ``notice_days`` → reminder;
+    - ``closeout`` (26): measures *closed* in the period up to ``ctx.as_of`` (``closed_on``,
+      else the day last changed) without completion note, evidence, verification or updates.
+    """
+    from django.db.models import Count, Q
 
     from taizhang.rectification.models import ACTIVE_STATUSES, Problem, Rectification
 
+    if not ctx.started:
+        return
     aspect = rule.param("aspect")
+    start, as_of = ctx.period.start, ctx.as_of
     problem_url = lambda pk: reverse("rectification:problem_detail", args=[pk])  # noqa: E731
     measure_url = lambda pk: reverse("rectification:measure_detail", args=[pk])  # noqa: E731
-    month = P.period_of(ctx.as_of, P.MONTH)
 
-    def add(org_id, message, url, label, severity=""):
-        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=month,
+    def add(org_id, day, message, url, label, severity=""):
+        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=P.period_of(day, P.MONTH),
                           severity=severity, record_url=url, record_label=label[:40]))
 
+    def in_window(day) -> bool:
+        return day is not None and start <= day <= as_of
+
+    measures = Rectification.objects.filter(org__path__startswith=ctx.root.path)
     if aspect == "links":
-        problems = (Problem.objects.filter(org__path__startswith=ctx.root.path, created_at__date__lte=ctx.as_of)
-                    .annotate(n=Count("measures")).filter(n=0).values("id", "org_id", "description"))
+        problems = (Problem.objects.filter(org__path__startswith=ctx.root.path)
+                    .filter(Q(found_on__range=(start, as_of))
+                            | Q(found_on__isnull=True, created_at__date__range=(start, as_of)))
+                    .annotate(n=Count("measures")).filter(n=0)
+                    .values("id", "org_id", "description", "found_on", "created_at"))
         for p in problems:
-            add(p["org_id"], "问题尚无整改措施（或立行立改完成记录）", problem_url(p["id"]), p["description"])
+            found_day = p["found_on"] or _day(p["created_at"])
+            if in_window(found_day):
+                add(p["org_id"], found_day, "问题尚无整改措施（或立行立改完成记录）", problem_url(p["id"]),
+                    p["description"])
         labels = {"measure": "整改措施", "leader": "责任领导", "department": "责任部门", "person": "责任人",
                   "deadline": "整改时限"}
-        for r in Rectification.objects.filter(org__path__startswith=ctx.root.path).values(
+        for r in measures.filter(created_at__date__range=(start, as_of)).values(
                 "id", "org_id", "measure", "leader_id", "leader_name", "department", "department_org_id",
-                "person", "deadline", "kind"):
+                "person", "deadline", "kind", "created_at"):
+            entered = _day(r["created_at"])
+            if not in_window(entered):
+                continue
             missing = []
             if not r["measure"].strip():
                 missing.append(labels["measure"])
@@ -440,36 +476,55 @@ def rectification(rule: Rule, ctx: Context) -> None:
             if not r["deadline"] and r["kind"] == "deadline":
                 missing.append(labels["deadline"])
             if missing:
-                add(r["org_id"], "整改措施未明确：" + "、".join(missing), measure_url(r["id"]), r["measure"], WARNING)
+                add(r["org_id"], entered, "整改措施未明确：" + "、".join(missing), measure_url(r["id"]),
+                    r["measure"], WARNING)
     elif aspect == "deadline":
-        amber = ctx.as_of + dt.timedelta(days=int(rule.param("amber_days")))
-        notice = ctx.as_of + dt.timedelta(days=int(rule.param("notice_days")))
-        for r in Rectification.objects.filter(org__path__startswith=ctx.root.path, status__in=ACTIVE_STATUSES,
-                                              effective_due__lte=notice).values(
-                "id", "org_id", "measure", "effective_due"):
+        running = ctx.period.contains(ctx.today)
+        amber = as_of + dt.timedelta(days=int(rule.param("amber_days")))
+        notice = as_of + dt.timedelta(days=int(rule.param("notice_days")))
+        for r in measures.filter(effective_due__range=(start, ctx.period.end)).values(
+                "id", "org_id", "measure", "effective_due", "status", "completed_at", "closed_on"):
             due = r["effective_due"]
-            if due < ctx.as_of:
-                add(r["org_id"], f"整改时限 {due:%Y-%m-%d} 已过，尚未完成销号（超期 {(ctx.as_of - due).days} 天）",
-                    measure_url(r["id"]), r["measure"], ERROR)
-            elif due <= amber:
-                add(r["org_id"], f"整改时限 {due:%Y-%m-%d}，{(due - ctx.as_of).days} 天内到期",
+            if r["status"] in ACTIVE_STATUSES:
+                done = None
+            else:  # done on the day declared complete or closed (unknown: taken as done in time)
+                days = [d for d in (_day(r["completed_at"]), r["closed_on"]) if d is not None]
+                if not days:
+                    continue
+                done = min(days)
+            if done is not None and done <= min(due, as_of):
+                continue
+            if due < as_of:
+                if done is None or done > as_of:
+                    message = f"整改时限 {due:%Y-%m-%d} 已过，尚未完成销号（超期 {(as_of - due).days} 天）"
+                else:
+                    message = f"整改时限 {due:%Y-%m-%d} 已过，{done:%Y-%m-%d} 才完成（超期 {(done - due).days} 天）"
+                add(r["org_id"], due, message, measure_url(r["id"]), r["measure"], ERROR)
+            elif running and due <= amber:
+                add(r["org_id"], due, f"整改时限 {due:%Y-%m-%d}，{(due - as_of).days} 天内到期",
                     measure_url(r["id"]), r["measure"], WARNING)
-            else:
-                add(r["org_id"], f"整改时限 {due:%Y-%m-%d}，{(due - ctx.as_of).days} 天内到期",
+            elif running and due <= notice:
+                add(r["org_id"], due, f"整改时限 {due:%Y-%m-%d}，{(due - as_of).days} 天内到期",
                     measure_url(r["id"]), r["measure"], REMINDER)
     elif aspect == "closeout":
-        for r in (Rectification.objects.filter(org__path__startswith=ctx.root.path, status="closed")
+        for r in (measures.filter(status="closed")
+                  .filter(Q(closed_on__range=(start, as_of))
+                          | Q(closed_on__isnull=True, updated_at__date__range=(start, as_of)))
                   .annotate(n_updates=Count("updates"))
-                  .values("id", "org_id", "measure", "completion_note", "evidence", "verified_by_id", "n_updates")):
+                  .values("id", "org_id", "measure", "completion_note", "evidence", "verified_by_id", "n_updates",
+                          "closed_on", "updated_at")):
+            closed = r["closed_on"] or _day(r["updated_at"])
+            if not in_window(closed):
+                continue
             missing = [label for key, label in (("completion_note", "完成情况"), ("evidence", "佐证材料"),
                                                 ("verified_by_id", "审核人核验")) if not r[key]]
             if missing:
-                add(r["org_id"], "已销号但缺少：" + "、".join(missing), measure_url(r["id"]), r["measure"])
+                add(r["org_id"], closed, "已销号但缺少：" + "、".join(missing), measure_url(r["id"]), r["measure"])
             if not r["n_updates"]:
-                add(r["org_id"], "已销号但没有任何整改进展记录，请核查", measure_url(r["id"]), r["measure"], WARNING)
+                add(r["org_id"], closed, "已销号但没有任何整改进展记录，请核查", measure_url(r["id"]), r["measure"],
+                    WARNING)
     else:
         raise ValueError(f"unknown rectification aspect {aspect!r}")
-
 
 
 def unavailable(rule: Rule, ctx: Context) -> None:

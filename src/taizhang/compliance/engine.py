@@ -84,7 +84,8 @@ class Context:
     """The facts of one evaluation: subtree of ``root``, ``period``, ``today`` (Shanghai).
 
     ``as_of`` = the earlier of the period's last day and today: the state checks (structure,
-    inactivity, rectification) look at that day.
+    inactivity, rectification) look at that day. ``started``: the period has begun (a state
+    check says nothing about a period still to come).
     """
 
     def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None):
@@ -92,6 +93,7 @@ class Context:
         self.period = period
         self.today = today or P.today()
         self.as_of = min(period.end, self.today)
+        self.started = period.start <= self.today
         self.violations: list[Violation] = []
         self.cells: list[Cell] = []
 
@@ -106,6 +108,15 @@ class Context:
     @cached_property
     def _by_path(self) -> dict[str, OrgRow]:
         return {o.path: o for o in self.orgs.values()}
+
+    def display_name(self, org_id: int) -> str:
+        """The name a user reads: a Party group with its branch ("办公室党支部 第一党小组")."""
+        org = self.orgs.get(org_id)
+        if org is None:
+            return ""
+        if org.kind == OrgKind.GROUP and (parent := self._by_path.get(org.parent_path)) is not None:
+            return f"{parent.name} {org.name}"
+        return org.name
 
     def of_kind(self, *kinds: str) -> list[OrgRow]:
         return [o for o in self.orgs.values() if o.kind in kinds]
@@ -146,8 +157,9 @@ class Context:
 
     @cached_property
     def positions(self) -> list[dict]:
-        """Posts held at some time in the period (started by its end, not ended before it)."""
-        return list(Position.objects.filter(org__path__startswith=self.root.path)
+        """Posts held at some time in the period (started by its end, not ended before it) by
+        members still on the roll (a post left open by someone who left is not held)."""
+        return list(Position.objects.filter(org__path__startswith=self.root.path, member__is_active=True)
                     .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.start))
                     .filter(Q(started_on__isnull=True) | Q(started_on__lte=self.period.end))
                     .values("member_id", "org_id", "role", "started_on", "ended_on"))

@@ -71,11 +71,18 @@ def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
 
 
+def local_date(day: dt.date | dt.datetime) -> dt.date:
+    """The Asia/Shanghai calendar date of ``day`` (a date is returned as is; an aware
+    datetime is converted; a naive one is taken as Shanghai local time)."""
+    if isinstance(day, dt.datetime):
+        return (day.astimezone(SHANGHAI) if timezone.is_aware(day) else day).date()
+    return day
+
+
 def period_of(day: dt.date | dt.datetime, kind: str) -> Period:
     """The period of ``kind`` containing ``day``; an aware datetime is first converted to
     its Asia/Shanghai calendar date (a naive one is taken as Shanghai local time)."""
-    if isinstance(day, dt.datetime):
-        day = (day.astimezone(SHANGHAI) if timezone.is_aware(day) else day).date()
+    day = local_date(day)
     if kind == YEAR:
         return Period(dt.date(day.year, 1, 1), dt.date(day.year, 12, 31), YEAR)
     if kind == QUARTER:

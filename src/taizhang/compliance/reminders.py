@@ -16,7 +16,7 @@ from taizhang.notify.registry import Message, RunContext, reminder_kind
 from taizhang.orgs.models import Organization, OrgKind
 
 from . import conf
-from .services import kind_label, still_needed
+from .services import display_names, kind_label, still_needed
 
 
 @reminder_kind("compliance_missing", "组织生活记录缺失")
@@ -30,6 +30,7 @@ def compliance_missing(ctx: RunContext):
         if not needs:
             continue
         orgs = Organization.objects.in_bulk(list(needs))
+        names = display_names(needs)
         for org_id, cells in needs.items():
             org = orgs.get(org_id)
             if org is None:
@@ -45,7 +46,7 @@ def compliance_missing(ctx: RunContext):
                 what = kind_label(cell.add_kind)
                 yield Message(
                     target=org, org=branch, recipients=recipients,
-                    subject=f"{org.name}{cell.period.label}尚未召开{what}",
+                    subject=f"{names.get(org.pk, org.name)}{cell.period.label}尚未召开{what}",
                     body=(f"{cell.rule.title}（{cell.rule.source}）。{cell.period.label}至 "
                           f"{cell.period.end:%Y-%m-%d} 结束，还有 {left} 个工作日，目前已记录 {cell.count} 次，"
                           f"应不少于 {cell.needed} 次。"),

@@ -157,20 +157,21 @@ RULES: tuple[Rule, ...] = (
          f"{XJ}（当选票数为二级来源）", "C", "branch", MONTH, ERROR,
          "quorum", {"body": "election", "fraction": S("ELECTION_FRACTION")}),
     Rule("C19", "会议记录完整：时间、地点、主持人、记录人、应到实到缺席及缺席原因，实到+缺席=应到",
-         "实务台账格式（domain-rules §4）", "S", "branch", MONTH, WARNING,
+         "实务台账格式", "S", "branch", MONTH, WARNING,
          "completeness", {"fields": S("REQUIRED_MEETING_FIELDS")}),
     # --- 20 inactivity ----------------------------------------------------------------------
     Rule("C20", "党员连续6个月无正当理由不参加党的组织生活，提请书记关注", f"{DZ}第九条（待核实）", "U",
          "member", MONTH, WARNING, "inactivity", {"months": S("INACTIVE_MONTHS")}),
-    # --- 24–26 rectification ledger ---------------------------------------------------------
+    # --- 24–26 rectification ledger -------------------------------------------------------
+    # (C19, C24–C26: practitioner ledger format, domain-rules §4; the source shown is the user-facing one)
     Rule("C24", "每个问题至少有1项整改措施（或立行立改并有完成记录）；措施、责任领导、责任部门、责任人、时限齐全",
-         "实务“五个明确”（domain-rules §4 整改台账）", "S", "branch", MONTH, ERROR,
+         "实务“五个明确”（整改台账）", "S", "branch", MONTH, ERROR,
          "rectification", {"aspect": "links"}),
-    Rule("C25", "整改超期未销号为红；10天或20天内到期为黄", "实务台账筛选（domain-rules §4）", "S", "branch", MONTH,
+    Rule("C25", "整改超期未销号为红；10天或20天内到期为黄", "实务台账筛选", "S", "branch", MONTH,
          ERROR, "rectification",
          {"aspect": "deadline", "amber_days": S("RECTIFICATION_AMBER_DAYS"),
           "notice_days": S("RECTIFICATION_NOTICE_DAYS")}),
-    Rule("C26", "销号须有完成情况、佐证材料和审核人核验；无进展记录即销号的要核查", "实务台账（domain-rules §4）",
+    Rule("C26", "销号须有完成情况、佐证材料和审核人核验；无进展记录即销号的要核查", "实务台账",
          "S", "branch", MONTH, ERROR, "rectification", {"aspect": "closeout"}),
 )
 

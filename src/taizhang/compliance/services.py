@@ -28,6 +28,17 @@ from .rules import BY_ID, RULES, ERROR, WARNING
 CALENDAR_RULES = [r for r in RULES if r.calendar]
 
 
+def display_names(org_ids) -> dict[int, str]:
+    """{org id: the name a user reads} — a Party group with its branch ("办公室党支部
+    第一党小组"), any other organization its own name. Two queries whatever the number."""
+    orgs = list(Organization.objects.filter(pk__in=list(org_ids)).values_list("id", "name", "kind", "path"))
+    step = Organization.steplen
+    parents = dict(Organization.objects.filter(
+        path__in={path[:-step] for _i, _n, kind, path in orgs if kind == OrgKind.GROUP}).values_list("path", "name"))
+    return {pk: f"{parents[path[:-step]]} {name}" if kind == OrgKind.GROUP and path[:-step] in parents else name
+            for pk, name, kind, path in orgs}
+
+
 def committee_report(root: Organization, period: P.Period, today: dt.date | None = None) -> Report:
     """Every active rule for ``root``'s subtree in ``period`` (see ``engine.evaluate``)."""
     return evaluate(root, period, today)
@@ -59,11 +70,7 @@ def branch_calendar(branch: Organization, year: int, today: dt.date | None = Non
     """
     period = P.period_of(dt.date(year, 1, 1), P.YEAR)
     report = evaluate(branch, period, today)
-    names = {o.id: o.name for o in report.rows}
-    from taizhang.orgs.models import Organization as Org
-
-    names.update(dict(Org.objects.filter(path__startswith=branch.path, kind=OrgKind.GROUP)
-                      .values_list("id", "name")))
+    names = display_names({cell.org_id for cell in report.cells})
     span = {P.MONTH: 1, P.QUARTER: 3, P.YEAR: 12}
     grouped = defaultdict(list)
     for cell in report.cells:

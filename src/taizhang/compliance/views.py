@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -57,10 +58,39 @@ def _period(request, default: P.Period | None = None) -> P.Period:
         raise Http404(_("期间格式应为 2023、2023-Q4 或 2023-11。")) from None
 
 
-def _period_choices(period: P.Period, today: dt.date) -> list[P.Period]:
-    """The year, its quarters and months around the chosen period (selector)."""
-    year = P.period_of(period.start, P.YEAR)
-    return [year.previous(), year, *year.split(P.QUARTER), *year.split(P.MONTH), year.next()]
+def first_record_year(root: Organization) -> int | None:
+    """The earliest year of a record of ``root``'s subtree (meeting, lecture, talk, problem)
+    or of a campaign of ``root``, its subtree or its superiors; ``None`` without any. One
+    aggregate query per kind of record."""
+    from django.db.models import Min
+
+    from taizhang.plans.models import Campaign
+    from taizhang.records.models import Lecture, Meeting, Talk
+    from taizhang.rectification.models import Problem
+
+    below = {"org__path__startswith": root.path}
+    step = Organization.steplen
+    above = [root.path[:i] for i in range(step, len(root.path), step)]
+    firsts = [Meeting.objects.filter(**below).aggregate(d=Min("date"))["d"],
+              Lecture.objects.filter(**below).aggregate(d=Min("date"))["d"],
+              Talk.objects.filter(**below).aggregate(d=Min("date"))["d"],
+              Campaign.objects.filter(Q(**below) | Q(org__path__in=above)).aggregate(d=Min("start"))["d"]]
+    problems = Problem.objects.filter(**below).aggregate(f=Min("found_on"), c=Min("created_at"))
+    firsts += [problems["f"], problems["c"] and P.local_date(problems["c"])]
+    years = [d.year for d in firsts if d is not None]
+    return min(years) if years else None
+
+
+def _period_choices(period: P.Period, today: dt.date, first_year: int | None = None) -> list[P.Period]:
+    """Every year from ``first_year`` (the earliest record, see :func:`first_record_year`)
+    — or the chosen period's year if earlier — to next year, each followed by its quarters
+    and months (selector)."""
+    start = min(y for y in (first_year, period.start.year, today.year) if y is not None)
+    result = []
+    for year in range(start, max(today.year + 1, period.start.year) + 1):
+        whole = P.period_of(dt.date(year, 1, 1), P.YEAR)
+        result += [whole, *whole.split(P.QUARTER), *whole.split(P.MONTH)]
+    return result
 
 
 @login_required
@@ -86,7 +116,7 @@ def overview(request):
     names = {o.id: o.name for o in report.rows}
     return render(request, "compliance/overview.html", {
         "root": root, "roots": _roots(request.user), "period": period, "today": today,
-        "periods": _period_choices(period, today), "report": report, "rows": rows,
+        "periods": _period_choices(period, today, first_record_year(root)), "report": report, "rows": rows,
         "by_rule": report.by_rule(), "drill": sorted(drill, key=_order),
         "drilled": bool(selected_row or selected_rule), "names": names,
         "selected_row": int(selected_row) if selected_row and selected_row.isdigit() else None,
@@ -108,7 +138,7 @@ def export(request):
     period = _period(request)
     report = services.committee_report(root, period, P.today())
     names = {o.id: o.name for o in report.rows}
-    orgs = dict(Organization.objects.filter(path__startswith=root.path).values_list("id", "name"))
+    orgs = services.display_names({v.org_id for v in report.violations})
     columns = [Column(_("序号"), 6), Column(_("党组织"), 22), Column(_("具体组织"), 18), Column(_("健康度"), 8),
                Column(_("规则编号"), 8), Column(_("规则"), 40), Column(_("依据"), 36), Column(_("程度"), 8),
                Column(_("期间"), 16), Column(_("问题说明"), 60), Column(_("党员"), 12), Column(_("记录"), 30)]

@@ -20,7 +20,7 @@ from django.views.generic import DeleteView, DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .scoping import CHANGE, VIEW, can
+from .scoping import CHANGE, VIEW, can, scope_paths
 from .status import org_of
 from .views_mixins import ScopedQuerysetMixin
 
@@ -40,9 +40,10 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        may_add = scope_paths(self.request.user, CHANGE) != []  # inspectors only read
         ctx.update(
             title=self.title or self.model._meta.verbose_name_plural,
-            add_url=reverse(self.add_url_name) if self.add_url_name else None,
+            add_url=reverse(self.add_url_name) if self.add_url_name and may_add else None,
             export_url=reverse(self.export_url_name) if self.export_url_name else None,
             query_string=self.request.GET.urlencode(),
         )

@@ -139,12 +139,13 @@ def _existing(planned: list[Planned]) -> set[tuple]:
 
 
 def send_reminders(today: dt.date | None = None, kinds: list[str] | None = None,
-                   dry_run: bool = False) -> RunResult:
+                   dry_run: bool = False, channels: tuple[str, ...] | None = None) -> RunResult:
     """Compute today's reminders and send the ones not sent before.
 
     ``today``: a calendar date in Asia/Shanghai (default: today there). ``kinds``: kind
     names to run (default: every declared kind). ``dry_run``: compute and report, write
-    nothing. Creates the ``Reminder`` rows and the in-app ``Notice`` rows in one
+    nothing. ``channels``: only these channels (default: every channel of each kind; the
+    others are left for a later run). Creates the ``Reminder`` rows and the in-app ``Notice`` rows in one
     transaction; e-mail and webhook deliveries are enqueued after commit, one task per
     recipient address / robot (a digest of that run's reminders). Safe to run again and
     concurrently: the unique constraint skips what exists, and only rows this run created
@@ -152,6 +153,8 @@ def send_reminders(today: dt.date | None = None, kinds: list[str] | None = None,
     """
     today = today or timezone.localdate()
     planned = plan_reminders(today, kinds)
+    if channels is not None:
+        planned = [p for p in planned if p.channel in channels]
     existing = _existing(planned)
     seen = set()
     new = []
@@ -185,6 +188,21 @@ def send_reminders(today: dt.date | None = None, kinds: list[str] | None = None,
             result.counts[(r.kind, r.channel)] += 1
     logger.info("reminders: %s", result.summary())
     return result
+
+
+IMMEDIATE_KINDS = {"returned": "returned", "submitted": "review_waiting"}
+"""Kinds sent as soon as their event commits, by the status the event moves to."""
+
+
+def send_immediate_notices(kinds: list[str], today: dt.date | None = None) -> RunResult:
+    """Write the in-app notices of ``kinds`` now, synchronously (no network, no worker).
+
+    Called right after a return or a submission commits (:mod:`.signals`), so the secretary
+    or the committee office sees the notice at once instead of at the next daily run. Goes
+    through the ``Reminder`` ledger like every run, so each notice is still sent once; the
+    e-mail and webhook rows of the same kinds are left to the huey task
+    (``tasks.run_reminders``), which skips the notices written here."""
+    return send_reminders(today, kinds=kinds, channels=(Channel.NOTICE,))
 
 
 def _deliver_notices(rows: list[Reminder]) -> None:

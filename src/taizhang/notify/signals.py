@@ -1,10 +1,15 @@
-"""Send the "returned for revision" reminder right after a return, not at the next daily run.
+"""Send the "returned for revision" and "waiting for review" reminders right after the
+event, not at the next daily run.
 
 Listens to ``core.models.Event`` rows (written by ``core.status.apply_transition``); when an
-assignment or occurrence moves to ``returned``, the ``returned`` kind runs after the
-transaction commits (as a huey task). The daily run would find it anyway; the ledger makes
-sure it is sent once either way.
+assignment or occurrence moves to ``returned`` (or ``submitted``), after the transaction
+commits the in-app notices of the ``returned`` (``review_waiting``) kind are written
+synchronously — they need no network and no worker — and the same kind is enqueued as a
+huey task for its e-mail and group-robot deliveries. The daily run would find them anyway;
+the ``Reminder`` ledger makes sure each is sent once whichever runs first.
 """
+
+import logging
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -12,14 +17,29 @@ from django.dispatch import receiver
 
 from taizhang.core.models import Event
 
+logger = logging.getLogger(__name__)
+
+
+def send_now(kinds: list[str]) -> None:
+    """In-app notices of ``kinds`` now, then the other channels through the worker. A failure
+    is logged, never raised: the user's action has committed already."""
+    from . import services, tasks
+
+    try:
+        services.send_immediate_notices(kinds)
+    except Exception:  # never break the request that committed the event
+        logger.exception("immediate notices %s failed; the daily run will send them", kinds)
+    tasks.run_reminders(kinds)
+
 
 @receiver(post_save, sender=Event, dispatch_uid="notify_event_returned")
 def on_event(sender, instance: Event, created: bool, **kwargs):
-    if not created or instance.to_state != "returned":
+    from .services import IMMEDIATE_KINDS
+
+    kind = IMMEDIATE_KINDS.get(instance.to_state)
+    if not created or kind is None:
         return
     model = instance.content_type.model_class()
     if model is None or model._meta.label not in ("plans.Assignment", "plans.Occurrence"):
         return
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.run_reminders(["returned"]))
+    transaction.on_commit(lambda: send_now([kind]))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from taizhang.core.excel import Column, xlsx_response
-from taizhang.core.scoping import MANAGE, can
+from taizhang.core.scoping import MANAGE, can, scope_paths
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
@@ -46,6 +46,11 @@ class CampaignListView(ScopedQuerysetMixin, ListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("org")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_import"] = scope_paths(self.request.user, MANAGE) != []
+        return ctx
 
 
 def _tree(items: list[PlanItem]) -> list[dict]:

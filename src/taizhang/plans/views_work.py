@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -146,8 +147,9 @@ def decide(request, kind, pk, action):
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("已%(action)s。") % {"action": review.REVIEW_ACTIONS[action]})
-    if request.POST.get("next") == "queue":
-        return redirect("plans:review_queue")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # e.g. the review queue with its filter
     return _back(target)
 
 

@@ -136,6 +136,11 @@ def _validate(obj) -> None:
             errors.setdefault("end_time", []).append(_("结束时间早于开始时间。"))
         if obj.team_id and obj.team.org_id != obj.org_id:
             errors.setdefault("team", []).append(_("领导班子不属于本组织。"))
+    # A record is of work done: a date after today would be a record of nothing yet (a user
+    # could otherwise fill the ledger in advance). Today in Asia/Shanghai.
+    record_date = getattr(obj, "date", None)
+    if isinstance(record_date, dt.date) and record_date > timezone.localdate():
+        errors.setdefault("date", []).append(_("不能登记尚未发生的工作（日期晚于今天）。"))
     if isinstance(obj, Talk) and obj.party_a_id and obj.party_a_id == obj.party_b_id:
         errors.setdefault("party_b", []).append(_("谈话人和谈话对象不能是同一人。"))
     if isinstance(obj, SelfStudy):

@@ -19,6 +19,30 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 3}
 
 
+def style_fields(form) -> None:
+    """Tabler/Bootstrap classes on every visible widget (as elsewhere on the site):
+    form-select for choices, form-check-input for checkboxes, form-control otherwise."""
+    for field in form.fields.values():
+        widget = field.widget
+        if widget.is_hidden:
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry the site's classes (:func:`style_fields`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
 def leader_choices(user):
     """Leadership-team members the user may see (a branch reads its committee's team)."""
     return LeadershipMember.objects.visible_to(user).select_related("member").order_by("team", "order")
@@ -48,6 +72,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["description"].widget.attrs["hx-get"] = similar_url
         if self.instance.pk:
             self.fields["org"].disabled = True
+        style_fields(self)
 
 
 class MeasureForm(forms.ModelForm):
@@ -78,6 +103,7 @@ class MeasureForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             if self.instance.deadline:
                 self.fields["deadline"].disabled = True
+        style_fields(self)
 
     def clean(self):
         data = super().clean()
@@ -88,7 +114,7 @@ class MeasureForm(forms.ModelForm):
         return data
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(StyledForm):
     """A rolling progress update with an optional file."""
 
     reported_on = forms.DateField(label=_("日期"), widget=DATE)
@@ -102,7 +128,7 @@ class UpdateForm(forms.Form):
         return _checked_file(self.cleaned_data.get("file"))
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(StyledForm):
     """申报完成: 完成情况 and evidence (a description or a file)."""
 
     completion_note = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs=TEXT))
@@ -114,17 +140,21 @@ class CompleteForm(forms.Form):
         return _checked_file(self.cleaned_data.get("file"))
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(StyledForm):
+    """A move of a measure: the reviewer's comment or reason, and the version read."""
+
     comment = forms.CharField(label=_("意见/理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(StyledForm):
+    """An extension request: the new deadline and the reason."""
+
     new_deadline = forms.DateField(label=_("申请延至"), widget=DATE)
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LedgerUploadForm(forms.Form):
+class LedgerUploadForm(StyledForm):
     """A ledger workbook and the organization whose problem list it goes into."""
 
     file = forms.FileField(label=_("台账文件"), help_text=_("支持 .xlsx（也可 .xls、.et、.ods）"))

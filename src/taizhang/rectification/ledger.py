@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When, Window
+from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from .models import ACTIVE_STATUSES, Rectification, RectificationKind, RectificationStatus
@@ -35,14 +36,25 @@ def watch_q() -> Q:
 
 
 def ledger_queryset(base=None, today: dt.date | None = None):
-    """Measures (``base``, default all) with their problem, overdue ones first, then grouped by
-    problem in list order. Annotates ``overdue_rank`` (0 = overdue)."""
+    """Measures (``base``, default all, filters included) with their problem, problem by
+    problem: problems with an overdue measure first, then in list order; a problem's measures
+    stay together (never split by the overdue rule).
+
+    Annotates ``overdue_rank`` (0 = this measure is overdue), ``problem_overdue_rank`` (0 =
+    one of the problem's measures in the set is overdue) and ``problem_number``: the 序号 of
+    the problem — problems numbered in list order (org, problem id) within the set, the very
+    number the exports print (``exports.ledger_rows`` over ``export_queryset``), so one
+    problem has one number on every row and every page."""
     today = today or timezone.localdate()
     qs = base if base is not None else Rectification.objects.all()
+    overdue_rank = Case(When(overdue_q(today), then=Value(0)), default=Value(1),
+                        output_field=IntegerField())
     return qs.select_related(*LEDGER_RELATED).annotate(
-        overdue_rank=Case(When(overdue_q(today), then=Value(0)), default=Value(1),
-                          output_field=IntegerField())
-    ).order_by("overdue_rank", "problem__org__path", "problem_id", "position", "pk")
+        overdue_rank=overdue_rank,
+        problem_overdue_rank=Window(Min(overdue_rank), partition_by=[F("problem_id")]),
+        problem_number=Window(DenseRank(), order_by=[F("problem__org__path").asc(),
+                                                     F("problem_id").asc()]),
+    ).order_by("problem_overdue_rank", "problem__org__path", "problem_id", "position", "pk")
 
 
 def export_queryset(base=None):
@@ -66,20 +78,18 @@ def status_counts(queryset, today: dt.date | None = None) -> dict:
     return data
 
 
-def group_rows(rows: list[Rectification], first_number: int = 1) -> list[dict]:
+def group_rows(rows: list[Rectification]) -> list[dict]:
     """Page rows with the problem cells' rowspan: [{"m": measure, "span": n or 0, "n": 序号}]
     where ``span`` is set on the first row of each run of the same problem (0 on the others)
-    and ``n`` numbers those runs from ``first_number``."""
+    and ``n`` is the problem's number (``problem_number`` from :func:`ledger_queryset`) on
+    every row of it, so the numbering matches the export and continues across pages."""
     out: list[dict] = []
     start = 0
-    number = first_number - 1
     for i, rect in enumerate(rows):
-        out.append({"m": rect, "span": 0, "n": 0})
+        out.append({"m": rect, "span": 0, "n": rect.problem_number})
         if i == 0 or rect.problem_id != rows[i - 1].problem_id:
             start = i
-            number += 1
             out[i]["span"] = 1
-            out[i]["n"] = number
         else:
             out[start]["span"] += 1
     return out

@@ -52,6 +52,17 @@ class StaleEdit(RectificationError):
             "您填写的内容仍保留在表单中，请核对最新内容后重新保存。")
 
 
+class MeasureClosed(RectificationError):
+    """A closed (已销号) measure is not edited: it has to be reopened first, with a reason."""
+
+    def __init__(self):
+        super().__init__(CLOSED_EDIT_MESSAGE)
+
+
+CLOSED_EDIT_MESSAGE = ("该措施已销号，不能直接编辑。如需修改，请先重新打开"
+                       "（由党委审核人员操作，须填写重新打开的理由），再编辑。")
+
+
 # Which action each transition needs (issue 4 §2: completed is claimed by the owner,
 # verified by the committee).
 TRANSITION_ACTIONS = {
@@ -205,11 +216,15 @@ def update_measure(rect: Rectification, user=None, *, version: int | None = None
     ``version``: the version the editor started from; when the stored one differs the save is
     refused with :class:`StaleEdit` (nothing written). ``deadline`` can only be set here when
     the measure has none yet; a set deadline moves only through an extension request.
+    A closed (已销号) measure is refused with :class:`MeasureClosed` (reopen it first, with a
+    reason: the "reopen" transition), nothing written.
     """
     _require(user, CHANGE, rect.org)
     with transaction.atomic():
         current = Rectification.objects.select_for_update(of=("self",)).select_related(
             "leader__member").get(pk=rect.pk)
+        if current.status == RectificationStatus.CLOSED:
+            raise MeasureClosed()
         if version is not None and current.version != int(version):
             raise StaleEdit(current)
         if "deadline" in fields:

@@ -216,6 +216,20 @@ class MeasureEditView(ObjectEditView):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        return self._refuse_closed() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refuse_closed() or super().post(request, *args, **kwargs)
+
+    def _refuse_closed(self):
+        """A closed measure is not edited (reopen it first, with a reason): back to its page
+        with the message, nothing written."""
+        if self.object is not None and self.object.status == RectificationStatus.CLOSED:
+            messages.error(self.request, services.CLOSED_EDIT_MESSAGE)
+            return redirect(self.object)
+        return None
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["problem"] = self.problem or (self.object.problem if self.object else None)

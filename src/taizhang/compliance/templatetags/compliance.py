@@ -55,7 +55,7 @@ def compliance_month_needs(context, limit: int = 6):
     entries = []
     for root in role_orgs:
         needs = services.still_needed(root, today)
-        names = dict(Organization.objects.filter(pk__in=list(needs)).values_list("id", "name"))
+        names = services.display_names(needs)
         items = [{"org_id": org_id, "org_name": names.get(org_id, ""), "cell": cell}
                  for org_id, cells in sorted(needs.items(), key=lambda kv: names.get(kv[0], ""))
                  for cell in cells]

@@ -39,10 +39,11 @@ def populate(committee, n_branches: int, start: int):
                 absent=people[5:], motions=[{"title": "审议", "yes": 4}])
         records.create_record(Lecture, org=org, audience=org, speaker=people[0], title="党课", date=dt.date(2023, 6, 1))
         records.create_record(Talk, org=org, party_a=people[0], party_b=people[5], date=dt.date(2023, 6, 2))
-        problem = Problem.objects.create(org=org, source=source, description="问题")
+        problem = Problem.objects.create(org=org, source=source, description="问题", found_on=dt.date(2023, 6, 1))
         Rectification.objects.create(org=org, problem=problem, measure="措施", deadline=dt.date(2023, 6, 30))
-        Problem.objects.create(org=org, source=source, description="无措施")
-        Rectification.objects.create(org=org, problem=problem, measure="已销号", status="closed")
+        Problem.objects.create(org=org, source=source, description="无措施", found_on=dt.date(2023, 6, 1))
+        Rectification.objects.create(org=org, problem=problem, measure="已销号", status="closed",
+                                     closed_on=dt.date(2023, 7, 1))
 
 
 def count_queries(fn):

@@ -159,6 +159,7 @@ class _Numbering:
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.last: dict[tuple[int, str], int] = {}
+        self.last_text: dict[tuple[int, str], str] = {}  # the label as written, for messages
         self.diagnostics = diagnostics
 
     # Articles (第一条) are usually numbered through the whole document, across chapters;
@@ -168,7 +169,9 @@ class _Numbering:
     def check(self, parent_id: int, label: Label, line: int) -> None:
         key = (parent_id, label.style)
         prev = self.last.get(key)
+        prev_text = self.last_text.get(key)
         self.last[key] = label.value
+        self.last_text[key] = label.text
         if label.style in self.DOCUMENT_WIDE:
             whole = self.last.get((-1, label.style))
             self.last[(-1, label.style)] = label.value
@@ -176,16 +179,21 @@ class _Numbering:
                 return
         if prev is None:
             if label.value != 1:
-                self._warn(line, f"numbering starts at {label.text} instead of 1")
+                self._warn(line, f"本级编号从“{label.text}”开始，不是从第 1 个开始，可能漏了前面的条目")
         elif label.value == prev:
-            self._warn(line, f"duplicate number {label.text} (same as the item before)")
+            self._warn(line, f"编号“{label.text}”重复（与上一条相同）")
         elif label.value < prev:
-            self._warn(line, f"number {label.text} goes back after {prev}")
+            self._warn(line, f"编号“{label.text}”排在“{prev_text}”之后，顺序倒退")
         elif label.value != prev + 1:
-            self._warn(line, f"numbering gap: expected {prev + 1}, found {label.text}")
+            self._warn(line, f"编号不连续：“{prev_text}”之后应是第 {prev + 1} 个，实际是“{label.text}”")
 
     def _warn(self, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(line=line, level=LEVEL_WARNING, message=message))
+
+
+def _line_range(first: int, last: int) -> str:
+    """"35–36" for a range of lines, "35" for one line (en dash, as the preview shows ranges)."""
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def build_outline(lines: list[Line]) -> Outline:
@@ -244,7 +252,7 @@ def build_outline(lines: list[Line]) -> Outline:
         shown = " ".join(text for _, text in signature)
         diagnostics.append(Diagnostic(
             line=signature[0][0], level=LEVEL_INFO,
-            message=f"lines {signature[0][0]}-{signature[-1][0]} are the signature, not part of an item: {shown}",
+            message=f"第 {_line_range(signature[0][0], signature[-1][0])} 行是落款，不属于任何条目：{shown}",
         ))
     diagnostics.sort(key=lambda d: d.line or 0)
     return Outline(title=title, preamble=preamble, items=roots, signature=signature,

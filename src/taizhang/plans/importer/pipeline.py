@@ -80,7 +80,7 @@ class _Builder:
         if self.period is None:
             self.diagnostics.append(Diagnostic(
                 line=None, level=LEVEL_INFO,
-                message="no campaign period found (e.g. 从2023年9月开始，2024年1月基本结束)",
+                message="未找到主题教育期间（如“从2023年9月开始，2024年1月基本结束”），请在导入后填写期间",
             ))
         self.default_responsible = responsible_from_text(title)
 
@@ -126,12 +126,12 @@ class _Builder:
             phrases = dates_mod.unparsed_deadline_phrases(self._dated_text(number, text), self.period, self.year)
             for phrase in phrases[:_MAX_PHRASES_PER_LINE]:
                 self.diagnostics.append(Diagnostic(
-                    line=number, level=LEVEL_WARNING, message=f"deadline not understood: {phrase}",
+                    line=number, level=LEVEL_WARNING, message=f"无法识别完成时限：{phrase}",
                 ))
             if len(phrases) > _MAX_PHRASES_PER_LINE:
                 self.diagnostics.append(Diagnostic(
                     line=number, level=LEVEL_WARNING,
-                    message=f"{len(phrases) - _MAX_PHRASES_PER_LINE} more deadline phrases not understood",
+                    message=f"本行另有 {len(phrases) - _MAX_PHRASES_PER_LINE} 处完成时限无法识别",
                 ))
         recurrence = parse_recurrence(dated)
 
@@ -181,11 +181,11 @@ def draft_from_lines(lines: list[Line], name: str) -> PlanDraft:
     numbered item.
     """
     if not any(text for _, text in lines):
-        raise DocumentError(f"{name}: the document is empty")
+        raise DocumentError(f"{name}：文档是空的，没有任何文字")
     outline = build_outline(lines)
     if not any(item.label is not None for item in outline.items):
         raise DocumentError(
-            f"{name}: no numbered items found (expected headings such as 一、 （一） 1. 1、)"
+            f"{name}：没有找到带编号的条目（条目应以“一、”“（一）”“1.”“1、”等编号开头）"
         )
     builder = _Builder(outline, name)
     builder.find_document_facts([line for line in lines if line[1]])

@@ -189,7 +189,7 @@ def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
         draft.period_start, draft.period_end = period
     for table, header in found:
         # Name the sheet/table in messages only when there is more than one to tell apart.
-        prefix = f"{table.name}: " if len(doc.tables) > 1 else ""
+        prefix = f"{table.name}：" if len(doc.tables) > 1 else ""
         builder = _TableBuilder(table, header.columns, period, year, draft.diagnostics, prefix)
         draft.items.extend(builder.build(header.last + 1))
     return draft
@@ -370,8 +370,8 @@ class _TableBuilder:
                     if rrule:
                         node.recurrence = rrule
                     else:
-                        self._diag(row_no, LEVEL_INFO, f"deadline “{phrase}” names several dates; "
-                                                       f"the earliest ({dates[0].isoformat()}) is used")
+                        self._diag(row_no, LEVEL_INFO, f"完成时限“{phrase}”包含多个日期，"
+                                                       f"已取最早的 {_cn_date(dates[0])}")
             else:
                 node.due, node.due_workday = deadline.due, deadline.due_workday
         if recurrence is not None:
@@ -381,14 +381,19 @@ class _TableBuilder:
             if from_text is not None:
                 node.recurrence, node.min_count = from_text.rrule, from_text.min_count
         if phrase and deadline is None and recurrence is None:
-            why = "" if (self.year or self.period) else " (and the title names no year)"
-            self._diag(row_no, LEVEL_WARNING, f"deadline “{phrase}” gives no date or recurrence{why}")
+            why = "" if (self.year or self.period) else "（标题中也没有年份）"
+            self._diag(row_no, LEVEL_WARNING, f"完成时限“{phrase}”没有具体日期或周期{why}")
         if node.responsible is None and (node.lead_unit or node.responsible_units):
             owners = "；".join(x for x in (node.lead_unit, node.responsible_units) if x)
-            self._diag(row_no, LEVEL_INFO, f"cannot tell committee/branch/member from “{owners}”")
+            self._diag(row_no, LEVEL_INFO, f"无法从“{owners}”判断责任层级（党委/党支部/党员）")
 
     def _diag(self, row_no: int, level: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(line=row_no, level=level, message=self.prefix + message))
+
+
+def _cn_date(day: dt.date) -> str:
+    """2024-03-05 → "2024年3月5日" (how the documents themselves write dates)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _spacing_rrule(dates: list[dt.date]) -> str | None:

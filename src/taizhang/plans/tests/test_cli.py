@@ -31,6 +31,15 @@ def test_json_is_utf8_not_ascii_escaped(db, seed_file):
     assert "抓好领导班子主题教育" in out and "\\u" not in out
 
 
+def test_plain_output_is_chinese(db, tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("测试清单\n一、部分\n1.甲任务。\n3.丙任务。\n", encoding="utf-8")
+    out = run("import_plan", str(plan)).splitlines()
+    assert "    2  一、部分  [部分]" in out and "    3  1.甲任务  [任务]" in out
+    assert "第 4 行：警告：编号不连续：“1.”之后应是第 2 个，实际是“3.”" in out
+    assert "提示：未找到主题教育期间（如“从2023年9月开始，2024年1月基本结束”），请在导入后填写期间" in out
+
+
 def test_save_then_publish(tree, seed_file):
     campaign_id = int(run("import_plan", str(seed_file), "--save").strip())
     campaign = Campaign.objects.get(pk=campaign_id)

@@ -58,7 +58,11 @@ def test_submit_return_resubmit_approve(client, campaign, tree, office, secretar
     client.post(give_back, {"comment": ""})  # a return needs a reason
     assignment.refresh_from_db()
     assert assignment.status == "submitted"
-    client.post(give_back, {"comment": "请补充示范岗名单", "next": "queue"})
+    back = client.post(give_back, {"comment": "请补充示范岗名单",
+                                   "next": f"/plans/review/?campaign={campaign.pk}"})
+    assert back.url == f"/plans/review/?campaign={campaign.pk}"  # the queue keeps its filter
+    assert client.post(give_back, {"comment": "x", "next": "https://evil.example/"}).url != (
+        "https://evil.example/")
     assignment.refresh_from_db()
     assert assignment.status == "returned"
 

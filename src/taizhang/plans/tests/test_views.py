@@ -74,6 +74,7 @@ def test_upload_of_a_bad_file_names_it_and_writes_nothing(client, office, tree, 
     fake.write_bytes(b"MZ")
     response = upload(client, fake, tree["committee"])
     assert "假文档.docx" in response.content.decode() and "upload.docx" not in response.content.decode()
+    assert "假文档.docx：文件已损坏或不是 Word 文档" in response.content.decode()
 
     wrong = tmp_path / "roster.exe"
     wrong.write_bytes(b"MZ")

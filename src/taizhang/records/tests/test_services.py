@@ -229,3 +229,25 @@ def test_sample_records_have_the_deliberate_gaps(db):
     assert StudySession.objects.filter(org__code="ZB01").count() == 5
     assert Lecture.objects.filter(meeting__isnull=False).count() == 12
     assert load_sample_records(committee) == "记录样例已存在，未重复创建"
+
+
+def test_a_record_cannot_be_dated_after_today(db):
+    # Found by a new user: a 主题党日 dated 2027-03-01 was saved into the ledger.
+    import datetime as dt
+
+    import pytest
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from taizhang.orgs.tests.factories import build_tree
+    from taizhang.records import services as records
+    from taizhang.records.models import Meeting
+
+    branch = build_tree(branches=1, groups=0)["branches"][0]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        records.create_meeting(branch, "theme_party_day", tomorrow, attendance=[])
+    assert "日期晚于今天" in str(error.value)
+    assert not Meeting.objects.exists()
+    records.create_meeting(branch, "theme_party_day", timezone.localdate(), attendance=[])
+    assert Meeting.objects.count() == 1

@@ -48,7 +48,8 @@ class ProblemViewSet(ScopedModelViewSet):
 
 
 class RectificationViewSet(ScopedModelViewSet):
-    """整改措施. ``PUT/PATCH`` need the ``version`` read (409 when someone saved meanwhile);
+    """整改措施. ``PUT/PATCH`` need the ``version`` read (409 when someone saved meanwhile,
+    and 409 for a closed measure: reopen it first);
     ``POST {id}/move/`` moves the status."""
 
     queryset = Rectification.objects.select_related("problem").order_by("problem", "position", "pk")
@@ -66,6 +67,8 @@ class RectificationViewSet(ScopedModelViewSet):
             return super().update(request, *args, **kwargs)
         except services.StaleEdit as exc:
             return Response({"detail": str(exc), "version": exc.current.version}, status=status.HTTP_409_CONFLICT)
+        except services.MeasureClosed as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -79,7 +82,7 @@ class RectificationViewSet(ScopedModelViewSet):
             raise PermissionDenied("您无权修改该组织的数据。")
         try:
             serializer.instance = services.update_measure(rect, self.request.user, version=version, **data)
-        except services.StaleEdit:
+        except (services.StaleEdit, services.MeasureClosed):
             raise
         except (services.RectificationError, ValueError) as exc:
             raise ValidationError({"detail": str(exc)}) from None

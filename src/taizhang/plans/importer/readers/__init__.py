@@ -12,6 +12,9 @@ file are all common, so the content wins over the name.
 | ``%PDF-`` | :func:`.pdf.read_pdf` |
 | OLE2 compound file (.doc/.wps/.xls/.et), RTF, HTML, OpenDocument | :func:`.legacy.read_legacy` (LibreOffice) |
 | anything else with a text extension or decodable as text | :func:`.text.read_text` |
+
+A file named .docx/.xlsx/.pdf without that format's signature is refused as damaged or
+renamed (a program renamed .docx), never read as text.
 """
 
 from __future__ import annotations
@@ -41,18 +44,18 @@ def read_document(path) -> SourceDocument:
     path = Path(path)
     name = path.name
     if not path.exists():
-        raise DocumentError(f"{name}: file not found ({path})")
+        raise DocumentError(f"{name}：找不到该文件（{path}）")
     if not path.is_file():
-        raise DocumentError(f"{name}: not a file")
+        raise DocumentError(f"{name}：这是一个文件夹，不是文件" if path.is_dir() else f"{name}：不是普通文件，无法读取")
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
     except OSError as exc:
-        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
+        raise DocumentError(f"{name}：无法读取该文件（{exc.strerror or exc}）") from exc
     if not head.strip():
         # Also catches whitespace-only files; an empty binary format cannot be this short.
         if len(head) < 8192:
-            raise DocumentError(f"{name}: the file is empty")
+            raise DocumentError(f"{name}：文件是空的，没有任何内容")
     kind = sniff(path, head)
     try:
         return _read(path, name, kind)
@@ -65,7 +68,7 @@ def read_document(path) -> SourceDocument:
         # A damaged file can make openpyxl, pypdf or lxml fail in ways they do not document;
         # the user gets one line, the chained exception keeps the detail for the log.
         detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-        raise DocumentError(f"{name}: cannot read the document ({detail})") from exc
+        raise DocumentError(f"{name}：文件可能已损坏，无法读取（{detail}）") from exc
 
 
 def _read(path: Path, name: str, kind: str) -> SourceDocument:
@@ -83,11 +86,30 @@ def _read(path: Path, name: str, kind: str) -> SourceDocument:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
+            raise DocumentError(f"{name}：无法读取该文件（{exc.strerror or exc}）") from exc
         return read_text_bytes(data, name)
-    raise DocumentError(
-        f"{name}: unsupported document type; import a .docx, .xlsx, .pdf (with text), .txt or .md file"
-    )
+    raise DocumentError(f"{name}：{_unknown_reason(path.suffix.lower())}")
+
+
+# What a file that is not what its extension says is told, by extension: a renamed program or
+# a broken download named .docx must not be reported as "a text without numbered items".
+_MISLABELED = {
+    ".docx": ("Word 文档", ".docx"),
+    ".docm": ("Word 文档", ".docx"),
+    ".xlsx": ("Excel 工作簿", ".xlsx"),
+    ".xlsm": ("Excel 工作簿", ".xlsx"),
+    ".pdf": ("PDF 文件", ".pdf"),
+}
+
+
+def _unknown_reason(suffix: str) -> str:
+    """The user-facing reason (Chinese, one line, without the file name) for an unknown kind."""
+    if suffix in _MISLABELED:
+        kind, save_as = _MISLABELED[suffix]
+        return (f"文件已损坏或不是 {kind}（扩展名是 {suffix}，内容却不是），无法读取；"
+                f"请用 WPS 或 Office 打开原文件，另存为 {save_as} 后重新上传")
+    return ("不是可识别的文档（既不是 Word、Excel、PDF，也不是纯文本），无法读取；"
+            "请上传 .docx/.xlsx/.txt/.pdf（须含文字，不能是扫描图片）或 .md 文件")
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -113,6 +135,10 @@ def sniff(path: Path, head: bytes) -> str:
     if lowered.startswith((b"<html", b"<!doctype html", b"<?xml")) and suffix not in TEXT_EXTENSIONS:
         # Word/WPS "web page" or Excel-XML saved under a .doc/.xls name.
         return "legacy-sheet" if suffix in SHEET_LIKE else "legacy-word"
+    if suffix in _MISLABELED:
+        # These formats always start with their signature (ZIP or %PDF-); without it the
+        # file is damaged or renamed, even when its bytes happen to decode as text.
+        return "unknown"
     if suffix in TEXT_EXTENSIONS or _looks_like_text(head):
         return "text"
     return "unknown"

@@ -44,7 +44,10 @@ def read_docx(path: Path, name: str | None = None) -> SourceDocument:
             names = set(archive.namelist())
             main = _main_part(archive, names)
             if main is None:
-                raise DocumentError(f"{name}: not a Word document (no word/document.xml)")
+                raise DocumentError(
+                    f"{name}：不是 Word 文档（压缩包里没有 word/document.xml），"
+                    "请用 WPS 或 Word 另存为 .docx 后重新上传"
+                )
             document = parse_xml(archive.read(main))
             numbering = _optional(archive, names, "word/numbering.xml")
             styles = _optional(archive, names, "word/styles.xml")
@@ -52,13 +55,13 @@ def read_docx(path: Path, name: str | None = None) -> SourceDocument:
         raise
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         # lxml's XMLSyntaxError is a ValueError subclass.
-        raise DocumentError(f"{name}: cannot read the Word document ({exc})") from exc
+        raise DocumentError(f"{name}：文件已损坏或不是 Word 文档，无法读取（{exc}）；请用 WPS 或 Word 打开后另存为 .docx 再上传") from exc
     body = document.find(W + "body")
     reader = _BodyReader(Numbering(numbering, styles))
     if body is not None:
         reader.blocks(body)
     if not any(line.text.strip() for line in reader.lines):
-        raise DocumentError(f"{name}: the document is empty")
+        raise DocumentError(f"{name}：文档是空的，没有任何文字")
     return SourceDocument(name=name, lines=reader.lines, tables=reader.tables)
 
 

@@ -35,9 +35,8 @@ def read_legacy(path: Path, target: str, name: str | None = None) -> SourceDocum
     soffice = find_soffice()
     if soffice is None:
         raise DocumentError(
-            f"{name}: {path.suffix or 'this'} files need LibreOffice (soffice) to be read, and it is "
-            f"not installed; open the file in WPS or Word and save it as .{target} "
-            f"(文件 → 另存为 .{target}), then import that file"
+            f"{name}：读取{f' {path.suffix} ' if path.suffix else '此类'}文件需要服务器安装 LibreOffice（soffice），目前未安装；"
+            f"请用 WPS 或 Office 打开该文件，另存为 .{target}（文件 → 另存为 .{target}）后重新上传"
         )
     with tempfile.TemporaryDirectory(prefix="taizhang-convert-") as tmp:
         tmp_path = Path(tmp)
@@ -48,12 +47,17 @@ def read_legacy(path: Path, target: str, name: str | None = None) -> SourceDocum
         try:
             subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise DocumentError(f"{name}: LibreOffice did not finish converting it within {TIMEOUT_SECONDS} s") from exc
+            raise DocumentError(
+                f"{name}：LibreOffice 在 {TIMEOUT_SECONDS} 秒内未能完成转换；请另存为 .{target} 后重新上传"
+            ) from exc
         except OSError as exc:
-            raise DocumentError(f"{name}: cannot run LibreOffice ({exc})") from exc
+            raise DocumentError(f"{name}：无法运行 LibreOffice（{exc}），请另存为 .{target} 后重新上传") from exc
         converted = tmp_path / "out" / (path.stem + "." + target)
         if not converted.exists():
-            raise DocumentError(f"{name}: LibreOffice could not convert it to .{target}; is it a damaged file?")
+            raise DocumentError(
+                f"{name}：LibreOffice 无法把它转换为 .{target}，文件可能已损坏；"
+                f"请用 WPS 或 Office 打开后另存为 .{target} 再上传"
+            )
         if target == "xlsx":
             from .xlsx import read_xlsx
 

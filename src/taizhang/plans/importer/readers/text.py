@@ -46,7 +46,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data[len(bom):].decode(encoding), encoding + "-bom"
             except UnicodeDecodeError as exc:
-                raise ValueError(f"bad {encoding} text after its byte-order mark: {exc.reason}") from exc
+                raise ValueError(f"开头标明是 {encoding} 编码，内容却不符合：{exc.reason}") from exc
     # Text never holds NUL bytes, UTF-16 nearly always does (before UTF-8: UTF-16 of pure
     # ASCII is valid UTF-8).
     if b"\x00" in data:
@@ -65,7 +65,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return guessed
     if gb_text is not None:
         return gb_text, "gb18030"
-    raise ValueError("unknown text encoding (not UTF-8, UTF-16 or GB18030)")
+    raise ValueError("不是 UTF-8、UTF-16 或 GB18030（GBK）编码")
 
 
 def split_lines(text: str) -> list[SourceLine]:
@@ -86,7 +86,7 @@ def read_text(path: Path, name: str | None = None) -> SourceDocument:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
+        raise DocumentError(f"{name}：无法读取该文件（{exc.strerror or exc}）") from exc
     return read_text_bytes(data, name)
 
 
@@ -95,10 +95,10 @@ def read_text_bytes(data: bytes, name: str) -> SourceDocument:
     try:
         text, _encoding = decode_bytes(data)
     except ValueError as exc:
-        raise DocumentError(f"{name}: cannot decode the text ({exc})") from exc
+        raise DocumentError(f"{name}：无法识别文本的编码（{exc}），请另存为 UTF-8 编码的 .txt 后重新上传") from exc
     lines = split_lines(text)
     if not any(line.text.strip() for line in lines):
-        raise DocumentError(f"{name}: the document is empty")
+        raise DocumentError(f"{name}：文档是空的，没有任何文字")
     return SourceDocument(name=name, lines=lines)
 
 

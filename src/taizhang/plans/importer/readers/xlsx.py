@@ -32,7 +32,7 @@ def read_xlsx(path: Path, name: str | None = None) -> SourceDocument:
     try:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - declared dependency
-        raise DocumentError(f"{name}: reading .xlsx needs the openpyxl package") from exc
+        raise DocumentError(f"{name}：服务器未安装 openpyxl，无法读取 .xlsx 文件，请联系管理员") from exc
     try:
         # A file object, not the path: openpyxl refuses names not ending in .xlsx, and a
         # workbook saved as "清单.xls" or "清单.docx" is still a workbook. Not read_only:
@@ -40,7 +40,7 @@ def read_xlsx(path: Path, name: str | None = None) -> SourceDocument:
         with path.open("rb") as handle:
             workbook = openpyxl.load_workbook(handle, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
-        raise DocumentError(f"{name}: cannot read the Excel workbook ({exc})") from exc
+        raise DocumentError(f"{name}：文件已损坏或不是 Excel 工作簿，无法读取（{exc}）；请用 WPS 或 Excel 打开后另存为 .xlsx 再上传") from exc
     doc = SourceDocument(name=name)
     try:
         for sheet in workbook.worksheets:
@@ -51,7 +51,7 @@ def read_xlsx(path: Path, name: str | None = None) -> SourceDocument:
     finally:
         workbook.close()
     if not doc.tables:
-        raise DocumentError(f"{name}: the workbook is empty")
+        raise DocumentError(f"{name}：工作簿是空的，所有工作表都没有内容")
     return doc
 
 

@@ -113,9 +113,9 @@ def test_numbering_gap_duplicate_and_unparsed_deadline():
     text = "测试清单\n一、部分\n1.甲任务。\n2.乙任务。\n4.丁任务。\n4.重复任务。\n5.下月底前完成戊任务。\n"
     draft = parse_text(text)
     found = [(d.line, d.level, d.message) for d in draft.diagnostics]
-    assert (5, "warning", "numbering gap: expected 3, found 4.") in found
-    assert (6, "warning", "duplicate number 4. (same as the item before)") in found
-    assert (7, "warning", "deadline not understood: 下月底前完成戊任务") in found
+    assert (5, "warning", "编号不连续：“2.”之后应是第 3 个，实际是“4.”") in found
+    assert (6, "warning", "编号“4.”重复（与上一条相同）") in found
+    assert (7, "warning", "无法识别完成时限：下月底前完成戊任务") in found
     assert [d.line for d in draft.diagnostics if d.line is not None] == [5, 6, 7]
     assert len(draft.items[0].children) == 5  # nothing dropped
 
@@ -123,18 +123,18 @@ def test_numbering_gap_duplicate_and_unparsed_deadline():
 def test_numbering_that_does_not_start_at_one():
     draft = parse_text("清单\n一、部分\n2.甲。\n3.乙。\n")
     assert [(d.line, d.message) for d in draft.diagnostics if d.level == "warning"] == [
-        (3, "numbering starts at 2. instead of 1"),
+        (3, "本级编号从“2.”开始，不是从第 1 个开始，可能漏了前面的条目"),
     ]
 
 
 def test_no_numbered_items_is_an_error():
-    with pytest.raises(DocumentError, match=r"^plain\.txt: no numbered items"):
+    with pytest.raises(DocumentError, match=r"^plain\.txt：没有找到带编号的条目"):
         parse_text("一份通知\n请各支部认真学习。\n按时完成。\n", name="plain.txt")
 
 
 @pytest.mark.parametrize("text", ["", "\n\n  \n", "##paidbegin##\n##paidend##\n", "\u3000\u3000\r\n"])
 def test_empty_text_is_an_error(text):
-    with pytest.raises(DocumentError, match=r"^empty\.txt: the document is empty$"):
+    with pytest.raises(DocumentError, match=r"^empty\.txt：文档是空的，没有任何文字$"):
         parse_text(text, name="empty.txt")
 
 
@@ -149,7 +149,7 @@ def test_empty_and_missing_files(tmp_path: Path):
     assert "missing.txt" in str(err.value) and "\n" not in str(err.value)
     unnumbered = tmp_path / "note.txt"
     unnumbered.write_text("通知\n请认真学习。\n", encoding="utf-8")
-    with pytest.raises(DocumentError, match="note.txt: no numbered items"):
+    with pytest.raises(DocumentError, match="note.txt：没有找到带编号的条目"):
         parse_file(unnumbered)
 
 
@@ -161,7 +161,7 @@ def test_crlf_and_full_width_digits():
     assert first.lines == (3, 3)
     assert first.text == "1.召开党委会，10月15日前完成。"
     assert second.recurrence == "FREQ=MONTHLY"
-    assert draft.diagnostics[-1].message.startswith("no campaign period found")
+    assert draft.diagnostics[-1].message.startswith("未找到主题教育期间")
 
 
 def test_year_from_title_and_signature_block():
@@ -175,7 +175,8 @@ def test_year_from_title_and_signature_block():
     assert two.due == date(2023, 12, 31)
     assert two.lines == (4, 4) and "机关党委办公室" not in two.text
     signature = [d for d in draft.diagnostics if d.level == "info" and d.line == 6]
-    assert len(signature) == 1 and "机关党委办公室 2023年9月8日" in signature[0].message
+    assert len(signature) == 1
+    assert signature[0].message == "第 6–7 行是落款，不属于任何条目：机关党委办公室 2023年9月8日"
 
 
 def test_owners_in_parentheses_override_and_are_inherited():

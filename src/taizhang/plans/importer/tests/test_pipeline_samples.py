@@ -69,4 +69,6 @@ def test_autonumber_recurrence_ongoing_and_signature(autonumber):
     last = by_path(autonumber, "四、", "（三）")
     assert (last.due, last.recurrence, last.ongoing) == (None, None, True)
     assert "机关党委办公室" not in last.text and "2024年4月8日" not in last.text
-    assert any("机关党委办公室 2024年4月8日" in d.message for d in autonumber.diagnostics)
+    assert [(d.line, d.level, d.message) for d in autonumber.diagnostics if "落款" in d.message] == [
+        (35, "info", "第 35–36 行是落款，不属于任何条目：机关党委办公室 2024年4月8日"),
+    ]

@@ -263,7 +263,7 @@ def test_soft_breaks_hidden_text_and_deletions(tmp_path):
 def test_empty_docx_is_refused(tmp_path):
     path = tmp_path / "empty.docx"
     docx.Document().save(path)
-    with pytest.raises(DocumentError, match=r"^empty\.docx: .*empty"):
+    with pytest.raises(DocumentError, match=r"^empty\.docx：文档是空的"):
         read_document(path)
 
 
@@ -272,8 +272,21 @@ def test_corrupt_docx_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     with pytest.raises(DocumentError) as info:
         read_document(path)
-    assert str(info.value).startswith("broken.docx: cannot read the Word document (")
+    assert str(info.value).startswith("broken.docx：文件已损坏或不是 Word 文档，无法读取（")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("suffix", "kind"), [(".docx", "Word 文档"), (".xlsx", "Excel 工作簿"), (".pdf", "PDF 文件")])
+@pytest.mark.parametrize("content", [b"MZ", b"MZ\x90\x00", b"MZPE"])
+def test_renamed_program_is_not_a_document(tmp_path, suffix, kind, content):
+    # An .exe renamed .docx (bytes that happen to decode as text) is not "a text without items".
+    path = tmp_path / f"upload{suffix}"
+    path.write_bytes(content)
+    with pytest.raises(DocumentError) as info:
+        read_document(path)
+    message = str(info.value)
+    assert message.startswith(f"upload{suffix}：文件已损坏或不是 {kind}（扩展名是 {suffix}，内容却不是），无法读取")
+    assert "\n" not in message
 
 
 # -- number formats ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_refused_without_libreoffice(tmp_path, monkeypatch, suffix):
     with pytest.raises(DocumentError) as info:
         read_document(path)
     message = str(info.value)
-    assert message.startswith(f"任务清单{suffix}: ")
+    assert message.startswith(f"任务清单{suffix}：读取 {suffix} 文件需要服务器安装 LibreOffice")
     assert "LibreOffice" in message and "另存为 .docx" in message
     assert "\n" not in message
 
@@ -97,7 +97,7 @@ def test_failed_conversion_is_reported(tmp_path, monkeypatch):
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", str(bin_dir))
     path = _ole_file(tmp_path / "bad.doc")
-    with pytest.raises(DocumentError, match=r"^bad\.doc: LibreOffice could not convert it"):
+    with pytest.raises(DocumentError, match=r"^bad\.doc：LibreOffice 无法把它转换为 \.docx，文件可能已损坏"):
         read_document(path)
 
 
@@ -137,7 +137,7 @@ def test_html_saved_as_xls_goes_to_libreoffice(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     path = tmp_path / "导出.xls"
     path.write_text("<html><body><table><tr><td>任务</td></tr></table></body></html>", encoding="utf-8")
-    with pytest.raises(DocumentError, match=r"^导出\.xls: .*另存为 \.xlsx"):
+    with pytest.raises(DocumentError, match=r"^导出\.xls：.*另存为 \.xlsx"):
         read_document(path)
 
 
@@ -154,4 +154,4 @@ def test_unexpected_parser_failure_becomes_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_reader, "_read_sheet", explode)
     with pytest.raises(DocumentError) as info:
         read_document(path)
-    assert str(info.value) == "odd.xlsx: cannot read the document (AttributeError: odd workbook)"
+    assert str(info.value) == "odd.xlsx：文件可能已损坏，无法读取（AttributeError: odd workbook）"

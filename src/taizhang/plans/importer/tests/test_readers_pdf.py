@@ -48,14 +48,14 @@ def test_pdf_without_text_layer_is_refused(tmp_path):
     with pytest.raises(DocumentError) as info:
         read_document(path)
     message = str(info.value)
-    assert message.startswith("scan.pdf: ")
-    assert "no text layer" in message and "OCR" in message and "\n" not in message
+    assert message.startswith("scan.pdf：PDF 里没有可读取的文字")
+    assert "扫描图片" in message and "OCR" in message and "\n" not in message
 
 
 def test_broken_pdf_is_refused(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.7\n% nothing else\n")
-    with pytest.raises(DocumentError, match=r"^broken\.pdf: "):
+    with pytest.raises(DocumentError, match=r"^broken\.pdf：PDF 文件已损坏，无法读取"):
         read_document(path)
 
 

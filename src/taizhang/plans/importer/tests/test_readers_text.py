@@ -105,7 +105,7 @@ def test_missing_file(tmp_path):
     with pytest.raises(DocumentError) as info:
         read_document(tmp_path / "nowhere.txt")
     message = str(info.value)
-    assert message.startswith("nowhere.txt: file not found")
+    assert message.startswith("nowhere.txt：找不到该文件（")
     assert "\n" not in message
 
 
@@ -113,21 +113,21 @@ def test_missing_file(tmp_path):
 def test_empty_text_file(tmp_path, content):
     path = tmp_path / "blank.txt"
     path.write_bytes(content)
-    with pytest.raises(DocumentError, match=r"^blank\.txt: .*empty"):
+    with pytest.raises(DocumentError, match=r"^blank\.txt：(文件|文档)是空的"):
         read_document(path)
 
 
 def test_directory_is_refused(tmp_path):
     folder = tmp_path / "folder.txt"
     folder.mkdir()
-    with pytest.raises(DocumentError, match=r"^folder\.txt: not a file"):
+    with pytest.raises(DocumentError, match=r"^folder\.txt：这是一个文件夹，不是文件$"):
         read_document(folder)
 
 
 def test_binary_garbage_with_unknown_extension_is_refused(tmp_path):
     path = tmp_path / "image.bin"
     path.write_bytes(bytes(range(256)) * 4)
-    with pytest.raises(DocumentError, match=r"^image\.bin: "):
+    with pytest.raises(DocumentError, match=r"^image\.bin：不是可识别的文档"):
         read_document(path)
 
 
@@ -139,5 +139,5 @@ def test_unreadable_file(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(type(path), "open", refuse)
-    with pytest.raises(DocumentError, match=r"^locked\.txt: cannot read the file \(Permission denied\)$"):
+    with pytest.raises(DocumentError, match=r"^locked\.txt：无法读取该文件（Permission denied）$"):
         read_document(path)

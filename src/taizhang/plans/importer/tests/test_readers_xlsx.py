@@ -85,7 +85,7 @@ def test_formula_gives_cached_value_or_nothing(tmp_path):
 def test_empty_workbook_is_refused(tmp_path):
     path = tmp_path / "empty.xlsx"
     openpyxl.Workbook().save(path)
-    with pytest.raises(DocumentError, match=r"^empty\.xlsx: the workbook is empty$"):
+    with pytest.raises(DocumentError, match=r"^empty\.xlsx：工作簿是空的，所有工作表都没有内容$"):
         read_document(path)
 
 

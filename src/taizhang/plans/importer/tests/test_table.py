@@ -44,7 +44,12 @@ def test_sample_deadlines(plan_table):
     leaves = {n.label: n for n in plan_table.walk() if not n.children and n.kind == "task"}
     # 每次会议: per meeting, no date → a diagnostic on its row
     assert leaves["1.1"].due is None and leaves["1.1"].recurrence is None
-    assert [(d.line, d.level) for d in plan_table.diagnostics if "每次会议" in d.message] == [(3, "warning")]
+    assert [(d.line, d.level, d.message) for d in plan_table.diagnostics if "每次会议" in d.message] == [
+        (3, "warning", "完成时限“每次会议”没有具体日期或周期"),
+    ]
+    assert (11, "info", "无法从“纪委办公室；相关部门”判断责任层级（党委/党支部/党员）") in [
+        (d.line, d.level, d.message) for d in plan_table.diagnostics
+    ]
     # 6月底、12月底: two deadlines = half-yearly; due = the earlier one
     half = leaves["1.2"]
     assert (half.due, half.due_workday) == (D(2024, 6, 30), D(2024, 6, 28))  # 2024-06-30 is a Sunday
@@ -152,7 +157,7 @@ def test_two_row_header_with_merged_group(tmp_path):
     assert first.children == []  # no measure column: each task is a leaf
     assert first.due is None  # no year anywhere: "9月底前" cannot be dated
     assert [(d.line, d.level) for d in draft.diagnostics] == [(3, "warning")]
-    assert "no year" in draft.diagnostics[0].message
+    assert draft.diagnostics[0].message == "完成时限“9月底前”没有具体日期或周期（标题中也没有年份）"
     assert second.recurrence == "FREQ=MONTHLY;INTERVAL=3"
     assert second.responsible == "branch"
     assert draft.title == "two-rows"  # nothing above the header: the file name

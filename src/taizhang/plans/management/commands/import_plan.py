@@ -7,7 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from taizhang.orgs.management.commands._org_option import org_from_code
 from taizhang.plans import services
 from taizhang.plans.importer import parse_file
-from taizhang.plans.importer.model import DocumentError
+from taizhang.plans.importer.model import LEVEL_ERROR, LEVEL_INFO, LEVEL_WARNING, DocumentError
+from taizhang.plans.models import ItemKind
+
+# How a diagnostic's level is printed (the preview page shows the same messages in Chinese).
+LEVEL_NAMES = {LEVEL_ERROR: "错误", LEVEL_WARNING: "警告", LEVEL_INFO: "提示"}
 
 
 class Command(BaseCommand):
@@ -39,9 +43,17 @@ class Command(BaseCommand):
             self.stdout.write(str(campaign.pk))
             return
         for node in draft.walk():
-            self.stdout.write(f"{node.lines[0]:>5}  {node.label}{node.title}  [{node.kind}]")
+            kind = ItemKind(node.kind).label if node.kind in ItemKind.values else node.kind
+            self.stdout.write(f"{node.lines[0]:>5}  {node.label}{node.title}  [{kind}]")
         for d in draft.diagnostics:
-            self.stdout.write(f"line {d.line}: {d.level}: {d.message}")
+            self.stdout.write(_diagnostic_line(d))
+
+
+def _diagnostic_line(d) -> str:
+    """"第 12 行：警告：…", or "提示：…" for a diagnostic about the whole document."""
+    level = LEVEL_NAMES.get(d.level, d.level)
+    where = f"第 {d.line} 行：" if d.line is not None else ""
+    return f"{where}{level}：{d.message}"
 
 
 def _dumps(data) -> str:
