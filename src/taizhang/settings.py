@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "taizhang.rectification",
     "taizhang.notify",
     "taizhang.compliance",
+    "taizhang.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from fractions import Fraction
+from functools import lru_cache
 from itertools import combinations
 
 from dateutil.relativedelta import relativedelta
@@ -527,8 +529,90 @@ def rectification(rule: Rule, ctx: Context) -> None:
         raise ValueError(f"unknown rectification aspect {aspect!r}")
 
 
+# --- 民主评议党员 (12–14) ---------------------------------------------------------------------
+
+def excellent_findings(rated: int, excellent: int, max_fraction="1/3") -> list[str]:
+    """Check 13 (PY): 优秀 is at most ``max_fraction`` (a fraction, "1/3" or a number) of
+    the members rated. Exact arithmetic: 3 of 9 is allowed, 3 of 7 is not."""
+    limit = Fraction(str(max_fraction))
+    if rated and excellent > rated * limit:
+        return [f"评为优秀 {excellent} 人，参评党员 {rated} 人，超过{_fraction_text(limit)}"
+                f"（最多 {int(rated * limit)} 人）"]
+    return []
+
+
+def _fraction_text(limit: Fraction) -> str:
+    return f"{limit.numerator}/{limit.denominator}" if limit.denominator > 1 else str(limit.numerator)
+
+
+@lru_cache(maxsize=1)
+def _appraisal_prefix() -> str:
+    return reverse("evaluation:appraisal_detail", args=[0])[:-2]
+
+
+def appraisal(rule: Rule, ctx: Context) -> None:
+    """Checks 12–14 on the 民主评议 grades (evaluation.Appraisal) of each year of the period:
+
+    - ``graded`` (12, TZ ch.5; PY): every active member of a branch who had joined by the
+      year's end has a grade for that year (wherever it was given). While the year runs the
+      gaps are reminders (the appraisal is usually held at the year's end or just after);
+    - ``excellent`` (13, PY; [S]): per rating branch and year, 优秀 at most ``max_excellent``
+      of the members rated; no 预备党员 rated 优秀 (the member's current status);
+    - ``follow_up`` (14, PY): each 基本合格 has an improvement record and each 不合格 a 处置
+      (a non-empty ``follow_up``).
+
+    Member history is not kept: "belonged to the branch" = on its roll now (active).
+    """
+    if not ctx.started:
+        return
+    aspect = rule.param("aspect")
+    url = lambda pk: f"{_appraisal_prefix()}{pk}/"  # noqa: E731
+    for period in ctx.period.split(P.YEAR):
+        if period.start > ctx.today:
+            continue
+        year = period.start.year
+        rows = [a for a in ctx.appraisals if a["year"] == year]
+        if aspect == "graded":
+            graded = {a["member_id"] for a in rows}
+            severity = rule.severity if period.end < ctx.today else REMINDER
+            for org in ctx.of_kind(OrgKind.BRANCH):
+                for m in sorted(ctx.members_by_org.get(org.id, []), key=lambda m: (m["name"], m["id"])):
+                    if m["id"] in graded or (m["joined_on"] and m["joined_on"] > period.end):
+                        continue
+                    ctx.add(Violation(rule, org.id, ctx.row_of(org.id), period=period, severity=severity,
+                                      member_id=m["id"], member_name=m["name"],
+                                      message=f"党员{m['name']}{year}年度尚无民主评议等次"))
+        elif aspect == "excellent":
+            by_org = defaultdict(list)
+            for a in rows:
+                if a["org_id"] in ctx.orgs:
+                    by_org[a["org_id"]].append(a)
+            for org_id, items in by_org.items():
+                excellent = [a for a in items if a["grade"] == "excellent"]
+                for finding in excellent_findings(len(items), len(excellent), rule.param("max_excellent")):
+                    ctx.add(Violation(rule, org_id, ctx.row_of(org_id), period=period,
+                                      message=f"{ctx.display_name(org_id)}{year}年度民主评议{finding}"))
+                for a in excellent:
+                    if a["member__status"] == MemberStatus.PROBATIONARY:
+                        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), period=period,
+                                          member_id=a["member_id"], member_name=a["member__name"],
+                                          message=f"预备党员{a['member__name']}{year}年度被评为优秀，预备党员不评优秀",
+                                          record_url=url(a["id"]), record_label=f"{year}年 {a['member__name']}"))
+        elif aspect == "follow_up":
+            needs = {"basically_qualified": ("基本合格", "改进情况记录"), "unqualified": ("不合格", "组织处置记录")}
+            for a in rows:
+                if a["grade"] in needs and a["org_id"] in ctx.orgs and not (a["follow_up"] or "").strip():
+                    grade, what = needs[a["grade"]]
+                    ctx.add(Violation(rule, a["org_id"], ctx.row_of(a["org_id"]), period=period,
+                                      member_id=a["member_id"], member_name=a["member__name"],
+                                      message=f"党员{a['member__name']}{year}年度评为{grade}，缺少{what}",
+                                      record_url=url(a["id"]), record_label=f"{year}年 {a['member__name']}"))
+        else:
+            raise ValueError(f"unknown appraisal aspect {aspect!r}")
+
+
 def unavailable(rule: Rule, ctx: Context) -> None:
-    """A declared rule whose records do not exist yet (民主评议: the evaluation app)."""
+    """A declared rule whose records do not exist yet (nothing to check)."""
 
 
 CHECKS = {
@@ -541,5 +625,6 @@ CHECKS = {
     "coverage": coverage,
     "inactivity": inactivity,
     "rectification": rectification,
+    "appraisal": appraisal,
     "unavailable": unavailable,
 }

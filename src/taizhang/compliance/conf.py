@@ -46,6 +46,7 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("ELECTION_FRACTION", 0.8, "选举时有选举权的党员到会比例（须超过）", "C"),
     Setting("REQUIRED_MEETING_FIELDS", ("start_time", "place", "host", "recorder"),
             "会议记录必填项（时间、地点、主持人、记录人）", "S"),
+    Setting("EXCELLENT_MAX_FRACTION", "1/3", "民主评议优秀等次占参评党员的比例上限", "C"),
     Setting("INACTIVE_MONTHS", 6, "连续未参加组织生活的月数", "U"),
     Setting("RECTIFICATION_AMBER_DAYS", 10, "整改时限临近（黄）天数", "S"),
     Setting("RECTIFICATION_NOTICE_DAYS", 20, "整改时限提示天数", "S"),

@@ -287,6 +287,19 @@ class Context:
                                         date__range=(self.period.start, self.period.end))
                     .values("org_id", "party_a_id", "party_b_id", "date", "purpose"))
 
+    @cached_property
+    def appraisals(self) -> list[dict]:
+        """民主评议 grades of the years of the period (one query): those given in the subtree
+        and those of its members given elsewhere (a member who moved in), with the member's
+        name and status."""
+        from taizhang.evaluation.models import Appraisal
+
+        years = range(self.period.start.year, self.period.end.year + 1)
+        return list(Appraisal.objects.filter(Q(org__path__startswith=self.root.path)
+                                             | Q(member__org__path__startswith=self.root.path), year__in=years)
+                    .values("id", "org_id", "member_id", "member__name", "member__status", "year", "grade",
+                            "follow_up").order_by("org_id", "year", "member__name", "id"))
+
     # --- run ------------------------------------------------------------------------------
     def add(self, violation: Violation) -> None:
         self.violations.append(violation)

@@ -137,13 +137,13 @@ RULES: tuple[Rule, ...] = (
          "C", "branch", YEAR, ERROR, "org_life",
          {"sources": (("meeting", "organizational_life_meeting"),), "min_count": 1,
           "warn_from": S("ORG_LIFE_WARN_FROM")}, calendar=True),
-    # --- 12–14 民主评议党员: the records are the evaluation app's (not built yet) -------------
+    # --- 12–14 民主评议党员 (records: evaluation.Appraisal) -------------------------------------
     Rule("C12", "年内在支部的每名党员都有民主评议等次", f"{TZ}第五章；{PY}", "C", "member", YEAR, ERROR,
-         "unavailable", {"needs": "evaluation.Appraisal"}, note="民主评议模块尚未提供数据"),
-    Rule("C13", "优秀等次一般不超过参评党员的1/3，预备党员不评优秀", PY, "C", "branch", YEAR, WARNING,
-         "unavailable", {"needs": "evaluation.Appraisal", "max_excellent": "1/3"}, note="民主评议模块尚未提供数据"),
+         "appraisal", {"aspect": "graded"}),
+    Rule("C13", "优秀等次一般不超过参评党员的1/3，预备党员不评优秀", f"{PY}；预备党员不评优秀为实务做法", "C", "branch",
+         YEAR, WARNING, "appraisal", {"aspect": "excellent", "max_excellent": S("EXCELLENT_MAX_FRACTION")}),
     Rule("C14", "评为基本合格的有改进记录，评为不合格的有处置记录", PY, "C", "member", YEAR, WARNING,
-         "unavailable", {"needs": "evaluation.Appraisal"}, note="民主评议模块尚未提供数据"),
+         "appraisal", {"aspect": "follow_up"}),
     # --- 15 coverage ------------------------------------------------------------------------
     Rule("C15", "谈心谈话全覆盖：支委之间两两谈、每名党员至少与1名支委谈1次", f"{TZ}第五章", "C", "member",
          YEAR, WARNING, "coverage", {"relation": "talk"}),

@@ -21,6 +21,7 @@ NAV = [
     ("rectification:ledger", "整改台账", "/rectification/"),
     ("compliance:overview", "合规检查", "/compliance/"),
     ("compliance:rules", "规则与依据", "/compliance/rules/"),
+    ("evaluation:appraisal_list", "民主评议", "/evaluation/"),
     ("notify:notice_list", "通知", "/notify/"),
 ]
 
@@ -31,6 +32,7 @@ GROUPS = {
     "records": "工作记录",
     "rectification": "检视整改",
     "compliance": "组织生活",
+    "evaluation": "组织生活",
     "orgs": "组织",
 }
 

@@ -1,12 +1,13 @@
 """``taizhang load_sample [--if-empty]``: the project's invented sample data, every app's part
 in dependency order: organizations and accounts, the sample plan (published), a few months of
-records (with deliberate gaps), problems and rectification measures."""
+records (with deliberate gaps), problems and rectification measures, 2023 民主评议 grades."""
 
 import secrets
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from taizhang.evaluation.sample import load_sample_appraisals
 from taizhang.orgs.models import Organization
 from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
 from taizhang.plans.sample import load_sample_plan
@@ -51,3 +52,4 @@ class Command(BaseCommand):
         self.stdout.write(f"样例任务清单：{load_sample_plan(committee)}")
         self.stdout.write(f"样例工作记录：{load_sample_records(committee)}")
         self.stdout.write(f"样例问题与整改：{load_sample_problems(committee)}")
+        self.stdout.write(f"样例民主评议：{load_sample_appraisals(committee)}")

@@ -1,0 +1,7 @@
+"""Register this app's business models with the audit trail (django-auditlog)."""
+
+from auditlog.registry import auditlog
+
+from .models import Appraisal
+
+auditlog.register(Appraisal)

@@ -1,0 +1,70 @@
+"""Pages of the evaluation app: the 民主评议 list (filters, Excel ledger), detail, add/edit.
+Views are thin (``core.generic``); writes go through :mod:`.services`."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.views.generic import View
+
+from taizhang.core.excel import xlsx_response
+from taizhang.core.generic import ObjectDetailView, ObjectEditView, ObjectListView
+
+from . import services
+from .exports import COLUMNS, TITLE, appraisal_rows
+from .filtersets import AppraisalFilterSet
+from .forms import AppraisalForm
+from .models import Appraisal
+from .tables import AppraisalTable
+
+
+class AppraisalListView(ObjectListView):
+    model = Appraisal
+    table_class = AppraisalTable
+    filterset_class = AppraisalFilterSet
+    add_url_name = "evaluation:appraisal_add"
+    export_url_name = "evaluation:appraisal_export"
+    title = "民主评议党员"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "member")
+
+
+class AppraisalDetailView(ObjectDetailView):
+    model = Appraisal
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "member")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["edit_url"] = reverse("evaluation:appraisal_edit", args=[self.object.pk])
+        return ctx
+
+
+class AppraisalEditView(ObjectEditView):
+    """Add or edit through ``services.save_appraisal``; its errors are shown on the form."""
+
+    model = Appraisal
+    form_class = AppraisalForm
+
+    def save(self, form):
+        return services.save_appraisal(form.instance, actor=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
+
+
+class AppraisalExportView(LoginRequiredMixin, View):
+    """The ledger of the visible appraisals, with the list's filters, as a streamed Excel file."""
+
+    def get(self, request):
+        visible = Appraisal.objects.visible_to(request.user)
+        queryset = AppraisalFilterSet(request.GET, queryset=visible, request=request).qs
+        return xlsx_response(f"{TITLE}.xlsx", TITLE, COLUMNS, appraisal_rows(queryset))
