@@ -13,7 +13,9 @@ PACKAGE = Path(taizhang.__file__).resolve().parent
 # CSS @import/url() of a remote file.
 REMOTE = re.compile(
     r"""(?:src|href)\s*=\s*["'](?:https?:)?//|@import\s+url\(\s*["']?(?:https?:)?//"""
-    r"""|url\(\s*["']?(?:https?:)?//|fonts\.googleapis|cdn\.jsdelivr|unpkg\.com|cdnjs"""
+    r"""|url\(\s*["']?(?:https?:)?//|"""
+    # Well-known CDN hosts, spelled in pieces so this file does not match itself in greps.
+    + "|".join(["fonts" + r"\.google" + "apis", "cdn" + r"\.js" + "delivr", "un" + r"pkg\.com", "cdn" + "js"])
 )
 
 
@@ -48,3 +50,12 @@ def test_collectstatic_with_the_production_storage(settings, tmp_path):
     for name in ("vendor/tabler/tabler.min.css", "vendor/htmx/htmx.min.js",
                  "vendor/echarts/echarts.min.js", "taizhang/app.css"):
         assert f'"{name}"' in manifest
+
+
+def test_the_remote_pattern_catches_what_it_should():
+    for sample in ('<script src="https://example.org/x.js">', "<link href='//example.org/a.css'>",
+                   "@import url(https://example.org/f.css)", "background: url(//example.org/i.png)",
+                   "fonts." "googleapis.com/css", "cdn." "jsdelivr.net/npm/x"):
+        assert REMOTE.search(sample), sample
+    for sample in ('<script src="/static/vendor/htmx/htmx.min.js">', "url(data:image/svg+xml,x)"):
+        assert not REMOTE.search(sample), sample
