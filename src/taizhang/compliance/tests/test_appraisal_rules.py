@@ -56,16 +56,6 @@ def test_every_member_needs_a_grade_for_the_year():
     assert evaluate(org, YEAR, today=AFTER, rule_ids=RULES).violations == []
 
 
-def test_a_grade_given_by_the_previous_branch_counts():
-    org, people = branch(members=3, code="PY2")
-    other, _ = branch(members=1, code="PY3")
-    mover = people[0]
-    rate_all(people[1:], org)
-    Appraisal.objects.create(org=other, member=mover, year=2023, grade=Grade.QUALIFIED,
-                             rated_on=dt.date(2023, 6, 1))  # rated elsewhere before moving in
-    assert messages(evaluate(org, YEAR, today=AFTER, rule_ids=["C12"]), "C12") == []
-
-
 @pytest.mark.parametrize("excellent, flagged", [(2, False), (3, True)])
 def test_excellent_is_at_most_a_third_of_the_members_rated(excellent, flagged):
     org, people = branch(members=7, code=f"PX{excellent}")
