@@ -2,7 +2,8 @@
 
 Columns practitioners use (issue 4 §3): 序号, 问题来源, 问题表现, 整改措施, 责任领导, 责任部门,
 整改时限, 整改进展, 完成情况, 是否销号 — one row per measure; 序号/问题来源/问题表现 are merged
-down over a problem's measures. User text is neutralised (``core.excel.neutralise``).
+down over a problem's measures. User text is never a formula (``core.excel.safe_value``; CSV:
+``core.excel.neutralise``).
 
 The .xlsx is an openpyxl write-only workbook (constant memory). openpyxl's write-only sheet
 keeps merged ranges in memory and writes them at the end; here the ranges are spooled to a
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from copy import copy
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -22,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from taizhang.core.excel import DATE_FORMAT, Column, neutralise
+from taizhang.core.excel import DATE_FORMAT, Column, as_text, is_formula_like, neutralise, safe_value
 
 from .models import Rectification, RectificationStatus
 
@@ -34,19 +36,29 @@ COLUMNS = [
 HEADERS = [c.header for c in COLUMNS]
 PROBLEM_COLUMNS = (0, 1, 2)  # merged over a problem's measures
 WRAPPED = {1, 2, 3, 5, 7, 8}  # text columns that wrap when longer than the column
+MEASURE_WRAPPED = sorted(WRAPPED - set(PROBLEM_COLUMNS))  # the ones that set a measure row's height
 TITLE = "问题整改台账"
 
 
 _STATUS_LABELS = dict(RectificationStatus.choices)
 _KIND_WORDS = {"immediate": "立行立改", "long_term": "长期坚持"}
-ROW_FIELDS = ("problem_id", "problem__source__name", "problem__description", "measure", "leader_name",
-              "department", "department_org__name", "deadline", "kind", "progress", "completion_note",
-              "status")
+ROW_FIELDS = ("problem_id", "problem__number", "problem__source__name", "problem__description", "measure",
+              "leader_name", "department", "department_org__name", "deadline", "kind", "progress",
+              "completion_note", "status")
+# A ledger of several organizations gets their name after the practitioners' ten columns: the
+# 序号 is each organization's own (models.next_problem_number), so it repeats across them.
+ORG_COLUMN = Column("所属组织", 18)
 
 
-def completion_text(note: str, status: str) -> str:
-    """完成情况: the completion note, else the status in words."""
-    return note or str(_STATUS_LABELS.get(status, status))
+def spans_several_orgs(queryset) -> bool:
+    """Whether the measures of ``queryset`` belong to more than one organization (one query)."""
+    return queryset.order_by().values("org_id").distinct()[:2].count() > 1
+
+
+def completion_text(note: str, status: str, labels: dict | None = None) -> str:
+    """完成情况: the completion note, else the status in words (``labels``: status → text,
+    translated once per export instead of once per row)."""
+    return note or str((labels or _STATUS_LABELS).get(status, status))
 
 
 def deadline_cell(deadline, kind: str):
@@ -59,19 +71,17 @@ def deadline_cell(deadline, kind: str):
     return deadline
 
 
-def ledger_rows(queryset) -> Iterator[tuple[int, list]]:
-    """(problem id, the 10 cells) per measure of ``queryset`` (ordered problem by problem,
-    see ``ledger.export_queryset``), read as tuples in chunks; 序号 numbers the problems."""
-    number = 0
-    last = None
-    for (problem_id, source, description, measure, leader, department, department_org, deadline, kind,
-         progress, note, status) in queryset.values_list(*ROW_FIELDS).iterator(chunk_size=2000):
-        if problem_id != last:
-            number += 1
-            last = problem_id
+def ledger_rows(queryset, with_org: bool = False) -> Iterator[tuple[int, list]]:
+    """(problem id, the 10 cells — 11 with the organization's name when ``with_org``) per
+    measure of ``queryset`` (ordered problem by problem, see ``ledger.export_queryset``),
+    read as tuples in chunks; 序号 is the problem's stored number."""
+    fields = ROW_FIELDS + ("problem__org__name",) if with_org else ROW_FIELDS
+    labels = {status: str(label) for status, label in _STATUS_LABELS.items()}
+    for (problem_id, number, source, description, measure, leader, department, department_org, deadline, kind,
+         progress, note, status, *org) in queryset.values_list(*fields).iterator(chunk_size=2000):
         yield problem_id, [number, source, description, measure, leader, department or department_org or "",
-                           deadline_cell(deadline, kind), progress, completion_text(note, status),
-                           "是" if status == RectificationStatus.CLOSED else "否"]
+                           deadline_cell(deadline, kind), progress, completion_text(note, status, labels),
+                           "是" if status == RectificationStatus.CLOSED else "否", *org]
 
 
 class _MergeSpool:
@@ -104,12 +114,22 @@ class _MergeSpool:
         writer.write_merged_cells = write_merged_cells
 
 
-def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
+def columns_for(queryset, with_org: bool | None = None) -> tuple[list[Column], bool]:
+    """(columns, with_org): the ten columns, plus 所属组织 when ``with_org`` or, if it is
+    None, when the ledger spans several organizations."""
+    if with_org is None:
+        with_org = spans_several_orgs(queryset)
+    return (COLUMNS + [ORG_COLUMN] if with_org else COLUMNS), with_org
+
+
+def write_ledger_xlsx(target, queryset, title: str = TITLE, with_org: bool | None = None) -> int:
     """Write the ledger of ``queryset`` to ``target`` (path or binary file): a title row, the
-    header, one row per measure, problem cells merged. Returns the number of measures."""
+    header, one row per measure, problem cells merged; ``with_org``: see :func:`columns_for`.
+    Returns the number of measures."""
+    columns, with_org = columns_for(queryset, with_org)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="整改台账")
-    for index, column in enumerate(COLUMNS):
+    for index, column in enumerate(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
     # Grid lines on screen and in print instead of a border on every cell: a styled cell
     # costs openpyxl about twice a plain one, and the ledger has 10 columns per measure.
@@ -141,19 +161,24 @@ def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
             if fmt:
                 template.number_format = fmt
             templates[key] = template
-        c = WriteOnlyCell(sheet, value=neutralise(value))
+        c = WriteOnlyCell(sheet, value=value)
+        if is_formula_like(value):
+            c._style = copy(template._style)
+            return as_text(c)
         c._style = template._style  # shared: a write-only cell is serialised at once, never changed
         return c
 
-    title_cell = WriteOnlyCell(sheet, value=neutralise(title))
+    title_cell = WriteOnlyCell(sheet, value=title)
+    if is_formula_like(title):
+        as_text(title_cell)
     title_cell.font = Font(bold=True, size=16)
     title_cell.alignment = Alignment(horizontal="center", vertical="center")
     sheet.append([title_cell])
     spool = _MergeSpool()
     spool.install(sheet)
-    last_col = get_column_letter(len(COLUMNS))
+    last_col = get_column_letter(len(columns))
     spool.add(f"A1:{last_col}1")
-    sheet.append([cell(h, center, bold=True) for h in HEADERS])
+    sheet.append([cell(c.header, center, bold=True) for c in columns])
     row_index = 2
     count = 0
 
@@ -168,8 +193,7 @@ def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
         share = -(-problem_lines // len(run))
         for k, values in enumerate(run):
             row_index += 1
-            lines = max([share] + [_lines(v, COLUMNS[i].width) for i, v in enumerate(values)
-                                   if i not in PROBLEM_COLUMNS])
+            lines = max([share] + [_lines(values[i], columns[i].width) for i in MEASURE_WRAPPED])
             if lines > 1:
                 sheet.row_dimensions[row_index].height = 15 * lines
             cells = []
@@ -178,10 +202,10 @@ def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
                     cells.append(None if k else cell(value, wrap if i == 2 else center))
                 elif isinstance(value, dt.date):
                     cells.append(cell(value, center, fmt=DATE_FORMAT))
-                elif i in WRAPPED and value and len(str(value)) * 2 > COLUMNS[i].width:
+                elif i in WRAPPED and value and len(str(value)) * 2 > columns[i].width:
                     cells.append(cell(value, wrap))
                 else:
-                    cells.append(neutralise(value))  # short text: a plain cell, openpyxl's fast path
+                    cells.append(safe_value(sheet, value))  # short text: a plain cell, openpyxl's fast path
             sheet.append(cells)
             if lines > 1:
                 del sheet.row_dimensions[row_index]  # written: keep memory flat
@@ -192,7 +216,7 @@ def write_ledger_xlsx(target, queryset, title: str = TITLE) -> int:
 
     run: list[list] = []
     run_problem = None
-    for problem_id, values in ledger_rows(queryset):
+    for problem_id, values in ledger_rows(queryset, with_org):
         count += 1
         if problem_id != run_problem:
             flush(run)
@@ -220,15 +244,30 @@ def _lines(value, width: float) -> int:
     return total
 
 
-def write_ledger_csv(target, queryset) -> int:
-    """Write the ledger as UTF-8 CSV with a BOM (Excel/WPS open it as UTF-8) to ``target``
-    (a text file object). Problem cells are repeated on every row. Returns the row count."""
-    target.write("\ufeff")
-    writer = csv.writer(target)
-    writer.writerow(HEADERS)
-    count = 0
-    for _problem_id, values in ledger_rows(queryset):
-        writer.writerow([neutralise(v.isoformat() if isinstance(v, dt.date) else v) for v in values])
+class _Echo:
+    """A file that hands back what is written: lets ``csv.writer`` format one line at a time."""
+
+    def write(self, value):
+        return value
+
+
+def ledger_csv_lines(queryset, with_org: bool | None = None) -> Iterator[str]:
+    """The ledger as CSV lines (UTF-8 BOM first, so Excel/WPS read it as UTF-8): the header,
+    then one line per measure with the problem cells repeated; ``with_org``: see
+    :func:`columns_for`. Lazy: a streamed response sends each line as it is made."""
+    columns, with_org = columns_for(queryset, with_org)
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([c.header for c in columns])
+    for _problem_id, values in ledger_rows(queryset, with_org):
+        yield writer.writerow([neutralise(v.isoformat() if isinstance(v, dt.date) else v) for v in values])
+
+
+def write_ledger_csv(target, queryset, with_org: bool | None = None) -> int:
+    """Write :func:`ledger_csv_lines` to ``target`` (a text file object). Returns the number
+    of measures written."""
+    count = -1  # the header line
+    for line in ledger_csv_lines(queryset, with_org):
+        target.write(line)
         count += 1
     return count
 
@@ -274,14 +313,15 @@ def ledger_docx(queryset, title: str = "整改清单"):
     one row per measure, problem cells merged vertically."""
     from django.utils import timezone
 
+    columns, with_org = columns_for(queryset)
     document = _docx_base(title)
     document.add_paragraph(f"导出日期：{timezone.localdate():%Y年%m月%d日}")
-    table = document.add_table(rows=1, cols=len(HEADERS))
+    table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
-    for i, header in enumerate(HEADERS):
-        _set_cell(table.rows[0].cells[i], header, bold=True)
+    for i, column in enumerate(columns):
+        _set_cell(table.rows[0].cells[i], column.header, bold=True)
     start_row, last_problem = None, None
-    for problem_id, values in ledger_rows(queryset):
+    for problem_id, values in ledger_rows(queryset, with_org):
         row = table.add_row()
         for i, value in enumerate(values):
             if i in PROBLEM_COLUMNS and problem_id == last_problem:

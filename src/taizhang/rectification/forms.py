@@ -155,7 +155,8 @@ class ExtensionForm(StyledForm):
 
 
 class LedgerUploadForm(StyledForm):
-    """A ledger workbook and the organization whose problem list it goes into."""
+    """A ledger workbook and the organization whose problem list it goes into (its type and
+    size are checked, naming it, by the import view: ``core.uploads.check_upload``)."""
 
     file = forms.FileField(label=_("台账文件"), help_text=_("支持 .xlsx（也可 .xls、.et、.ods）"))
     org = OrgChoiceField(label=_("导入到"), queryset=Organization.objects.none())
@@ -168,11 +169,6 @@ class LedgerUploadForm(StyledForm):
         if first is not None:
             self.fields["org"].initial = first.pk
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".et", ".ods"}:
-            raise forms.ValidationError(_("请上传 Excel 台账（.xlsx）。"))
-        return _checked_file(upload)
 
 
 def _checked_file(upload):

@@ -48,6 +48,7 @@ from .models import (
     Rectification,
     RectificationKind,
     RectificationStatus,
+    next_problem_number,
 )
 
 # Canonical field → header texts seen in ledgers (compared without spaces and brackets).
@@ -411,11 +412,15 @@ class _Writer:
         self.orgs = {n: os_[0] for n, os_ in names.items() if len(os_) == 1}
         self.sources = {s.name: s for s in ProblemSource.objects.all()}
         self.problems = {}
+        next_problem_number(org.pk)  # locks the organization's list for the import's transaction
         for p in Problem.objects.filter(org=org).select_related("source"):
             self.problems.setdefault(_squash(p.description), p)
+        self.numbers = {p.number for p in self.problems.values()}
         self.measures = {}
+        self.positions: dict[int, int] = {}  # problem id → highest measure position
         for m in Rectification.objects.filter(org=org):
             self.measures.setdefault((m.problem_id, _squash(m.measure)), m)
+            self.positions[m.problem_id] = max(self.positions.get(m.problem_id, 0), m.position)
 
     def source(self, name: str) -> ProblemSource:
         name = " ".join(name.split())[:40] or OTHER_SOURCE
@@ -425,14 +430,24 @@ class _Writer:
             self.result.warnings.append(LedgerIssue(None, "问题来源", f"新增问题来源“{name}”"))
         return self.sources[name]
 
+    def number_for(self, written: str) -> int:
+        """The 序号 of a new problem: the file's when it is a whole number not yet used on the
+        organization's list, else the next free one after the highest."""
+        match = re.fullmatch(r"\s*(\d{1,9})(?:\.0*)?\s*", written or "")
+        number = int(match.group(1)) if match and int(match.group(1)) > 0 else None
+        if number is None or number in self.numbers:
+            number = max(self.numbers, default=0) + 1
+        self.numbers.add(number)
+        return number
+
     def apply(self) -> None:
         for prow in self.result.problems:
             problem = self.problems.get(_squash(prow.description))
             source = self.source(prow.source)
             if problem is None:
                 problem = Problem.objects.create(
-                    org=self.org, source=source, category=prow.category, description=prow.description,
-                    remarks=prow.remarks, created_by=self.actor)
+                    org=self.org, number=self.number_for(prow.number), source=source, category=prow.category,
+                    description=prow.description, remarks=prow.remarks, created_by=self.actor)
                 self.problems[_squash(prow.description)] = problem
                 self.result.problems_created += 1
             else:
@@ -463,7 +478,7 @@ class _Writer:
         if rect is None:
             status = (RectificationStatus.CLOSED if mrow.closed else
                       RectificationStatus.IN_PROGRESS if mrow.progress else RectificationStatus.OPEN)
-            position = sum(1 for k in self.measures if k[0] == problem.pk) + 1
+            position = self.positions[problem.pk] = self.positions.get(problem.pk, 0) + 1
             rect = Rectification(
                 problem=problem, org=self.org, position=position, measure=mrow.measure,
                 target=mrow.target, kind=mrow.kind, person=mrow.person[:50],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When, Window
-from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from .models import ACTIVE_STATUSES, Rectification, RectificationKind, RectificationStatus
@@ -37,14 +36,12 @@ def watch_q() -> Q:
 
 def ledger_queryset(base=None, today: dt.date | None = None):
     """Measures (``base``, default all, filters included) with their problem, problem by
-    problem: problems with an overdue measure first, then in list order; a problem's measures
-    stay together (never split by the overdue rule).
+    problem: problems with an overdue measure first, then in list order (organization, 序号);
+    a problem's measures stay together (never split by the overdue rule).
 
-    Annotates ``overdue_rank`` (0 = this measure is overdue), ``problem_overdue_rank`` (0 =
-    one of the problem's measures in the set is overdue) and ``problem_number``: the 序号 of
-    the problem — problems numbered in list order (org, problem id) within the set, the very
-    number the exports print (``exports.ledger_rows`` over ``export_queryset``), so one
-    problem has one number on every row and every page."""
+    Annotates ``overdue_rank`` (0 = this measure is overdue) and ``problem_overdue_rank`` (0 =
+    one of the problem's measures in the set is overdue). The 序号 printed is the problem's
+    stored ``number``, the same on every page, under every filter and in the exports."""
     today = today or timezone.localdate()
     qs = base if base is not None else Rectification.objects.all()
     overdue_rank = Case(When(overdue_q(today), then=Value(0)), default=Value(1),
@@ -52,17 +49,15 @@ def ledger_queryset(base=None, today: dt.date | None = None):
     return qs.select_related(*LEDGER_RELATED).annotate(
         overdue_rank=overdue_rank,
         problem_overdue_rank=Window(Min(overdue_rank), partition_by=[F("problem_id")]),
-        problem_number=Window(DenseRank(), order_by=[F("problem__org__path").asc(),
-                                                     F("problem_id").asc()]),
-    ).order_by("problem_overdue_rank", "problem__org__path", "problem_id", "position", "pk")
+    ).order_by("problem_overdue_rank", "problem__org__path", "problem__number", "position", "pk")
 
 
 def export_queryset(base=None):
-    """Measures in list order (problem by problem) for the exports, where the problem cells
-    are merged over consecutive rows."""
+    """Measures in list order (organization, 序号, measure position) for the exports, where
+    the problem cells are merged over consecutive rows."""
     qs = base if base is not None else Rectification.objects.all()
     return qs.select_related("problem", "problem__source", "department_org").order_by(
-        "problem__org__path", "problem_id", "position", "pk")
+        "problem__org__path", "problem__number", "position", "pk")
 
 
 def status_counts(queryset, today: dt.date | None = None) -> dict:
@@ -81,12 +76,11 @@ def status_counts(queryset, today: dt.date | None = None) -> dict:
 def group_rows(rows: list[Rectification]) -> list[dict]:
     """Page rows with the problem cells' rowspan: [{"m": measure, "span": n or 0, "n": 序号}]
     where ``span`` is set on the first row of each run of the same problem (0 on the others)
-    and ``n`` is the problem's number (``problem_number`` from :func:`ledger_queryset`) on
-    every row of it, so the numbering matches the export and continues across pages."""
+    and ``n`` is the problem's stored 序号 on every row of it (as in the exports)."""
     out: list[dict] = []
     start = 0
     for i, rect in enumerate(rows):
-        out.append({"m": rect, "span": 0, "n": rect.problem_number})
+        out.append({"m": rect, "span": 0, "n": rect.problem.number})
         if i == 0 or rect.problem_id != rows[i - 1].problem_id:
             start = i
             out[i]["span"] = 1

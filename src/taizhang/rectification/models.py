@@ -22,7 +22,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -75,6 +75,9 @@ class Problem(OrgScopedModel):
     page lists its problems with ``{% related_problems record %}``.
     """
 
+    number = models.PositiveIntegerField(
+        _("序号"), editable=False,
+        help_text=_("问题在本组织问题清单中的序号，新增时自动编排，导入台账时沿用表格中的序号"))
     source = models.ForeignKey(ProblemSource, verbose_name=_("问题来源"), on_delete=models.PROTECT,
                                related_name="problems")
     category = models.CharField(_("问题类别"), max_length=60, blank=True)
@@ -95,18 +98,46 @@ class Problem(OrgScopedModel):
     class Meta:
         verbose_name = _("问题")
         verbose_name_plural = _("问题清单")
-        ordering = ["org__path", "pk"]
+        ordering = ["org__path", "number"]
         indexes = [
             models.Index(fields=["source_content_type", "source_object_id"]),
             models.Index(fields=["org", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "number"], name="problem_number_unique_in_org"),
         ]
 
     def __str__(self):
         text = " ".join(self.description.split())
         return text if len(text) <= 40 else text[:39] + "…"
 
+    def save(self, *args, **kwargs):
+        """Save; a new problem without a ``number`` gets the next one of its organization
+        (:func:`next_problem_number`, in the same transaction)."""
+        if self.number is None:
+            with transaction.atomic():
+                self.number = next_problem_number(self.org_id)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("rectification:problem_detail", args=[self.pk])
+
+
+def next_problem_number(org_id: int) -> int:
+    """The next 序号 on organization ``org_id``'s problem list: one more than the highest.
+
+    The 序号 is stored, not computed per request: a problem keeps its number under every
+    filter and on every page and export (as a filtered Excel sheet keeps its row numbers),
+    and the ledger of 100,000 measures needs no ranking over the whole set. Call inside a
+    transaction: the organization's row is locked (PostgreSQL; SQLite serialises writers)
+    so two problems created at once do not get the same number."""
+    from taizhang.orgs.models import Organization
+
+    list(Organization.objects.select_for_update().filter(pk=org_id).values_list("pk"))
+    highest = Problem.objects.filter(org_id=org_id).aggregate(n=models.Max("number"))["n"]
+    return (highest or 0) + 1
 
 
 class RectificationKind(models.TextChoices):

@@ -9,6 +9,7 @@ from .models import Problem
 class ProblemTable(tables.Table):
     """Problems with their measure counts (annotated ``measure_count``/``closed_count``)."""
 
+    number = tables.Column(verbose_name=_("序号"), order_by=("org__path", "number"))
     description = tables.Column(linkify=True, verbose_name=_("问题表现"), attrs={"td": {"class": "text-wrap"}})
     org = tables.Column(verbose_name=_("组织"), order_by=("org__path",))
     source = tables.Column(verbose_name=_("问题来源"))
@@ -19,7 +20,7 @@ class ProblemTable(tables.Table):
 
     class Meta:
         model = Problem
-        fields = ("description", "org", "source", "level", "found_on", "measure_count", "closed_count")
+        fields = ("number", "description", "org", "source", "level", "found_on", "measure_count", "closed_count")
         attrs = {"class": "table card-table table-vcenter table-sm", "id": "problem-table"}
         empty_text = _("暂无问题")
 

@@ -4,25 +4,20 @@ problem's dossier). Exports hold what the user may see, filtered like the ledger
 from __future__ import annotations
 
 import io
-import secrets
 import tempfile
-import time
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from taizhang.core.scoping import CHANGE
-from taizhang.orgs.models import Organization
+from taizhang.core.uploads import CONFIRM, CheckedImportView
 
-from .exports import ledger_docx, problem_dossier_docx, write_ledger_csv, write_ledger_xlsx
+from .exports import ledger_csv_lines, ledger_docx, problem_dossier_docx, write_ledger_xlsx
 from .filtersets import LedgerFilterSet
 from .forms import LedgerUploadForm
 from .importer import import_ledger
@@ -30,8 +25,6 @@ from .ledger import export_queryset
 from .models import Problem, Rectification
 from .views import measure_events
 
-SESSION_KEY = "rectification_ledger_import"
-PENDING_MAX_AGE = 24 * 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -58,26 +51,11 @@ def export_xlsx(request):
     return FileResponse(handle, as_attachment=True, filename=f"整改台账-{_stamp()}.xlsx", content_type=XLSX)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def export_csv(request):
-    """The ledger as CSV (UTF-8 with BOM), streamed row by row."""
-    import csv
-
-    from .exports import HEADERS, ledger_rows
-    from taizhang.core.excel import neutralise
-
-    def rows():
-        writer = csv.writer(_Echo())
-        yield "\ufeff" + writer.writerow(HEADERS)
-        for _pid, values in ledger_rows(filtered_measures(request)):
-            yield writer.writerow([neutralise(v.isoformat() if hasattr(v, "isoformat") else v) for v in values])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    """The ledger as CSV (UTF-8 with BOM), streamed line by line."""
+    response = StreamingHttpResponse(ledger_csv_lines(filtered_measures(request)),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'整改台账-{_stamp()}.csv')}"
     return response
 
@@ -112,72 +90,36 @@ def problem_docx(request, pk):
 
 # ---- import -----------------------------------------------------------------------------------
 
-def _pending_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "ledger_pending"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _store_pending(data: bytes, suffix: str) -> str:
-    folder = _pending_dir()
-    for old in folder.glob("*"):
-        if time.time() - old.stat().st_mtime > PENDING_MAX_AGE:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}{suffix}").write_bytes(data)
-    return token
-
-
-def _require_changer(user) -> None:
-    if not Organization.objects.restrict(user, CHANGE).exists():
-        raise PermissionDenied
-
-
-@login_required
-def import_upload(request):
+class LedgerImportView(CheckedImportView):
     """Upload a ledger → dry run → preview (problems, measures, parsed deadlines) or the list
-    of every bad row; nothing is written until "confirm"."""
-    _require_changer(request.user)
-    form = LedgerUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        upload, org = form.cleaned_data["file"], form.cleaned_data["org"]
-        data = upload.read()
-        suffix = Path(upload.name).suffix.lower() or ".xlsx"
-        result = import_ledger(data, org, dry_run=True, user=request.user, name=upload.name)
-        context.update(result=result, org=org, filename=upload.name)
-        if result.ok:
-            token = _store_pending(data, suffix)
-            request.session[SESSION_KEY] = {"token": token, "suffix": suffix, "org": org.pk, "name": upload.name}
-            context["token"] = token
-    return render(request, "rectification/import.html", context)
+    of every bad row; nothing is written until "confirm" (validated again: the data may have
+    changed meanwhile). Needs "change" on some organization; the upload, keeping and atomic
+    write are :class:`taizhang.core.uploads.CheckedImportView`'s."""
+
+    form_class = LedgerUploadForm
+    template_name = "rectification/import.html"
+    url_name = "rectification:import"
+    confirm_url_name = "rectification:import_confirm"
+    session_key = "rectification_ledger_import"
+    pending_folder = "ledger_pending"
+    suffixes = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
+    wrong_type = gettext_lazy("请上传 Excel 台账（.xlsx）。")
+    scope_action = CHANGE
+    expired_message = gettext_lazy("导入已失效，请重新上传台账。")
+    expired_status = 400
+
+    def run_import(self, path, org, *, dry_run, name):
+        """:func:`taizhang.rectification.importer.import_ledger` of the kept file, by this user."""
+        return import_ledger(path, org, dry_run=dry_run, user=self.request.user, name=name)
+
+    def success_message(self, result) -> str:
+        """What was imported (the result's summary)."""
+        return _("台账已导入：") + result.summary()
+
+    def get_success_url(self, org, result) -> str:
+        """The ledger page."""
+        return reverse("rectification:ledger")
 
 
-@require_POST
-@login_required
-def import_confirm(request):
-    """Write the previewed ledger (validated again: the data may have changed meanwhile)."""
-    _require_changer(request.user)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
-        messages.error(request, _("导入已失效，请重新上传台账。"))
-        return render(request, "rectification/import.html", {"form": LedgerUploadForm(user=request.user)},
-                      status=400)
-    org = get_object_or_404(Organization.objects.restrict(request.user, CHANGE), pk=pending["org"])
-    path = _pending_dir() / f"{pending['token']}{pending['suffix']}"
-    if "cancel" in request.POST or not path.exists():
-        path.unlink(missing_ok=True)
-        del request.session[SESSION_KEY]
-        messages.info(request, _("已取消导入。"))
-        return redirect("rectification:import")
-    result = import_ledger(path, org, user=request.user, name=pending["name"])
-    path.unlink(missing_ok=True)
-    del request.session[SESSION_KEY]
-    if not result.ok:
-        return render(request, "rectification/import.html", {
-            "form": LedgerUploadForm(user=request.user), "result": result, "org": org,
-            "filename": pending["name"]})
-    messages.success(request, _("台账已导入：") + result.summary())
-    return redirect("rectification:ledger")
-
-
+import_upload = LedgerImportView.as_view()
+import_confirm = LedgerImportView.as_view(step=CONFIRM)

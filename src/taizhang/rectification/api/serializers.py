@@ -20,9 +20,9 @@ class ProblemSerializer(_Scoped, serializers.ModelSerializer):
 
     class Meta:
         model = Problem
-        fields = ["id", "org", "source", "category", "description", "found_on", "found_by", "level",
+        fields = ["id", "org", "number", "source", "category", "description", "found_on", "found_by", "level",
                   "remarks", "source_content_type", "source_object_id", "created_at", "updated_at"]
-        read_only_fields = ["source_content_type", "source_object_id", "created_at", "updated_at"]
+        read_only_fields = ["number", "source_content_type", "source_object_id", "created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,6 +101,29 @@ def test_messy_ledger_round_trips(tree, tmp_path):
     assert Problem.objects.filter(org=tree["branches"][0]).first().description == "-文件流转慢"
 
 
+def test_an_import_keeps_the_file_s_numbers_where_they_are_free(tree, tmp_path):
+    path = messy_ledger(tmp_path / "messy.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.active["A4"], wb.active["A6"], wb.active["A7"] = 7, "2", "12.0"  # 7, text "2", a float
+    wb.save(path)
+    org = tree["committee"]
+    existing = services.create_problem(org=org, source="其他", description="已在清单上的问题")
+    assert existing.number == 1
+    assert import_ledger(path, org).ok
+    numbers = dict(Problem.objects.filter(org=org).values_list("description", "number"))
+    assert numbers == {"已在清单上的问题": 1, "-文件流转慢": 7, "票据审核不严": 2, "办事指南未更新": 12}
+    # a file numbered like the list already is: the taken numbers give way to the next free ones
+    other = messy_ledger(tmp_path / "other.xlsx")
+    wb = openpyxl.load_workbook(other)
+    for cell, text in (("C4", "新问题甲"), ("C6", "新问题乙"), ("C7", "新问题丙")):
+        wb.active[cell] = text
+    wb.active["A4"], wb.active["A6"], wb.active["A7"] = 1, 3, 3
+    wb.save(other)
+    assert import_ledger(other, org).ok
+    numbers = dict(Problem.objects.filter(org=org).values_list("description", "number"))
+    assert (numbers["新问题甲"], numbers["新问题乙"], numbers["新问题丙"]) == (13, 3, 14)
+
+
 def test_a_bad_row_writes_nothing_and_names_every_bad_row(tree, tmp_path):
     path = messy_ledger(tmp_path / "bad.xlsx", bad_row=True)
     wb = openpyxl.load_workbook(path)
@@ -126,12 +149,30 @@ def test_xlsx_export_merges_problem_cells_and_neutralises(tree, problem, measure
     out = tmp_path / "ledger.xlsx"
     assert write_ledger_xlsx(out, export_queryset()) == 3
     ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[2]] == HEADERS
-    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A1:J1", "A3:A4", "B3:B4", "C3:C4"]
-    assert [ws.cell(r, 1).value for r in (3, 5)] == [1, 2]
-    assert ws["D4"].value == "'-1+1 公布电话" and ws["C5"].value == "'@SUM(A1)"
+    # two branches: each numbers its own list, so their names follow the ten columns
+    assert [c.value for c in ws[2]] == HEADERS + ["所属组织"]
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A1:K1", "A3:A4", "B3:B4", "C3:C4"]
+    assert [ws.cell(r, 1).value for r in (3, 5)] == [1, 1]
+    assert [ws.cell(r, 11).value for r in (3, 4, 5)] == ["第1党支部", "第1党支部", "第2党支部"]
+    assert ws["D4"].value == "-1+1 公布电话" and ws["C5"].value == "@SUM(A1)"
+    assert all((ws[ref].data_type, ws[ref].quotePrefix) == ("s", True) for ref in ("D4", "C5"))
+    assert ws["D3"].quotePrefix is False  # the style shared with other cells is left alone
     assert ws["G3"].value == dt.datetime(2030, 6, 28) and ws["G3"].number_format == "yyyy-mm-dd"
     assert (ws["G5"].value, ws["J5"].value) == ("立行立改", "否")
+
+
+def test_one_organization_s_export_has_the_ten_columns_and_its_stored_numbers(tree, problem, measure, tmp_path):
+    org = tree["branches"][0]
+    second = services.create_problem(org=org, source="审计监督", description="第二个问题")
+    services.add_measure(second, measure="自查", kind="immediate", leader_name="李晓")
+    problem.delete()  # numbers are kept: the second problem stays 2, as in correspondence
+    out = tmp_path / "ledger.xlsx"
+    assert write_ledger_xlsx(out, export_queryset(Rectification.objects.filter(org=org))) == 1
+    ws = openpyxl.load_workbook(out).active
+    assert [c.value for c in ws[2]] == HEADERS
+    assert (ws["A3"].value, ws["C3"].value) == (2, "第二个问题")
+    third = services.create_problem(org=org, source="审计监督", description="第三个问题")
+    assert third.number == 3
 
 
 def test_csv_and_docx_exports(tree, problem, measure):

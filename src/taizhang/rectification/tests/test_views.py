@@ -57,6 +57,22 @@ def test_ledger_filters_and_rowspans(client, tree, office, problem, measure):
     assert len(response.context["rows"]) == 2
 
 
+def test_filtered_ledger_and_csv_keep_each_problem_s_own_number(client, tree, office):
+    make_measures(tree, 4)  # problems 0 and 2 in the first branch, 1 and 3 in the second
+    client.force_login(office)
+    first = tree["branches"][0]
+    rows = client.get(reverse("rectification:ledger") + f"?org={first.pk}").context["rows"]
+    assert sorted({(r["m"].problem.description, r["n"]) for r in rows}) == [("问题0", 1), ("问题2", 2)]
+    response = client.get(reverse("rectification:export_csv"))
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[-1] == "所属组织"  # two branches: each numbers its own list
+    assert [line.split(",")[0] + line.split(",")[-1] for line in lines[1::2]] == [
+        "1第1党支部", "2第1党支部", "1第2党支部", "2第2党支部"]
+    response = client.get(reverse("rectification:export_csv") + f"?org={first.pk}")
+    header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert header.endswith("是否销号")
+
+
 def test_problem_list_constant_queries(client, tree, office):
     client.force_login(office)
     make_measures(tree, 2)

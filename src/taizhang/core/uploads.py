@@ -1,0 +1,313 @@
+"""Checked file imports: upload → validate the whole file (dry run) → preview → confirm.
+
+An app that imports a file (the roster, the rectification ledger) subclasses
+:class:`CheckedImportView` and states only what is its own: the upload form, the import
+service (:meth:`CheckedImportView.run_import`), the template with its preview columns, the
+success message and where to go afterwards. This module does the rest, once:
+
+- the upload's extension and size are checked, the refusal naming the user's file;
+- the file is kept on disk under its own name (:class:`PendingUploads`) between the preview
+  and the confirm, tied to the session by a random token, and dropped after the confirm, a
+  cancel, a newer upload, or :data:`PENDING_MAX_AGE`;
+- the preview is a dry run inside a transaction that is always rolled back; the confirm
+  validates the kept file again and writes in one transaction, rolled back on any error
+  (CONTRIBUTING "Imports are atomic": every bad row reported, nothing written);
+- both steps need the view's ``scope_action`` on some organization (403 otherwise), and the
+  confirm writes only into an organization where the user still has it (404 otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .scoping import CHANGE
+
+PENDING_MAX_AGE = 24 * 3600  # seconds an uploaded, unconfirmed file is kept
+UPLOAD = "upload"
+CONFIRM = "confirm"
+TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def check_upload(upload, suffixes, *, wrong_type: str | None = None, max_bytes: int | None = None) -> None:
+    """Refuse an uploaded file of the wrong type or too large, naming the user's file.
+
+    ``upload``: a Django ``UploadedFile`` (``name``, ``size`` in bytes). ``suffixes``: the
+    allowed extensions, lower case with the dot (``{".xlsx", ".csv"}``). ``wrong_type``: the
+    reason shown for another extension; it may use ``%(suffix)s`` (the file's extension, or
+    "（无扩展名）"). ``max_bytes``: the size limit, by default
+    ``settings.TAIZHANG_MAX_UPLOAD_BYTES``.
+
+    Raises :class:`django.core.exceptions.ValidationError` whose one message reads
+    "<file name>：<reason>".
+    """
+    name = Path(upload.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in suffixes:
+        reason = (wrong_type or _("不支持的文件类型 %(suffix)s：请上传 %(allowed)s 文件。")) % {
+            "suffix": suffix or _("（无扩展名）"), "allowed": "、".join(sorted(suffixes))}
+        raise ValidationError(_("%(name)s：%(reason)s") % {"name": name, "reason": reason}, code="file_type")
+    limit = settings.TAIZHANG_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    if upload.size > limit:
+        reason = _("文件过大（上限 %(mb)s MB）。") % {"mb": f"{limit / (1024 * 1024):g}"}
+        raise ValidationError(_("%(name)s：%(reason)s") % {"name": name, "reason": reason}, code="file_size")
+
+
+def kept_name(name: str) -> str:
+    """The user's file name as it is kept on disk: its last part, without NUL; ``upload``
+    plus its extension when that is empty or too long (over 200 bytes in UTF-8)."""
+    name = Path((name or "").replace("\\", "/")).name.replace("\x00", "")
+    if name in {"", ".", ".."} or len(name.encode("utf-8")) > 200:
+        suffix = Path(name).suffix
+        return "upload" + (suffix if len(suffix) <= 16 else "")
+    return name
+
+
+class PendingUploads:
+    """Uploaded files kept until they are confirmed, as ``MEDIA_ROOT/<folder>/<token>/<name>``.
+
+    The file keeps the user's name (see :func:`kept_name`), so that an importer's messages
+    that quote the file's name quote the user's, not a token. ``folder``: a folder name below
+    ``settings.MEDIA_ROOT`` (created when needed). ``max_age``: seconds after which a kept
+    file is dropped by the next :meth:`store`.
+    """
+
+    def __init__(self, folder: str, max_age: int = PENDING_MAX_AGE):
+        self.folder = folder
+        self.max_age = max_age
+
+    @property
+    def directory(self) -> Path:
+        """The folder the files are kept in (created on first use)."""
+        path = Path(settings.MEDIA_ROOT) / self.folder
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def store(self, upload, name: str) -> str:
+        """Keep ``upload`` (an ``UploadedFile``, written chunk by chunk, or ``bytes``) as
+        ``name`` under a new random token, after dropping what is older than ``max_age``.
+        Returns the token (32 hex digits). Raises ``OSError`` when the folder cannot be written."""
+        folder = self.directory
+        now = time.time()
+        for old in folder.iterdir():
+            try:
+                if now - old.stat().st_mtime > self.max_age:
+                    shutil.rmtree(old) if old.is_dir() else old.unlink()
+            except FileNotFoundError:  # dropped meanwhile by another request
+                pass
+        token = secrets.token_hex(16)
+        (folder / token).mkdir()
+        with open(self.path(token, name), "wb") as handle:
+            if isinstance(upload, (bytes, bytearray)):
+                handle.write(upload)
+            else:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+        return token
+
+    def path(self, token: str, name: str) -> Path:
+        """Where the file of ``token`` is kept (it may be gone: expired or already used).
+        Raises ``ValueError`` for a token that :meth:`store` cannot have made."""
+        if not TOKEN.fullmatch(token or ""):
+            raise ValueError(f"not an upload token: {token!r}")
+        return self.directory / token / kept_name(name)
+
+    def discard(self, token: str) -> None:
+        """Drop the file of ``token``; nothing happens when it is already gone."""
+        if TOKEN.fullmatch(token or ""):
+            shutil.rmtree(self.directory / token, ignore_errors=True)
+
+
+class CheckedImportView(LoginRequiredMixin, View):
+    """Base view of an import: upload → dry-run preview (or every bad row) → confirm.
+
+    Route it twice: ``View.as_view()`` for the upload page (GET: empty form; POST: check the
+    file, dry run, preview) and ``View.as_view(step=CONFIRM)`` for the confirm (POST only,
+    with ``token`` and ``confirm`` or ``cancel``).
+
+    A subclass sets:
+
+    - ``form_class``: a form taking ``user=`` whose ``cleaned_data`` holds ``file`` and ``org``
+      (an organization the user may ``scope_action``);
+    - ``template_name``: usually extends ``core/import.html``; it gets ``form``, and after an
+      upload ``result``, ``org``, ``filename``, and for a clean preview ``token`` and
+      ``confirm_url``;
+    - ``url_name`` / ``confirm_url_name``: the URL names of the two steps;
+    - ``session_key``, ``pending_folder``: where the pending import is remembered and kept;
+    - ``suffixes`` and ``wrong_type``: the accepted extensions and the reason for others
+      (see :func:`check_upload`);
+    - ``scope_action``: the action needed ("change" by default, "manage" for the roster);
+    - ``expired_message``: shown when the confirm finds no pending import (token not of this
+      session, file expired or already used); ``expired_status``: ``None`` redirects to the
+      upload page, a status code (e.g. 400) renders the page with that status instead;
+
+    and implements :meth:`run_import`, :meth:`success_message`, :meth:`get_success_url`.
+    """
+
+    step = UPLOAD
+    form_class = None
+    template_name: str = "core/import.html"
+    url_name: str = ""
+    confirm_url_name: str = ""
+    session_key: str = ""
+    pending_folder: str = ""
+    suffixes: frozenset[str] = frozenset({".xlsx"})
+    wrong_type: str | None = None
+    file_field = "file"
+    scope_action = CHANGE
+    expired_message: str = ""
+    expired_status: int | None = None
+
+    # ---- what a subclass states --------------------------------------------------------
+
+    def run_import(self, path: Path, org, *, dry_run: bool, name: str):
+        """Import the kept file at ``path`` into ``org`` (``dry_run``: check and count only).
+
+        ``name``: the user's file name, for messages. Returns a result with ``ok`` (bool) and
+        ``errors`` (each naming its row), never raising for bad content. The caller wraps it
+        in a transaction (rolled back for a dry run or when not ``ok``).
+        """
+        raise NotImplementedError
+
+    def success_message(self, result) -> str:
+        """The message shown after a confirmed import (what was written)."""
+        raise NotImplementedError
+
+    def get_success_url(self, org, result) -> str:
+        """Where to go after a confirmed import into ``org``."""
+        raise NotImplementedError
+
+    # ---- scoping ---------------------------------------------------------------------------
+
+    def organizations(self):
+        """Organizations where the user may ``scope_action`` (imports go into one of them)."""
+        from taizhang.orgs.models import Organization
+
+        return Organization.objects.restrict(self.request.user, self.scope_action)
+
+    def dispatch(self, request, *args, **kwargs):
+        """Login (redirect), then the scope action somewhere (403), then POST for the confirm (405)."""
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.organizations().exists():
+            raise PermissionDenied
+        if self.step == CONFIRM and request.method != "POST":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    # ---- the two steps ---------------------------------------------------------------------
+
+    @property
+    def pending(self) -> PendingUploads:
+        """The kept files of this import."""
+        return PendingUploads(self.pending_folder)
+
+    def get_form(self, bound: bool = False):
+        """The upload form (bound to the request's POST and files when ``bound``)."""
+        if bound:
+            return self.form_class(self.request.POST, self.request.FILES, user=self.request.user)
+        return self.form_class(user=self.request.user)
+
+    def render_page(self, context: dict, status: int | None = None):
+        """Render ``template_name`` with ``context`` (a blank form added when missing)."""
+        context.setdefault("form", self.get_form())
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        """The empty upload form."""
+        return self.render_page({})
+
+    def post(self, request, *args, **kwargs):
+        """Upload step: check and dry-run the file; confirm step: see :meth:`confirm`."""
+        if self.step == CONFIRM:
+            return self.confirm()
+        self.forget_pending()  # only the file previewed last may be confirmed
+        form = self.get_form(bound=True)
+        if not self.upload_is_valid(form):
+            return self.render_page({"form": form})
+        upload, org = form.cleaned_data[self.file_field], form.cleaned_data["org"]
+        name = Path(upload.name).name
+        token = self.pending.store(upload, name)
+        result = self.import_atomically(self.pending.path(token, name), org, dry_run=True, name=name)
+        context = {"form": form, "result": result, "org": org, "filename": name}
+        if result.ok:
+            self.request.session[self.session_key] = {"token": token, "org": org.pk, "name": name}
+            context.update(token=token, confirm_url=reverse(self.confirm_url_name))
+        else:
+            self.pending.discard(token)
+        return self.render_page(context)
+
+    def upload_is_valid(self, form) -> bool:
+        """Validate ``form``; a wrong type or size replaces the file's errors by one naming it."""
+        valid = form.is_valid()
+        upload = self.request.FILES.get(self.file_field)
+        if upload is not None:
+            try:
+                check_upload(upload, self.suffixes, wrong_type=self.wrong_type)
+            except ValidationError as refusal:
+                form.errors[self.file_field] = form.error_class(refusal.messages)
+                valid = False
+        return valid
+
+    def confirm(self):
+        """Write the previewed file, validated again (the data may have changed meanwhile).
+
+        Without a pending import of this session or its kept file: ``expired_message``.
+        ``cancel`` drops it. Errors found now are shown like a preview's, nothing written.
+        """
+        request = self.request
+        pending = request.session.get(self.session_key)
+        token = request.POST.get("token") or ""
+        if not TOKEN.fullmatch(token) or not isinstance(pending, dict) \
+                or not secrets.compare_digest(str(pending.get("token", "")), token):
+            return self.expired()
+        org = get_object_or_404(self.organizations(), pk=pending.get("org"))
+        if "cancel" in request.POST:
+            self.forget_pending()
+            messages.info(request, _("已取消导入。"))
+            return redirect(self.url_name)
+        name = str(pending.get("name") or "")
+        path = self.pending.path(token, name)
+        if not path.is_file():
+            self.forget_pending()
+            return self.expired()
+        result = self.import_atomically(path, org, dry_run=False, name=name or path.name)
+        self.forget_pending()
+        if not result.ok:
+            return self.render_page({"result": result, "org": org, "filename": name or path.name})
+        messages.success(request, self.success_message(result))
+        return redirect(self.get_success_url(org, result))
+
+    def import_atomically(self, path: Path, org, *, dry_run: bool, name: str):
+        """:meth:`run_import` in one transaction, rolled back for a dry run or any error."""
+        with transaction.atomic():
+            result = self.run_import(path, org, dry_run=dry_run, name=name)
+            if dry_run or not result.ok:
+                transaction.set_rollback(True)
+        return result
+
+    def forget_pending(self) -> None:
+        """Drop this session's pending import and its kept file, if any."""
+        pending = self.request.session.pop(self.session_key, None)
+        if isinstance(pending, dict):
+            self.pending.discard(str(pending.get("token", "")))
+
+    def expired(self):
+        """The confirm found nothing to write: say so (redirect, or render with ``expired_status``)."""
+        messages.error(self.request, self.expired_message or _("导入已失效，请重新上传文件。"))
+        if self.expired_status is None:
+            return redirect(self.url_name)
+        return self.render_page({}, status=self.expired_status)
