@@ -3,7 +3,9 @@
 DESIGN.md "Exports are streamed": rows are written one by one into an openpyxl write-only
 workbook (constant memory whatever the number of rows), then served from a temporary file in
 chunks. User text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, and
-the tab/CR tricks of OWASP's "CSV injection" page) is neutralised with a leading apostrophe.
+the tab/CR tricks of OWASP's "CSV injection" page) is never a formula: in a workbook it is a
+text cell marked ``quotePrefix`` (Excel, WPS and LibreOffice show it as typed, no apostrophe,
+and keep it text when edited); in CSV, which has no types, it gets a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -25,13 +27,34 @@ MONTH_FORMAT = "yyyy-mm"
 
 
 def neutralise(value):
-    """Return ``value`` safe to put into a spreadsheet cell.
+    """Return ``value`` safe to put into a CSV field.
 
     Strings starting with a formula character get a leading ``'`` (shown as text, never
     evaluated); other values (numbers, dates, None) are returned unchanged.
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
+    return value
+
+
+def is_formula_like(value) -> bool:
+    """Whether a spreadsheet would read ``value`` (a string) as a formula or DDE command."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
+    """Make ``cell`` (whose value looks like a formula) a text cell marked ``quotePrefix``:
+    shown exactly as typed, never evaluated. Returns the cell."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def safe_value(sheet, value):
+    """``value`` ready for ``sheet.append`` on a write-only sheet: unchanged, or a text cell
+    (:func:`as_text`) when it looks like a formula."""
+    if is_formula_like(value):
+        return as_text(WriteOnlyCell(sheet, value=value))
     return value
 
 
@@ -62,7 +85,7 @@ def write_xlsx(target, sheet_title: str, columns: Sequence[Column], rows: Iterab
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=neutralise(column.header))
+        cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -75,7 +98,7 @@ def write_xlsx(target, sheet_title: str, columns: Sequence[Column], rows: Iterab
                 cell.number_format = column.number_format or DATE_FORMAT
                 cells.append(cell)
             else:
-                cells.append(neutralise(value))
+                cells.append(safe_value(sheet, value))
         sheet.append(cells)
         count += 1
     workbook.save(target)

@@ -116,7 +116,9 @@ def test_excel_ledger(client, tree):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("党支部", "姓名", "党员类型", "年度", "评议等次", "评定日期", "后续措施")
-    assert rows[1:] == [("甲党支部", "李四", "预备党员", 2023, "基本合格", dt.datetime(2023, 12, 20), "'=结对帮助")]
+    assert rows[1:] == [("甲党支部", "李四", "预备党员", 2023, "基本合格", dt.datetime(2023, 12, 20), "=结对帮助")]
+    follow_up = sheet["G2"]  # shown as typed, but text: never run as a formula
+    assert (follow_up.data_type, follow_up.quotePrefix) == ("s", True)
 
 
 def test_api_is_scoped_and_uses_the_service(client, tree):

@@ -127,7 +127,8 @@ def test_meeting_ledger_columns_and_dates(client, secretary, rworld):
     assert header[:6] == ["序号", "组织", "会议类型", "会议主题", "日期", "开始时间"]
     row = {h: c.value for h, c in zip(header, sheet[2], strict=True)}
     assert row["日期"] == dt.datetime(2023, 11, 3)
-    assert row["会议主题"].startswith("'=")
+    assert row["会议主题"] == "=cmd|' /C calc'!A0"
+    assert sheet["D2"].data_type == "s" and sheet["D2"].quotePrefix  # text, never a formula
     assert (row["应到人数"], row["实到人数"], row["缺席人数"]) == (5, 4, 1)
     assert row["缺席人员及原因"] == f"{people[4].name}（请假：病假）"
     assert row["主持人"] == people[0].name and row["开始时间"] == "09:30"
