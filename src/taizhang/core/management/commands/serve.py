@@ -1,18 +1,55 @@
-"""``taizhang serve``: collect static files and serve the site with gunicorn (production WSGI)."""
+"""``taizhang serve``: collect static files and serve the site with gunicorn (production WSGI).
+
+Unless ``--no-worker`` is given, the background-job consumer (``taizhang worker``: reminder
+e-mails, robot messages, the daily reminder run) is started beside the web server and stopped
+with it, so that ``make run`` delivers reminders without a second terminal. A deployment that
+runs the worker as its own service passes ``--no-worker``.
+"""
+
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def worker_command() -> list[str]:
+    """The command line that runs ``taizhang worker`` with this interpreter."""
+    return [sys.executable, "-m", "taizhang.cli", "worker"]
+
+
+def start_worker():
+    """Start the background-job consumer as a child process; None when tasks run inline
+    (``HUEY_IMMEDIATE``), where there is nothing to consume. Returns the ``Popen``."""
+    from huey.contrib.djhuey import HUEY
+
+    if HUEY.immediate:
+        return None
+    return subprocess.Popen(worker_command())
+
+
+def stop_worker(process) -> None:
+    """Stop a worker started by :func:`start_worker` (waits up to 10 s, then kills it)."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 class Command(BaseCommand):
-    help = "Serve Taizhang with gunicorn and WhiteNoise static files (not runserver)."
+    help = "Serve Taizhang with gunicorn and WhiteNoise static files (not runserver), with the worker."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true",
+                            help="do not start the background-job consumer (run `taizhang worker` yourself)")
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, no_worker=False, **options):
         from gunicorn.app.base import BaseApplication
 
         # Collect before the WSGI app is built: WhiteNoise indexes STATIC_ROOT when its
@@ -30,5 +67,11 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        worker = None if no_worker else start_worker()
+        if worker is not None:
+            self.stdout.write(f"Background jobs: taizhang worker started (pid {worker.pid})")
         self.stdout.write(f"Taizhang serving on http://{host}:{port}/ (Ctrl+C to stop)")
-        Server().run()
+        try:
+            Server().run()
+        finally:
+            stop_worker(worker)
