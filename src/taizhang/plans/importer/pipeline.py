@@ -33,15 +33,28 @@ def make_title(text: str) -> str:
     punctuation ("召开党委会。研究谋划…" → "召开党委会", seed 二.1). A first sentence longer than
     20 characters, or one with a clause that is only a date, is cut to its first other clause
     ("9月底之前，各党支部需单独制定学习计划，…" → "各党支部需单独制定学习计划", seed 三.2（1）;
-    "召开党委会，10月15日前完成" → "召开党委会").
+    "召开党委会，10月15日前完成" → "召开党委会"), passing over a lead-in clause that says how
+    rather than what ("党支部结合实际，每月至少安排1天时间进行集中学习，…" → "每月至少安排1天时间
+    进行集中学习", seed 三.2（3）).
     """
     match = _SENTENCE_RE.search(text)
     sentence = match.group().strip() if match else text.strip()
     clauses = [c.strip() for c in _CLAUSE_SPLIT_RE.split(sentence) if c.strip()]
     if len(clauses) > 1:
         kept = [c for c in clauses if not _is_date_only(c)] or clauses
-        sentence = kept[0] if len(sentence) > _TITLE_MAX or len(kept) < len(clauses) else sentence
+        if len(sentence) > _TITLE_MAX or len(kept) < len(clauses):
+            sentence = next((c for c in kept if not _is_lead_in(c)), kept[0])
     return sentence.strip(_END_PUNCT)
+
+
+# Lead-in clauses of official documents: the basis or manner of the work, not the work itself
+# ("根据……要求", "按照……部署", "党支部结合实际", "围绕……").
+_LEAD_IN_RE = re.compile(r"^(?:根据|按照|依照|依据|对照|围绕|结合)|(?:结合|立足|从)(?:本单位|本支部)?实际$"
+                         r"|^为了?.*(?:精神|要求|部署|指示|决策)$")
+
+
+def _is_lead_in(clause: str) -> bool:
+    return bool(_LEAD_IN_RE.search(clause))
 
 
 def _is_date_only(clause: str) -> bool:

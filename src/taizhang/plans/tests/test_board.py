@@ -59,7 +59,7 @@ def test_export_has_the_boards_cells(client, campaign, office):
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:4] == ("党组织", "三.1 进行传达部署", "三.2（1） 各党支部需单独制定学习计划",
-                           "三.2（3） 党支部结合实际")
+                           "三.2（3） 每月至少安排1天时间进行集中学习")
     assert [r[0] for r in rows[1:]] == ["第1党支部", "第2党支部", "第3党支部"]
     assert rows[1][3] == "已完成"
 

@@ -6,6 +6,7 @@ import pytest
 
 from taizhang.plans.importer.clean import clean_line, normalize_width, remove_markers, split_lines
 from taizhang.plans.importer.evidence import EVIDENCE_KINDS, suggest_evidence
+from taizhang.plans.importer.pipeline import make_title
 from taizhang.plans.importer.recurrence import Recurrence, parse_recurrence
 from taizhang.plans.importer.responsible import owners_from_text, responsible_from_text
 
@@ -113,3 +114,15 @@ def test_split_lines_crlf_cr_lf():
     assert split_lines("\ufeffa\r\nb\rc\nd\n") == ["a", "b", "c", "d"]
     assert split_lines("a\u2028b") == ["a\u2028b"]
     assert split_lines("") == []
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("根据上级部署要求，各支部认真开展自查自纠工作并形成清单，11月底前完成。", "各支部认真开展自查自纠工作并形成清单"),
+    ("为深入贯彻落实党的二十大精神，召开专题学习会议研究部署，推动工作。", "召开专题学习会议研究部署"),
+    # "为" starting a task is the task itself, not a lead-in
+    ("为群众办实事解难题，各支部每季度至少走访一次困难群众家庭。", "为群众办实事解难题"),
+    ("召开党委会，10月15日前完成", "召开党委会"),
+    ("结合实际", "结合实际"),  # nothing else to choose
+])
+def test_titles_pass_over_lead_in_clauses(text, title):
+    assert make_title(text) == title

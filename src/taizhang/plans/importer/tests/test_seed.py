@@ -54,6 +54,9 @@ def test_titles(seed_draft):
     assert by_path(seed_draft, "二、", "1.").title == "召开党委会"
     assert by_path(seed_draft, "二、", "2.").title == "召开党委扩大会议"
     assert by_path(seed_draft, "三、", "1.").title == "进行传达部署"
+    # a lead-in clause (how, not what) is passed over when a long first sentence is cut
+    assert by_path(seed_draft, "三、", "2.", "（3）").title == "每月至少安排1天时间进行集中学习"
+    assert by_path(seed_draft, "三、", "2.", "（1）").title == "各党支部需单独制定学习计划"
     assert by_path(seed_draft, "二、", "1.").text == "1.召开党委会。研究谋划党委及各支部主题教育工作，明确分工。"
 
 
