@@ -64,7 +64,10 @@ class RecordListView(ObjectListView):
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related(*self.kind.related)
-        return queryset.with_counts() if self.kind.counts else queryset
+        if not self.kind.counts:
+            return queryset
+        # A GROUP BY query drops Meta.ordering: restate it, or pages would overlap.
+        return queryset.with_counts().order_by(*queryset.model._meta.ordering)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
