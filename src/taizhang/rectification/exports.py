@@ -35,7 +35,7 @@ COLUMNS = [
 ]
 HEADERS = [c.header for c in COLUMNS]
 PROBLEM_COLUMNS = (0, 1, 2)  # merged over a problem's measures
-WRAPPED = {1, 2, 3, 5, 7, 8}  # text columns that wrap when longer than the column
+WRAPPED = {1, 2, 3, 5, 6, 7, 8}  # text columns that wrap when longer than the column (6: 长期坚持（…）)
 MEASURE_WRAPPED = sorted(WRAPPED - set(PROBLEM_COLUMNS))  # the ones that set a measure row's height
 TITLE = "问题整改台账"
 
