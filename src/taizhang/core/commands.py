@@ -1,0 +1,46 @@
+"""Shared shape of the ``taizhang import_* FILE [--org CODE] [--dry-run]`` commands.
+
+Every file import from the command line (roster, ledger) behaves the same for scripts and
+cron: the whole file is validated first; on any error each one is printed with its row, nothing
+is written and the exit status is 1; otherwise one summary line (prefixed when ``--dry-run``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class FileImportCommand(BaseCommand):
+    """Base command: subclasses set ``help`` and implement :meth:`run_import` and
+    :meth:`summary`. Results are objects with ``errors`` (each printable with its row) and
+    optionally ``warnings``."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--org", help="code of the organization (default: the only root)")
+        parser.add_argument("--dry-run", action="store_true", help="validate and count; write nothing")
+
+    def run_import(self, path: Path, org, dry_run: bool):
+        """Import ``path`` into ``org`` (writing nothing when ``dry_run``); returns the result."""
+        raise NotImplementedError
+
+    def summary(self, result, dry_run: bool) -> str:
+        """The line printed after a successful import."""
+        raise NotImplementedError
+
+    def handle(self, *args, file: str, org: str | None, dry_run: bool, **options):
+        from taizhang.orgs.management.commands._org_option import org_from_code
+
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: file not found")
+        result = self.run_import(path, org_from_code(org), dry_run)
+        for warning in getattr(result, "warnings", ()):
+            self.stderr.write(f"提示：{warning}")
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{path.name}: {len(result.errors)} 处错误，未写入任何数据")
+        self.stdout.write(self.summary(result, dry_run))
