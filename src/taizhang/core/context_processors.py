@@ -13,6 +13,7 @@ NAV = [
     ("orgs:leadership", "领导班子", "/orgs/leadership/"),
     ("records:meeting_list", "三会一课", "/records/meeting/"),
     ("records:study_list", "学习", "/records/study/"),
+    ("records:selfstudy_list", "个人自学", "/records/selfstudy/"),
     ("records:lecture_list", "党课", "/records/lecture/"),
     ("records:research_list", "调研", "/records/research/"),
     ("records:talk_list", "谈心谈话", "/records/talk/"),

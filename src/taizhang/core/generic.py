@@ -3,7 +3,8 @@
 Each app declares small subclasses (model, table, filterset, form, service) instead of
 writing list/detail/edit/delete views again. Every queryset goes through the scoping
 mechanism: objects outside the user's subtrees are 404, and changing needs the "change"
-action on the object's organization (403 otherwise).
+action on the object's organization (403 otherwise); an add form opens only for users who
+may change something somewhere (read-only roles get 403, not a form they cannot save).
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ from .status import org_of
 from .views_mixins import ScopedQuerysetMixin
 
 
+def may_change_somewhere(user, action: str = CHANGE) -> bool:
+    """True when ``user`` may do ``action`` (default "change") on some organization, i.e.
+    could create an object there. Read-only roles (inspector, member) and users without a
+    role have none; a superuser has all. One query at most (scope paths are cached on the
+    user for the request)."""
+    return scope_paths(user, action) != []
+
+
 class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     """A filterable, paged table of the objects the user may see.
 
@@ -40,7 +49,7 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        may_add = scope_paths(self.request.user, CHANGE) != []  # inspectors only read
+        may_add = may_change_somewhere(self.request.user)  # inspectors only read
         ctx.update(
             title=self.title or self.model._meta.verbose_name_plural,
             add_url=reverse(self.add_url_name) if self.add_url_name and may_add else None,
@@ -69,19 +78,35 @@ class ObjectEditView(LoginRequiredMixin, FormView):
     app's service (default: ``form.save()``). The form receives ``user`` so it can limit its
     organization choices to where the user may change things; saving re-checks that the
     object's organization is one of them (403 otherwise).
+
+    The form itself is refused (403, for GET as for POST) when no write could succeed: an
+    object the user may see but not change, or, to create one, a user with no organization
+    where they may ``scope_action`` (read-only roles such as inspectors). Anonymous users
+    are sent to the login page.
     """
 
     model = None
     template_name = "core/object_edit.html"
+    scope_action = CHANGE
 
     def dispatch(self, request, *args, **kwargs):
         self.object = None
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         if "pk" in kwargs:
             queryset = self.model.objects.restrict(request.user, VIEW)
             self.object = get_object_or_404(queryset, pk=kwargs["pk"])
-            if not can(request.user, CHANGE, org_of(self.object)):
-                raise PermissionDenied
+            if not can(request.user, self.scope_action, org_of(self.object)):
+                raise PermissionDenied(_("您无权修改此记录。"))
+        elif not self.may_create(request.user):
+            raise PermissionDenied(_("您的账号只有查看权限，不能新增。"))
         return super().dispatch(request, *args, **kwargs)
+
+    def may_create(self, user) -> bool:
+        """Whether ``user`` may open the form for a new object: some organization where they
+        may do ``scope_action`` (see :func:`may_change_somewhere`). Apps with a narrower rule
+        override this."""
+        return may_change_somewhere(user, self.scope_action)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -102,7 +127,7 @@ class ObjectEditView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         with transaction.atomic():
             obj = self.save(form)
-            if not can(self.request.user, CHANGE, org_of(obj)):
+            if not can(self.request.user, self.scope_action, org_of(obj)):
                 raise PermissionDenied
         messages.success(self.request, _("已保存。"))
         return HttpResponseRedirect(obj.get_absolute_url())

@@ -14,7 +14,8 @@ Main entry points
   for every record kind;
 - :func:`create_meeting` / :func:`update_meeting` (attendance, motions, election results),
   :func:`create_study_session` / :func:`update_study_session`;
-- :func:`default_attendees`, :func:`set_attendance` (the one attendance mechanism);
+- :func:`default_attendees`, :func:`set_attendance` (the one attendance mechanism; bulk
+  writes, audited on the record: see "audit of dependent rows" below);
 - :func:`set_sign_in`, :func:`sign_in` (optional QR sign-in);
 - :func:`submit_suggestion`, :func:`start_handling`, :func:`answer_suggestion`.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import enum
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -205,13 +207,34 @@ def update_record(obj, actor=None, m2m: dict | None = None, **fields):
 
 
 def delete_record(obj, actor=None) -> None:
-    """Delete a record (its attendance, motions and results go with it), audited."""
+    """Delete a record (its attendance, motions and results go with it), audited.
+
+    A constant number of queries whatever the number of attendees: the dependent rows are
+    not audited one by one but deleted by the database cascade in one statement per table;
+    what they were (attendance, motions, election results) is kept in the record's own
+    deletion entry (``additional_data``, see :meth:`AttendedRecord.get_additional_data`).
+    ``record_changed`` is sent once after the commit (action "delete")."""
     record_id, org_ids = obj.pk, {obj.org_id}
     dates = {obj.date} if hasattr(obj, "date") else set()
     with transaction.atomic(), audit_actor(actor):
+        if isinstance(obj, AttendedRecord):
+            obj.audit_additional_data = _dependent_rows(obj)
         obj.delete()
         obj.pk = record_id
         _announce(obj, "delete", org_ids, dates)
+
+
+def _dependent_rows(record) -> dict:
+    """The attendance (and for a meeting the motions and election results) of ``record`` as
+    JSON for its deletion entry. Three queries at most."""
+    data = {"attendance": [
+        {"member": a.member_id, "name": a.member.name, **_state_json((a.status, a.reason, a.voting))}
+        for a in record.attendance.select_related("member").order_by("pk")]}
+    if isinstance(record, Meeting):
+        data["motion"] = [{f: _plain(getattr(m, f)) for f in MOTION_FIELDS} for m in record.motions.all()]
+        data["electionresult"] = [{f: _plain(getattr(r, f)) for f in ELECTION_FIELDS}
+                                  for r in record.election_results.all()]
+    return data
 
 
 # --- attendance ----------------------------------------------------------------------------
@@ -248,21 +271,126 @@ def _default_voting(member: Member) -> bool:
 
 
 def _normalise_rows(rows) -> list[dict]:
+    """Rows as dicts with a ``Member`` (its ``org`` loaded), status, reason and voting.
+
+    Members given by id, or as instances whose organization is not loaded yet, are read in
+    one query together (not one per row). Raises ``ValidationError`` for an unknown id.
+    """
     result = []
     for row in rows:
         if isinstance(row, Member):
             row = {"member": row}
-        row = dict(row)
+        result.append(dict(row))
+    org_field = Member._meta.get_field("org")
+    missing = {row["member"].pk if isinstance(row["member"], Member) else row["member"]
+               for row in result
+               if not isinstance(row["member"], Member) or not org_field.is_cached(row["member"])}
+    loaded = Member.objects.select_related("org").in_bulk(missing) if missing else {}
+    for row in result:
         member = row["member"]
-        if not isinstance(member, Member):
-            member = Member.objects.select_related("org").get(pk=member)
+        if not isinstance(member, Member) or not org_field.is_cached(member):
+            key = member.pk if isinstance(member, Member) else member
+            try:
+                member = loaded[int(key)]
+            except (KeyError, TypeError, ValueError):
+                raise ValidationError({"attendance": [_("党员不存在。")]}) from None
         row["member"] = member
         row.setdefault("status", AttendanceStatus.PRESENT)
-        row.setdefault("reason", "")
+        row["reason"] = row.get("reason") or ""
         if row.get("voting") is None:
             row["voting"] = _default_voting(member)
-        result.append(row)
     return result
+
+
+# --- audit of dependent rows ----------------------------------------------------------------
+#
+# Attendance rows, motions and election results are written in bulk (a constant number of
+# queries however many attendees), which django-auditlog's per-row signals cannot see; they
+# are therefore not registered with it (``audit.py``). Each change is instead one audit entry
+# on the record itself, shown by the record's history panel: ``changes`` holds readable
+# before/after texts ("出席情况", "出席变动", "表决事项", "选举结果"), ``additional_data``
+# the changed rows field by field.
+
+ATTENDANCE_LABEL = "出席情况"
+ATTENDANCE_CHANGES_LABEL = "出席变动"
+MOTIONS_LABEL = "表决事项"
+ELECTIONS_LABEL = "选举结果"
+
+
+def _state_text(state: tuple | None, with_voting: bool) -> str:
+    """One member's attendance as text: "出席", "请假（出差）", "出席，无表决权"; ``None`` (not
+    among the expected attendees) → "不计入"."""
+    if state is None:
+        return _("不计入")
+    status, reason, voting = state
+    text = str(AttendanceStatus(status).label)
+    if reason:
+        text += f"（{reason}）"
+    if with_voting and not voting:
+        text += _("，无表决权")
+    return text
+
+
+def attendance_summary(rows: list[tuple[str, tuple]], with_voting: bool = True) -> str:
+    """The ledger's attendance text of ``rows`` (``(name, (status, reason, voting))`` in
+    list order): "应到9人（有表决权8人），实到7人；请假：张三（出差）；缺席：李四"
+    (domain-rules §4: 应到/实到/缺席人员及原因). ``with_voting`` adds the voting count
+    (meetings; study sessions have no votes). An empty list → ""."""
+    if not rows:
+        return ""
+    present = sum(1 for _name, (status, _r, _v) in rows if status == AttendanceStatus.PRESENT)
+    head = _("应到%(n)d人") % {"n": len(rows)}
+    if with_voting:
+        head += _("（有表决权%(n)d人）") % {"n": sum(1 for _name, (_s, _r, voting) in rows if voting)}
+    parts = [head + _("，实到%(n)d人") % {"n": present}]
+    for status in (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT):
+        names = [f"{name}（{reason}）" if reason else name
+                 for name, (s, reason, _v) in rows if s == status]
+        if names:
+            parts.append(f"{status.label}：" + "、".join(names))
+    return "；".join(parts)
+
+
+def _log_on_record(record, changes: dict, details: dict, actor=None) -> None:
+    """Write one "update" audit entry on ``record`` (a Meeting or StudySession) with
+    ``changes`` (label → [before text, after text]) and ``details`` (JSON, stored as the
+    entry's ``additional_data``); the actor comes from ``actor`` or the request. One INSERT."""
+    with audit_actor(actor):
+        LogEntry.objects.log_create(record, force_log=True, action=LogEntry.Action.UPDATE,
+                                    changes=changes, additional_data=details)
+
+
+def _state_json(state: tuple | None) -> dict | None:
+    if state is None:
+        return None
+    status, reason, voting = state
+    return {"status": status, "reason": reason, "voting": voting}
+
+
+def _log_attendance(record, before: dict, after: dict, names: dict, actor=None) -> None:
+    """Audit an attendance change of ``record`` as one entry on the record.
+
+    ``before`` / ``after``: member id → ``(status, reason, voting)`` of the whole list before
+    and after, in list order; ``names``: member id → name. Writes nothing when they are equal.
+    The entry shows the summary before → after ("出席情况") and, when a list was changed
+    (not first filled), each changed member's state before → after ("出席变动").
+    """
+    changed = [pk for pk in dict.fromkeys([*before, *after]) if before.get(pk) != after.get(pk)]
+    if not changed:
+        return
+    with_voting = isinstance(record, Meeting)
+    changes = {ATTENDANCE_LABEL: [
+        attendance_summary([(names[pk], state) for pk, state in before.items()], with_voting),
+        attendance_summary([(names[pk], state) for pk, state in after.items()], with_voting),
+    ]}
+    if before:
+        changes[ATTENDANCE_CHANGES_LABEL] = [
+            "；".join(f"{names[pk]} {_state_text(before.get(pk), with_voting)}" for pk in changed),
+            "；".join(f"{names[pk]} {_state_text(after.get(pk), with_voting)}" for pk in changed),
+        ]
+    details = {"attendance": [{"member": pk, "name": names[pk], "before": _state_json(before.get(pk)),
+                               "after": _state_json(after.get(pk))} for pk in changed]}
+    _log_on_record(record, changes, details, actor)
 
 
 def set_attendance(record: AttendedRecord, rows: Iterable, actor=None) -> None:
@@ -271,9 +399,17 @@ def set_attendance(record: AttendedRecord, rows: Iterable, actor=None) -> None:
     ``rows``: Member instances (→ present) or dicts ``{"member": Member|id, "status":
     "present"|"leave"|"absent", "reason": str, "voting": bool|None}``; ``voting=None``
     defaults from the member's status. Rows of members not listed are removed; unchanged
-    rows are not touched (the audit trail shows only real changes). Raises
-    ``ValidationError`` for a member outside the record's organization, a repeated member or
-    an unknown status. The QR sign-in time of a kept row is preserved.
+    rows are not touched. The QR sign-in time of a kept row is preserved.
+
+    Queries are constant in the number of rows: one read of the current rows, then at most
+    one DELETE, one UPDATE (``bulk_update``) and one INSERT (``bulk_create``; SQLite splits
+    batches above ~160 rows), and one audit entry on ``record`` describing the change
+    (see :func:`_log_attendance`; nothing when nothing changed). Does not send
+    ``record_changed`` (the record's own save does, once).
+
+    Raises ``ValidationError`` (key ``attendance``) for a member outside the record's
+    organization, a repeated member, an unknown member id or an unknown status; nothing is
+    written then.
     """
     rows = _normalise_rows(rows)
     team = getattr(record, "team", None)
@@ -292,19 +428,32 @@ def set_attendance(record: AttendedRecord, rows: Iterable, actor=None) -> None:
         raise ValidationError({"attendance": errors})
     model = record.attendance.model
     fk = record.attendance.field.name
-    existing = {a.member_id: a for a in record.attendance.all()}
-    with transaction.atomic(), audit_actor(actor):
-        for row in rows:
-            current = existing.pop(row["member"].pk, None)
-            reason = "" if row["status"] == AttendanceStatus.PRESENT else row["reason"].strip()
-            if current is None:
-                model.objects.create(**{fk: record}, member=row["member"], status=row["status"],
-                                     reason=reason, voting=row["voting"])
-            elif (current.status, current.reason, current.voting) != (row["status"], reason, row["voting"]):
-                current.status, current.reason, current.voting = row["status"], reason, row["voting"]
-                current.save()
-        for stale in existing.values():
-            stale.delete()
+    current_rows = list(record.attendance.select_related("member").order_by("pk"))
+    existing = {a.member_id: a for a in current_rows}
+    names = {a.member_id: a.member.name for a in current_rows}
+    before = {a.member_id: (a.status, a.reason, a.voting) for a in current_rows}
+    after, to_create, to_update = {}, [], []
+    for row in rows:
+        member = row["member"]
+        names[member.pk] = member.name
+        reason = "" if row["status"] == AttendanceStatus.PRESENT else row["reason"].strip()
+        state = (row["status"], reason, bool(row["voting"]))
+        after[member.pk] = state
+        current = existing.pop(member.pk, None)
+        if current is None:
+            to_create.append(model(**{fk: record}, member=member, status=state[0], reason=reason,
+                                  voting=state[2]))
+        elif before[member.pk] != state:
+            current.status, current.reason, current.voting = state
+            to_update.append(current)
+    with transaction.atomic():
+        if existing:
+            model.objects.filter(pk__in=[a.pk for a in existing.values()]).delete()
+        if to_update:
+            model.objects.bulk_update(to_update, ["status", "reason", "voting"])
+        if to_create:
+            model.objects.bulk_create(to_create)
+        _log_attendance(record, before, after, names, actor)
     record.forget_attendance_counts()
 
 
@@ -322,10 +471,58 @@ def _save_attended(record, actor, attendance, m2m=None):
     return record
 
 
+MOTION_FIELDS = ("title", "kind", "yes", "no", "abstain", "declared_passed", "order")
+ELECTION_FIELDS = ("post", "candidate_id", "candidate_name", "yes", "elected")
+
+
+def _motion_text(motion: Motion) -> str:
+    text = _("%(title)s：赞成%(yes)d，反对%(no)d，弃权%(abstain)d") % {
+        "title": motion.title, "yes": motion.yes, "no": motion.no, "abstain": motion.abstain}
+    if motion.declared_passed is not None:
+        text += _("，宣布通过") if motion.declared_passed else _("，宣布未通过")
+    return text
+
+
+def _election_text(result: ElectionResult) -> str:
+    name = result.candidate.name if result.candidate_id else result.candidate_name
+    text = _("%(post)s %(name)s 得票%(yes)d") % {"post": result.post, "name": name, "yes": result.yes}
+    return text + (_("，当选") if result.elected else "")
+
+
+def _plain(value):
+    """``value`` as stored: a choices enum member becomes its value."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _replace_rows(meeting: Meeting, current, new: list, fields: tuple, label: str, text, actor) -> None:
+    """Replace the meeting's rows ``current`` (a queryset: its motions or election results)
+    by the unsaved instances ``new`` when they differ in ``fields`` (in any order): one
+    DELETE, one INSERT and one audit entry on the meeting (``label``: the texts before →
+    after; ``text`` turns a row into its text). Nothing is written when they are the same."""
+    old = list(current)
+
+    def values(rows):  # choices enums compare as their stored values
+        return sorted(repr(tuple(_plain(getattr(r, f)) for f in fields)) for r in rows)
+
+    if values(old) == values(new):
+        return
+    with transaction.atomic():
+        current.model.objects.filter(meeting=meeting).delete()
+        current.model.objects.bulk_create(new)
+        _log_on_record(meeting, {label: ["；".join(text(o) for o in old), "；".join(text(n) for n in new)]},
+                       {current.model._meta.model_name: {
+                           "before": [{f: _plain(getattr(o, f)) for f in fields} for o in old],
+                           "after": [{f: _plain(getattr(n, f)) for f in fields} for n in new]}}, actor)
+
+
 def set_motions(meeting: Meeting, motions: Iterable[dict], actor=None) -> None:
     """Replace the meeting's motions with ``motions`` (dicts of Motion fields: title, kind,
-    yes, no, abstain, declared_passed). Raises ``ValidationError`` when a motion's votes
-    exceed the members present with voting rights."""
+    yes, no, abstain, declared_passed; rows without a title are skipped).
+
+    Constant queries: the voting count, a read of the current motions, then (only when
+    something differs) one DELETE, one INSERT and one audit entry on the meeting ("表决事项").
+    Raises ``ValidationError`` when a motion's votes exceed the members present with voting
+    rights (TZ Art. 11); nothing is written then."""
     motions = [m for m in motions if (m.get("title") or "").strip()]
     voting_present = meeting.attendance.filter(voting=True, status=AttendanceStatus.PRESENT).count()
     for m in motions:
@@ -333,20 +530,26 @@ def set_motions(meeting: Meeting, motions: Iterable[dict], actor=None) -> None:
         if voting_present and cast > voting_present:
             raise ValidationError({"motions": _("“%(title)s”的票数（%(cast)d）超过到会有表决权人数（%(n)d）。")
                                    % {"title": m["title"], "cast": cast, "n": voting_present}})
-    with transaction.atomic(), audit_actor(actor):
-        meeting.motions.all().delete()
-        for order, m in enumerate(motions):
-            Motion.objects.create(meeting=meeting, order=order, **{
-                k: m[k] for k in ("title", "kind", "yes", "no", "abstain", "declared_passed") if k in m})
+    new = [Motion(meeting=meeting, order=order, **{
+        k: m[k] for k in ("title", "kind", "yes", "no", "abstain", "declared_passed") if k in m})
+        for order, m in enumerate(motions)]
+    _replace_rows(meeting, meeting.motions.all(), new, MOTION_FIELDS, MOTIONS_LABEL, _motion_text, actor)
 
 
 def set_election_results(meeting: Meeting, results: Iterable[dict], actor=None) -> None:
-    """Replace the meeting's election results (dicts: post, candidate or candidate_name,
-    yes, elected)."""
-    with transaction.atomic(), audit_actor(actor):
-        meeting.election_results.all().delete()
-        for r in results:
-            ElectionResult.objects.create(meeting=meeting, **r)
+    """Replace the meeting's election results (dicts: post, candidate (Member) or
+    candidate_name, yes, elected). Constant queries like :func:`set_motions` (audit entry
+    "选举结果"); nothing is written when the results are unchanged."""
+    new = [ElectionResult(meeting=meeting, **r) for r in results]
+    candidates = {n.candidate_id for n in new if n.candidate_id and not
+                  ElectionResult._meta.get_field("candidate").is_cached(n)}
+    if candidates:
+        loaded = Member.objects.in_bulk(candidates)
+        for n in new:
+            if n.candidate_id in loaded:
+                n.candidate = loaded[n.candidate_id]
+    _replace_rows(meeting, meeting.election_results.select_related("candidate"), new, ELECTION_FIELDS,
+                  ELECTIONS_LABEL, _election_text, actor)
 
 
 def create_meeting(org: Organization, kind: str, date: dt.date, actor=None, attendance=None,
@@ -458,17 +661,38 @@ def sign_in(token: str, user, today: dt.date | None = None):
     with transaction.atomic():
         row = meeting.attendance.select_for_update().filter(member=member).first()
         if row is None:
-            with audit_actor(user):
-                row = meeting.attendance.create(member=member, voting=_default_voting(member),
-                                                signed_in_at=timezone.now())
+            row = meeting.attendance.create(member=member, voting=_default_voting(member),
+                                            signed_in_at=timezone.now())
+            _log_sign_in(meeting, member, None, row, user)
             return meeting, row, False
         if row.status == AttendanceStatus.PRESENT and row.signed_in_at:
             return meeting, row, True
         already = row.status == AttendanceStatus.PRESENT
+        before = (row.status, row.reason, row.voting)
         row.status, row.reason, row.signed_in_at = AttendanceStatus.PRESENT, "", timezone.now()
-        with audit_actor(user):
-            row.save()
+        row.save(update_fields=["status", "reason", "signed_in_at"])
+        _log_sign_in(meeting, member, before, row, user)
     return meeting, row, already
+
+
+def _log_sign_in(meeting: Meeting, member: Member, before: tuple | None, row, user) -> None:
+    """Audit a QR sign-in as one entry on the meeting: the member's state before → "出席
+    （扫码签到）" and, when the counts changed, the summary before → after. Two queries."""
+    rows = list(meeting.attendance.select_related("member").order_by("pk"))
+    after = [(a.member.name, (a.status, a.reason, a.voting)) for a in rows]
+    previous = [(name, before if a.member_id == member.pk else state)
+                for a, (name, state) in zip(rows, after, strict=True)
+                if before is not None or a.member_id != member.pk]
+    changes = {}
+    if previous != after:
+        changes[ATTENDANCE_LABEL] = [attendance_summary(previous), attendance_summary(after)]
+    state = (row.status, row.reason, row.voting)
+    changes[ATTENDANCE_CHANGES_LABEL] = [
+        f"{member.name} {_state_text(before, True)}",
+        f"{member.name} {_state_text(state, True)}" + _("（扫码签到）")]
+    _log_on_record(meeting, changes, {"attendance": [
+        {"member": member.pk, "name": member.name, "before": _state_json(before),
+         "after": {**_state_json(state), "signed_in_at": row.signed_in_at.isoformat()}}]}, user)
 
 
 # --- suggestions ---------------------------------------------------------------------------

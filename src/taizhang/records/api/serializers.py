@@ -5,6 +5,9 @@ may see (a branch cannot name another branch's member or meeting); writes go thr
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.db.models.manager import BaseManager
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,15 +64,65 @@ class CountsMixin(serializers.Serializer):
     leave_count = serializers.IntegerField(read_only=True, help_text="请假人数")
 
 
-class AttendanceRowSerializer(ScopedChoicesMixin, serializers.Serializer):
-    """One attendee inside a meeting / study session payload."""
+class MemberIdField(serializers.PrimaryKeyRelatedField):
+    """A member named by id inside a list of rows: only the id's type is checked here; the
+    enclosing :class:`MemberRowsListSerializer` resolves the ids of all rows at once."""
 
-    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all())
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            return int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+
+class MemberRowsListSerializer(serializers.ListSerializer):
+    """Rows naming members (the child's ``member_fields``) in a constant number of queries
+    however many rows: on input every id is looked up in one query among the members the
+    caller may pick (:func:`~taizhang.records.forms.people_for`), on output the members are
+    loaded with the rows (one query, or none when the rows were prefetched).
+
+    Raises ``ValidationError`` listing the ids that are unknown or not the caller's to pick.
+    """
+
+    def to_internal_value(self, data):
+        rows = super().to_internal_value(data)
+        fields = self.child.member_fields
+        ids = {row[f] for row in rows for f in fields if row.get(f) is not None}
+        request = self.context.get("request")
+        people = people_for(request.user) if request is not None else Member.objects.select_related("org")
+        found = people.in_bulk(ids) if ids else {}
+        missing = sorted(ids - set(found))
+        if missing:
+            raise serializers.ValidationError(
+                _("党员不存在或不在可选范围内：%(ids)s") % {"ids": "、".join(map(str, missing))})
+        for row in rows:
+            for f in fields:
+                if row.get(f) is not None:
+                    row[f] = found[row[f]]
+        return rows
+
+    def to_representation(self, data):
+        rows = data.all() if isinstance(data, BaseManager) else data
+        if isinstance(rows, QuerySet) and rows._result_cache is None:
+            rows = rows.select_related(*self.child.member_fields)
+        return super().to_representation(rows)
+
+
+class AttendanceRowSerializer(ScopedChoicesMixin, serializers.Serializer):
+    """One attendee inside a meeting / study session payload (``member``: a member id)."""
+
+    member_fields = ("member",)
+    member = MemberIdField(queryset=Member.objects.all())
     member_name = serializers.CharField(source="member.name", read_only=True)
     status = serializers.ChoiceField(choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     voting = serializers.BooleanField(required=False, allow_null=True, default=None)
     signed_in_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        list_serializer_class = MemberRowsListSerializer
 
 
 class MotionSerializer(serializers.ModelSerializer):
@@ -79,9 +132,15 @@ class MotionSerializer(serializers.ModelSerializer):
 
 
 class ElectionResultSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
+    """One candidate's result (``candidate``: a member id, optional)."""
+
+    member_fields = ("candidate",)
+    candidate = MemberIdField(queryset=Member.objects.all(), required=False, allow_null=True)
+
     class Meta:
         model = ElectionResult
         fields = ["post", "candidate", "candidate_name", "yes", "elected"]
+        list_serializer_class = MemberRowsListSerializer
 
 
 class MeetingSerializer(ScopedChoicesMixin, CountsMixin, serializers.ModelSerializer):

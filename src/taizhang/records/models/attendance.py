@@ -89,6 +89,13 @@ class AttendedRecord(OrgScopedModel):
         self._attendance_counts = raw
         return raw
 
+    def get_additional_data(self) -> dict | None:
+        """Extra JSON for this record's django-auditlog entries (auditlog calls this hook):
+        ``audit_additional_data`` when a service set it on the instance, else ``None``.
+        ``services.delete_record`` stores there the attendance, motions and election
+        results deleted with the record (they are not audited row by row)."""
+        return getattr(self, "audit_additional_data", None)
+
     def forget_attendance_counts(self) -> None:
         """Drop cached counts (after the attendance rows changed)."""
         for name in ("_attendance_counts", "n_expected", "n_present", "n_leave",
