@@ -2,6 +2,7 @@
 
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.history import history_for
 from taizhang.core.models import Attachment
@@ -15,6 +16,16 @@ def history_panel(obj):
     """Render the audit trail of ``obj`` (django-auditlog entries, newest first) and its
     domain events (status moves with their reasons)."""
     return {"entries": history_for(obj), "events": events_for(obj) if hasattr(obj, "scope_org_field") else []}
+
+
+# django-auditlog's action names ship without a Chinese translation.
+AUDIT_ACTIONS = {0: _("新建"), 1: _("修改"), 2: _("删除"), 3: _("查看")}
+
+
+@register.filter
+def audit_action(action: int) -> str:
+    """The Chinese name of an audit entry's ``action`` (0 create … 3 access)."""
+    return AUDIT_ACTIONS.get(action, str(action))
 
 
 @register.inclusion_tag("core/includes/attachments.html")

@@ -76,7 +76,11 @@ def test_an_inspector_cannot_open_the_edit_form_of_what_they_read(client, world)
     grant(inspector, world.committee, "inspector")
     client.force_login(inspector)
     assert client.get(meeting.get_absolute_url()).status_code == 200
-    assert client.get(reverse("records:meeting_edit", args=[meeting.pk])).status_code == 403
+    denied = client.get(reverse("records:meeting_edit", args=[meeting.pk]))
+    assert denied.status_code == 403
+    assert "您无权修改此记录。" in denied.content.decode()  # the reason, in Chinese
+    history = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<td>新建</td>" in history and "create" not in history.split('id="history"')[1]
 
 
 def test_anonymous_users_are_sent_to_login():
