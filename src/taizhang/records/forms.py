@@ -349,7 +349,7 @@ class MySelfStudyForm(forms.ModelForm):
     def __init__(self, *args, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reading"].queryset = Reading.objects.filter(
-            org__path__in=services._ancestor_paths(member.org)) if member else Reading.objects.none()
+            org__path__in=services.ancestor_paths(member.org)) if member else Reading.objects.none()
         self.initial.setdefault("date", timezone.localdate())
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-select" if name == "reading" else "form-control")

@@ -21,7 +21,7 @@ from taizhang.orgs.models import Member
 
 from . import filtersets, forms, services
 from .exports import LEDGERS
-from .models import Attendance, Meeting, Reading, Suggestion
+from .models import Attendance, Meeting, Reading, SelfStudy, Suggestion
 
 
 def _changeable_meeting(request, pk) -> Meeting:
@@ -156,7 +156,7 @@ def my_self_study(request):
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
-    recent = services.SelfStudy.objects.filter(member=member).select_related("reading")[:10]
+    recent = SelfStudy.objects.filter(member=member).select_related("reading")[:10]
     return render(request, "records/my_form.html",
                   {"form": form, "title": _("记录个人自学"), "member": member, "recent": recent})
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from taizhang.orgs.tests.factories import UserFactory, grant
 
 from .. import services
-from ..models import Lecture, Meeting, MeetingKind, ResearchVisit, Suggestion, Talk
+from ..models import Lecture, Meeting, MeetingKind, ResearchVisit, SelfStudy, Suggestion, Talk
 from ..views import KINDS
 from .factories import meeting
 
@@ -40,7 +40,7 @@ def some_records(rworld, n=1):
                                findings="问题")
         services.create_record(Talk, org=branch, party_a=people[0], party_b=people[i % 8 + 1], date=day)
         services.submit_suggestion(branch, f"建议{i}", member=people[2], date=day)
-        services.create_record(services.SelfStudy, org=branch, member=people[3], title="自学", date=day)
+        services.create_record(SelfStudy, org=branch, member=people[3], title="自学", date=day)
 
 
 @pytest.mark.parametrize("slug", list(KINDS))

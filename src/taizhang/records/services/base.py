@@ -1,0 +1,233 @@
+"""Audit context, validation and the generic writes of every record kind."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import enum
+import time
+from functools import partial
+
+from auditlog.context import _set_extra_data, auditlog_value
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.signals import pre_save
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from taizhang.orgs.models import (
+    LeadershipMember,
+    Member,
+    Organization,
+    OrgKind,
+    PositionRole,
+)
+
+from ..models import (
+    AttendedRecord,
+    Meeting,
+    SelfStudy,
+    Suggestion,
+    Talk,
+)
+from ..signals import record_changed
+
+COMMITTEE_ROLES = (
+    PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY, PositionRole.ORGANIZATION_MEMBER,
+    PositionRole.PROPAGANDA_MEMBER, PositionRole.DISCIPLINE_MEMBER, PositionRole.COMMITTEE_MEMBER,
+)
+
+
+# --- audit context -------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def audit_actor(actor, anonymous: bool = False):
+    """Attribute audit entries written inside the block to ``actor``.
+
+    Unlike ``auditlog.context.set_actor`` this restores the previous context on exit (so it
+    nests inside the request middleware's context without leaking receivers). With
+    ``anonymous=True`` the entries carry no actor even inside a logged-in request (anonymous
+    suggestions must not be traceable through the audit trail).
+    """
+    if not anonymous and (actor is None or not getattr(actor, "is_authenticated", False)):
+        yield
+        return
+    duid = ("taizhang.records", id(actor), time.monotonic_ns())
+    token = auditlog_value.set({"actor": None if anonymous else actor, "signal_duid": duid})
+    pre_save.connect(partial(_set_extra_data, signal_duid=duid), sender=LogEntry,
+                     dispatch_uid=duid, weak=False)
+    try:
+        yield
+    finally:
+        pre_save.disconnect(sender=LogEntry, dispatch_uid=duid)
+        auditlog_value.reset(token)
+
+
+def _announce(obj, action: str, org_ids: set, dates: set) -> None:
+    model = type(obj)
+    record_id = obj.pk
+
+    def send():
+        record_changed.send(sender=model, instance=obj, record_id=record_id, action=action,
+                            org_ids={i for i in org_ids if i}, dates={d for d in dates if d})
+
+    transaction.on_commit(send)
+
+
+# --- validation ----------------------------------------------------------------------------
+
+def member_belongs(member: Member, org: Organization, team_member_ids: set[int] | None = None) -> bool:
+    """True when ``member`` may take part in a record of ``org``: a member of ``org``'s
+    subtree, a member of the branch that a group ``org`` belongs to, or a team member."""
+    if team_member_ids and member.pk in team_member_ids:
+        return True
+    if member.group_id == org.pk:
+        return True
+    member_path = member.org.path
+    return member_path.startswith(org.path) or (org.kind == OrgKind.GROUP and org.path.startswith(member_path))
+
+
+def _team_member_ids(org: Organization, team=None) -> set[int]:
+    team_id = team.pk if team is not None else getattr(getattr(org, "leadership_team", None), "pk", None)
+    if not team_id:
+        return set()
+    return set(LeadershipMember.objects.filter(team_id=team_id).values_list("member_id", flat=True))
+
+
+def _validate(obj) -> None:
+    """Model validation plus the cross-field rules of each record kind."""
+    errors: dict[str, list[str]] = {}
+    try:
+        obj.full_clean(exclude=["sign_in_token"] if isinstance(obj, Meeting) else None,
+                       validate_unique=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    org = getattr(obj, "org", None)
+    team = getattr(obj, "team", None) if isinstance(obj, Meeting) else None
+    if org is not None:
+        team_ids = _team_member_ids(org, team)
+        for name in ("host", "recorder", "leader", "speaker", "party_a", "party_b", "member"):
+            value = getattr(obj, f"{name}_id", None) and getattr(obj, name)
+            if value and not member_belongs(value, org, team_ids) and not _is_superior_member(value, org):
+                errors.setdefault(name, []).append(_("该党员不属于本组织。"))
+    if isinstance(obj, Meeting):
+        if obj.start_time and obj.end_time and obj.end_time < obj.start_time:
+            errors.setdefault("end_time", []).append(_("结束时间早于开始时间。"))
+        if obj.team_id and obj.team.org_id != obj.org_id:
+            errors.setdefault("team", []).append(_("领导班子不属于本组织。"))
+    # A record is of work done: a date after today would be a record of nothing yet (a user
+    # could otherwise fill the ledger in advance). Today in Asia/Shanghai.
+    record_date = getattr(obj, "date", None)
+    if isinstance(record_date, dt.date) and record_date > timezone.localdate():
+        errors.setdefault("date", []).append(_("不能登记尚未发生的工作（日期晚于今天）。"))
+    if isinstance(obj, Talk) and obj.party_a_id and obj.party_a_id == obj.party_b_id:
+        errors.setdefault("party_b", []).append(_("谈话人和谈话对象不能是同一人。"))
+    if isinstance(obj, SelfStudy):
+        if not obj.reading_id and not obj.title.strip():
+            errors.setdefault("title", []).append(_("请选择学习书目或填写学习内容。"))
+        if obj.reading_id and not obj.org.path.startswith(obj.reading.org.path):
+            errors.setdefault("reading", []).append(_("该书目不属于本组织的学习书目。"))
+    if isinstance(obj, Suggestion) and obj.anonymous:
+        obj.member = None
+    if getattr(obj, "audience_id", None) and not obj.audience.path.startswith(obj.org.path) \
+            and not obj.org.path.startswith(obj.audience.path):
+        errors.setdefault("audience", []).append(_("听课对象须为本组织或其上下级组织。"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_superior_member(member: Member, org: Organization) -> bool:
+    """A member of a superior organization (a committee secretary lecturing a branch) or of a
+    superior's leadership team (a team member leading a branch's research visit)."""
+    if org.path.startswith(member.org.path):
+        return True
+    return LeadershipMember.objects.filter(
+        member=member, team__org__path__in=ancestor_paths(org)).exists()
+
+
+def ancestor_paths(org: Organization) -> list[str]:
+    step = Organization.steplen
+    return [org.path[:end] for end in range(step, len(org.path) + 1, step)]
+
+
+# --- generic record writes -----------------------------------------------------------------
+
+def save_record(obj, actor=None, m2m: dict | None = None):
+    """Validate and save ``obj`` (a new or changed record of any kind) with ``m2m`` values
+    (field name → iterable) set after saving. Returns ``obj``. Raises ``ValidationError``."""
+    _validate(obj)
+    creating = obj.pk is None
+    old = None
+    if not creating:
+        old = type(obj).objects.filter(pk=obj.pk).values("org_id", "date").first()
+    anonymous = isinstance(obj, Suggestion) and obj.anonymous
+    with transaction.atomic(), audit_actor(actor, anonymous=anonymous):
+        obj.save()
+        for name, values in (m2m or {}).items():
+            getattr(obj, name).set(values)
+        org_ids = {obj.org_id, old and old["org_id"]}
+        dates = {obj.date, old and old["date"]} if hasattr(obj, "date") else set()
+        _announce(obj, "create" if creating else "update", org_ids, dates)
+    return obj
+
+
+def create_record(model, actor=None, m2m: dict | None = None, **fields):
+    """Create a record of ``model`` from ``fields`` (validated). Returns it."""
+    return save_record(model(**fields), actor=actor, m2m=m2m)
+
+
+def update_record(obj, actor=None, m2m: dict | None = None, **fields):
+    """Set ``fields`` on ``obj`` and save it (validated). Returns it."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return save_record(obj, actor=actor, m2m=m2m)
+
+
+def delete_record(obj, actor=None) -> None:
+    """Delete a record (its attendance, motions and results go with it), audited.
+
+    A constant number of queries whatever the number of attendees: the dependent rows are
+    not audited one by one but deleted by the database cascade in one statement per table;
+    what they were (attendance, motions, election results) is kept in the record's own
+    deletion entry (``additional_data``, see :meth:`AttendedRecord.get_additional_data`).
+    ``record_changed`` is sent once after the commit (action "delete")."""
+    record_id, org_ids = obj.pk, {obj.org_id}
+    dates = {obj.date} if hasattr(obj, "date") else set()
+    with transaction.atomic(), audit_actor(actor):
+        if isinstance(obj, AttendedRecord):
+            obj.audit_additional_data = _dependent_rows(obj)
+        obj.delete()
+        obj.pk = record_id
+        _announce(obj, "delete", org_ids, dates)
+
+
+def _dependent_rows(record) -> dict:
+    """The attendance (and for a meeting the motions and election results) of ``record`` as
+    JSON for its deletion entry. Three queries at most."""
+    data = {"attendance": [
+        {"member": a.member_id, "name": a.member.name, **_state_json((a.status, a.reason, a.voting))}
+        for a in record.attendance.select_related("member").order_by("pk")]}
+    if isinstance(record, Meeting):
+        data["motion"] = [{f: _plain(getattr(m, f)) for f in MOTION_FIELDS} for m in record.motions.all()]
+        data["electionresult"] = [{f: _plain(getattr(r, f)) for f in ELECTION_FIELDS}
+                                  for r in record.election_results.all()]
+    return data
+
+
+# --- serialising dependent rows for the audit trail ------------------------------------------
+
+MOTION_FIELDS = ("title", "kind", "yes", "no", "abstain", "declared_passed", "order")
+ELECTION_FIELDS = ("post", "candidate_id", "candidate_name", "yes", "elected")
+
+
+def _state_json(state: tuple | None) -> dict | None:
+    if state is None:
+        return None
+    status, reason, voting = state
+    return {"status": status, "reason": reason, "voting": voting}
+
+
+def _plain(value):
+    """``value`` as stored: a choices enum member becomes its value."""
+    return value.value if isinstance(value, enum.Enum) else value
