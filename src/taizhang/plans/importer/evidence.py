@@ -2,7 +2,22 @@
 
 Pure Python. The codes are the DESIGN.md glossary names (Meeting kinds and record kinds);
 the keywords come from issue 2 §3 and the seed (二.1 党委会, 二.2 党委扩大会议, 二.6 调研,
-二.7 问题清单, 二.12 民主生活会, 三.2（3） 集中学习).
+二.7 问题清单, 二.12 民主生活会, 三.2（3） 集中学习, 二.14 建章立制).
+
+A keyword names the work only when the task produces that record. Nouns that name a standing
+thing a task may merely follow or use are therefore read with the words around them:
+
+- 建章立制 (``institution``) is suggested only for phrases that make or revise rules:
+  建立/健全/完善/制定/修订/出台/形成/构建…制度/机制/规则/细则/办法 (no other verb such as
+  执行/遵守/按照 in between), 建章立制, 制度建设/机制建设, 以制度形式固定, 固化为制度
+  (DESIGN.md glossary: 建章立制 = a rule or mechanism adopted; seed 二.14). "落实三会一课制度",
+  "严格执行请销假制度", "遵守规章制度" follow rules: no institution.
+- 群众满意度测评 (``survey``) only as 满意度测评/调查/问卷 or 测评满意度: "提升群众满意度" is an
+  aim, not a survey.
+- 问题清单 (``problem``) and 意见建议 (``suggestion``) are skipped where the text only works
+  from them ("根据问题清单逐项整改", "对问题清单的整改情况…", "针对群众反映的意见建议抓好整改",
+  seed 二.8/二.10): the last verb before the noun in its clause is 根据/按照/对照/针对/依据/
+  围绕/聚焦/落实/执行 (or 对 right before it), not one that makes the list (形成/梳理/征求…).
 """
 
 from __future__ import annotations
@@ -90,18 +105,60 @@ _KEYWORDS: dict[str, str] = {
     "榜样": "role_model",
     "示范岗": "model_post",
     "志愿服务": "volunteer_activity",
+    "销号": "rectification",
     "满意度测评": "survey",
-    "满意度": "survey",
-    "建章立制": "institution",
-    "制度": "institution",
+    "满意度调查": "survey",
+    "满意度问卷": "survey",
+    "测评满意度": "survey",
 }
-_KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORDS), key=len, reverse=True)))
-_CLAUSE_RE = re.compile(r"[^，,。；;！？!?\n]+")
+_CLAUSE_CHARS = "，,。；;！？!?\n"
+# Rule-making phrases (module docstring). The verb and the rule noun must be in one clause,
+# at most 20 characters apart, with no verb that follows a rule (执行, 遵守, 按照, …) between.
+_MAKE_RULE = "建立健全|建立完善|健全完善|修订完善|建立|健全|完善|制定|修订|修改|出台|形成|构建|固化"
+_FOLLOW_RULE = (r"(?:并|和|及|同时|严格|认真|切实|坚决)(?:执行|落实|遵守|遵照|贯彻)"
+                r"|执行|遵守|遵照|按照|依照|依据|根据|对照")
+_INSTITUTION = (
+    rf"(?:{_MAKE_RULE})(?:(?!{_FOLLOW_RULE})[^{_CLAUSE_CHARS}]){{0,20}}?(?:制度|机制|规章|规则|细则|办法)"
+    r"|建章立制|制度建设|机制建设|以制度(?:形式)?固定|(?:固化|上升|转化)为[^，,。；;\n]{0,6}?制度"
+)
+_KEYWORD_RE = re.compile(
+    f"(?P<institution>{_INSTITUTION})|"
+    + "|".join(sorted(map(re.escape, _KEYWORDS), key=len, reverse=True))
+)
+_CLAUSE_RE = re.compile(rf"[^{_CLAUSE_CHARS}]+")
+
+# Lists a task may make or only work from: the last of these verbs before the noun decides.
+_GOVERNED = {"问题清单", "意见建议"}
+_USE_OR_MAKE_RE = re.compile(
+    r"(?P<use>根据|按照|依照|依据|对照|针对|围绕|聚焦|落实|执行)"
+    r"|形成|梳理|建立|列出|制定|汇总|查摆|查找|完善|细化|更新|征求|收集|听取|征集|提出|广泛"
+)
+_LOOK_BACK = 16
+
+
+def _only_used(text: str, start: int) -> bool:
+    """True when the list named at ``start`` is only worked from (module docstring)."""
+    before = text[max(0, start - _LOOK_BACK):start]
+    for ch in _CLAUSE_CHARS:
+        before = before.rsplit(ch, 1)[-1]
+    if before.endswith("对"):
+        return True
+    last = None
+    for last in _USE_OR_MAKE_RE.finditer(before):
+        pass
+    return last is not None and last.group("use") is not None
 
 
 def _first_kind(text: str) -> str | None:
-    match = _KEYWORD_RE.search(text)
-    return _KEYWORDS[match.group()] if match else None
+    """The kind of the first keyword of ``text`` that names work the task produces."""
+    for match in _KEYWORD_RE.finditer(text):
+        if match.group("institution"):
+            return "institution"
+        word = match.group()
+        if word in _GOVERNED and _only_used(text, match.start()):
+            continue
+        return _KEYWORDS[word]
+    return None
 
 
 class _Clauses:

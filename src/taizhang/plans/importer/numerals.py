@@ -1,4 +1,5 @@
-"""Chinese numerals as used in outline labels and dates (一 … 九十九, 百, 〇/零, 两)."""
+"""Chinese numerals as used in outline labels and dates (一 … 九十九, 百, 〇/零, 两), and Roman
+numerals (Ⅰ Ⅱ Ⅲ, I II III) as used in outline labels."""
 
 from __future__ import annotations
 
@@ -38,3 +39,49 @@ def cn_to_int(text: str) -> int | None:
     if digit is not None:
         total += digit
     return total
+
+
+# Roman numerals: the Unicode number forms (Ⅰ … Ⅻ, ⅰ … ⅻ, Ⅼ Ⅽ Ⅾ Ⅿ) spelled in ASCII letters.
+_ROMAN_FORMS = dict(zip(
+    "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫⅬⅭⅮⅯ",
+    ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "L", "C", "D", "M"),
+))
+_ROMAN_FORMS.update({chr(ord(k) + 0x10): v.lower() for k, v in list(_ROMAN_FORMS.items())})
+ROMAN_FORM_CHARS = "".join(_ROMAN_FORMS)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+def roman_to_int(text: str) -> int | None:
+    """Convert a Roman numeral to an int: ASCII ("XIV", "iv") or Unicode number forms ("Ⅻ",
+    "ⅩⅢ", "ⅳ"), either case. Only the canonical spelling is accepted ("IIII", "VV", "IC" and
+    mixed case give None), so a word that happens to use the letters is not a number.
+    Returns None for an empty or malformed string; never raises.
+    """
+    if not text:
+        return None
+    ascii_text = "".join(_ROMAN_FORMS.get(ch, ch) for ch in text)
+    if not (ascii_text.isupper() or ascii_text.islower()):
+        return None
+    upper = ascii_text.upper()
+    if any(ch not in _ROMAN_VALUES for ch in upper):
+        return None
+    total = 0
+    for i, ch in enumerate(upper):
+        value = _ROMAN_VALUES[ch]
+        if i + 1 < len(upper) and _ROMAN_VALUES[upper[i + 1]] > value:
+            total -= value
+        else:
+            total += value
+    if not 0 < total < 4000 or _to_roman(total) != upper:
+        return None
+    return total
+
+
+def _to_roman(n: int) -> str:
+    out = []
+    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)

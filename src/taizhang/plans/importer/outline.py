@@ -1,6 +1,13 @@
 """Chinese outline numbering: recognise labels and build the item tree from cleaned lines.
 
-Pure Python. Label styles: 一、 一. （一） 1. 1、 1） （1） 1.1 ① ⑴ ⒈ ㈠ 第一条/章/节/部分/项.
+Pure Python. Label styles: 一、 一. （一） 1. 1、 1） （1） 1.1 ① ⑴ ⒈ ㈠ 第一条/章/节/部分/项,
+Roman numerals Ⅰ、 Ⅱ. I. II、 (one style, upper case) and ⅰ. i. (lower case), and the enclosed
+numbers offices and Word's numbering formats use (``readers/numbering.py``): ① ➀ ㉑ (circled),
+❶ ➊ ⓫ (negative circled), ⓵ (double circled), ㊀ (circled ideograph). Rule sources: GB/T
+9704-2012 《党政机关公文格式》 §7.3.3 gives the standard levels 一、 （一） 1. （1）; the Roman,
+enclosed and 第一部分 forms are those a new user's task lists (and Word's upperRoman/lowerRoman/
+decimalEnclosedCircle formats) use above and below them. A label is read only at the start of a
+line, so "①" or "I." inside a sentence stays text.
 The nesting is learned from the document itself: a style seen again closes the levels
 opened after it (a sibling); a style never seen before opens a new level under the current
 item; a style seen before but not open goes back to the depth its first appearance gave it
@@ -14,19 +21,39 @@ import re
 from dataclasses import dataclass, field
 
 from .model import LEVEL_INFO, LEVEL_WARNING, Diagnostic
-from .numerals import CN_NUMERAL_CHARS, cn_to_int
+from .numerals import CN_NUMERAL_CHARS, ROMAN_FORM_CHARS, cn_to_int, roman_to_int
 
 _CN = f"[{CN_NUMERAL_CHARS}]{{1,4}}"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_PAREN_DIGITS = "".join(chr(c) for c in range(0x2474, 0x2488))  # ⑴ … ⒇
-_STOP_DIGITS = "".join(chr(c) for c in range(0x2488, 0x249C))  # ⒈ … ⒛
-_PAREN_IDEO = "".join(chr(c) for c in range(0x3220, 0x322A))  # ㈠ … ㈩
+
+
+def _run(first: int, count: int) -> str:
+    return "".join(chr(c) for c in range(first, first + count))
+
+
+# Enclosed numbers: character → (style, value). Forms that look alike are one style (① and
+# the dingbat ➀; ❶ and ➊), as half- and full-width parentheses are. Numbers past 20 are the
+# Unicode forms Word's decimalEnclosedCircle format renders (readers/numbering.py).
+_ENCLOSED: dict[str, tuple[str, int]] = {}
+for _style, _runs in (
+    ("①", ((0x2460, 20, 1), (0x3251, 15, 21), (0x32B1, 15, 36), (0x2780, 10, 1))),  # ① ㉑ ㊱ ➀
+    ("❶", ((0x2776, 10, 1), (0x278A, 10, 1), (0x24EB, 10, 11))),  # ❶ ➊ ⓫
+    ("⓵", ((0x24F5, 10, 1),)),  # ⓵ … ⓾
+    ("⑴", ((0x2474, 20, 1),)),  # ⑴ … ⒇
+    ("⒈", ((0x2488, 20, 1),)),  # ⒈ … ⒛
+    ("㈠", ((0x3220, 10, 1),)),  # ㈠ … ㈩
+    ("㊀", ((0x3280, 10, 1),)),  # ㊀ … ㊉
+):
+    for _first, _count, _start in _runs:
+        for _i, _ch in enumerate(_run(_first, _count)):
+            _ENCLOSED[_ch] = (_style, _start + _i)
+_ENCLOSED_CHARS = "".join(_ENCLOSED)
 
 # (style key, pattern). Each pattern matches at the start of a cleaned line and has a group
 # "num" (the number as written); the label is the whole match minus trailing spaces. Half-
 # and full-width parentheses are one style, because documents mix them.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("第{unit}", re.compile(rf"^第(?P<num>{_CN}|\d{{1,3}})(?P<unit>条|章|节|部分|项)(?:[、.:：]|\s+|(?=\S))")),
+    # "第一部分" alone on its line is a label too (its title is on the next line).
+    ("第{unit}", re.compile(rf"^第(?P<num>{_CN}|\d{{1,3}})(?P<unit>条|章|节|部分|项)(?:[、.:：]|\s+|(?=\S)|$)")),
     ("一{sep}", re.compile(rf"^(?P<num>{_CN})(?P<sep>、|[.．](?!\d))")),
     ("（一）", re.compile(rf"^[（(](?P<num>{_CN})[）)][、.]?")),
     ("（1）", re.compile(r"^[（(](?P<num>\d{1,3})[）)][、.]?")),
@@ -35,11 +62,22 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # "1.5倍" is not a label but "1、9月：" is (samples/study-plan-gbk 三.1).
     ("1{sep}", re.compile(r"^(?P<num>\d{1,3})(?P<sep>\.(?![\d.])|、)")),
     ("1）", re.compile(r"^(?P<num>\d{1,3})[）)](?!\d)")),
-    ("①", re.compile(f"^(?P<num>[{_CIRCLED}])")),
-    ("⑴", re.compile(f"^(?P<num>[{_PAREN_DIGITS}])")),
-    ("⒈", re.compile(f"^(?P<num>[{_STOP_DIGITS}])")),
-    ("㈠", re.compile(f"^(?P<num>[{_PAREN_IDEO}])")),
+    # An enclosed number, with or without 、/. after it, that does not start a reference to
+    # other items ("①②两项", "①至③项由党委负责" are text, not labels).
+    ("{enclosed}", re.compile(
+        rf"^(?P<num>[{_ENCLOSED_CHARS}])(?:[、.]|\s+)?"
+        rf"(?!\s*(?:[至到~～\-—－、，,和及与或]\s*)?[{_ENCLOSED_CHARS}])")),
+    # Ⅰ、 Ⅱ. Ⅲ (number forms): a separator or a space is needed ("Ⅱ类", "Ⅲ级" are words).
+    ("Ⅰ", re.compile(rf"^(?P<num>[{ROMAN_FORM_CHARS[:16]}]{{1,4}})(?:[、.．]|\s+|$)")),
+    ("ⅰ", re.compile(rf"^(?P<num>[{ROMAN_FORM_CHARS[16:]}]{{1,4}})(?:[、.．]|\s+|$)")),
+    # I. II、 in ASCII letters: only I, V and X (C. D. are lettered options), a separator is
+    # needed, and no letter or digit may follow, so English ("I. M. Pei", "I.e."), versions
+    # ("V.2") and Roman-month dates ("IX.2023", "XII. 2023") stay text.
+    ("Ⅰ", re.compile(r"^(?P<num>[IVX]{1,6})(?:、|[.．](?![\dA-Za-z.]))(?!\s*[A-Za-z\d])")),
+    ("ⅰ", re.compile(r"^(?P<num>[ivx]{1,6})(?:、|[.．](?![\dA-Za-z.]))(?!\s*[A-Za-z\d])")),
 ]
+# Characters a label can start with: most lines start with none of them (fast path).
+_LABEL_START = frozenset("第（(0123456789IVXivx" + CN_NUMERAL_CHARS + _ENCLOSED_CHARS + ROMAN_FORM_CHARS)
 _NOTE_RE = re.compile(r"^(?:备注|附注|注|说明)\s*[：:]")
 _DATE_LINE_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})$"
@@ -96,13 +134,14 @@ class Outline:
 
 
 def _value(num: str) -> int | None:
-    if num in _CIRCLED:
-        return _CIRCLED.index(num) + 1
-    for chars in (_PAREN_DIGITS, _STOP_DIGITS, _PAREN_IDEO):
-        if num in chars:
-            return chars.index(num) + 1
+    if num.isdigit():
+        return int(num) if num.isascii() else _ENCLOSED[num][1] if num in _ENCLOSED else None
     if "." in num:
         return int(num.rsplit(".", 1)[1])
+    if num in _ENCLOSED:
+        return _ENCLOSED[num][1]
+    if num[0] in ROMAN_FORM_CHARS or num[0] in "IVXivx":
+        return roman_to_int(num)
     return cn_to_int(num)
 
 
@@ -110,13 +149,11 @@ def match_label(line: str) -> Label | None:
     """Recognise an outline label at the start of a cleaned line; None when there is none.
 
     "1.召开党委会。" → Label("1.", "1.", 1, "召开党委会。"); "（一）制定学习计划" → style "（一）";
-    "第三条 …" → style "第条". Numbers above 999 (a year such as "2023.") are not labels,
-    nor is "1.5倍" or "9.30前". Never raises.
+    "第三条 …" → style "第条"; "第一部分" alone → style "第部分"; "Ⅱ、学习" and "II. 学习" → style
+    "Ⅰ", value 2; "❸召开" → style "❶", value 3. Numbers above 999 (a year such as "2023.") are
+    not labels, nor is "1.5倍", "9.30前", "I. M. Pei", "V.2", "Ⅲ级" or "①②两项". Never raises.
     """
-    first = line[:1]
-    if not first or not (first.isdigit() or first in "第（(" or first in CN_NUMERAL_CHARS
-                         or first in _CIRCLED or first in _PAREN_DIGITS
-                         or first in _STOP_DIGITS or first in _PAREN_IDEO):
+    if not line or line[0] not in _LABEL_START:
         return None  # fast path: most lines cannot start with a label
     for style, pattern in _PATTERNS:
         match = pattern.match(line)
@@ -126,6 +163,9 @@ def match_label(line: str) -> Label | None:
         value = _value(num)
         if value is None or value > 999 or value < 1 and style != "1.1{depth}":
             continue
+        if style == "{enclosed}":
+            key = _ENCLOSED[num][0]
+            return Label(text=match.group().rstrip(), style=key, value=value, rest=line[match.end():].strip())
         key = style.format(
             unit=match.groupdict().get("unit") or "",
             sep=(match.groupdict().get("sep") or "").replace("．", "."),

@@ -1,7 +1,9 @@
 """Lines → plan tree: clean, outline, then read dates, recurrence, owners and evidence.
 
 Pure Python. Input is a :class:`SourceDocument` (from a reader or from text); output a
-:class:`PlanDraft`. Rules and their sources are in the docstrings of the stage modules.
+:class:`PlanDraft`. Rules and their sources are in the docstrings of the stage modules; an
+enumeration "一是……；二是……" inside a task becomes sub-items or stays text as
+``enumeration`` decides.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 
 from . import dates as dates_mod
 from .clean import clean_line
+from .enumeration import find_parts, part_owners, part_title_text, separate_work
 from .evidence import suggest_evidence
 from .model import (
     KIND_NOTE, KIND_SECTION, KIND_TASK, LEVEL_INFO, LEVEL_WARNING,
@@ -17,10 +20,14 @@ from .model import (
 )
 from .outline import Line, Outline, OutlineItem, build_outline
 from .recurrence import parse_recurrence
-from .responsible import owners_from_text, responsible_from_text
+from .responsible import owners_from_text, responsible_from_text, subject_level
 
 # Top-level styles that are headings of parts of a document, never tasks by themselves.
-_SECTION_STYLES = {"一、", "一.", "（一）", "第章", "第部分", "第节"}
+_SECTION_STYLES = {"一、", "一.", "（一）", "第章", "第部分", "第节", "Ⅰ"}
+# Styles of the parts a document is divided into above its 一、 headings (第一部分, Ⅰ、, 第一章):
+# below such a section the next level is judged like a top level, by its style, so
+# "第一部分 / 一、 / 1." keeps 一、 a section and 1. a task, as "一、 / 1." alone does.
+_PART_STYLES = {"第部分", "第章", "Ⅰ"}
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+")
 _CLAUSE_SPLIT_RE = re.compile(r"[，,]")
 _END_PUNCT = "。！？!?；;，,、：: "
@@ -104,10 +111,74 @@ class _Builder:
             return text.replace(self.period_phrase, " ", 1)
         return text
 
-    def node(self, item: OutlineItem, inherited: str | None, top_is_section: bool,
+    def _blank_period(self, text: str, first: int, last: int) -> str:
+        """``text`` (a part of lines ``first``..``last``) with the period phrase blanked out when
+        it is on one of those lines (see :meth:`_dated_text`)."""
+        if self.period_phrase and self.period_line is not None and first <= self.period_line <= last:
+            return text.replace(self.period_phrase, " ", 1)
+        return text
+
+    def sub_items(self, body_lines: list[Line], responsible: str | None) -> tuple[list[Node], str]:
+        """The parts of an enumeration "一是……；二是……" in a task's text as child tasks, and
+        the task's text outside them (its lead-in and any closing sentence), or ([], "") when
+        the enumeration stays text. The decision and its source: ``enumeration`` module."""
+        body = "\n".join(text for _, text in body_lines)
+        parts = find_parts(body)
+        if not parts:
+            return [], ""
+        starts, offset = [], 0
+        for number, text in body_lines:
+            starts.append((offset, number))
+            offset += len(text) + 1
+
+        def line_at(pos: int) -> int:
+            return next(number for start, number in reversed(starts) if start <= pos)
+
+        drafts, own, subjects = [], [], []
+        for part in parts:
+            first, last = line_at(part.start), line_at(max(part.end - 1, part.start))
+            part_body = body[part.body_start:part.end]
+            dated = self._blank_period(part_body, first, last)
+            deadline = dates_mod.parse_deadline(dated, self.period, self.year)
+            recurrence = parse_recurrence(dated)
+            owners = part_owners(part_body)
+            subject = subject_level(part_body)
+            own.append(bool(deadline or recurrence or owners))
+            subjects.append(subject)
+            drafts.append((part, first, last, deadline, recurrence, owners, subject))
+        if not separate_work(own, subjects):
+            return [], ""
+
+        children = []
+        for part, first, last, deadline, recurrence, owners, subject in drafts:
+            text = body[part.start:part.end]
+            title = make_title(part_title_text(body[part.body_start:part.end], part.label))
+            children.append(Node(
+                label=part.label,
+                kind=KIND_TASK,
+                title=title,
+                text=text,
+                responsible=(owners.responsible if owners else None) or subject or responsible,
+                due=deadline.due if deadline else None,
+                due_workday=deadline.due_workday if deadline else None,
+                recurrence=recurrence.rrule if recurrence else None,
+                evidence=suggest_evidence(text, title),
+                lines=(first, last),
+                min_count=recurrence.min_count if recurrence else 1,
+                lead_unit=owners.lead_unit if owners else "",
+                responsible_units=owners.responsible_units if owners else "",
+                ongoing=bool(deadline and deadline.ongoing),
+            ))
+        rest = body[:parts[0].start] + "\n" + body[parts[-1].end:]
+        rest = self._blank_period(rest, body_lines[0][0], body_lines[-1][0])
+        return children, rest
+
+    def node(self, item: OutlineItem, inherited: str | None, section_level: bool,
              in_requirements: bool = False) -> Node:
         """One outline item as a Node; ``in_requirements`` marks the items under a heading
-        such as 工作要求 (seed 四): requirements on how to work, kept as notes, not tasks."""
+        such as 工作要求 (seed 四): requirements on how to work, kept as notes, not tasks.
+        ``section_level``: this item's level is a level of section headings (the top level,
+        or the level under a 第一部分/Ⅰ/第一章 part, :func:`_level_is_section`)."""
         own_text = "\n".join(text for _, text in item.lines)
         label = item.label.text if item.label else ""
         head = item.label.rest if item.label else item.lines[0][1]
@@ -117,7 +188,7 @@ class _Builder:
         title = make_title(head)
         if item.note or in_requirements:
             kind = KIND_NOTE
-        elif item.depth == 0 and top_is_section:
+        elif section_level:
             kind = KIND_SECTION
         else:
             kind = KIND_TASK
@@ -125,7 +196,7 @@ class _Builder:
         owners = owners_from_text(own_text)
         if owners is not None and owners.responsible:
             responsible = owners.responsible
-        elif item.depth == 0:
+        elif item.depth == 0 or kind == KIND_SECTION:
             responsible = responsible_from_text(title) or inherited
         else:
             responsible = inherited or responsible_from_text(title)
@@ -133,7 +204,15 @@ class _Builder:
         # Dates and recurrence are read without the label: in "12.10月底前" the label's
         # digits would otherwise touch the month.
         body_lines = [(item.lines[0][0], head_line)] + item.lines[1:]
-        dated = "\n".join(self._dated_text(n, t) for n, t in body_lines)
+        sub_items: list[Node] = []
+        rest = ""
+        if kind == KIND_TASK and not item.children:
+            sub_items, rest = self.sub_items(body_lines, responsible)
+        if sub_items:
+            # The task's own schedule is what its text says outside its parts.
+            dated = rest
+        else:
+            dated = "\n".join(self._dated_text(n, t) for n, t in body_lines)
         deadline = dates_mod.parse_deadline(dated, self.period, self.year)
         for number, text in body_lines:
             phrases = dates_mod.unparsed_deadline_phrases(self._dated_text(number, text), self.period, self.year)
@@ -157,7 +236,8 @@ class _Builder:
             due=deadline.due if deadline else None,
             due_workday=deadline.due_workday if deadline else None,
             recurrence=recurrence.rrule if recurrence else None,
-            evidence=suggest_evidence(own_text, title) if kind == KIND_TASK else None,
+            evidence=(suggest_evidence(rest if sub_items else own_text, title)
+                      if kind == KIND_TASK else None),
             lines=(item.first_line, item.last_line),
             min_count=recurrence.min_count if recurrence else 1,
             lead_unit=owners.lead_unit if owners else "",
@@ -168,8 +248,12 @@ class _Builder:
             node.responsible = None
         requirements = in_requirements or (
             kind == KIND_SECTION and REQUIREMENT_HEADINGS.search(title) is not None)
-        node.children = [self.node(child, responsible, top_is_section, requirements)
+        children_are_sections = (kind == KIND_SECTION and item.label is not None
+                                 and item.label.style in _PART_STYLES
+                                 and _level_is_section(item.children, top=False))
+        node.children = [self.node(child, responsible, children_are_sections, requirements)
                          for child in item.children]
+        node.children.extend(sub_items)
         return node
 
 
@@ -178,13 +262,22 @@ class _Builder:
 REQUIREMENT_HEADINGS = re.compile(r"工作要求|有关要求|保障措施|组织保障|工作保障|注意事项|组织领导")
 
 
-def _top_is_section(items: list[OutlineItem]) -> bool:
-    """Top-level items are sections when their style is a heading style (一、 （一） 第一章)
-    or when any of them has numbered children (seed: 一 has none and is still a section)."""
+def _level_is_section(items: list[OutlineItem], top: bool = True) -> bool:
+    """Items of one level are sections when their style is a heading style (一、 （一） 第一章
+    Ⅰ、 第一部分), or, at the top level, when any of them has numbered children (seed: 一 has
+    none and is still a section). Under a part (第一部分, Ⅰ、, 第一章) only the style counts:
+    "第一章 / 第一条" articles with sub-points stay tasks."""
     numbered = [item for item in items if item.label is not None]
     if not numbered:
         return False
-    return numbered[0].label.style in _SECTION_STYLES or any(item.children for item in numbered)
+    if numbered[0].label.style in _SECTION_STYLES:
+        return True
+    return top and any(item.children for item in numbered)
+
+
+def _top_is_section(items: list[OutlineItem]) -> bool:
+    """Whether the top-level items are sections (:func:`_level_is_section` at the top)."""
+    return _level_is_section(items)
 
 
 def draft_from_lines(lines: list[Line], name: str) -> PlanDraft:

@@ -71,3 +71,18 @@ def owners_from_text(text: str) -> Owners | None:
     units_text = units.group(1).strip() if units else ""
     level = responsible_from_text(units_text) or responsible_from_text(lead_unit)
     return Owners(lead_unit=lead_unit, responsible_units=units_text, responsible=level)
+
+
+# A clause's subject: a level keyword at its very start, after at most 由/请/要求 and 各(级).
+_SUBJECT_RE = re.compile(rf"^(?:由|请|要求)?(?:各级|各)?(?=({_KEYWORD_RE.pattern}))")
+
+
+def subject_level(text: str) -> str | None:
+    """The level named as the subject at the start of ``text``, or None.
+
+    "各党支部9月底前制定学习计划" → "branch"; "由党委办公室牵头…" → "committee"; "全体党员…" →
+    "member"; "组织党员学习" → None (党员 is the object there, not the subject). Used for the
+    parts of an enumeration ("一是党委班子成员…；二是各党支部…", enumeration.py). Never raises.
+    """
+    match = _SUBJECT_RE.match(text or "")
+    return _LEVEL_OF[match.group(1)] if match else None

@@ -81,7 +81,13 @@ HEADER_NAMES = {
 _NAME_TO_KEY = {name: key for key, names in HEADER_NAMES.items() for name in names}
 _BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 _NOTE_RE = re.compile(r"^\s*(注|备注|说明|附注|附)\s*[0-9一二三四五六七八九十]*\s*[：:．.、]")
-_SECTION_LABEL_RE = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+[部分章]\s*)")
+# The label of a section row: 一、 （一） 第一部分/第一章 Ⅰ、 I. (outline.py has the same styles for
+# text; "第一部分" must keep its 分: a character class [部分章] once cut it to "第一部").
+_SECTION_LABEL_RE = re.compile(
+    r"^\s*([一二三四五六七八九十]+\s*[、.．]|（[一二三四五六七八九十]+）"
+    r"|第[一二三四五六七八九十]+(?:部分|章)[、.．:：]?\s*"
+    r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,4}(?:\s*[、.．]|\s+)|[IVX]{1,6}(?:、|[.．](?![\dA-Za-z.]))(?!\s*[A-Za-z\d]))"
+)
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # How far down a header may sit (title rows, notes and blank rows above it).
 HEADER_SEARCH_ROWS = 15

@@ -126,3 +126,48 @@ def test_split_lines_crlf_cr_lf():
 ])
 def test_titles_pass_over_lead_in_clauses(text, title):
     assert make_title(text) == title
+
+
+# -- Nouns that name a standing rule, aim or list: only work that produces the record counts --
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # rules followed, not made: no institution
+    ("落实三会一课制度", None),
+    ("严格执行请销假制度", None),
+    ("认真遵守各项规章制度", None),
+    ("落实谈心谈话制度", "talk"),  # the talks are the work
+    ("严格落实组织生活会制度", "organizational_life_meeting"),
+    ("完善学习计划并严格执行请销假制度", None),  # 完善 governs the plan, not the rule
+    # rules made or revised: institution
+    ("建立健全谈心谈话制度", "institution"),
+    ("完善党员教育管理制度", "institution"),
+    ("制定党员积分管理办法", "institution"),
+    ("修订《党委会议事规则》", "institution"),
+    ("健全整改落实机制", "institution"),
+    ("形成长效机制", "institution"),
+    ("抓好建章立制", "institution"),
+    ("加强制度建设", "institution"),
+    ("把好经验以制度形式固定下来", "institution"),
+    ("建立健全行得通、做得实、管长远的制度机制", "institution"),
+    # a satisfaction aim is not a survey
+    ("提升群众满意度", None),
+    ("不断提高服务对象满意度", None),
+    ("开展群众满意度测评", "survey"),
+    ("组织满意度问卷调查", "survey"),
+    # a list worked from is not the list made
+    ("根据问题清单逐项整改", "rectification"),
+    ("对问题清单的整改情况逐一跟踪", "rectification"),
+    ("对照问题清单逐项销号", "rectification"),
+    ("针对群众反映的意见建议抓好整改", "rectification"),
+    ("梳理形成问题清单", "problem"),
+    ("广泛征求意见建议", "suggestion"),
+    ("征求服务对象意见建议", "suggestion"),
+])
+def test_evidence_reads_nouns_with_their_verbs(text, kind):
+    assert suggest_evidence(text) == kind
+
+
+def test_evidence_prefers_a_rule_made_over_the_kind_it_regulates():
+    # the task is to write the rule, not to hold talks
+    assert suggest_evidence("建立健全谈心谈话制度，每年开展一次谈心谈话") == "institution"
+    assert suggest_evidence("召开党委会，研究制定整改工作机制") == "committee_meeting"  # title first

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from taizhang.plans.importer import DocumentError, parse_file, parse_text
+from taizhang.plans.importer.clean import normalize_width
 from taizhang.plans.importer.outline import match_label
 
 from .helpers import by_path, output_corpus, source_sentences
@@ -238,3 +239,152 @@ def test_lists_of_more_than_99_items_keep_counting():
     labels = [child.label for child in draft.items[0].children]
     assert len(labels) == 105 and labels[-1] == "105."
     assert draft.items[0].children[99].title == "开展学习100"
+
+
+# -- Roman numerals, enclosed numbers and 第一部分 (a new user's task lists) --------------------
+
+@pytest.mark.parametrize(("line", "text", "style", "value", "rest"), [
+    ("Ⅰ、抓好班子学习", "Ⅰ、", "Ⅰ", 1, "抓好班子学习"),
+    ("Ⅲ．推进整改", "Ⅲ．", "Ⅰ", 3, "推进整改"),  # full-width stop (cleaning makes it ".")
+    ("Ⅳ 总结", "Ⅳ", "Ⅰ", 4, "总结"),
+    ("ⅩⅡ、其他", "ⅩⅡ、", "Ⅰ", 12, "其他"),
+    ("II. 重点任务", "II.", "Ⅰ", 2, "重点任务"),  # ASCII letters: the same style as Ⅱ
+    ("IV、工作要求", "IV、", "Ⅰ", 4, "工作要求"),
+    ("ⅱ.细化分工", "ⅱ.", "ⅰ", 2, "细化分工"),
+    ("iii.抓好督导", "iii.", "ⅰ", 3, "抓好督导"),  # Word lowerRoman
+    ("③、走访群众", "③、", "①", 3, "走访群众"),
+    ("➁谈心谈话", "➁", "①", 2, "谈心谈话"),  # dingbat circled: the same style as ②
+    ("㉑第二十一项", "㉑", "①", 21, "第二十一项"),
+    ("❷建立台账", "❷", "❶", 2, "建立台账"),
+    ("➋建立台账", "➋", "❶", 2, "建立台账"),
+    ("⓫第十一项", "⓫", "❶", 11, "第十一项"),
+    ("⓶细项", "⓶", "⓵", 2, "细项"),
+    ("㊂细项", "㊂", "㊀", 3, "细项"),
+    ("第二部分 基层党组织", "第二部分", "第部分", 2, "基层党组织"),
+    ("第三部分：工作要求", "第三部分：", "第部分", 3, "工作要求"),
+    ("第一部分", "第一部分", "第部分", 1, ""),  # alone on its line: title on the next line
+])
+def test_match_label_roman_enclosed_and_parts(line, text, style, value, rest):
+    label = match_label(line)
+    assert (label.text, label.style, label.value, label.rest) == (text, style, value, rest)
+
+
+@pytest.mark.parametrize("line", [
+    "I. M. Pei designed it", "I.e. 即", "V.2版本说明", "IX.2023 会议", "XII. 2023年", "IIII.错",
+    "C.选项", "Ⅲ级响应", "Ⅱ类问题", "①②两项工作由党委负责", "①至③项按月报送", "①、②项合并",
+    "第二批主题教育", "MIX. 混合",
+])
+def test_not_a_roman_or_enclosed_label(line):
+    assert match_label(line) is None
+
+
+PARTS = """某党委2024年党建工作安排
+第一部分 抓好领导班子建设
+一、加强理论学习
+1.召开党委会，研究年度学习计划。
+2.开展中心组学习。
+①3月底前学习党章。
+②6月底前学习条例。
+二、开展调查研究
+1.班子成员每人牵头一个调研课题。
+第二部分
+抓实基层党组织建设
+一、规范组织生活
+1.党支部每月召开支委会。
+"""
+
+
+def test_parts_are_outline_levels_above_sections():
+    draft = parse_text(PARTS)
+    assert [(n.label, n.kind, n.title, n.responsible) for n in draft.items] == [
+        ("第一部分", "section", "抓好领导班子建设", "committee"),
+        ("第二部分", "section", "抓实基层党组织建设", "branch"),
+    ]
+    # under a part, 一、 headings stay sections and 1. items stay tasks
+    assert [(n.label, n.kind, n.title) for n in draft.items[0].children] == [
+        ("一、", "section", "加强理论学习"), ("二、", "section", "开展调查研究")]
+    study = by_path(draft, "第一部分", "一、", "2.")
+    assert (study.kind, study.evidence) == ("task", "central_group_study")
+    assert [(c.label, c.title, c.due) for c in study.children] == [
+        ("①", "3月底前学习党章", date(2024, 3, 31)), ("②", "6月底前学习条例", date(2024, 6, 30))]
+    # the section's own words give its level, not the part above it (党支部 → branch)
+    assert by_path(draft, "第二部分", "一、", "1.").responsible == "branch"
+    assert by_path(draft, "第二部分", "一、", "1.").recurrence == "FREQ=MONTHLY"
+    assert draft.items[1].lines == (10, 13)
+    assert [d for d in draft.diagnostics if d.level == "warning"] == []
+
+
+ROMAN = """支部2023年工作要点
+Ⅰ．抓好学习
+一、集中学习
+1.每月开展1次集中学习。
+Ⅱ．抓好调研
+一、走访群众
+1.走访困难党员，10月底前完成。
+Ⅲ．工作要求
+1.杜绝形式主义。
+"""
+
+
+def test_roman_headings_are_the_top_level():
+    draft = parse_text(ROMAN)
+    assert [(n.label, n.kind, n.title) for n in draft.items] == [
+        ("Ⅰ.", "section", "抓好学习"), ("Ⅱ.", "section", "抓好调研"), ("Ⅲ.", "section", "工作要求")]
+    assert by_path(draft, "Ⅰ.", "一、", "1.").recurrence == "FREQ=MONTHLY"
+    assert by_path(draft, "Ⅱ.", "一、").kind == "section"
+    assert by_path(draft, "Ⅱ.", "一、", "1.").due == date(2023, 10, 31)  # year from the title
+    assert by_path(draft, "Ⅲ.", "1.").kind == "note"  # 工作要求 under a part: notes
+    assert [d for d in draft.diagnostics if d.level == "warning"] == []
+
+
+def test_ascii_roman_headings_and_english_lines():
+    text = ("Work plan\nI. 抓好学习\n1.开展集中学习。\nI. M. Pei 的讲座资料附后。\nII. 抓好调研\n1.开展走访。\n"
+            "IX.2023 版本说明。\n")
+    draft = parse_text(text)
+    assert [(n.label, n.title) for n in draft.items] == [("I.", "抓好学习"), ("II.", "抓好调研")]
+    first = by_path(draft, "I.", "1.")
+    assert first.text == "1.开展集中学习。\nI. M. Pei 的讲座资料附后。"  # an English line is body text
+    assert by_path(draft, "II.", "1.").text.endswith("IX.2023 版本说明。")
+
+
+def test_enclosed_numbers_inside_a_sentence_stay_text():
+    text = ("清单\n一、学习\n1.开展学习，内容包括①党章②党的二十大报告。\n"
+            "①②两项由各党支部负责。\n2.开展调研。\n")
+    draft = parse_text(text)
+    first = by_path(draft, "一、", "1.")
+    assert first.children == []
+    assert first.text == "1.开展学习，内容包括①党章②党的二十大报告。\n①②两项由各党支部负责。"
+    assert [c.label for c in draft.items[0].children] == ["1.", "2."]
+
+
+def test_negative_circled_numbers_are_their_own_level():
+    text = "清单\n1.开展学习。\n❶读原著。\n①第一章。\n②第二章。\n❷写心得。\n"
+    draft = parse_text(text)
+    first = draft.items[0]
+    assert [c.label for c in first.children] == ["❶", "❷"]
+    assert [c.label for c in first.children[0].children] == ["①", "②"]
+    assert [d for d in draft.diagnostics if d.level == "warning"] == []
+
+
+def test_no_text_lost_with_new_styles():
+    for doc in (PARTS, ROMAN):
+        corpus = output_corpus(parse_text(doc))
+        # "Ⅰ．" is kept as "Ⅰ." (clean.normalize_width): compare width-normalised sentences
+        assert [s for s in source_sentences(normalize_width(doc)) if s not in corpus] == []
+
+
+def test_outline_levels_of_the_new_styles():
+    from taizhang.plans.importer.outline import build_outline
+
+    lines = list(enumerate(["工作安排", "第一部分 总体", "Ⅰ、班子", "一、学习", "1.读原著。", "❶第一章。",
+                            "①第一节。", "Ⅱ、支部", "第二部分 保障"], start=1))
+    outline = build_outline(lines)
+    assert outline.styles == ["第部分", "Ⅰ", "一、", "1.", "❶", "①"]
+
+    def depths(items):
+        for item in items:
+            yield item.label.text, item.depth
+            yield from depths(item.children)
+
+    assert list(depths(outline.items)) == [
+        ("第一部分", 0), ("Ⅰ、", 1), ("一、", 2), ("1.", 3), ("❶", 4), ("①", 5), ("Ⅱ、", 1), ("第二部分", 0)]

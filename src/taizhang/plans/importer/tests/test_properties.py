@@ -3,6 +3,8 @@ tree exactly, reports no numbering problem, and loses no text."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +21,9 @@ STYLES = {
     "（1）": lambda n: f"（{n}）",
     "①": lambda n: "①②③④⑤⑥⑦⑧⑨⑩"[n - 1],
     "第一条": lambda n: f"第{_cn(n)}条 ",
+    "Ⅰ、": lambda n: "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"[n - 1] + "、",
+    "❶": lambda n: "❶❷❸❹❺❻❼❽❾❿"[n - 1],
+    "第一部分": lambda n: f"第{_cn(n)}部分 ",
 }
 # Body text that cannot start a label: no digits, numerals, parentheses or 第.
 WORDS = st.text(alphabet="学习党支部开展组织工作会议落实整改建设要求群众服务", min_size=2, max_size=12)
@@ -79,3 +84,46 @@ def test_outline_round_trip(items, styles, crlf, preamble):
     assert [s for s in source_sentences(text) if s not in corpus] == []
     last = max(node.lines[1] for node in draft.walk())
     assert last == len(lines)
+
+
+# -- enumerations "一是……；二是……" inside a task (enumeration.py) ---------------------------
+
+# Words without numerals, level keywords (党, 支部), owners (负责, 牵头), recurrence (每) or dates.
+PLAIN = st.text(alphabet="学习开展工作会议落实整改建设群众服务推进调研走访", min_size=2, max_size=10)
+DEADLINES = {"9月底前": date(2023, 9, 30), "10月15日前": date(2023, 10, 15),
+             "11月中旬前": date(2023, 11, 20)}
+PART_SEP = st.sampled_from(["；", "，", "。", "\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(st.tuples(PLAIN, st.sampled_from([None, *DEADLINES]), st.booleans()),
+                   min_size=2, max_size=5),
+    sep=PART_SEP,
+    lead=PLAIN,
+    tail=st.lists(PLAIN.map(lambda w: w + "。"), max_size=1),
+)
+def test_enumeration_sub_items(parts, sep, lead, tail):
+    body = sep.join(
+        f"{_cn(i)}是" + (when or "" if before else "") + words + ("" if before else when or "")
+        for i, (words, when, before) in enumerate(parts, start=1)
+    ) + "。"
+    lines = ["生成的任务清单", "本次主题教育从2023年9月开始，2024年1月基本结束。", "一、重点任务",
+             f"1.{lead}。{body}", *tail]
+    text = "\n".join(lines) + "\n"
+
+    draft = parse_text(text)
+
+    task = draft.items[0].children[0]
+    dated = sum(1 for _, when, _ in parts if when)
+    if dated >= 2 and 2 * dated >= len(parts):
+        assert [c.label for c in task.children] == [f"{_cn(i)}是" for i in range(1, len(parts) + 1)]
+        assert [c.due for c in task.children] == [DEADLINES.get(when) for _, when, _ in parts]
+        assert task.due is None  # the task itself names no date outside its parts
+        assert {c.lines for c in task.children} <= {(4, 4), (5, 5), (6, 6), (7, 7), (8, 8)}
+    else:
+        assert task.children == []
+        assert task.due == max((DEADLINES[w] for _, w, _ in parts if w), default=None)
+    corpus = output_corpus(draft)
+    assert [s for s in source_sentences(text) if s not in corpus] == []
+    assert [d for d in draft.diagnostics if d.level == "warning"] == []

@@ -251,3 +251,23 @@ def test_tasks_inherit_the_section_level(tmp_path):
     [section] = build_from_tables(read_document(path)).items
     [task] = section.children
     assert (task.responsible, task.due, task.evidence) == ("committee", D(2023, 11, 20), "research_visit")
+
+
+def test_section_rows_numbered_by_part_and_roman_numeral():
+    # "第一部分" once lost its 分 to the label ("第一部" / "分 …"); Roman section rows had no label.
+    from taizhang.plans.importer.model import SourceDocument, SourceTable
+
+    rows = [
+        (1, ["2024年党建工作要点", "2024年党建工作要点", "2024年党建工作要点"]),
+        (2, ["序号", "具体任务", "完成时限"]),
+        (3, ["第一部分 领导班子", "第一部分 领导班子", "第一部分 领导班子"]),
+        (4, ["1", "召开专题民主生活会", "12月底前"]),
+        (5, ["Ⅱ、基层党组织", "Ⅱ、基层党组织", "Ⅱ、基层党组织"]),
+        (6, ["1", "召开组织生活会", "第一季度"]),
+    ]
+    merged = {(r, c): True for r in (1, 3, 5) for c in (1, 2)}
+    table = SourceTable(name="要点", rows=rows, merged=merged)
+    draft = build_from_tables(SourceDocument(name="parts.docx", tables=[table]))
+    assert [(s.kind, s.label, s.title, s.responsible) for s in draft.items] == [
+        ("section", "第一部分", "领导班子", "committee"), ("section", "Ⅱ、", "基层党组织", "branch")]
+    assert [(t.title, t.due) for t in draft.items[1].children] == [("召开组织生活会", D(2024, 3, 31))]
