@@ -388,14 +388,14 @@ def inactivity(rule: Rule, ctx: Context) -> None:
     start = ctx.as_of + dt.timedelta(days=1) - relativedelta(months=months)
     active = set()
     for model, record in ((Attendance, "meeting"), (StudyAttendance, "session")):
-        rows = (model.objects.filter(**{f"{record}__org__path__startswith": ctx.root.path,
+        rows = (model.objects.filter(**{f"{record}__org__path__startswith": ctx.path,
                                         f"{record}__date__range": (start, ctx.as_of)})
                 .values("member_id")
                 .annotate(ok=Count("id", filter=Q(status="present") | ~Q(reason="")))
                 .filter(ok__gt=0).values_list("member_id", flat=True))
         active.update(rows)
     holding = {ctx.row_of(o) for o in Meeting.objects.filter(
-        org__path__startswith=ctx.root.path, date__range=(start, ctx.as_of)).values_list("org_id", flat=True)
+        org__path__startswith=ctx.path, date__range=(start, ctx.as_of)).values_list("org_id", flat=True)
         .distinct()}
     for m in ctx.members.values():
         if m["id"] in active or ctx.row_of(m["org_id"]) not in holding:
@@ -446,9 +446,9 @@ def rectification(rule: Rule, ctx: Context) -> None:
     def in_window(day) -> bool:
         return day is not None and start <= day <= as_of
 
-    measures = Rectification.objects.filter(org__path__startswith=ctx.root.path)
+    measures = Rectification.objects.filter(org__path__startswith=ctx.path)
     if aspect == "links":
-        problems = (Problem.objects.filter(org__path__startswith=ctx.root.path)
+        problems = (Problem.objects.filter(org__path__startswith=ctx.path)
                     .filter(Q(found_on__range=(start, as_of))
                             | Q(found_on__isnull=True, created_at__date__range=(start, as_of)))
                     .annotate(n=Count("measures")).filter(n=0)
@@ -554,14 +554,19 @@ def appraisal(rule: Rule, ctx: Context) -> None:
     """Checks 12–14 on the 民主评议 grades (evaluation.Appraisal) of each year of the period:
 
     - ``graded`` (12, TZ ch.5; PY): every active member of a branch who had joined by the
-      year's end has a grade for that year (wherever it was given). While the year runs the
-      gaps are reminders (the appraisal is usually held at the year's end or just after);
-    - ``excellent`` (13, PY; [S]): per rating branch and year, 优秀 at most ``max_excellent``
-      of the members rated; no 预备党员 rated 优秀 (the member's current status);
+      year's end has a grade for that year (wherever it was given: a member who moved in
+      keeps the grade of the previous branch). A gap is reported at the member's *current*
+      branch. While the year runs the gaps are reminders (the appraisal is usually held at
+      the year's end or just after);
+    - ``excellent`` (13, PY; [S]): per rating branch (the grade's ``org``) and year, 优秀 at
+      most ``max_excellent`` of the members rated; no 预备党员 rated 优秀 (the member's
+      current status);
     - ``follow_up`` (14, PY): each 基本合格 has an improvement record and each 不合格 a 处置
-      (a non-empty ``follow_up``).
+      (a non-empty ``follow_up``), reported at the org that gave the grade.
 
-    Member history is not kept: "belonged to the branch" = on its roll now (active).
+    13 and 14 look only at grades given inside the subtree; a grade given outside it is the
+    grading org's. Member history is not kept: "belonged to the branch" = on its roll now
+    (active).
     """
     if not ctx.started:
         return

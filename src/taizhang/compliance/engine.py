@@ -86,6 +86,9 @@ class Context:
     ``as_of`` = the earlier of the period's last day and today: the state checks (structure,
     inactivity, rectification) look at that day. ``started``: the period has begun (a state
     check says nothing about a period still to come).
+
+    The subtree is the one under ``root`` *as stored now* (:attr:`path`), not under the
+    ``path`` attribute of the object passed in, which may be stale.
     """
 
     def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None):
@@ -99,11 +102,38 @@ class Context:
 
     # --- the tree -----------------------------------------------------------------------
     @cached_property
+    def path(self) -> str:
+        """The materialized path of ``root`` as stored now; every loader filters the subtree
+        on it (read with the tree, see :attr:`orgs`).
+
+        The ``path`` of the object passed in can be stale: organizations are kept in ``code``
+        order (``Organization.node_order_by``), so adding an organization whose code sorts
+        before an existing one renumbers the paths of that one and of those after it, in the
+        database only. A stale path names *another* subtree (e.g. the branch added next),
+        whose members would then be checked instead (C12 reported another branch's member).
+        """
+        return self._tree[0]
+
+    @cached_property
     def orgs(self) -> dict[int, OrgRow]:
+        """{org id: :class:`OrgRow`} of the subtree, in path order."""
+        return self._tree[1]
+
+    @cached_property
+    def _tree(self) -> tuple[str, dict[int, OrgRow]]:
+        """(root's stored path, the subtree's rows): one query, which reads the root's row by
+        primary key together with the subtree under the path held; a second one only when that
+        path turns out to be stale. Raises ``Organization.DoesNotExist`` for a deleted root."""
         step = Organization.steplen
-        rows = Organization.objects.filter(path__startswith=self.root.path).order_by("path").values_list(
+        query = Organization.objects.order_by("path").values_list(
             "id", "name", "code", "kind", "path", "committee_elected_on")
-        return {r[0]: OrgRow(*r, parent_path=r[4][:-step]) for r in rows}
+        rows = list(query.filter(Q(path__startswith=self.root.path) | Q(pk=self.root.pk)))
+        path = next((r[4] for r in rows if r[0] == self.root.pk), None)
+        if path is None:
+            raise Organization.DoesNotExist(f"organization {self.root.pk} does not exist")
+        if path != self.root.path:
+            rows = list(query.filter(path__startswith=path))
+        return path, {r[0]: OrgRow(*r, parent_path=r[4][:-step]) for r in rows}
 
     @cached_property
     def _by_path(self) -> dict[str, OrgRow]:
@@ -133,7 +163,7 @@ class Context:
     # --- people -------------------------------------------------------------------------
     @cached_property
     def members(self) -> dict[int, dict]:
-        rows = (Member.objects.filter(org__path__startswith=self.root.path, is_active=True)
+        rows = (Member.objects.filter(org__path__startswith=self.path, is_active=True)
                 .values("id", "name", "org_id", "group_id", "status", "joined_on"))
         return {r["id"]: r for r in rows}
 
@@ -159,7 +189,7 @@ class Context:
     def positions(self) -> list[dict]:
         """Posts held at some time in the period (started by its end, not ended before it) by
         members still on the roll (a post left open by someone who left is not held)."""
-        return list(Position.objects.filter(org__path__startswith=self.root.path, member__is_active=True)
+        return list(Position.objects.filter(org__path__startswith=self.path, member__is_active=True)
                     .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.start))
                     .filter(Q(started_on__isnull=True) | Q(started_on__lte=self.period.end))
                     .values("member_id", "org_id", "role", "started_on", "ended_on"))
@@ -194,7 +224,7 @@ class Context:
         GROUP BY over the period for the whole subtree."""
         from taizhang.records.models import Meeting
 
-        rows = (Meeting.objects.filter(org__path__startswith=self.root.path,
+        rows = (Meeting.objects.filter(org__path__startswith=self.path,
                                        date__range=(self.period.start, self.period.end))
                 .annotate(month=TruncMonth("date")).values("org_id", "kind", "month")
                 .annotate(n=Count("id"), first=Min("id")).order_by())
@@ -206,7 +236,7 @@ class Context:
         {(org id, lecture kind, first of month): (count, smallest id)}; one GROUP BY."""
         from taizhang.records.models import Lecture
 
-        rows = (Lecture.objects.filter(org__path__startswith=self.root.path, meeting__isnull=True,
+        rows = (Lecture.objects.filter(org__path__startswith=self.path, meeting__isnull=True,
                                        date__range=(self.period.start, self.period.end))
                 .annotate(month=TruncMonth("date")).values("org_id", "kind", "month")
                 .annotate(n=Count("id"), first=Min("id")).order_by())
@@ -233,7 +263,7 @@ class Context:
 
         missing_reason = Q(attendance__status__in=(AttendanceStatus.LEAVE, AttendanceStatus.ABSENT),
                            attendance__reason="")
-        return list(Meeting.objects.filter(org__path__startswith=self.root.path,
+        return list(Meeting.objects.filter(org__path__startswith=self.path,
                                            date__range=(self.period.start, self.as_of))
                     .annotate(**count_expressions(), n_missing_reason=Count("attendance__id", filter=missing_reason))
                     .values("id", "org_id", "kind", "date", "title", "start_time", "place", "host_id",
@@ -246,7 +276,7 @@ class Context:
         from taizhang.records.models import Attendance
 
         rows = Attendance.objects.filter(
-            meeting__org__path__startswith=self.root.path, meeting__kind="branch_committee_meeting",
+            meeting__org__path__startswith=self.path, meeting__kind="branch_committee_meeting",
             meeting__date__range=(self.period.start, self.as_of)).values_list("meeting_id", "member_id", "status")
         result = defaultdict(list)
         for meeting_id, member_id, status in rows:
@@ -257,7 +287,7 @@ class Context:
     def motions(self) -> dict[int, list[dict]]:
         from taizhang.records.models import Motion
 
-        rows = Motion.objects.filter(meeting__org__path__startswith=self.root.path,
+        rows = Motion.objects.filter(meeting__org__path__startswith=self.path,
                                      meeting__date__range=(self.period.start, self.as_of)).values(
             "id", "meeting_id", "title", "yes", "no", "abstain", "declared_passed")
         result = defaultdict(list)
@@ -270,7 +300,7 @@ class Context:
         from taizhang.records.models import ElectionResult
 
         rows = ElectionResult.objects.filter(
-            meeting__org__path__startswith=self.root.path,
+            meeting__org__path__startswith=self.path,
             meeting__date__range=(self.period.start, self.as_of)).values(
             "meeting_id", "post", "candidate__name", "candidate_name", "yes", "elected")
         result = defaultdict(list)
@@ -283,7 +313,7 @@ class Context:
         """Talks of the period (one query): org, both parties, date, purpose."""
         from taizhang.records.models import Talk
 
-        return list(Talk.objects.filter(org__path__startswith=self.root.path,
+        return list(Talk.objects.filter(org__path__startswith=self.path,
                                         date__range=(self.period.start, self.period.end))
                     .values("org_id", "party_a_id", "party_b_id", "date", "purpose"))
 
@@ -295,8 +325,8 @@ class Context:
         from taizhang.evaluation.models import Appraisal
 
         years = range(self.period.start.year, self.period.end.year + 1)
-        return list(Appraisal.objects.filter(Q(org__path__startswith=self.root.path)
-                                             | Q(member__org__path__startswith=self.root.path), year__in=years)
+        return list(Appraisal.objects.filter(Q(org__path__startswith=self.path)
+                                             | Q(member__org__path__startswith=self.path), year__in=years)
                     .values("id", "org_id", "member_id", "member__name", "member__status", "year", "grade",
                             "follow_up").order_by("org_id", "year", "member__name", "id"))
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import count
 
 from taizhang.orgs.models import MemberStatus
 from taizhang.orgs.tests.factories import BranchFactory, CommitteeFactory, MemberFactory, PositionFactory
 from taizhang.records import services as records
+
+# Codes of the committees made by :func:`branch`: increasing and of one width, so each new
+# committee sorts after the earlier ones (``Organization.node_order_by = ["code"]``) and no
+# earlier organization is renumbered (tests choose an order explicitly when it matters).
+_COMMITTEE_CODES = count(1)
 
 COMMITTEE_POSTS = ["secretary", "organization_member", "propaganda_member", "discipline_member",
                    "deputy_secretary"]
@@ -14,8 +20,9 @@ COMMITTEE_POSTS = ["secretary", "organization_member", "propaganda_member", "dis
 
 def branch(committee=None, members=7, posts=0, probationary=0, code=None, **kw):
     """A branch with ``members`` active members (the last ``probationary`` 预备党员) and the
-    first ``posts`` of them on the branch committee; returns (branch, [members])."""
-    committee = committee or CommitteeFactory(code=f"DW{dt.datetime.now().microsecond}")
+    first ``posts`` of them on the branch committee; returns (branch, [members]). Without
+    ``committee`` the branch gets a new committee of its own (code ``DWH000001``, …)."""
+    committee = committee or CommitteeFactory(code=f"DWH{next(_COMMITTEE_CODES):06d}")
     extra = {"code": code} if code else {}
     org = BranchFactory(parent=committee, **extra, **kw)
     people = [MemberFactory(org=org, name=f"{org.code}党员{i:02d}", joined_on=dt.date(2010, 1, 1),

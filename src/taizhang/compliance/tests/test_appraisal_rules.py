@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 
 from taizhang.compliance import periods as P
 from taizhang.compliance.checks import excellent_findings
-from taizhang.compliance.engine import evaluate
+from taizhang.compliance.engine import Context, evaluate
 from taizhang.compliance.rules import BY_ID, active_rules
 from taizhang.evaluation import services
 from taizhang.evaluation.models import Appraisal, Grade
-from taizhang.orgs.models import MemberStatus
-from taizhang.orgs.tests.factories import MemberFactory
+from taizhang.orgs.models import MemberStatus, Organization
+from taizhang.orgs.tests.factories import CommitteeFactory, MemberFactory
 
 from .helpers import branch
 
@@ -54,6 +54,93 @@ def test_every_member_needs_a_grade_for_the_year():
     assert evaluate(org, P.parse("2025"), today=AFTER, rule_ids=RULES).violations == []
     rate_all(people[5:], org)
     assert evaluate(org, YEAR, today=AFTER, rule_ids=RULES).violations == []
+
+
+# Which committee sorts first: the member's ("after": the grading branch's committee is added
+# after it in code order) or the grading branch's ("before"). Organizations are kept in code
+# order (``Organization.node_order_by``), so in "before" adding the second committee renumbers
+# the first one's subtree in the database, and the branch object the test holds keeps a path
+# that now belongs to the *grading* branch. The helper used to draw committee codes from the
+# clock, so which case a run got was chance (the test failed about 1 run in 3).
+ORDERS = {"after": ("DWA", "DWB"), "before": ("DWB", "DWA")}
+
+
+def stored_path(org):
+    return Organization.objects.values_list("path", flat=True).get(pk=org.pk)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_grade_given_by_the_previous_branch_counts(order):
+    first, second = ORDERS[order]
+    org, people = branch(CommitteeFactory(code=first), members=3, code="PY2")
+    other, _ = branch(CommitteeFactory(code=second), members=1, code="PY3")
+    mover = people[0]
+    rate_all(people[1:], org)
+    Appraisal.objects.create(org=other, member=mover, year=2023, grade=Grade.QUALIFIED,
+                             rated_on=dt.date(2023, 6, 1))  # rated elsewhere before moving in
+    # The object held is stale exactly in the "before" order: its path is the other branch's now.
+    assert (org.path == stored_path(other)) is (order == "before")
+    report = evaluate(org, YEAR, today=AFTER, rule_ids=["C12"])
+    assert messages(report, "C12") == []
+    assert [row.id for row in report.rows] == [org.pk]  # the subtree checked is the branch's own
+    assert Context(org, YEAR, today=AFTER).path == stored_path(org)
+
+
+def moved_in(order, grade=Grade.QUALIFIED):
+    """Branch PY2 (2 members of its own + the mover) and branch PY3 (1 member of its own),
+    each in a committee of its own coded as ``order`` says. A member of PY3 graded ``grade`` for 2023 by PY3 (through the
+    service) then moved to PY2; PY2 grades its second member only. Returns (PY2, PY2's members
+    [mover, graded, not graded], PY3, PY3's own member, the mover's appraisal)."""
+    first, second = ORDERS[order]
+    org, people = branch(CommitteeFactory(code=first), members=2, code="PY2")
+    other, (own,) = branch(CommitteeFactory(code=second), members=1, code="PY3")
+    mover = MemberFactory(org=other, name="PY2调入党员", joined_on=dt.date(2010, 1, 1))
+    given = services.create_appraisal(org=other, member=mover, year=2023, grade=grade, rated_on=dt.date(2023, 6, 1))
+    mover.org = org
+    mover.save(update_fields=["org"])
+    rate_all(people[:1], org)
+    return org, [mover, *people], other, own, given
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_moved_in_member_counts_for_the_current_branch_and_the_grade_for_the_grading_one(order):
+    org, (mover, graded, missing), other, own, given = moved_in(order, Grade.UNQUALIFIED)
+    # The member's current branch: graded elsewhere counts; only the ungraded member is found,
+    # and the 处置 of a grade given elsewhere is the grading branch's (C14 not here).
+    report = evaluate(org, YEAR, today=AFTER, rule_ids=RULES)
+    assert [(v.rule.id, v.org_id, v.row_id, v.member_id, v.message) for v in report.violations] == [
+        ("C12", org.pk, org.pk, missing.pk, "党员PY2党员012023年度尚无民主评议等次")]
+    # The grading branch: its own ungraded member (not the one who left), and the follow-up
+    # missing on the grade it gave.
+    report = evaluate(other, YEAR, today=AFTER, rule_ids=RULES)
+    assert [(v.rule.id, v.org_id, v.member_id, v.message, v.record_url) for v in report.violations] == [
+        ("C12", other.pk, own.pk, "党员PY3党员002023年度尚无民主评议等次", ""),
+        ("C14", other.pk, mover.pk, "党员PY2调入党员2023年度评为不合格，缺少组织处置记录", f"/evaluation/{given.pk}/")]
+    assert graded.pk not in {v.member_id for v in report.violations}
+
+
+@pytest.mark.parametrize("other_code", ["PY5", "PY1"])
+def test_a_move_between_branches_of_one_committee_in_either_code_order(other_code):
+    """The usual move: both branches in one committee. The grading branch is added second and
+    sorts after the member's branch (PY5) or before it (PY1, renumbering PY2). One evaluation
+    of the committee: each gap at the member's current branch, the 优秀 ratio at the branch
+    that rated."""
+    committee = CommitteeFactory(code="DWM")
+    org, (mover, graded, missing) = branch(committee, members=3, code="PY2")
+    other, (own_missing, own_graded) = branch(committee, members=2, code=other_code)
+    assert (org.path == stored_path(other)) is (other_code == "PY1")
+    Appraisal.objects.create(org=other, member=mover, year=2023, grade=Grade.EXCELLENT, rated_on=dt.date(2023, 6, 1))
+    rate_all([graded], org)
+    rate_all([own_graded], other)
+    report = evaluate(committee, YEAR, today=AFTER, rule_ids=RULES)
+    assert sorted((v.rule.id, v.org_id, v.member_id or 0) for v in report.violations) == sorted([
+        ("C12", org.pk, missing.pk), ("C12", other.pk, own_missing.pk), ("C13", other.pk, 0)])
+    gaps = {"PY2": "党员PY2党员022023年度尚无民主评议等次", other_code: f"党员{other_code}党员002023年度尚无民主评议等次"}
+    assert messages(report, "C12") == [gaps[code] for code in sorted(gaps)]  # branches in code order
+    assert messages(report, "C13") == [f"{other.name}2023年度民主评议评为优秀 1 人，参评党员 2 人，超过1/3（最多 0 人）"]
+    # The member's branch alone, through the object held (renumbered in the PY1 case).
+    assert [(v.rule.id, v.org_id, v.member_id) for v in evaluate(org, YEAR, today=AFTER, rule_ids=RULES).violations] \
+        == [("C12", org.pk, missing.pk)]
 
 
 @pytest.mark.parametrize("excellent, flagged", [(2, False), (3, True)])

@@ -71,3 +71,22 @@ def test_year_evaluation_queries_do_not_depend_on_the_number_of_branches():
     populate(committee, 2, 20)
     n2, _ = count_queries(lambda: still_needed(committee, dt.date(2023, 6, 20)))
     assert n1 == n2 <= 6
+
+
+def test_the_root_is_read_with_the_tree_and_a_stale_path_costs_one_query_more():
+    """Context reads the root's stored path with the subtree (no extra query); only a root
+    object whose path was renumbered since it was loaded (a committee added before it in code
+    order) costs a second query, and the subtree is the root's own either way."""
+    from taizhang.compliance.engine import Context
+    from taizhang.orgs.models import Organization
+
+    held, _ = branch(CommitteeFactory(code="QDWB"), members=1, code="Q100")
+    fresh = Context(held, P.parse("2023"))
+    n, orgs = count_queries(lambda: fresh.orgs)
+    assert (n, list(orgs)) == (1, [held.pk])
+    other, _ = branch(CommitteeFactory(code="QDWA"), members=1, code="Q101")  # sorts first: renumbers ``held``
+    stored = Organization.objects.values_list("path", flat=True).get(pk=held.pk)
+    assert held.path != stored and held.path == other.path
+    stale = Context(held, P.parse("2023"))
+    n, orgs = count_queries(lambda: stale.orgs)
+    assert (n, list(orgs), stale.path) == (2, [held.pk], stored)
