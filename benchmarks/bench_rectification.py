@@ -49,6 +49,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from taizhang.orgs.models import Organization  # noqa: E402
 from taizhang.orgs.tests.factories import UserFactory, build_tree, grant  # noqa: E402
 from taizhang.plans.importer.readers.xlsx import read_xlsx  # noqa: E402
 from taizhang.rectification.exports import HEADERS, write_ledger_xlsx  # noqa: E402
@@ -170,7 +171,7 @@ def bench_import(org) -> None:
           f"{t_read:5.2f} s   ratio {t_import / t_read:5.1f}x   ({result.summary()})")
     bad = ledger_file(Path(SCRATCH) / "bad.xlsx", 10_000, bad_row=9_999)
     before = db_state()
-    t_bad, result = timed(import_ledger, bad, org.get_parent())
+    t_bad, result = timed(import_ledger, bad, Organization.objects.get_parent(org))
     after = db_state()
     print(f"bad row at 9,999: {len(result.errors)} error(s) {[str(e) for e in result.errors]} in {t_bad:5.2f} s; "
           f"database unchanged: {before == after} (problems, measures, updates, sources, audit, events = {after})")
@@ -180,8 +181,6 @@ def bench_import(org) -> None:
 def bench_page(size: int, repeat: int) -> None:
     print(f"-- ledger page with {size} measures --")
     user = UserFactory(username="bench")
-    from taizhang.orgs.models import Organization
-
     grant(user, Organization.objects.get(code="BDW"), "committee_staff")
     client = Client()
     client.force_login(user)

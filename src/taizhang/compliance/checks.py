@@ -395,8 +395,8 @@ def inactivity(rule: Rule, ctx: Context) -> None:
                 .filter(ok__gt=0).values_list("member_id", flat=True))
         active.update(rows)
     holding = {ctx.row_of(o) for o in Meeting.objects.filter(
-        org__path__startswith=ctx.path, date__range=(start, ctx.as_of)).values_list("org_id", flat=True)
-        .distinct()}
+        org__path__startswith=ctx.path, date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
+        .distinct()}  # order_by(): Meta.ordering would make DISTINCT return every meeting
     for m in ctx.members.values():
         if m["id"] in active or ctx.row_of(m["org_id"]) not in holding:
             continue

@@ -35,7 +35,7 @@ def compliance_missing(ctx: RunContext):
             org = orgs.get(org_id)
             if org is None:
                 continue
-            branch = org.get_parent() if org.kind == OrgKind.GROUP else org
+            branch = Organization.objects.get_parent(org) if org.kind == OrgKind.GROUP else org
             recipients = ctx.roles.branch_officers(branch)
             if not recipients:
                 continue
