@@ -7,31 +7,29 @@ atomicity and audit happen in one place.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
-from taizhang.core.workdays import last_workday_on_or_before
-from taizhang.orgs.models import Organization, OrgKind
+from taizhang.orgs.models import Organization
 
-from .evidence import evaluate_campaign, evaluate_item, suggest_rules
+from . import publishing
+from .evidence import evaluate_item, suggest_rules
 from .importer.model import Node, PlanDraft
 from .models import (
-    Assignment,
-    AssignmentStatus,
     Campaign,
-    CampaignStatus,
     EvidenceRule,
     ItemKind,
-    Occurrence,
     Plan,
     PlanImport,
     PlanImportStatus,
     PlanItem,
-    Responsible,
 )
-from .periods import periods_for
+from .publishing import (  # noqa: F401  (part of this module's API: board, CLI, tests)
+    PublishResult,
+    assignable_items,
+    assignment_due,
+    responsible_orgs,
+)
 
 EXTRA_FIELDS = ("min_count", "lead_unit", "responsible_units", "ongoing")
 
@@ -152,147 +150,20 @@ def confirm_import(plan_import: PlanImport, user=None) -> Campaign:
     return campaign
 
 
-def assignable_items(plan: Plan, items: list[PlanItem] | None = None) -> list[PlanItem]:
-    """The plan's tasks that are assigned: tasks without task children (leaves of the work).
-    ``items`` may pass the plan's items already loaded."""
-    items = list(plan.items.all()) if items is None else items
-    parents_of_tasks = {i.parent_id for i in items if i.kind == ItemKind.TASK and i.parent_id}
-    return [i for i in items if i.kind == ItemKind.TASK and i.pk not in parents_of_tasks]
-
-
-def responsible_orgs(item: PlanItem, committee: Organization, branches: list[Organization]):
-    """Which organizations answer for ``item``: the committee, or every branch under it.
-
-    Member-level obligations (e.g. "普通党员全员讲好微党课", seed 三.2（2）) are tracked per
-    branch, which counts its members. An item with no responsible level is the committee's.
-    """
-    if item.responsible in (Responsible.BRANCH, Responsible.MEMBER):
-        return branches
-    return [committee]
-
-
-def assignment_due(item: PlanItem, campaign_due: dt.date | None) -> dt.date | None:
-    """When an assignment of ``item`` is due: the item's deadline (its last working day when
-    the date is a holiday), else the campaign's end ("2024年1月基本结束", seed 二), none for a
-    long-term item (长期坚持)."""
-    if item.ongoing:
-        return None
-    return item.effective_due or campaign_due
-
-
-@dataclass
-class PublishResult:
-    """Counts of what :func:`publish_plan` changed."""
-
-    assignments_created: int = 0
-    assignments_updated: int = 0
-    assignments_removed: int = 0
-    occurrences_created: int = 0
-    occurrences_updated: int = 0
-    occurrences_removed: int = 0
-    completed_by_records: int = 0
-
-    def summary(self) -> str:
-        return (
-            f"assignments: {self.assignments_created} created, {self.assignments_updated} updated, "
-            f"{self.assignments_removed} removed; occurrences: {self.occurrences_created} created, "
-            f"{self.occurrences_updated} updated, {self.occurrences_removed} removed"
-        )
-
-
-@transaction.atomic
 def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     """Publish (or re-publish) a campaign's plan to its organization tree.
 
     One ``Assignment`` per (task, responsible org) and, for recurring tasks, one ``Occurrence``
     per period inside the campaign period (DESIGN.md "The main job" step 3). Re-publishing
-    after an edit updates deadlines and adds or removes rows without duplicating; assignments
-    and occurrences that are no longer in the plan are removed only while nothing was done
-    on them (status pending). Uses bulk writes: a constant number of queries per plan, not
-    per branch.
+    after an edit updates deadlines and adds or removes rows without duplicating (publishing
+    twice creates nothing); assignments and occurrences that are no longer in the plan are
+    removed only while nothing was done on them (status pending). Records entered before
+    publishing complete what they satisfy. Atomic; a number of queries that does not depend
+    on the number of branches (bulk writes, see :mod:`taizhang.plans.publishing`, which does
+    the work). ``user`` is the publishing user (``None`` from the command line). Raises
+    ``ValueError`` for a recurrence that cannot be read. Returns a :class:`PublishResult`.
     """
-    plan = campaign.plan
-    committee = campaign.org
-    branches = list(
-        Organization.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH)
-    )
-    result = PublishResult()
-    items = assignable_items(plan)
-
-    existing = {(a.item_id, a.org_id): a for a in Assignment.objects.filter(item__plan=plan)}
-    wanted: dict[tuple[int, int], tuple[PlanItem, Organization]] = {}
-    for item in items:
-        for org in responsible_orgs(item, committee, branches):
-            wanted[(item.pk, org.pk)] = (item, org)
-
-    default_due = last_workday_on_or_before(campaign.end) if campaign.end else None
-    to_create, to_update = [], []
-    for key, (item, org) in wanted.items():
-        due = assignment_due(item, default_due)
-        assignment = existing.get(key)
-        if assignment is None:
-            to_create.append(Assignment(item=item, org=org, due=due))
-        elif assignment.due != due:
-            assignment.due = due
-            to_update.append(assignment)
-    Assignment.objects.bulk_create(to_create, batch_size=1000)
-    Assignment.objects.bulk_update(to_update, ["due"], batch_size=1000)
-    result.assignments_created, result.assignments_updated = len(to_create), len(to_update)
-
-    stale = [a.pk for key, a in existing.items()
-             if key not in wanted and a.status == AssignmentStatus.PENDING]
-    if stale:
-        Occurrence.objects.filter(assignment_id__in=stale).delete()
-        result.assignments_removed = Assignment.objects.filter(pk__in=stale).delete()[1].get(
-            Assignment._meta.label, 0
-        )
-
-    _sync_occurrences(plan, campaign, items, result)
-    result.completed_by_records = evaluate_campaign(campaign).completed
-
-    campaign.status = CampaignStatus.PUBLISHED
-    campaign.published_at = timezone.now()
-    campaign.save(update_fields=["status", "published_at", "updated_at"])
-    return result
-
-
-def _sync_occurrences(plan: Plan, campaign: Campaign, items: list[PlanItem], result) -> None:
-    by_item = {item.pk: item for item in items}
-    periods_by_item = {
-        item.pk: periods_for(item.recurrence, campaign.start, campaign.end)
-        for item in items
-        if item.recurrence
-    }
-    assignments = Assignment.objects.filter(item__plan=plan).values_list("pk", "item_id")
-    existing = {
-        (o.assignment_id, o.period_start): o
-        for o in Occurrence.objects.filter(assignment__item__plan=plan)
-    }
-    wanted = set()
-    to_create, to_update = [], []
-    for assignment_id, item_id in assignments:
-        if item_id not in by_item:
-            continue
-        for period in periods_by_item.get(item_id, []):
-            key = (assignment_id, period.start)
-            wanted.add(key)
-            occ = existing.get(key)
-            if occ is None:
-                to_create.append(Occurrence(
-                    assignment_id=assignment_id, period_start=period.start,
-                    period_end=period.end, due=period.due,
-                ))
-            elif (occ.period_end, occ.due) != (period.end, period.due):
-                occ.period_end, occ.due = period.end, period.due
-                to_update.append(occ)
-    Occurrence.objects.bulk_create(to_create, batch_size=1000)
-    Occurrence.objects.bulk_update(to_update, ["period_end", "due"], batch_size=1000)
-    stale = [o.pk for key, o in existing.items()
-             if key not in wanted and o.status == AssignmentStatus.PENDING]
-    removed = Occurrence.objects.filter(pk__in=stale).delete()[0] if stale else 0
-    result.occurrences_created = len(to_create)
-    result.occurrences_updated = len(to_update)
-    result.occurrences_removed = removed
+    return publishing.publish_plan(campaign, user=user)
 
 
 @transaction.atomic
