@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from taizhang.core.models import Attachment
-from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, Case
+from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case
 
 
 def cases(world):
@@ -16,6 +16,7 @@ def cases(world):
     return [
         Case("home", expect=LISTED),
         Case("login", expect=PUBLIC),
+        Case("set_language", expect=PUBLIC),
         Case("logout", expect=PUBLIC),
         Case("attachment_download", {"pk": attachment.pk}),
         Case("attachment_delete", {"pk": attachment.pk}, post=True),

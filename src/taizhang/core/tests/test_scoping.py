@@ -12,7 +12,7 @@ def tree(db):
 
 
 def test_roles_give_subtrees_and_nested_paths_collapse(tree):
-    committee, (a, b) = tree["committee"], tree["branches"]
+    committee, (a, _b) = tree["committee"], tree["branches"]
     user = UserFactory()
     grant(user, a, "branch_secretary")
     grant(user, tree["groups"]["ZB01"][0], "member")

@@ -1,6 +1,6 @@
 """Scoping-walk cases of the plans URLs and API (see taizhang.core.testing)."""
 
-from taizhang.core.testing import HIDDEN, LISTED, SECRET, Case
+from taizhang.core.testing import LISTED, SECRET, Case
 from taizhang.plans import services
 from taizhang.plans.importer import parse_text
 from taizhang.plans.models import Assignment, Occurrence, PlanImport, PlanItem

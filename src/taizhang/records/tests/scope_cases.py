@@ -3,7 +3,7 @@ records of every kind, its attendance, QR code and sign-in link must stay hidden
 
 import datetime as dt
 
-from taizhang.core.testing import HIDDEN, LISTED, SECRET, Case
+from taizhang.core.testing import LISTED, SECRET, Case
 from taizhang.plans.models import Campaign
 
 from .. import services

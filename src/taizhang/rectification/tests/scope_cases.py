@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 
-from taizhang.core.testing import HIDDEN, LISTED, SECRET, Case
+from taizhang.core.testing import LISTED, SECRET, Case
 from taizhang.rectification import services
 
 
