@@ -52,9 +52,32 @@ def _chromium_path() -> str | None:
     return None
 
 
+class WatchedBrowser:
+    """A Playwright browser whose pages report every Content-Security-Policy refusal (an
+    inline script or a remote asset the policy blocked) into ``csp_violations``."""
+
+    def __init__(self, instance):
+        self._instance = instance
+        self.csp_violations: list[str] = []
+
+    def new_page(self, **kwargs):
+        page = self._instance.new_page(**kwargs)
+
+        def watch(message):
+            if "Content Security Policy" in message.text:
+                self.csp_violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", watch)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._instance, name)
+
+
 @pytest.fixture
 def browser():
-    """A headless Chromium driven by Playwright; skipped (or failed under CI) when missing."""
+    """A headless Chromium driven by Playwright; skipped (or failed under CI) when missing.
+    A page the test opened that broke the Content-Security-Policy fails the test."""
     required = os.environ.get("TAIZHANG_REQUIRE_BROWSER") == "1"
     problem = None
     try:
@@ -74,7 +97,9 @@ def browser():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        watched = WatchedBrowser(instance)
         try:
-            yield instance
+            yield watched
         finally:
             instance.close()
+        assert watched.csp_violations == [], "pages broke the Content-Security-Policy"
