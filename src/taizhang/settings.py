@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,9 +143,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "zh-hans"
-# Only Chinese until an English catalogue exists: a browser asking for English must not get
-# a half-translated page with English date formats.
-LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese is the default (no cookie, no Accept-Language → zh-hans); English comes from the
+# catalogue in locale/en (msgids are the Chinese strings). A user switches with the form in
+# the header (django.views.i18n.set_language, remembered in the django_language cookie).
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -167,6 +169,28 @@ TAIZHANG_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts only from this site, never inline or eval'd
+# (page behaviour lives in static files; core/tests/test_csp.py fails on an inline script or
+# handler in a template). Inline styles stay allowed: Tabler, ECharts and Redoc set them from
+# script. Images and workers from data:/blob: are the QR codes, charts and the API docs.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's set_language (POST language=zh-hans|en, next=...) at /i18n/setlang/.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("taizhang.orgs.urls")),
     path("plans/", include("taizhang.plans.urls")),
     path("records/", include("taizhang.records.urls")),

@@ -2,39 +2,41 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-# (url name, label, path prefix that marks the entry active; "/" only matches itself)
+# (url name, label, path prefix that marks the entry active; "/" only matches itself). Labels
+# are marked with gettext_noop (seen by makemessages) and translated per request below.
 NAV = [
-    ("home", "首页", "/"),
-    ("plans:campaign_list", "任务清单", "/plans/"),
-    ("plans:review_queue", "审核把关", "/plans/review/"),
-    ("orgs:organization_list", "组织", "/orgs/"),
-    ("orgs:member_list", "党员", "/orgs/members/"),
-    ("orgs:leadership", "领导班子", "/orgs/leadership/"),
-    ("records:meeting_list", "三会一课", "/records/meeting/"),
-    ("records:study_list", "学习", "/records/study/"),
-    ("records:selfstudy_list", "个人自学", "/records/selfstudy/"),
-    ("records:lecture_list", "党课", "/records/lecture/"),
-    ("records:research_list", "调研", "/records/research/"),
-    ("records:talk_list", "谈心谈话", "/records/talk/"),
-    ("records:suggestion_list", "意见建议", "/records/suggestion/"),
-    ("rectification:problem_list", "问题清单", "/rectification/problems/"),
-    ("rectification:ledger", "整改台账", "/rectification/"),
-    ("compliance:overview", "合规检查", "/compliance/"),
-    ("compliance:rules", "规则与依据", "/compliance/rules/"),
-    ("evaluation:appraisal_list", "民主评议", "/evaluation/"),
-    ("notify:notice_list", "通知", "/notify/"),
+    ("home", gettext_noop("首页"), "/"),
+    ("plans:campaign_list", gettext_noop("任务清单"), "/plans/"),
+    ("plans:review_queue", gettext_noop("审核把关"), "/plans/review/"),
+    ("orgs:organization_list", gettext_noop("组织"), "/orgs/"),
+    ("orgs:member_list", gettext_noop("党员"), "/orgs/members/"),
+    ("orgs:leadership", gettext_noop("领导班子"), "/orgs/leadership/"),
+    ("records:meeting_list", gettext_noop("三会一课"), "/records/meeting/"),
+    ("records:study_list", gettext_noop("学习"), "/records/study/"),
+    ("records:selfstudy_list", gettext_noop("个人自学"), "/records/selfstudy/"),
+    ("records:lecture_list", gettext_noop("党课"), "/records/lecture/"),
+    ("records:research_list", gettext_noop("调研"), "/records/research/"),
+    ("records:talk_list", gettext_noop("谈心谈话"), "/records/talk/"),
+    ("records:suggestion_list", gettext_noop("意见建议"), "/records/suggestion/"),
+    ("rectification:problem_list", gettext_noop("问题清单"), "/rectification/problems/"),
+    ("rectification:ledger", gettext_noop("整改台账"), "/rectification/"),
+    ("compliance:overview", gettext_noop("合规检查"), "/compliance/"),
+    ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
+    ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
+    ("notify:notice_list", gettext_noop("通知"), "/notify/"),
 ]
 
 
 # Entries of one app are shown as one dropdown under this label (single entries stay flat).
 GROUPS = {
-    "plans": "主题教育",
-    "records": "工作记录",
-    "rectification": "检视整改",
-    "compliance": "组织生活",
-    "evaluation": "组织生活",
-    "orgs": "组织",
+    "plans": gettext_noop("主题教育"),
+    "records": gettext_noop("工作记录"),
+    "rectification": gettext_noop("检视整改"),
+    "compliance": gettext_noop("组织生活"),
+    "evaluation": gettext_noop("组织生活"),
+    "orgs": gettext_noop("组织"),
 }
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taizhang.core.excel import xlsx_response
@@ -168,7 +169,7 @@ class ReadingListView(ObjectListView):
     model = Reading
     filterset_class = filtersets.ReadingFilterSet
     template_name = "records/reading_list.html"
-    title = _("学习书目")
+    title = gettext_lazy("学习书目")
 
     def get_table_class(self):
         from .tables_reading import ReadingTable

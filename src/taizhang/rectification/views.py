@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
@@ -88,7 +89,7 @@ class ProblemListView(ObjectListView):
     table_class = ProblemTable
     filterset_class = ProblemFilterSet
     add_url_name = "rectification:problem_add"
-    title = _("问题清单")
+    title = gettext_lazy("问题清单")
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "source").annotate(

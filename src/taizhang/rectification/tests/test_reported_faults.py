@@ -61,7 +61,7 @@ def test_ledger_numbering_continues_on_the_next_page(client, tree, office):
     assert sorted(n for row in first for n in [row["n"]] if row["span"]) == list(range(1, 26))
     assert [row["n"] for row in second if row["span"]] == [26, 27, 28, 29, 30]
     body = client.get(url + "?page=2").content.decode()
-    assert re.search(r'<td rowspan="2">26</td>', body)
+    assert re.search(r'<td class="row-head" rowspan="2">26</td>', body)
 
 
 @pytest.fixture
