@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django_fsm import can_proceed, has_transition_perm  # noqa: F401  (re-exported for views)
+from django.utils.translation import gettext_lazy
 
 from .models import Event
 
@@ -66,12 +67,12 @@ def apply_transition(obj, name: str, actor=None, comment: str = "", field: str =
 # How each verb reads in a history (transition method names of every app, and the events
 # apps record themselves).
 VERB_LABELS = {
-    "submit": "提交", "approve": "审核通过", "confirm": "审核确认", "return_for_revision": "退回修改",
-    "complete_by_evidence": "由工作记录完成", "lose_evidence": "工作记录不再满足要求",
-    "reopen": "重新打开", "start": "开始整改", "complete": "申报完成", "verify": "核验通过",
-    "close": "销号", "reject": "不同意", "answer": "答复", "start_handling": "开始办理",
-    "import": "导入", "request_extension": "申请延期", "extend": "同意延期",
-    "reject_extension": "不同意延期",
+    "submit": gettext_lazy("提交"), "approve": gettext_lazy("审核通过"), "confirm": gettext_lazy("审核确认"), "return_for_revision": gettext_lazy("退回修改"),
+    "complete_by_evidence": gettext_lazy("由工作记录完成"), "lose_evidence": gettext_lazy("工作记录不再满足要求"),
+    "reopen": gettext_lazy("重新打开"), "start": gettext_lazy("开始整改"), "complete": gettext_lazy("申报完成"), "verify": gettext_lazy("核验通过"),
+    "close": gettext_lazy("销号"), "reject": gettext_lazy("不同意"), "answer": gettext_lazy("答复"), "start_handling": gettext_lazy("开始办理"),
+    "import": gettext_lazy("导入"), "request_extension": gettext_lazy("申请延期"), "extend": gettext_lazy("同意延期"),
+    "reject_extension": gettext_lazy("不同意延期"),
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from taizhang.core.scoping import path_q, scope_paths
 from taizhang.core.workdays import workdays_until
@@ -29,12 +30,12 @@ SUBMITTED = "submitted"
 RETURNED = "returned"
 
 STATUS_LABELS = {
-    NOT_STARTED: "未开始",
-    DUE_SOON: "即将到期",
-    OVERDUE: "已逾期",
-    SUBMITTED: "待审核",
-    RETURNED: "已退回",
-    DONE: "已完成",
+    NOT_STARTED: gettext_lazy("未开始"),
+    DUE_SOON: gettext_lazy("即将到期"),
+    OVERDUE: gettext_lazy("已逾期"),
+    SUBMITTED: gettext_lazy("待审核"),
+    RETURNED: gettext_lazy("已退回"),
+    DONE: gettext_lazy("已完成"),
 }
 
 
@@ -51,7 +52,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def title(self) -> str:

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from taizhang.core.models import Attachment
 from taizhang.core.scoping import CHANGE, REVIEW, can, path_q, scope_paths
@@ -20,9 +21,9 @@ from taizhang.core.status import apply_transition, org_of
 from .models import Assignment, AssignmentStatus, Occurrence, Submission
 
 REVIEW_ACTIONS = {
-    "approve": "通过",
-    "confirm": "确认",
-    "return_for_revision": "退回",
+    "approve": gettext_lazy("通过"),
+    "confirm": gettext_lazy("确认"),
+    "return_for_revision": gettext_lazy("退回"),
 }
 
 

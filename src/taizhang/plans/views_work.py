@@ -146,7 +146,7 @@ def decide(request, kind, pk, action):
     except (IllegalTransition, ValidationError) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("已%(action)s。") % {"action": review.REVIEW_ACTIONS[action]})
+        messages.success(request, _("已%(action)s。") % {"action": str(review.REVIEW_ACTIONS[action])})
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)  # e.g. the review queue with its filter

@@ -17,6 +17,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from taizhang.core.models import Attachment
 from taizhang.core.scoping import CHANGE, REVIEW, can
@@ -70,8 +71,8 @@ TRANSITION_ACTIONS = {
     "verify": REVIEW, "close": REVIEW, "return_for_revision": REVIEW, "reopen": REVIEW,
 }
 TRANSITION_LABELS = {
-    "start": "开始整改", "complete": "申报完成", "verify": "核验通过", "close": "销号",
-    "return_for_revision": "退回", "reopen": "重新打开",
+    "start": gettext_lazy("开始整改"), "complete": gettext_lazy("申报完成"), "verify": gettext_lazy("核验通过"), "close": gettext_lazy("销号"),
+    "return_for_revision": gettext_lazy("退回"), "reopen": gettext_lazy("重新打开"),
 }
 REASON_REQUIRED = {"return_for_revision", "reopen"}
 
