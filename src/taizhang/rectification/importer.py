@@ -68,12 +68,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "completion": ("完成情况", "整改完成情况"),
     "closed": ("是否销号", "销号", "销号情况"),
     "remarks": ("备注",),
+    # A ledger of several organizations (the export adds it after its ten columns).
+    "org": ("所属组织", "所属党组织", "所属单位", "党组织名称"),
 }
 LABELS = {
     "number": "序号", "source": "问题来源", "category": "问题类别", "description": "问题表现",
     "target": "整改目标", "measure": "整改措施", "leader": "责任领导", "department": "责任部门",
     "person": "责任人", "deadline": "整改时限", "kind": "整改类型", "progress": "整改进展",
-    "completion": "完成情况", "closed": "是否销号", "remarks": "备注",
+    "completion": "完成情况", "closed": "是否销号", "remarks": "备注", "org": "所属组织",
 }
 PROBLEM_FIELDS = ("number", "source", "category", "description", "remarks")
 MEASURE_FIELDS = ("target", "measure", "leader", "department", "person", "deadline", "kind",
@@ -123,6 +125,8 @@ class ProblemRow:
     category: str
     description: str
     remarks: str = ""
+    org_name: str = ""  # 所属组织 when the ledger has that column
+    org: Organization | None = None  # resolved by import_ledger: the problem list it goes to
     measures: list[MeasureRow] = field(default_factory=list)
 
 
@@ -286,18 +290,23 @@ def parse_ledger(path, name: str | None = None, today: dt.date | None = None) ->
         first = next((c for c in cells if c), "")
         if first.startswith(_NOTE_START) and not values.get("measure"):
             continue  # a note under the table ("注：…")
+        texts = {c.strip() for c in cells if c.strip()}
+        if len(texts) == 1 and (first.startswith(_NOTE_START) or sum(1 for c in cells if c) > 2):
+            continue  # a note merged across the table (every merged cell repeats its text)
         result.rows_read += 1
         desc = values.get("description", "")
         num = values.get("number", "")
+        org_name = values.get("org", "")
         new_problem = bool(desc) and (current is None or _squash(desc) != _squash(current.description)
-                                      or (num and num != current.number))
+                                      or (num and num != current.number)
+                                      or (org_name and org_name != current.org_name))
         if num and not desc:
             result.errors.append(LedgerIssue(number, "问题表现", "不能为空"))
             continue
         if new_problem:
             current = ProblemRow(row=number, number=num, source=values.get("source", ""),
                                  category=values.get("category", ""), description=desc,
-                                 remarks=values.get("remarks", ""))
+                                 remarks=values.get("remarks", ""), org_name=org_name)
             result.problems.append(current)
         elif current is None:
             result.errors.append(LedgerIssue(number, "问题表现", "不能为空"))
@@ -367,6 +376,25 @@ def _as_path(file, name: str | None) -> tuple[Path, str, tempfile.TemporaryDirec
     return path, name, tmp
 
 
+def resolve_orgs(result: LedgerResult, org: Organization) -> None:
+    """Set each problem's organization: ``org``, or, when the ledger has a 所属组织 column (a
+    ledger of several organizations, as the export writes it), the organization of that name
+    in ``org``'s subtree. An unknown or ambiguous name is an error naming the row."""
+    by_name: dict[str, list[Organization]] = {}
+    for candidate in Organization.objects.filter(path__startswith=org.path):
+        by_name.setdefault(_squash(candidate.name), []).append(candidate)
+    for prow in result.problems:
+        if not prow.org_name or _squash(prow.org_name) == _squash(org.name):
+            prow.org = org
+            continue
+        found = by_name.get(_squash(prow.org_name), [])
+        if len(found) == 1:
+            prow.org = found[0]
+        else:
+            reason = "有多个同名组织，无法确定" if found else f"不是“{org.name}”或其下级组织"
+            result.errors.append(LedgerIssue(prow.row, "所属组织", f"“{prow.org_name}”{reason}"))
+
+
 def import_ledger(file, org: Organization, dry_run: bool = False, user=None,
                   name: str | None = None, today: dt.date | None = None) -> LedgerResult:
     """Import a ledger into ``org``'s problem list, all or nothing.
@@ -383,6 +411,8 @@ def import_ledger(file, org: Organization, dry_run: bool = False, user=None,
         if tmp is not None:
             tmp.cleanup()
     result.dry_run = dry_run
+    if not result.errors:
+        resolve_orgs(result, org)
     if result.errors:
         return result
     try:
@@ -411,14 +441,18 @@ class _Writer:
             names.setdefault(_squash(o.name), []).append(o)
         self.orgs = {n: os_[0] for n, os_ in names.items() if len(os_) == 1}
         self.sources = {s.name: s for s in ProblemSource.objects.all()}
-        self.problems = {}
-        next_problem_number(org.pk)  # locks the organization's list for the import's transaction
-        for p in Problem.objects.filter(org=org).select_related("source"):
-            self.problems.setdefault(_squash(p.description), p)
-        self.numbers = {p.number for p in self.problems.values()}
+        # The problem lists written to: ``org``'s, or those named in a 所属组织 column.
+        org_ids = sorted({(prow.org or org).pk for prow in result.problems} | {org.pk})
+        self.problems: dict[tuple[int, str], Problem] = {}  # (org id, squashed description)
+        self.numbers: dict[int, set[int]] = {pk: set() for pk in org_ids}
+        for pk in org_ids:
+            next_problem_number(pk)  # locks each list for the import's transaction
+        for p in Problem.objects.filter(org_id__in=org_ids).select_related("source"):
+            self.problems.setdefault((p.org_id, _squash(p.description)), p)
+            self.numbers[p.org_id].add(p.number)
         self.measures = {}
         self.positions: dict[int, int] = {}  # problem id → highest measure position
-        for m in Rectification.objects.filter(org=org):
+        for m in Rectification.objects.filter(org_id__in=org_ids):
             self.measures.setdefault((m.problem_id, _squash(m.measure)), m)
             self.positions[m.problem_id] = max(self.positions.get(m.problem_id, 0), m.position)
 
@@ -430,25 +464,29 @@ class _Writer:
             self.result.warnings.append(LedgerIssue(None, "问题来源", f"新增问题来源“{name}”"))
         return self.sources[name]
 
-    def number_for(self, written: str) -> int:
-        """The 序号 of a new problem: the file's when it is a whole number not yet used on the
-        organization's list, else the next free one after the highest."""
+    def number_for(self, org_id: int, written: str) -> int:
+        """The 序号 of a new problem of organization ``org_id``: the file's when it is a whole
+        number not yet used on that organization's list, else the next free one after the highest."""
+        used = self.numbers[org_id]
         match = re.fullmatch(r"\s*(\d{1,9})(?:\.0*)?\s*", written or "")
         number = int(match.group(1)) if match and int(match.group(1)) > 0 else None
-        if number is None or number in self.numbers:
-            number = max(self.numbers, default=0) + 1
-        self.numbers.add(number)
+        if number is None or number in used:
+            number = max(used, default=0) + 1
+        used.add(number)
         return number
 
     def apply(self) -> None:
         for prow in self.result.problems:
-            problem = self.problems.get(_squash(prow.description))
+            org = prow.org or self.org
+            key = (org.pk, _squash(prow.description))
+            problem = self.problems.get(key)
             source = self.source(prow.source)
             if problem is None:
                 problem = Problem.objects.create(
-                    org=self.org, number=self.number_for(prow.number), source=source, category=prow.category,
-                    description=prow.description, remarks=prow.remarks, created_by=self.actor)
-                self.problems[_squash(prow.description)] = problem
+                    org=org, number=self.number_for(org.pk, prow.number), source=source,
+                    category=prow.category, description=prow.description, remarks=prow.remarks,
+                    created_by=self.actor)
+                self.problems[key] = problem
                 self.result.problems_created += 1
             else:
                 changed = []
@@ -480,7 +518,7 @@ class _Writer:
                       RectificationStatus.IN_PROGRESS if mrow.progress else RectificationStatus.OPEN)
             position = self.positions[problem.pk] = self.positions.get(problem.pk, 0) + 1
             rect = Rectification(
-                problem=problem, org=self.org, position=position, measure=mrow.measure,
+                problem=problem, org_id=problem.org_id, position=position, measure=mrow.measure,
                 target=mrow.target, kind=mrow.kind, person=mrow.person[:50],
                 deadline=mrow.deadline, status=status, progress=mrow.progress,
                 progress_on=self.today if mrow.progress else None,

@@ -124,6 +124,50 @@ def test_an_import_keeps_the_file_s_numbers_where_they_are_free(tree, tmp_path):
     assert (numbers["新问题甲"], numbers["新问题乙"], numbers["新问题丙"]) == (13, 3, 14)
 
 
+def test_a_ledger_of_several_organizations_goes_back_to_each(tree, problem, measure, tmp_path):
+    other = services.create_problem(org=tree["branches"][1], source="审计监督", description="票据审核不严")
+    services.add_measure(other, measure="开展票据自查", kind="immediate", leader_name="李晓")
+    out = tmp_path / "all.xlsx"
+    write_ledger_xlsx(out, export_queryset())  # the committee's whole ledger: 所属组织 added
+    again = import_ledger(out, tree["committee"])
+    assert again.ok, again.errors
+    assert (again.problems_created, again.measures_created) == (0, 0)  # nothing copied to the committee
+    assert again.problems_unchanged == 2 and again.measures_updated + again.measures_unchanged == 2
+    assert not Problem.objects.filter(org=tree["committee"]).exists()
+    # a new row for the second branch lands on that branch's list, numbered there
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    ws.append([2, "巡视巡察", "窗口材料不全", "补齐材料", "周宁", "办公室", "2030.6.30", "", "", "否", "第2党支部"])
+    wb.save(out)
+    assert import_ledger(out, tree["committee"]).ok
+    added = Problem.objects.get(description="窗口材料不全")
+    assert (added.org, added.number) == (tree["branches"][1], 2)
+
+
+def test_an_unknown_organization_is_an_error_naming_the_row(tree, problem, measure, tmp_path):
+    out = tmp_path / "all.xlsx"
+    write_ledger_xlsx(out, export_queryset(), with_org=True)
+    wb = openpyxl.load_workbook(out)
+    wb.active["K3"] = "别的党委第9支部"
+    wb.save(out)
+    result = import_ledger(out, tree["branches"][0])
+    assert [str(e) for e in result.errors] == ["第 3 行［所属组织］：“别的党委第9支部”不是“第1党支部”或其下级组织"]
+    assert Problem.objects.count() == 1
+
+
+def test_a_note_merged_across_the_table_is_skipped(tree, tmp_path):
+    path = messy_ledger(tmp_path / "messy.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.append(["备注：本表由支部组织委员填写，每月5日前报党委办公室"])
+    ws.merge_cells(f"A{ws.max_row}:J{ws.max_row}")
+    ws.append(["填表人：王五"] * 10)  # a note typed into every cell of the row
+    wb.save(path)
+    result = import_ledger(path, tree["committee"])
+    assert result.ok, result.errors
+    assert (result.problems_created, result.measures_created) == (3, 5)
+
+
 def test_a_bad_row_writes_nothing_and_names_every_bad_row(tree, tmp_path):
     path = messy_ledger(tmp_path / "bad.xlsx", bad_row=True)
     wb = openpyxl.load_workbook(path)
@@ -206,3 +250,13 @@ def test_cli_import_and_export(tree, tmp_path, capsys):
     call_command("export_ledger", "-o", str(out), "--org", "DW")
     assert "已导出 6 项整改措施" in capsys.readouterr().out
     assert openpyxl.load_workbook(out).active["C3"].value == "个别支部委员对分管工作调研不够深入"
+
+
+def test_export_commands_refuse_a_wrong_suffix_or_folder(tree, tmp_path):
+    with pytest.raises(CommandError, match=r"x\.pdf：不支持的文件类型，请用 \.xlsx / \.csv / \.docx"):
+        call_command("export_ledger", "-o", str(tmp_path / "x.pdf"), "--org", "ZB01")
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("export_ledger", "-o", str(tmp_path / "missing" / "x.xlsx"), "--org", "ZB01")
+    with pytest.raises(CommandError, match=r"r\.csv：不支持的文件类型，请用 \.xlsx"):
+        call_command("export_roster", "-o", str(tmp_path / "r.csv"))
+    assert list(tmp_path.iterdir()) == []
