@@ -72,7 +72,7 @@ VERB_LABELS = {
     "reopen": gettext_lazy("重新打开"), "start": gettext_lazy("开始整改"), "complete": gettext_lazy("申报完成"), "verify": gettext_lazy("核验通过"),
     "close": gettext_lazy("销号"), "reject": gettext_lazy("不同意"), "answer": gettext_lazy("答复"), "start_handling": gettext_lazy("开始办理"),
     "import": gettext_lazy("导入"), "request_extension": gettext_lazy("申请延期"), "extend": gettext_lazy("同意延期"),
-    "reject_extension": gettext_lazy("不同意延期"),
+    "reject_extension": gettext_lazy("不同意延期"), "delete_attachment": gettext_lazy("删除附件"),
 }
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -14,7 +15,14 @@ from django.views.decorators.http import require_POST
 
 from .models import Attachment
 from .scoping import CHANGE, VIEW, can
-from .status import org_of
+from .status import org_of, record_event
+
+def attachments_locked(obj) -> bool:
+    """Whether ``obj``'s attachments are frozen evidence (its model's ``attachments_locked()``,
+    e.g. a rectification measure claimed complete, verified or closed): none added or removed."""
+    locked = getattr(obj, "attachments_locked", None)
+    return bool(locked and locked())
+
 
 BLOCKED_SUFFIXES = {".exe", ".bat", ".cmd", ".com", ".js", ".vbs", ".ps1", ".sh", ".html", ".htm", ".svg"}
 
@@ -33,6 +41,9 @@ def attachment_add(request, content_type_id: int, object_id: int):
         raise PermissionDenied
     upload = request.FILES.get("file")
     back = obj.get_absolute_url()
+    if attachments_locked(obj):
+        messages.error(request, _("该记录已申报完成或已核验，佐证材料不能再增删；如需修改请先退回。"))
+        return redirect(back)
     if upload is None or upload.size == 0:
         messages.error(request, _("请选择一个非空文件。"))
         return redirect(back)
@@ -63,7 +74,12 @@ def attachment_delete(request, pk: int):
     """Delete an attachment of an object the user may change."""
     attachment = get_object_or_404(Attachment.objects.restrict(request.user, CHANGE), pk=pk)
     target = attachment.content_type.get_object_for_this_type(pk=attachment.object_id)
-    attachment.file.delete(save=False)
-    attachment.delete()
+    if attachments_locked(target):
+        messages.error(request, _("该记录已申报完成或已核验，佐证材料不能再增删；如需修改请先退回。"))
+        return redirect(target.get_absolute_url())
+    with transaction.atomic():
+        record_event(target, "delete_attachment", actor=request.user, comment=attachment.name)
+        attachment.delete()
+        transaction.on_commit(lambda: attachment.file.delete(save=False))
     messages.success(request, _("附件已删除。"))
     return redirect(target.get_absolute_url())

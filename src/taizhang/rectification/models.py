@@ -111,6 +111,14 @@ class Problem(OrgScopedModel):
         text = " ".join(self.description.split())
         return text if len(text) <= 40 else text[:39] + "…"
 
+    def clean(self):
+        """A problem is found on a past day (as records: 不能登记尚未发生的工作)."""
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        if self.found_on and self.found_on > timezone.localdate():
+            raise ValidationError({"found_on": _("发现日期不能晚于今天。")})
+
     def save(self, *args, **kwargs):
         """Save; a new problem without a ``number`` gets the next one of its organization
         (:func:`next_problem_number`, in the same transaction)."""
@@ -254,6 +262,12 @@ class Rectification(OrgScopedModel):
             return f"长期坚持（{text}）" if self.kind == RectificationKind.LONG_TERM else text
         return {RectificationKind.IMMEDIATE: "立行立改",
                 RectificationKind.LONG_TERM: "长期坚持"}.get(self.kind, "")
+
+    def attachments_locked(self) -> bool:
+        """Evidence is frozen once the measure is claimed complete, verified or closed (检视整改
+        审核把关: what the reviewer checked stays as checked); a return reopens it."""
+        return self.status in (RectificationStatus.COMPLETED, RectificationStatus.VERIFIED,
+                               RectificationStatus.CLOSED)
 
     def rag(self, today: dt.date, amber_until: dt.date) -> str:
         """Colour of the measure on ``today``: "red" (overdue), "amber" (due by

@@ -159,12 +159,14 @@ def create_problem(*, org, user=None, source_record=None, **fields) -> Problem:
 
 
 def update_problem(problem: Problem, user=None, **fields) -> Problem:
-    """Change a problem's fields (names in :data:`PROBLEM_FIELDS`). Raises ``PermissionDenied``."""
+    """Change a problem's fields (names in :data:`PROBLEM_FIELDS`). Raises ``PermissionDenied``
+    or ``ValidationError`` (e.g. a 发现日期 after today)."""
     _require(user, CHANGE, problem.org)
     for name, value in fields.items():
         if name not in PROBLEM_FIELDS:
             raise ValueError(f"not an editable problem field: {name}")
         setattr(problem, name, value)
+    problem.full_clean(exclude=["org", "created_by", "source_content_type"])
     problem.save()
     return problem
 
@@ -259,6 +261,9 @@ def add_update(rect: Rectification, user=None, *, reported_on: dt.date | None = 
     if rect.status == RectificationStatus.CLOSED:
         raise RectificationError("该措施已销号，如需继续整改请先重新打开。")
     reported_on = reported_on or timezone.localdate()
+    if reported_on > timezone.localdate():
+        # As for records (不能登记尚未发生的工作): a rolling update reports work already done.
+        raise RectificationError("进展日期不能晚于今天：滚动更新填报的是已开展的工作。")
     with transaction.atomic():
         rect = Rectification.objects.select_for_update().get(pk=rect.pk)
         update = ProgressUpdate.objects.create(

@@ -31,7 +31,10 @@ def audit_action(action: int) -> str:
 @register.inclusion_tag("core/includes/attachments.html")
 def attachments_panel(obj, can_change=False):
     """List ``obj``'s attachments with download links, and an upload form if allowed."""
+    from taizhang.core.views_attachments import attachments_locked
+
     content_type = ContentType.objects.get_for_model(obj)
+    can_change = can_change and not attachments_locked(obj)
     return {
         "attachments": Attachment.objects.filter(content_type=content_type, object_id=obj.pk),
         "content_type_id": content_type.pk,

@@ -11,12 +11,14 @@ from taizhang.rectification.models import Rectification, RectificationKind
 
 
 def test_full_cycle_with_return_records_every_move(measure, office, secretary_a):
-    services.add_update(measure, secretary_a, reported_on=dt.date(2030, 5, 1), done="制定轮岗表")
-    services.add_update(measure, secretary_a, reported_on=dt.date(2030, 5, 20), done="公布值班电话",
+    services.add_update(measure, secretary_a, reported_on=dt.date(2025, 5, 1), done="制定轮岗表")
+    services.add_update(measure, secretary_a, reported_on=dt.date(2025, 5, 20), done="公布值班电话",
                         difficulties="人手紧", next_step="纳入考核")
     measure.refresh_from_db()
     assert measure.status == "in_progress"
-    assert (measure.progress, measure.progress_on) == ("公布值班电话", dt.date(2030, 5, 20))
+    assert (measure.progress, measure.progress_on) == ("公布值班电话", dt.date(2025, 5, 20))
+    with pytest.raises(services.RectificationError, match="进展日期不能晚于今天"):
+        services.add_update(measure, secretary_a, reported_on=dt.date(2035, 1, 1), done="预先填报")
     services.move(measure, "complete", secretary_a, completion_note="已落实", evidence="值班表")
     services.move(measure, "return_for_revision", office, "缺少群众评价")
     services.move(measure, "complete", secretary_a, completion_note="已落实并回访群众")
@@ -117,3 +119,16 @@ def test_unknown_source_is_added_to_the_list(tree):
     p = services.create_problem(org=tree["committee"], source="群众意见", description="d")
     assert p.source.name == "群众意见"
     assert Rectification.objects.count() == 0
+
+
+def test_a_problem_is_not_found_in_the_future(tree):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.create_problem(org=tree["branches"][0], source="基层调研", description="还没发现的问题",
+                                found_on=dt.date(2031, 5, 5))
+    assert caught.value.message_dict == {"found_on": ["发现日期不能晚于今天。"]}
+    problem = services.create_problem(org=tree["branches"][0], source="基层调研", description="已发现的问题",
+                                      found_on=dt.date(2025, 5, 5))
+    with pytest.raises(ValidationError):
+        services.update_problem(problem, found_on=dt.date(2031, 5, 5))

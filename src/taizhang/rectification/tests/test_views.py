@@ -163,7 +163,7 @@ def test_api_scoped_writes_version_conflict_and_moves(tree, secretary_a, office,
                      {"name": "complete", "completion_note": "完成", "evidence": "记录"})
     assert moved.status_code == 200 and moved.data["status"] == "completed"
     assert api.post(f"/api/rectifications/{measure.pk}/move/", {"name": "verify"}).status_code == 403
-    update = api.post("/api/progress-updates/", {"rectification": measure.pk, "reported_on": "2030-01-02",
+    update = api.post("/api/progress-updates/", {"rectification": measure.pk, "reported_on": "2025-01-02",
                                                   "done": "补充材料"})
     assert update.status_code == 201  # a completed measure still takes updates; a closed one not
     api.force_authenticate(office)
@@ -172,3 +172,24 @@ def test_api_scoped_writes_version_conflict_and_moves(tree, secretary_a, office,
                                           "description": "新问题", "level": "branch"})
     assert created.status_code == 201 and Problem.objects.filter(description="新问题").exists()
     assert Rectification.objects.get(pk=measure.pk).person == "甲"
+
+
+def test_evidence_of_a_claimed_or_closed_measure_cannot_be_removed(client, measure, office, secretary_a):
+    from django.core.files.base import ContentFile
+
+    from taizhang.core.models import Attachment
+
+    evidence = Attachment.objects.create(
+        org=measure.org, content_type=ContentType.objects.get_for_model(measure), object_id=measure.pk,
+        file=ContentFile(b"table", name="measure.txt"), name="测评表.txt", size=5)
+    services.move(measure, "complete", secretary_a, completion_note="已落实", evidence="测评表（附件）")
+    client.force_login(secretary_a)
+    page = client.get(measure.get_absolute_url()).content.decode()
+    assert "测评表.txt" in page and reverse("attachment_delete", args=[evidence.pk]) not in page
+    response = client.post(reverse("attachment_delete", args=[evidence.pk]), follow=True)
+    assert "佐证材料不能再增删" in response.content.decode()
+    assert Attachment.objects.filter(pk=evidence.pk).exists()
+    services.move(measure, "return_for_revision", office, "补充材料")
+    client.post(reverse("attachment_delete", args=[evidence.pk]))
+    assert not Attachment.objects.filter(pk=evidence.pk).exists()
+    assert [(e.verb, e.comment, e.actor) for e in events_for(measure)][-1] == ("delete_attachment", "测评表.txt", secretary_a)
