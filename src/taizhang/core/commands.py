@@ -35,7 +35,7 @@ class FileImportCommand(BaseCommand):
 
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: file not found")
+            raise CommandError(f"{file}：文件不存在")
         result = self.run_import(path, org_from_code(org), dry_run)
         for warning in getattr(result, "warnings", ()):
             self.stderr.write(f"提示：{warning}")
@@ -44,3 +44,15 @@ class FileImportCommand(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(f"{path.name}: {len(result.errors)} 处错误，未写入任何数据")
         self.stdout.write(self.summary(result, dry_run))
+
+
+def output_path(output: str, suffixes: tuple[str, ...]) -> Path:
+    """The file an export command writes: its folder must exist and its suffix be one of
+    ``suffixes`` (lower case with the dot, the first is the default format's). Raises
+    ``CommandError`` naming the file otherwise, before anything is read or written."""
+    path = Path(output)
+    if path.suffix.lower() not in suffixes:
+        raise CommandError(f"{output}：不支持的文件类型，请用 {' / '.join(suffixes)}")
+    if not path.parent.is_dir():
+        raise CommandError(f"{output}：文件夹 {path.parent} 不存在")
+    return path

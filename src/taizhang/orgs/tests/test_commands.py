@@ -53,7 +53,7 @@ def test_import_roster_command_errors(tree, tmp_path):
         "第 4 行 联系电话：无法识别的电话号码“12”",
     ]
     assert Member.objects.count() == 0
-    with pytest.raises(CommandError, match="no organization with code 'NOPE'"):
+    with pytest.raises(CommandError, match="没有代码为“NOPE”的组织"):
         call_command("import_roster", str(path), "--org", "NOPE")
 
 

@@ -56,7 +56,7 @@ def test_save_with_org_code(tree, seed_file):
     branch = tree["branches"][1]
     campaign_id = int(run("import_plan", str(seed_file), "--save", "--org", branch.code))
     assert Campaign.objects.get(pk=campaign_id).org == branch
-    with pytest.raises(CommandError, match="no organization with code 'NOPE'"):
+    with pytest.raises(CommandError, match="没有代码为“NOPE”的组织"):
         run("import_plan", str(seed_file), "--save", "--org", "NOPE")
 
 
@@ -77,5 +77,5 @@ def test_errors_are_one_clear_line(db, tmp_path):
 
 
 def test_save_without_orgs_asks_for_org(db, seed_file):
-    with pytest.raises(CommandError, match="--org CODE is required"):
+    with pytest.raises(CommandError, match="请用 --org CODE 指定组织"):
         run("import_plan", str(seed_file), "--save")

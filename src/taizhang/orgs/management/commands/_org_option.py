@@ -14,12 +14,11 @@ def org_from_code(code: str | None) -> Organization:
         try:
             return Organization.objects.get(code=code)
         except Organization.DoesNotExist:
-            raise CommandError(f"no organization with code {code!r}") from None
+            raise CommandError(f"没有代码为“{code}”的组织") from None
     roots = list(Organization.objects.get_root_nodes()[:2])
     if len(roots) != 1:
         raise CommandError(
-            "--org CODE is required: there are no organizations yet (run `taizhang load_sample` "
-            "or create one in the admin)" if not roots else
-            "--org CODE is required: there is more than one root organization"
+            "请用 --org CODE 指定组织：还没有任何组织（先运行 `taizhang load_sample` 或在管理后台创建）"
+            if not roots else "请用 --org CODE 指定组织：有不止一个顶级组织"
         )
     return roots[0]

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from taizhang.core.commands import output_path
 from taizhang.orgs.services import export_roster
 
 from ._org_option import org_from_code
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="code of the organization (default: the only root)")
 
     def handle(self, *args, output: str, org: str | None, **options):
+        output = str(output_path(output, (".xlsx",)))
         target = org_from_code(org)
         count = export_roster(output, org=target)
         self.stdout.write(f"已导出 {count} 名党员到 {output}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from taizhang.core.commands import output_path
 from taizhang.orgs.management.commands._org_option import org_from_code
 from taizhang.rectification.exports import ledger_docx, write_ledger_csv, write_ledger_xlsx
 from taizhang.rectification.ledger import export_queryset
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="code of the organization (default: the only root)")
 
     def handle(self, *args, output: str, org: str | None, **options):
+        output = str(output_path(output, (".xlsx", ".csv", ".docx")))
         target = org_from_code(org)
         queryset = export_queryset(Rectification.objects.filter(org__path__startswith=target.path))
         suffix = Path(output).suffix.lower()
