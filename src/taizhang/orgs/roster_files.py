@@ -40,6 +40,9 @@ def read_tables(data: bytes, filename: str = "") -> tuple[list[Table], str]:
         return read_xlsx_tables(data, filename), "xlsx"
     if data.startswith(OLE2_MAGIC):
         return read_xls_tables(data), "xls"
+    suffix = Path(filename).suffix.lower()
+    if suffix in {".xlsx", ".xls", ".xlsm", ".et"}:
+        raise RosterFileError(f"“{filename}”不是 Excel 工作簿（文件内容与扩展名 {suffix} 不符，请在 Excel/WPS 中另存为 .xlsx）")
     tables, encoding = read_csv_tables(data)
     return tables, f"csv ({encoding})"
 
@@ -54,8 +57,9 @@ def read_xlsx_tables(data: bytes, filename: str = "") -> list[Table]:
         path.write_bytes(data)
         try:
             document = read_xlsx(path, filename or "roster.xlsx")
-        except DocumentError as exc:
-            raise RosterFileError(f"无法读取 Excel 文件：{exc}") from exc
+        except DocumentError as exc:  # the library's own words name our temporary file
+            raise RosterFileError(
+                f"无法读取 Excel 文件“{filename or '花名册'}”：文件已损坏或不是 .xlsx 工作簿") from exc
     return [(table.name, [(number, list(cells)) for number, cells in table.rows]) for table in document.tables]
 
 

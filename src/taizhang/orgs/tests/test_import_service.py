@@ -162,3 +162,19 @@ def test_single_holder_post_moves_to_the_new_secretary(tree):
     old.refresh_from_db()
     assert old.ended_on == dt.date(2024, 1, 2)
     assert Position.objects.get(org=branch, role="secretary", ended_on__isnull=True).member.name == "新书记"
+
+
+def test_a_file_that_is_not_the_workbook_its_name_says_is_named_and_refused(tree):
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text_as_xlsx = import_roster(SimpleUploadedFile("名册.xlsx", "姓名,性别\n张三,男\n".encode()), tree["committee"])
+    assert [str(e) for e in text_as_xlsx.errors] == [
+        "“名册.xlsx”不是 Excel 工作簿（文件内容与扩展名 .xlsx 不符，请在 Excel/WPS 中另存为 .xlsx）"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    zipped = import_roster(SimpleUploadedFile("打包.xlsx", buffer.getvalue()), tree["committee"])
+    assert [str(e) for e in zipped.errors] == ["无法读取 Excel 文件“打包.xlsx”：文件已损坏或不是 .xlsx 工作簿"]
+    assert Member.objects.count() == 0
