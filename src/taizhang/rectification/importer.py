@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -271,7 +272,7 @@ def parse_ledger(path, name: str | None = None, today: dt.date | None = None) ->
         return result
     last_header, columns, title = header
     result.title = title
-    year = year_in(title) or today.year
+    year = year_in(title) or _usual_year(rows[last_header + 1:], columns.get("deadline")) or today.year
     for required in ("description", "measure"):
         if required not in columns:
             result.errors.append(LedgerIssue(None, LABELS[required], "缺少此列"))
@@ -344,6 +345,17 @@ def parse_ledger(path, name: str | None = None, today: dt.date | None = None) ->
     if not result.problems and not result.errors:
         result.errors.append(LedgerIssue(None, "", "表格中没有问题数据"))
     return result
+
+
+def _usual_year(rows, column: int | None) -> int | None:
+    """The year most deadlines of the ledger write out (2023.12.31, 2024年1月15日 …): the year of
+    a deadline written without one ("12月底前") when the title names none. A backfilled 2023
+    ledger imported in 2026 means 2023, not the year of the import."""
+    if column is None:
+        return None
+    years = Counter(int(m.group()) for _n, cells in rows if column < len(cells)
+                    for m in [re.search(r"(?:19|20)\d{2}", cells[column])] if m)
+    return years.most_common(1)[0][0] if years else None
 
 
 def _unneutralise(text: str) -> str:

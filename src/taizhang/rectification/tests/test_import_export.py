@@ -155,6 +155,16 @@ def test_an_unknown_organization_is_an_error_naming_the_row(tree, problem, measu
     assert Problem.objects.count() == 1
 
 
+def test_a_deadline_without_a_year_takes_the_ledger_s_usual_year(tree, tmp_path):
+    path = messy_ledger(tmp_path / "messy.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.active["A1"] = "主题教育检视问题整改台账"  # no year in the title
+    wb.save(path)
+    result = import_ledger(path, tree["committee"], today=dt.date(2026, 11, 29))
+    assert result.ok, result.errors
+    assert Rectification.objects.get(measure="公开办理流程").deadline == dt.date(2023, 12, 31)
+
+
 def test_a_note_merged_across_the_table_is_skipped(tree, tmp_path):
     path = messy_ledger(tmp_path / "messy.xlsx")
     wb = openpyxl.load_workbook(path)
