@@ -176,14 +176,33 @@ class ItemEditForm(forms.ModelForm):
         return data
 
 
-def _rule_kind_choices():
-    from .evidence import RECORD_RULES
+#: Labels of evidence codes the engine knows but the importer never suggests.
+_ENGINE_ONLY_LABELS = {"party_lecture": _("党课（三会一课会议）")}
 
-    return [("", "—")] + [(code, EVIDENCE_KINDS.get(code, code)) for code in RECORD_RULES]
+
+def rule_kind_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The record kinds a task's evidence rule may name: every code the importer suggests
+    (``importer.evidence.EVIDENCE_KINDS``, in its order) and every code the evidence engine
+    counts (``evidence.RECORD_RULES``), each with its Chinese label, plus ``current`` when it
+    is none of these (a rule saved earlier keeps its value). A code without a record rule
+    is answered by a submission (DESIGN.md "Evidence rules")."""
+    from .evidence import RECORD_RULES, rule_model
+
+    def label(code):
+        if code in _ENGINE_ONLY_LABELS:
+            return _ENGINE_ONLY_LABELS[code]
+        model = rule_model(RECORD_RULES[code])
+        return model._meta.verbose_name if model is not None else code
+
+    choices = [("", "—"), *EVIDENCE_KINDS.items()]
+    choices += [(code, label(code)) for code in RECORD_RULES if code not in EVIDENCE_KINDS]
+    if current and current not in dict(choices):
+        choices.append((current, current))
+    return choices
 
 
 class RuleForm(forms.ModelForm):
-    record_kind = forms.ChoiceField(label=_("记录类型"), choices=_rule_kind_choices)
+    record_kind = forms.ChoiceField(label=_("记录类型"), choices=rule_kind_choices)
 
     class Meta:
         model = EvidenceRule
@@ -191,6 +210,7 @@ class RuleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["record_kind"].choices = rule_kind_choices(self.instance.record_kind)
         for name, field in self.fields.items():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", f"{css} form-control-sm")

@@ -115,9 +115,10 @@ def import_upload(request):
 @login_required
 def import_preview(request, pk):
     """The parsed tree with diagnostics, editable; "confirm" creates the campaign."""
-    plan_import = get_object_or_404(
-        PlanImport.objects.restrict(request.user, MANAGE), pk=pk, status=PlanImportStatus.PENDING
-    )
+    plan_import = get_object_or_404(PlanImport.objects.restrict(request.user, MANAGE), pk=pk)
+    if plan_import.status != PlanImportStatus.PENDING:
+        # A second tab (or a double click) on an import that was already handled.
+        return _already_handled(request, plan_import)
     form = DraftEditForm(request.POST or None, draft=plan_import.draft)
     if request.method == "POST":
         if "cancel" in request.POST:
@@ -128,13 +129,31 @@ def import_preview(request, pk):
         if form.is_valid():
             plan_import.draft = form.apply()
             plan_import.save(update_fields=["draft", "updated_at"])
-            campaign = services.confirm_import(plan_import, user=request.user)
+            try:
+                campaign = services.confirm_import(plan_import, user=request.user)
+            except ValueError:
+                # Confirmed meanwhile by a parallel request: show what it created.
+                plan_import.refresh_from_db()
+                return _already_handled(request, plan_import)
             messages.success(request, _("任务清单已导入，请核对后发布。"))
             return redirect(campaign)
     return render(request, "plans/import_preview.html", {
         "plan_import": plan_import, "form": form, "draft": plan_import.draft,
         "diagnostics": plan_import.draft.get("diagnostics") or [],
     })
+
+
+def _already_handled(request, plan_import):
+    """Answer a preview or confirm of an import that is no longer pending: point to the
+    campaign it created (or say it was cancelled) instead of a 404 or a server error."""
+    if plan_import.status == PlanImportStatus.CONFIRMED and plan_import.campaign_id:
+        messages.info(request, _("该清单已确认导入，以下是已创建的任务清单，无需重复确认。"))
+        return redirect(plan_import.campaign)
+    if plan_import.status == PlanImportStatus.CONFIRMED:
+        messages.info(request, _("该清单已确认导入，无需重复确认。"))
+    else:
+        messages.info(request, _("该导入已取消，如需导入请重新上传文件。"))
+    return redirect("plans:campaign_list")
 
 
 @require_POST

@@ -57,6 +57,53 @@ class MemberField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.org.name}）"
 
 
+class RecentModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices of a :class:`RecentChoiceField`: the first ``display_limit`` rows of the
+    queryset (its ordering, e.g. the most recent meetings) plus the rows currently chosen."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset[: self.field.display_limit])
+        shown = {str(row.pk) for row in rows}
+        missing = [pk for pk in self.field.keep_values if pk not in shown]
+        if missing:
+            try:
+                rows += list(self.queryset.filter(pk__in=missing))
+            except (ValueError, TypeError):  # a tampered value: nothing more to show
+                pass
+        for row in rows:
+            yield self.choice(row)
+
+    def __len__(self):
+        return sum(1 for _choice in self)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or self.queryset.exists()
+
+
+class RecentChoiceField(forms.ModelChoiceField):
+    """A model choice that validates against the whole (scoped) queryset but renders only
+    the first ``display_limit`` rows plus the current value, so a long list stays usable.
+
+    Never slice the queryset of a ModelChoiceField: Django then cannot look the chosen row
+    up and every choice is refused as "该选择不在可用的选项中". Set ``keep_values`` (pks as
+    strings) to the bound or initial value so it is always among the rendered options.
+    """
+
+    iterator = RecentModelChoiceIterator
+
+    def __init__(self, *args, display_limit: int = 200, **kwargs):
+        self.display_limit = display_limit
+        self.keep_values: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.keep_values = list(self.keep_values)
+        return result
+
+
 class RecordForm(forms.ModelForm):
     """Base form: ``user`` limits choices; Tabler classes; HTML5 date/time inputs; the org
     defaults to the user's first changeable branch and dates to today."""
@@ -258,10 +305,17 @@ class LectureForm(RecordForm):
         self.fields["audience"] = OrgField(queryset=Organization.objects.visible_to(self.user),
                                            label=_("听课对象"), required=False,
                                            help_text=_("不填则为本组织"))
-        self.fields["meeting"].queryset = Meeting.objects.restrict(self.user, CHANGE).filter(
-            kind__in=[MeetingKind.PARTY_LECTURE, MeetingKind.THEME_PARTY_DAY,
-                      MeetingKind.BRANCH_GENERAL_MEETING, MeetingKind.GROUP_MEETING])[:200]
-        self.fields["meeting"].help_text = _("在三会一课会议上讲的党课可关联该会议，出席情况不必重复填写。")
+        meeting = self.fields["meeting"]
+        # Validate against every meeting the user may change; show the 200 most recent
+        # (Meeting is ordered by date, newest first) plus the one already chosen.
+        self.fields["meeting"] = RecentChoiceField(
+            queryset=Meeting.objects.restrict(self.user, CHANGE).filter(
+                kind__in=[MeetingKind.PARTY_LECTURE, MeetingKind.THEME_PARTY_DAY,
+                          MeetingKind.BRANCH_GENERAL_MEETING, MeetingKind.GROUP_MEETING]),
+            required=False, label=meeting.label, display_limit=200,
+            help_text=_("在三会一课会议上讲的党课可关联该会议，出席情况不必重复填写。"))
+        current = self["meeting"].value()
+        self.fields["meeting"].keep_values = [str(current)] if current not in (None, "") else []
         for name in ("audience", "meeting"):
             self.fields[name].widget.attrs["class"] = "form-select"
 

@@ -57,8 +57,10 @@ def test_upload_preview_confirm_publish_board(client, office, tree, seed_file):
     rows = board.context["board"].rows
     assert [r.org_name for r in rows] == ["第1党支部", "第2党支部", "第3党支部"]
     assert "第2党支部" in board.content.decode()
-    # A second confirm of the same import is refused (404: no longer pending).
-    assert client.post(response.url, data).status_code == 404
+    # A second confirm of the same import creates nothing and leads to the campaign.
+    again = client.post(response.url, data)
+    assert again.status_code == 302 and again.url == campaign.get_absolute_url()
+    assert Campaign.objects.count() == 1
 
 
 def test_upload_of_a_bad_file_names_it_and_writes_nothing(client, office, tree, tmp_path):

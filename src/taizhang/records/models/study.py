@@ -4,6 +4,9 @@ list, and members' self-study (学习台账, domain-rules §4: 日期; 形式; �
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +16,10 @@ from taizhang.core.scoping import ScopedQuerySet
 
 from .attendance import AttendanceBase, AttendedRecord
 from .meetings import AttendedQuerySet
+
+#: A study session or a member's self-study has a positive duration; hours are kept to one
+#: decimal place, so 0.1 is the least that can be recorded (0 or negative is a typing error).
+POSITIVE_HOURS = MinValueValidator(Decimal("0.1"), message=_("学时必须大于 0。"))
 
 
 class StudyKind(models.TextChoices):
@@ -46,7 +53,8 @@ class StudySession(AttendedRecord):
         related_name="+",
     )
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True,
+                                validators=[POSITIVE_HOURS])
     readings = models.ManyToManyField("records.Reading", verbose_name=_("学习篇目"), blank=True,
                                       related_name="sessions")
     speakers = models.CharField(_("研讨发言人"), max_length=300, blank=True)
@@ -120,7 +128,8 @@ class SelfStudy(OrgScopedModel):
                                 null=True, blank=True, related_name="self_studies")
     title = models.CharField(_("其他学习内容"), max_length=300, blank=True)
     date = models.DateField(_("日期"), db_index=True)
-    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True)
+    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True,
+                                validators=[POSITIVE_HOURS])
     notes = models.TextField(_("学习心得"), blank=True)
 
     class Meta:

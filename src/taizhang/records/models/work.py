@@ -8,6 +8,7 @@ problem list: one entry, many uses (DESIGN.md step 4).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,9 @@ class Lecture(OrgScopedModel):
                                  on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("日期"), db_index=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    audience_count = models.PositiveIntegerField(_("听课人数"), null=True, blank=True)
+    audience_count = models.PositiveIntegerField(
+        _("听课人数"), null=True, blank=True,
+        validators=[MinValueValidator(1, message=_("听课人数至少为 1 人；不清楚时请留空。"))])
     meeting = models.OneToOneField("records.Meeting", verbose_name=_("所在会议"),
                                    on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="lecture")
