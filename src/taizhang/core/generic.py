@@ -204,11 +204,10 @@ class ObjectEditView(LoginRequiredMixin, FormView):
                 who = (actor.get_full_name() if hasattr(actor, "get_full_name") else "") or str(actor)
         except Exception:  # the audit trail is a courtesy here, never a reason to fail
             who = ""
-        # Plain strings, like rectification.services.StaleEdit: wrap them in gettext once
-        # their msgids are added to locale/en/LC_MESSAGES/django.po (test_i18n).
-        detail = f"最后由 {who} 修改于 {when}" if who else f"最后修改于 {when}"
-        return (f"保存失败：该记录已被他人修改（{detail}）。您填写的内容仍保留在表单中，"
-                "请核对最新内容后重新保存。")
+        detail = (_("最后由 %(who)s 修改于 %(when)s") % {"who": who, "when": when} if who
+                  else _("最后修改于 %(when)s") % {"when": when})
+        return _("保存失败：该记录已被他人修改（%(detail)s）。您填写的内容仍保留在表单中，"
+                 "请核对最新内容后重新保存。") % {"detail": detail}
 
     def save(self, form):
         """Persist the form; apps override this to call their service function."""
