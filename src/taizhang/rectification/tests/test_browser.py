@@ -59,7 +59,7 @@ def test_problem_to_close_out(browser, live_server, tree, office):
     page.wait_for_selector("#measure-status")
     assert "2030-06-28" in page.inner_text("#measure-status ~ *, .datagrid")
 
-    for day, done in (("2030-05-06", "制定轮岗值班表"), ("2030-05-20", "在窗口公示值班电话")):
+    for day, done in (("2025-05-06", "制定轮岗值班表"), ("2025-05-20", "在窗口公示值班电话")):
         page.fill("#id_reported_on", day)
         page.fill("#id_done", done)
         page.click("#add-update")
