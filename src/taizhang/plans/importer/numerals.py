@@ -72,12 +72,15 @@ def roman_to_int(text: str) -> int | None:
             total -= value
         else:
             total += value
-    if not 0 < total < 4000 or _to_roman(total) != upper:
+    if not 0 < total < 4000 or to_roman(total) != upper:
         return None
     return total
 
 
-def _to_roman(n: int) -> str:
+def to_roman(n: int) -> str:
+    """``n`` (1–3999) in upper-case Roman numerals (4 → "IV"); other numbers as digits."""
+    if not 0 < n < 4000:
+        return str(n)
     out = []
     for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
                        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):

@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from ..numerals import to_roman
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
 
@@ -282,18 +284,6 @@ def _letters(n: int, upper: bool) -> str:
     return letter * ((n - 1) // 26 + 1)
 
 
-def _roman(n: int) -> str:
-    if not 0 < n < 4000:
-        return str(n)
-    out = []
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
-
-
 def _enclosed(n: int, ranges: tuple[tuple[int, int, int], ...]) -> str:
     for low, high, base in ranges:
         if low <= n <= high:
@@ -336,9 +326,9 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "upperLetter":
         return _letters(n, upper=True)
     if fmt == "lowerRoman":
-        return _roman(n).lower()
+        return to_roman(n).lower()
     if fmt == "upperRoman":
-        return _roman(n)
+        return to_roman(n)
     if fmt == "none":
         return ""
     return str(n)
