@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -24,11 +25,11 @@ class FileImportCommand(BaseCommand):
 
     def run_import(self, path: Path, org, dry_run: bool):
         """Import ``path`` into ``org`` (writing nothing when ``dry_run``); returns the result."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define run_import()")
 
     def summary(self, result, dry_run: bool) -> str:
         """The line printed after a successful import."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define summary()")
 
     def handle(self, *args, file: str, org: str | None, dry_run: bool, **options):
         from taizhang.orgs.management.commands._org_option import org_from_code

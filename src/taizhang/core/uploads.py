@@ -27,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -180,15 +180,15 @@ class CheckedImportView(LoginRequiredMixin, View):
         ``errors`` (each naming its row), never raising for bad content. The caller wraps it
         in a transaction (rolled back for a dry run or when not ``ok``).
         """
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define run_import()")
 
     def success_message(self, result) -> str:
         """The message shown after a confirmed import (what was written)."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define success_message()")
 
     def get_success_url(self, org, result) -> str:
         """Where to go after a confirmed import into ``org``."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url()")
 
     # ---- scoping ---------------------------------------------------------------------------
 
