@@ -39,25 +39,24 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import citygen  # noqa: E402
+from bench_scale import QueryCounter  # noqa: E402
 
 FAILURES: list[str] = []
 TABLES = ("plans_assignment", "plans_occurrence", "plans_submission", "auditlog_logentry",
           "core_event")
 
 
-class QueryLog:
+class QueryLog(QueryCounter):
     """Counts the statements sent on the default connection, and apart the row batches:
     INSERT, UPDATE and DELETE statements on the tables whose rows grow with the branches
     (:data:`TABLES`), which Django sends in batches (INSERT up to 1,000 rows — ~100 on
     SQLite for its 999 parameters —, bulk UPDATE 1,000, DELETE 100)."""
 
     def __init__(self):
-        self.count = 0
+        super().__init__()
         self.batches: dict[str, int] = {}
-        self._cm = None
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
         words = sql.split(None, 3)
         verb = words[0].upper() if words else ""
         table = {"INSERT": words[2:3], "UPDATE": words[1:2], "DELETE": words[2:3]}.get(verb, [""])
@@ -65,17 +64,7 @@ class QueryLog:
         if table in TABLES:
             key = f"{verb.lower()} {table.split('_', 1)[1]}"
             self.batches[key] = self.batches.get(key, 0) + 1
-        return execute(sql, params, many, context)
-
-    def __enter__(self):
-        from django.db import connection
-
-        self._cm = connection.execute_wrapper(self)
-        self._cm.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._cm.__exit__(*exc)
+        return super().__call__(execute, sql, params, many, context)
 
     @property
     def other(self) -> int:
