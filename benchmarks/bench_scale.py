@@ -5,7 +5,7 @@
   (per assignment its status/due, and occurrences done/total); the board's cells are checked
   against that SQL; the query count on a data set with a tenth of the branches must be equal;
 - re-evaluation after one record save: the records service (create_study_session /
-  create_meeting / create_record / delete_record) with the ``record_changed`` receiver
+  create_meeting / create_record / delete_record) with the ``evidence_changed`` receiver
   (``plans.evidence.reevaluate``): time, queries, targets touched (only the affected ones),
   ÷ a bare INSERT of the same record (and its attendance rows) in one transaction;
 - the meeting-attendance ledger (``records.exports`` 会议出席台账 via ``core.excel.write_xlsx``,
@@ -248,7 +248,7 @@ def report_board(meta: dict, big: dict, small: dict | None) -> None:
 # --- re-evaluation after one record save -------------------------------------------------
 
 class ReceiverProbe:
-    """Wraps ``plans.evidence.reevaluate`` (what the record_changed receiver calls) to time it
+    """Wraps ``plans.evidence.reevaluate`` (what the evidence_changed receiver calls) to time it
     and count its queries and targets."""
 
     def __init__(self):
@@ -398,7 +398,7 @@ def measure_saves(meta: dict, repeat: int) -> list[dict]:
             created.append(obj)
             queries.append(len(ctx))
             if len(probe.calls) != 1:
-                fail(f"{label}: the record_changed receiver ran {len(probe.calls)} times")
+                fail(f"{label}: the evidence_changed receiver ran {len(probe.calls)} times")
                 continue
             call = probe.calls[0]
             recv_s.append(call["seconds"])
@@ -452,7 +452,7 @@ def measure_saves(meta: dict, repeat: int) -> list[dict]:
 
 
 def report_saves(results: list[dict], repeat: int) -> None:
-    print(f"-- one record saved through the records service, record_changed → reevaluate "
+    print(f"-- one record saved through the records service, evidence_changed → reevaluate "
           f"(median of {repeat} branches, Oct 2023) --")
     print(f"  {'record':<46} {'service+receiver':>16} {'queries':>7} {'receiver':>9} {'r.queries':>9} "
           f"{'targets':>7} {'bare INSERT':>11} {'ratio':>7}")
@@ -521,11 +521,10 @@ def peak_mib(func) -> tuple[float, object]:
 
 def measure_export(meta: dict, sizes: list[int], scratch: str) -> list[dict]:
     from taizhang.core.excel import write_xlsx
-    from taizhang.records.exports import LEDGERS
-    from taizhang.records.models import Attendance
+    from taizhang.records.exports import ATTENDANCE_LEDGER
 
     _client, user = staff_client(meta)
-    ledger = LEDGERS[Attendance]
+    ledger = ATTENDANCE_LEDGER
     headers = [c.header for c in ledger.columns]
     out = Path(scratch)
     results = []

@@ -25,7 +25,7 @@ How it is built (speed over realism of the write path, documented on purpose):
   ``numchild`` computed directly (``Organization._get_path``), not through ``add_child``;
 - members, positions, the leadership team and every record are written with ``bulk_create``
   in batches of 5,000 — no service functions, so no validation, no audit-trail entries and no
-  ``record_changed`` signals for the generated records;
+  ``evidence_changed`` signals for the generated records;
 - attendance rows (≈ 1.25 M meeting rows + 0.8 M study rows at full scale) are written by
   one ``INSERT … SELECT`` per attendee rule joining records to members: a branch meeting
   expects every active member of the branch, a 党小组会 the group's members, a 支委会 the

@@ -19,6 +19,7 @@ from itertools import combinations
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
+from taizhang.core.sources import evidence_label
 from taizhang.orgs.models import MemberStatus, OrgKind
 
 from . import conf
@@ -28,13 +29,6 @@ from .rules import ERROR, REMINDER, WARNING, Rule
 
 MEETING_FIELD_LABELS = {"start_time": "开始时间", "place": "地点", "host": "主持人", "recorder": "记录人",
                         "title": "会议主题"}
-KIND_LABELS = {
-    "branch_general_meeting": "支部党员大会", "branch_committee_meeting": "支委会", "group_meeting": "党小组会",
-    "party_lecture": "党课", "theme_party_day": "主题党日", "organizational_life_meeting": "组织生活会",
-    "committee_meeting": "党委会", "enlarged_committee_meeting": "党委扩大会议",
-    "central_group_study": "理论学习中心组学习", "democratic_life_meeting": "民主生活会",
-    "lecture": "党课", "micro_lecture": "微党课",
-}
 
 
 def _more_than(count: int, total: int, fraction: float) -> bool:
@@ -135,7 +129,7 @@ def frequency(rule: Rule, ctx: Context) -> None:
             status = MET if count >= needed else (DUE if period.end >= ctx.today else MISSING)
             ctx.cells.append(Cell(rule, org.id, period, count, needed, status, url, add_kind))
             if status == MISSING:
-                label = KIND_LABELS.get(add_kind, add_kind)
+                label = evidence_label(add_kind)
                 name = org.name
                 if org.kind == OrgKind.GROUP and ctx.row_of(org.id) in ctx.orgs:
                     name = ctx.orgs[ctx.row_of(org.id)].name + name
@@ -293,9 +287,9 @@ def _term(rule, ctx, add):
 
 def _meeting_violation(rule, ctx, m, message):
     ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=P.period_of(m["date"], P.MONTH),
-                      message=f"{m['date']:%Y-%m-%d} {KIND_LABELS.get(m['kind'], m['kind'])}：{message}",
+                      message=f"{m['date']:%Y-%m-%d} {evidence_label(m['kind'])}：{message}",
                       record_url=detail_url("meeting", m["id"]),
-                      record_label=m["title"] or KIND_LABELS.get(m["kind"], "")))
+                      record_label=m["title"] or evidence_label(m["kind"], "")))
 
 
 def committee_quorum_facts(ctx: Context, meeting: dict) -> tuple[int, int]:

@@ -16,11 +16,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from taizhang.core.sources import evidence_label
 from taizhang.orgs.models import Organization, OrgKind
 
 from . import conf
 from . import periods as P
-from .checks import KIND_LABELS, committee_quorum_facts, completeness_findings, election_findings, \
+from .checks import committee_quorum_facts, completeness_findings, election_findings, \
     quorum_findings, vote_findings
 from .engine import DUE, Context, Report, evaluate
 from .rules import BY_ID, RULES, ERROR, WARNING
@@ -141,4 +142,4 @@ def record_findings(obj) -> list[Finding]:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    return evidence_label(kind)

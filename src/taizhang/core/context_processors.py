@@ -4,6 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .sources import sources
+
+SOURCES = object()
+
 # (url name, label, path prefix that marks the entry active; "/" only matches itself). Labels
 # are marked with gettext_noop (seen by makemessages) and translated per request below.
 NAV = [
@@ -13,13 +17,7 @@ NAV = [
     ("orgs:organization_list", gettext_noop("组织"), "/orgs/"),
     ("orgs:member_list", gettext_noop("党员"), "/orgs/members/"),
     ("orgs:leadership", gettext_noop("领导班子"), "/orgs/leadership/"),
-    ("records:meeting_list", gettext_noop("三会一课"), "/records/meeting/"),
-    ("records:study_list", gettext_noop("学习"), "/records/study/"),
-    ("records:selfstudy_list", gettext_noop("个人自学"), "/records/selfstudy/"),
-    ("records:lecture_list", gettext_noop("党课"), "/records/lecture/"),
-    ("records:research_list", gettext_noop("调研"), "/records/research/"),
-    ("records:talk_list", gettext_noop("谈心谈话"), "/records/talk/"),
-    ("records:suggestion_list", gettext_noop("意见建议"), "/records/suggestion/"),
+    SOURCES,  # the registered evidence sources with a menu label (core.sources), in order
     ("rectification:problem_list", gettext_noop("问题清单"), "/rectification/problems/"),
     ("rectification:ledger", gettext_noop("整改台账"), "/rectification/"),
     ("compliance:overview", gettext_noop("合规检查"), "/compliance/"),
@@ -40,6 +38,19 @@ GROUPS = {
 }
 
 
+def _entries():
+    """NAV with :data:`SOURCES` replaced by the registry's record kinds that have a menu
+    label (their list pages), as (url name, translated label, active path prefix)."""
+    for entry in NAV:
+        if entry is not SOURCES:
+            yield entry[0], _(entry[1]), entry[2]
+            continue
+        for source in sources():
+            name = source.url_name("list")
+            if source.menu and name:
+                yield name, str(source.menu), reverse(name)
+
+
 def navigation(request):
     """Navigation for authenticated users (empty for anonymous ones): the entries of NAV,
     grouped per app into dropdowns, the current page's entry marked active."""
@@ -47,13 +58,14 @@ def navigation(request):
         return {"nav_items": []}
     path = request.path
     # The entry with the longest matching prefix is active ("/orgs/members/" beats "/orgs/").
-    matching = [prefix for _n, _l, prefix in NAV
+    entries = list(_entries())
+    matching = [prefix for _n, _l, prefix in entries
                 if (path == prefix if prefix == "/" else path.startswith(prefix))]
     active_prefix = max(matching, key=len, default=None)
     items: list[dict] = []
     groups: dict[str, dict] = {}
-    for name, label, prefix in NAV:
-        entry = {"url": reverse(name), "label": _(label), "active": prefix == active_prefix}
+    for name, label, prefix in entries:
+        entry = {"url": reverse(name), "label": label, "active": prefix == active_prefix}
         group_label = GROUPS.get(name.split(":")[0]) if ":" in name else None
         if group_label is None:
             items.append(entry)

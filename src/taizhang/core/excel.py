@@ -68,6 +68,17 @@ class Column:
     number_format: str | None = None
 
 
+@dataclass(frozen=True)
+class Ledger:
+    """An Excel ledger (台账) of one record kind: ``title`` (file and sheet name), its
+    ``columns`` and ``rows(queryset)`` turning a scoped, filtered queryset into row lists
+    lazily (chunked), so memory stays flat whatever the number of rows."""
+
+    title: str
+    columns: list
+    rows: object
+
+
 def write_xlsx(target, sheet_title: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> int:
     """Write a one-sheet workbook to ``target`` (a path or a binary file object).
 

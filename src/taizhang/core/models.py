@@ -34,6 +34,19 @@ class OrgScopedModel(TimeStampedModel):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self):
+        """The detail page of a registered evidence source (``core.sources``); models with
+        pages of their own override this. Raises AttributeError when the kind has none."""
+        from django.urls import reverse
+
+        from .sources import source_for_model
+
+        source = source_for_model(self)
+        name = source.url_name("detail") if source else None
+        if not name:
+            raise AttributeError(f"{type(self).__name__} has no detail page")
+        return reverse(name, args=[self.pk])
+
 
 def attachment_path(instance, filename: str) -> str:
     """Uploaded files go under ``attachments/<org id>/<yyyy>/<mm>/`` keeping the user's name."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from taizhang.core.excel import DATE_FORMAT, Column
+from taizhang.core.excel import DATE_FORMAT, Column, Ledger
 
 TITLE = "民主评议党员台账"
 COLUMNS = [
@@ -19,3 +19,6 @@ def appraisal_rows(queryset) -> Iterator[list]:
     for a in items.iterator(chunk_size=2000):
         yield [a.org.name, a.member.name, a.member.get_status_display(), a.year, a.get_grade_display(),
                a.rated_on, a.follow_up]
+
+
+LEDGER = Ledger(TITLE, COLUMNS, appraisal_rows)

@@ -25,11 +25,16 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
+from taizhang.core import sources
 from taizhang.core.scoping import path_q
 from taizhang.core.status import bulk_transition
 from taizhang.orgs.models import Member, Organization, OrgKind, Position, PositionRole
 
+from .importer.evidence import CODES as IMPORTER_CODES
+from .importer.evidence import keyword_for
 from .importer.numerals import cn_to_int
 from .models import (
     Assignment,
@@ -41,39 +46,32 @@ from .models import (
     PlanItem,
 )
 
-MEETING_KINDS = (
-    "committee_meeting", "enlarged_committee_meeting", "central_group_study",
-    "branch_general_meeting", "branch_committee_meeting", "group_meeting", "party_lecture",
-    "theme_party_day", "democratic_life_meeting", "organizational_life_meeting",
-)
-
-
 @dataclass(frozen=True)
 class RecordRule:
-    """How to find the records of one evidence code.
+    """How to find the records of one evidence code (from its registered source).
 
     ``model`` is an app label path ("records.Meeting"); ``filters`` are ORM lookups; ``person``
     names the field holding the member who did it (for per-person counting); ``date_field``
-    the day it happened.
+    the day it happened; ``org_field`` the organization it belongs to; ``code`` the evidence
+    code; ``counter`` the dotted path of a custom counting function (``core.sources.Evidence``).
     """
 
     model: str
     filters: tuple[tuple[str, str], ...] = ()
     person: str | None = None
     date_field: str = "date"
+    org_field: str = "org"
+    code: str = ""
+    counter: str | None = None
 
 
-RECORD_RULES: dict[str, RecordRule] = {
-    **{kind: RecordRule("records.Meeting", (("kind", kind),)) for kind in MEETING_KINDS},
-    "study_session": RecordRule("records.StudySession"),
-    "self_study": RecordRule("records.SelfStudy", person="member"),
-    "lecture": RecordRule("records.Lecture", person="speaker"),
-    "micro_lecture": RecordRule("records.Lecture", (("kind", "micro_lecture"),), person="speaker"),
-    "research_visit": RecordRule("records.ResearchVisit", person="leader"),
-    "suggestion": RecordRule("records.Suggestion"),
-    "talk": RecordRule("records.Talk", person="party_a"),
-    "problem": RecordRule("rectification.Problem", date_field="found_on"),
-}
+def record_rules() -> dict[str, RecordRule]:
+    """Every evidence code of the registry (``core.sources``) → how its records are found."""
+    return {
+        code: RecordRule(source.model, tuple(ev.filters), ev.person, source.date_field,
+                         source.org_field, code, ev.counter)
+        for code, (source, ev) in sources.evidence_codes().items()
+    }
 
 
 def rule_model(rule: RecordRule):
@@ -84,14 +82,51 @@ def rule_model(rule: RecordRule):
         return None
 
 
+def _base_rule(code: str) -> RecordRule | None:
+    found = sources.resolve(code)
+    if found is None:
+        return None
+    source, ev = found
+    return RecordRule(source.model, tuple(ev.filters), ev.person, source.date_field,
+                      source.org_field, ev.code, ev.counter)
+
+
 def record_rule(rule: EvidenceRule) -> RecordRule | None:
     """The record query of an evidence rule, or None when its record kind is unknown or its
-    app is not installed (the task is then answered by a submission)."""
-    base = RECORD_RULES.get(rule.record_kind)
+    app is not installed (the task is then answered by a submission). An importer alias
+    (``core.sources.Evidence.aliases``) resolves to its code."""
+    base = _base_rule(rule.record_kind)
     if base is None or rule_model(base) is None:
         return None
     extra = tuple(sorted((str(k), str(v)) for k, v in (rule.filters or {}).items()))
-    return RecordRule(base.model, base.filters + extra, base.person, base.date_field)
+    return RecordRule(base.model, base.filters + extra, base.person, base.date_field,
+                      base.org_field, base.code, base.counter)
+
+
+def evidence_label(code: str | None) -> str:
+    """The Chinese name of evidence ``code``: its registered source's label, else the
+    importer's keyword for a kind no app declares yet (such a rule is answered by a
+    submission), else the code itself."""
+    if not code:
+        return ""
+    return sources.evidence_label(code, fallback=keyword_for(code) or code)
+
+
+def evidence_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The codes a task's evidence may name, with labels: every registered evidence code,
+    then the importer's codes that no app declares yet (marked 需报送材料), plus ``current``
+    when it is none of these (a value saved earlier keeps its choice)."""
+    codes = sources.evidence_codes()
+    labels = [str(ev.label) for _s, ev in codes.values()]
+    # Two kinds with one name (党课 as a meeting, 党课 as a lecture record) name their source.
+    choices = [(code, str(ev.label) if labels.count(str(ev.label)) == 1 else f"{ev.label}（{source.label}）")
+               for code, (source, ev) in codes.items()]
+    known = {code for code in sources.all_codes()}
+    choices += [(code, f"{evidence_label(code)}（{_('需报送材料')}）") for code in IMPORTER_CODES
+                if code not in known]
+    if current and current not in {c for c, _l in choices}:
+        choices.append((current, evidence_label(current)))
+    return choices
 
 
 def has_record_rules(item: PlanItem) -> bool:
@@ -243,48 +278,66 @@ def _hi(values, end):
 
 
 def count(targets: list[Target]) -> None:
-    """Fill ``results`` (count, needed per rule) of every target: one records query per
-    record rule, not per target (re-evaluation after one save and the full evaluation share
-    this path)."""
-    pairs: dict[RecordRule, list[tuple[Target, EvidenceRule]]] = defaultdict(list)
+    """Fill ``results`` (count, needed per rule, in the item's rule order) of every target:
+    one records query per record rule, not per target (re-evaluation after one save and the
+    full evaluation share this path). A code with a ``counter`` (``core.sources.Evidence``)
+    is counted by that function, once for all its (target, rule) pairs."""
+    pairs: dict[RecordRule, list[tuple[Target, EvidenceRule, int]]] = defaultdict(list)
     for target in targets:
-        target.results = []
+        slots = 0
         for rule in target.item.rules.all():
             query = record_rule(rule)
             if query is not None:
-                pairs[query].append((target, rule))
-    counted = _counted_orgs(t.org for t in targets) if pairs else {}
+                pairs[query].append((target, rule, slots))
+                slots += 1
+        target.results = [(0, 0)] * slots
+    plain = {q: g for q, g in pairs.items() if not q.counter}
+    counted = _counted_orgs(t.org for t in targets) if plain else {}
     people_cache: dict[str, dict[int, set[int]]] = {}
     for query, group in pairs.items():
-        windows = [target.window(rule) for target, rule in group]
-        org_ids = {pk for target, _ in group for pk in counted[target.org.pk]}
-        fields = ["org_id", query.date_field] + ([f"{query.person}_id"] if query.person else [])
-        rows = rule_model(query).objects.filter(
-            **dict(query.filters), org_id__in=org_ids,
-            **{f"{query.date_field}__range": (min(w[0] for w in windows), max(w[1] for w in windows))},
-        ).order_by().values_list(*fields)
-        by_org: dict[int, list] = defaultdict(list)  # org id → [(date, person)] sorted by date
-        for row in rows:
-            by_org[row[0]].append((row[1], row[2] if query.person else None))
-        for values in by_org.values():
-            values.sort(key=lambda v: v[0])
-        for (target, rule), (start, end) in zip(group, windows, strict=True):
+        if query.counter:
+            results = import_string(query.counter)([(t, r) for t, r, _i in group])
+            for (target, _rule, slot), result in zip(group, results, strict=True):
+                target.results[slot] = result
+            continue
+        by_org = _records_by_org(query, group, counted)
+        for target, rule, slot in group:
+            start, end = target.window(rule)
             hits = []
             for org_id in counted[target.org.pk]:
                 values = by_org.get(org_id, [])
                 hits.extend(values[_lo(values, start):_hi(values, end)])
             per = rule.per if query.person else EvidencePer.RECORD
             if per == EvidencePer.RECORD:
-                target.results.append((len(hits), max(rule.min_count, 1)))
+                target.results[slot] = (len(hits), max(rule.min_count, 1))
                 continue
             if per not in people_cache:
                 people_cache[per] = _people(counted, per)
             people = people_cache[per].get(target.org.pk, set())
             if per == EvidencePer.SECRETARY:
                 done = sum(1 for _, person in hits if person in people)
-                target.results.append((done, max(rule.min_count, 1)))
+                target.results[slot] = (done, max(rule.min_count, 1))
             else:
-                target.results.append((len({p for _, p in hits if p in people}), len(people)))
+                target.results[slot] = (len({p for _, p in hits if p in people}), len(people))
+
+
+def _records_by_org(query: RecordRule, group, counted) -> dict[int, list]:
+    """org id → [(date, person)] sorted by date: the records of ``query`` of the counted
+    organizations of ``group``'s targets, in the union of their windows (one query)."""
+    windows = [target.window(rule) for target, rule, _slot in group]
+    org_ids = {pk for target, _rule, _slot in group for pk in counted[target.org.pk]}
+    org_column = f"{query.org_field}_id"
+    fields = [org_column, query.date_field] + ([f"{query.person}_id"] if query.person else [])
+    rows = rule_model(query).objects.filter(
+        **dict(query.filters), **{f"{org_column}__in": org_ids},
+        **{f"{query.date_field}__range": (min(w[0] for w in windows), max(w[1] for w in windows))},
+    ).order_by().values_list(*fields)
+    by_org: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_org[row[0]].append((row[1], row[2] if query.person else None))
+    for values in by_org.values():
+        values.sort(key=lambda v: v[0])
+    return by_org
 
 
 @transaction.atomic
@@ -332,7 +385,9 @@ def _single_assignments():
 
 
 def _known_codes() -> list[str]:
-    return [code for code, rule in RECORD_RULES.items() if rule_model(rule) is not None]
+    """Every code a rule may store that the registry resolves (codes and aliases)."""
+    return [code for code, (source, _ev) in sources.all_codes().items()
+            if rule_model(RecordRule(source.model)) is not None]
 
 
 def evaluate_campaign(campaign) -> Outcome:
@@ -354,9 +409,14 @@ def evaluate_item(item: PlanItem) -> Outcome:
 
 
 def codes_for_model(model) -> list[str]:
-    """Evidence codes whose records are of ``model``."""
+    """Codes (and aliases) of rules that a change of a ``model`` record can affect: the
+    codes of its source, and every code that also counts one of them (``Evidence.also``) or
+    whose counter reads it (``Evidence.reads``)."""
     label = model._meta.label
-    return [code for code, rule in RECORD_RULES.items() if rule.model == label]
+    table = sources.all_codes()
+    own = {code for code, (source, _ev) in table.items() if source.model == label}
+    return sorted(code for code, (_source, ev) in table.items()
+                  if code in own or own & {*ev.also, *ev.reads})
 
 
 def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) -> list[Target]:

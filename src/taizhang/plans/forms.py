@@ -13,7 +13,7 @@ from taizhang.core.scoping import MANAGE
 from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
-from .importer.evidence import EVIDENCE_KINDS
+from .evidence import evidence_choices
 from .models import Campaign, EvidenceRule, ItemKind, PlanItem, Responsible
 
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
@@ -114,7 +114,8 @@ class DraftEditForm(forms.Form):
                 choices=recurrence_choices(node.get("recurrence")),
                 initial=node.get("recurrence") or "", required=False)
             self.fields[f"{key}-evidence"] = forms.ChoiceField(
-                choices=[("", "—"), *EVIDENCE_KINDS.items()], initial=node.get("evidence") or "",
+                choices=[("", "—"), *evidence_choices(node.get("evidence"))],
+                initial=node.get("evidence") or "",
                 required=False)
             self.rows.append({"key": key, "depth": depth, "node": node,
                               "fields": [self[f"{key}-{name}"] for name in NODE_FIELDS]})
@@ -177,28 +178,12 @@ class ItemEditForm(forms.ModelForm):
 
 
 #: Labels of evidence codes the engine knows but the importer never suggests.
-_ENGINE_ONLY_LABELS = {"party_lecture": _("党课（三会一课会议）")}
-
-
 def rule_kind_choices(current: str | None = None) -> list[tuple[str, str]]:
-    """The record kinds a task's evidence rule may name: every code the importer suggests
-    (``importer.evidence.EVIDENCE_KINDS``, in its order) and every code the evidence engine
-    counts (``evidence.RECORD_RULES``), each with its Chinese label, plus ``current`` when it
-    is none of these (a rule saved earlier keeps its value). A code without a record rule
-    is answered by a submission (DESIGN.md "Evidence rules")."""
-    from .evidence import RECORD_RULES, rule_model
-
-    def label(code):
-        if code in _ENGINE_ONLY_LABELS:
-            return _ENGINE_ONLY_LABELS[code]
-        model = rule_model(RECORD_RULES[code])
-        return model._meta.verbose_name if model is not None else code
-
-    choices = [("", "—"), *EVIDENCE_KINDS.items()]
-    choices += [(code, label(code)) for code in RECORD_RULES if code not in EVIDENCE_KINDS]
-    if current and current not in dict(choices):
-        choices.append((current, current))
-    return choices
+    """The record kinds a task's evidence rule may name (``plans.evidence.evidence_choices``:
+    every registered evidence code, then the importer's codes no app declares yet), plus
+    ``current`` when it is none of these. A code without a registered source is answered by
+    a submission (DESIGN.md "Evidence rules")."""
+    return [("", "—"), *evidence_choices(current)]
 
 
 class RuleForm(forms.ModelForm):

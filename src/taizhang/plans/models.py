@@ -105,7 +105,7 @@ class PlanItem(TimeStampedModel):
 
     ``ref`` is the item's dotted outline reference built from the labels (e.g. ``三.2（1）``),
     ``position`` its order among siblings. ``recurrence`` is an RFC 5545 RRULE; ``evidence``
-    the suggested record kind (importer ``evidence.EVIDENCE_KINDS``).
+    the suggested record kind (an evidence code, ``core.sources``).
     """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
@@ -164,7 +164,7 @@ class PlanItem(TimeStampedModel):
 
 class EvidenceRule(TimeStampedModel):
     """What satisfies a plan task (DESIGN.md "Evidence rules"): at least ``min_count``
-    records of ``record_kind`` (a code of ``plans.evidence.RECORD_RULES``) of the responsible
+    records of ``record_kind`` (an evidence code of the ``core.sources`` registry) of the responsible
     organization in each period (or over the whole campaign), counting records, the
     secretary's own records, or every member. A task is met when all its rules are met.
     Suggested at import from the task's wording and editable.

@@ -24,7 +24,6 @@ from .board import STATUS_LABELS, build_board
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
-from .importer.evidence import EVIDENCE_KINDS
 from .importer.model import DocumentError
 from .models import (
     Assignment,
@@ -75,7 +74,6 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         ctx.update(
             plan=plan,
             tree=_tree(items),
-            evidence_labels=EVIDENCE_KINDS,
             can_manage=can(self.request.user, MANAGE, self.object.org),
             task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
             assignment_count=Assignment.objects.filter(item__plan=plan).count(),

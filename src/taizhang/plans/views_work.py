@@ -15,39 +15,28 @@ from django.views.decorators.http import require_POST
 from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, can
 from django.contrib.contenttypes.models import ContentType
 
+from taizhang.core import sources
 from taizhang.core.models import Event
 from taizhang.core.status import VERB_LABELS, IllegalTransition
 
 from . import evidence, review, services
 from .forms import ItemEditForm, RuleFormSet, SubmissionForm
-from .importer.evidence import EVIDENCE_KINDS
 from .models import Assignment, Campaign, Occurrence, PlanItem, Submission
 
-# Where a branch records the evidence of a rule (records app pages).
-RECORD_ADD_URLS = {
-    "study_session": "records:study_add",
-    "self_study": "records:selfstudy_add",
-    "lecture": "records:lecture_add",
-    "micro_lecture": "records:lecture_add",
-    "research_visit": "records:research_add",
-    "talk": "records:talk_add",
-    "suggestion": "records:suggestion_add",
-    "problem": "rectification:problem_add",
-}
-
-
 def record_add_url(kind: str) -> str | None:
-    """The page where a record of evidence ``kind`` is entered, with the kind preset."""
+    """The page where a record of evidence ``kind`` is entered, with the kind preset (from
+    the registered source: its add page and the code's ``add_query``)."""
     from django.urls import NoReverseMatch, reverse
 
-    if kind in evidence.MEETING_KINDS:
-        name, query = "records:meeting_add", f"?kind={kind}"
-    else:
-        name, query = RECORD_ADD_URLS.get(kind), ("?kind=micro_lecture" if kind == "micro_lecture" else "")
+    found = sources.resolve(kind)
+    if found is None:
+        return None
+    source, ev = found
+    name = source.url_name("add")
     if not name:
         return None
     try:
-        return reverse(name) + query
+        return reverse(name) + ev.add_query
     except NoReverseMatch:
         return None
 
@@ -57,7 +46,7 @@ def _progress(item: PlanItem, targets: list[evidence.Target]) -> None:
     rules = list(item.rules.all())
     for target in targets:
         target.rows = [
-            {"rule": rule, "label": EVIDENCE_KINDS.get(rule.record_kind, rule.record_kind),
+            {"rule": rule, "label": sources.evidence_label(rule.record_kind),
              "count": c, "needed": n, "met": n > 0 and c >= n}
             for rule, (c, n) in zip(
                 [r for r in rules if evidence.record_rule(r) is not None], target.results, strict=True)
@@ -94,7 +83,7 @@ def assignment_detail(request, pk):
         "period_events": period_events,
         "targets": targets,
         "by_records": by_records,
-        "add_links": [(EVIDENCE_KINDS.get(r.record_kind, r.record_kind), record_add_url(r.record_kind))
+        "add_links": [(sources.evidence_label(r.record_kind), record_add_url(r.record_kind))
                       for r in item.rules.all() if record_add_url(r.record_kind)],
         "submissions": Submission.objects.filter(assignment=assignment).select_related(
             "submitted_by", "occurrence"),

@@ -9,35 +9,21 @@ ledger of 200,000 rows included). Dates are real dates; times are "HH:MM" text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from taizhang.core.excel import DATE_FORMAT, Column
+from taizhang.core.excel import DATE_FORMAT, Column, Ledger
 
 from .models import (
     Attendance,
     AttendanceStatus,
-    Lecture,
     Meeting,
     MeetingKind,
-    ResearchVisit,
-    SelfStudy,
     StudyAttendance,
-    StudySession,
-    Suggestion,
-    Talk,
 )
 
 CHUNK = 2000
-
-
-@dataclass(frozen=True)
-class Ledger:
-    title: str
-    columns: list[Column]
-    rows: Callable[[object], Iterable]
 
 
 def _hm(value) -> str:
@@ -212,13 +198,11 @@ def suggestion_rows(queryset) -> Iterator[list]:
                s.get_status_display(), s.reply, s.replied_on]
 
 
-LEDGERS: dict[type, Ledger] = {
-    Meeting: Ledger("三会一课记录台账", MEETING_COLUMNS, meeting_rows),
-    Attendance: Ledger("会议出席台账", ATTENDANCE_COLUMNS, attendance_rows),
-    StudySession: Ledger("学习台账", STUDY_COLUMNS, study_rows),
-    SelfStudy: Ledger("个人自学台账", SELF_STUDY_COLUMNS, self_study_rows),
-    Lecture: Ledger("党课台账", LECTURE_COLUMNS, lecture_rows),
-    ResearchVisit: Ledger("调研台账", RESEARCH_COLUMNS, research_rows),
-    Talk: Ledger("谈心谈话台账", TALK_COLUMNS, talk_rows),
-    Suggestion: Ledger("意见建议台账", SUGGESTION_COLUMNS, suggestion_rows),
-}
+MEETING_LEDGER = Ledger("三会一课记录台账", MEETING_COLUMNS, meeting_rows)
+ATTENDANCE_LEDGER = Ledger("会议出席台账", ATTENDANCE_COLUMNS, attendance_rows)
+STUDY_LEDGER = Ledger("学习台账", STUDY_COLUMNS, study_rows)
+SELF_STUDY_LEDGER = Ledger("个人自学台账", SELF_STUDY_COLUMNS, self_study_rows)
+LECTURE_LEDGER = Ledger("党课台账", LECTURE_COLUMNS, lecture_rows)
+RESEARCH_LEDGER = Ledger("调研台账", RESEARCH_COLUMNS, research_rows)
+TALK_LEDGER = Ledger("谈心谈话台账", TALK_COLUMNS, talk_rows)
+SUGGESTION_LEDGER = Ledger("意见建议台账", SUGGESTION_COLUMNS, suggestion_rows)

@@ -1,18 +1,19 @@
-"""URLs of the records app: for each record kind ``<slug>_list|add|detail|edit|delete|export``
-(slugs: meeting, study, selfstudy, lecture, research, talk, suggestion), plus QR sign-in,
+"""URLs of the records app: for each registered record kind (``records.sources``)
+``<slug>_list|add|detail|edit|delete|export``, plus QR sign-in,
 the attendance ledger, suggestion handling, members' own forms and the reading list."""
 
 from django.urls import path
 
+from taizhang.core.sources import Source
+
 from . import views, views_extra
 from .forms import ReadingForm
-from .models import Reading
 
 app_name = "records"
 
 
 def _kind_urls(slug: str, kind) -> list:
-    edit = views.AttendedEditView if slug in views.ATTENDED else views.RecordEditView
+    edit = views.AttendedEditView if kind.options.get("attended") else views.RecordEditView
     v = views.views_for(kind, edit_view=edit)
     return [
         path(f"{slug}/", v["list"], name=f"{slug}_list"),
@@ -24,11 +25,11 @@ def _kind_urls(slug: str, kind) -> list:
     ]
 
 
-_reading = views.RecordKind("reading", Reading, ReadingForm, None, None)
+_reading = Source("reading", "records.Reading", "", "reading", form=ReadingForm)
 _reading_views = views.views_for(_reading)
 
 urlpatterns = [
-    *[u for slug, kind in views.KINDS.items() for u in _kind_urls(slug, kind)],
+    *[u for slug, kind in views.kinds().items() for u in _kind_urls(slug, kind)],
     path("meeting/<int:pk>/qr.svg", views_extra.meeting_qr, name="meeting_qr"),
     path("meeting/<int:pk>/sign-in/", views_extra.meeting_sign_in_toggle, name="meeting_sign_in_toggle"),
     path("attendance/export/", views_extra.attendance_export, name="attendance_export"),

@@ -9,8 +9,6 @@ also motions (``views_meetings``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,52 +17,32 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from taizhang.core.excel import xlsx_response
+from taizhang.core.sources import Source, sources
 from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 from taizhang.core.scoping import CHANGE, can
 from taizhang.core.status import org_of
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import View
 
-from . import filtersets, forms, services, tables
-from .exports import LEDGERS
+from . import forms, services
 from .models import (
     Lecture,
     Meeting,
     Reading,
-    ResearchVisit,
-    SelfStudy,
-    StudySession,
     Suggestion,
-    Talk,
 )
 
 
-@dataclass
-class RecordKind:
-    """One record kind's pages: URL ``slug``, model, form, table, filterset, the
-    select_related paths of its list/detail, and an optional detail template."""
-
-    slug: str
-    model: type
-    form: type
-    table: type | None
-    filterset: type
-    related: tuple[str, ...] = ("org",)
-    detail_template: str = "records/record_detail.html"
-    edit_template: str = "core/object_edit.html"
-    counts: bool = False
-    extra: dict = field(default_factory=dict)
-
-    def url(self, action: str) -> str:
-        return f"records:{self.slug}_{action}"
+def _url(source, action: str) -> str:
+    return source.url_name(action)
 
 
 class RecordListView(ObjectListView):
-    kind: RecordKind
+    kind: Source
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related(*self.kind.related)
-        if not self.kind.counts:
+        if not self.kind.options.get("counts"):
             return queryset
         # A GROUP BY query drops Meta.ordering: restate it, or pages would overlap.
         return queryset.with_counts().order_by(*queryset.model._meta.ordering)
@@ -77,19 +55,19 @@ class RecordListView(ObjectListView):
 
 
 class RecordDetailView(ObjectDetailView):
-    kind: RecordKind
+    kind: Source
 
     def get_template_names(self):
-        return [self.kind.detail_template]
+        return [self.kind.options.get("detail_template", "records/record_detail.html")]
 
     def get_queryset(self):
         return super().get_queryset().select_related(*self.kind.related)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(edit_url=reverse(self.kind.url("edit"), args=[self.object.pk]),
-                   delete_url=reverse(self.kind.url("delete"), args=[self.object.pk]),
-                   list_url=reverse(self.kind.url("list")),
+        ctx.update(edit_url=reverse(_url(self.kind, "edit"), args=[self.object.pk]),
+                   delete_url=reverse(_url(self.kind, "delete"), args=[self.object.pk]),
+                   list_url=reverse(_url(self.kind, "list")),
                    has_problems=hasattr(self.object, "problem_prefill"))
         obj = self.object
         if hasattr(obj, "attendance_counts"):
@@ -108,10 +86,10 @@ class RecordEditView(ObjectEditView):
     """Add or edit one record through ``services.save_record``; service validation errors
     are shown on the form (nothing written)."""
 
-    kind: RecordKind
+    kind: Source
 
     def get_template_names(self):
-        return [self.kind.edit_template]
+        return [self.kind.options.get("edit_template", "core/object_edit.html")]
 
     def save(self, form):
         m2m = {name: form.cleaned_data[name] for name in ("readings",) if name in form.cleaned_data}
@@ -130,10 +108,10 @@ class RecordEditView(ObjectEditView):
 
 
 class RecordDeleteView(ObjectDeleteView):
-    kind: RecordKind
+    kind: Source
 
     def get_success_url(self):
-        return reverse(self.kind.url("list"))
+        return reverse(_url(self.kind, "list"))
 
     def form_valid(self, form):
         services.delete_record(self.object, actor=self.request.user)
@@ -145,27 +123,30 @@ class RecordExportView(LoginRequiredMixin, View):
     """The kind's ledger as a streamed Excel file of the visible records, with the list's
     filters applied."""
 
-    kind: RecordKind
+    kind: Source
 
     def get(self, request):
-        visible = self.kind.model.objects.visible_to(request.user)
-        queryset = self.kind.filterset(request.GET, queryset=visible, request=request).qs
-        ledger = LEDGERS[self.kind.model]
+        visible = self.kind.model_class.objects.visible_to(request.user)
+        queryset = self.kind.part("filterset")(request.GET, queryset=visible, request=request).qs
+        ledger = self.kind.part("ledger")
         return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
 
 
-def views_for(kind: RecordKind, edit_view=RecordEditView, detail_view=RecordDetailView) -> dict:
-    """The six view callables of ``kind`` keyed by action."""
-    attrs = {"kind": kind, "model": kind.model}
-    list_attrs = {**attrs, "table_class": kind.table, "filterset_class": kind.filterset,
-                  "add_url_name": kind.url("add"), "export_url_name": kind.url("export")}
+def views_for(kind: Source, edit_view=RecordEditView, detail_view=RecordDetailView) -> dict:
+    """The six view callables of the source ``kind`` (``core.sources``) keyed by action."""
+    model = kind.model_class
+    form = kind.part("form")
+    attrs = {"kind": kind, "model": model}
+    list_attrs = {**attrs, "table_class": kind.part("table"), "filterset_class": kind.part("filterset"),
+                  "add_url_name": _url(kind, "add"), "export_url_name": _url(kind, "export")}
+    name = model.__name__
     return {
-        "list": type(f"{kind.model.__name__}List", (RecordListView,), list_attrs).as_view(),
-        "detail": type(f"{kind.model.__name__}Detail", (detail_view,), attrs).as_view(),
-        "add": type(f"{kind.model.__name__}Add", (edit_view,), {**attrs, "form_class": kind.form}).as_view(),
-        "edit": type(f"{kind.model.__name__}Edit", (edit_view,), {**attrs, "form_class": kind.form}).as_view(),
-        "delete": type(f"{kind.model.__name__}Delete", (RecordDeleteView,), attrs).as_view(),
-        "export": type(f"{kind.model.__name__}Export", (RecordExportView,), attrs).as_view(),
+        "list": type(f"{name}List", (RecordListView,), list_attrs).as_view(),
+        "detail": type(f"{name}Detail", (detail_view,), attrs).as_view(),
+        "add": type(f"{name}Add", (edit_view,), {**attrs, "form_class": form}).as_view(),
+        "edit": type(f"{name}Edit", (edit_view,), {**attrs, "form_class": form}).as_view(),
+        "delete": type(f"{name}Delete", (RecordDeleteView,), attrs).as_view(),
+        "export": type(f"{name}Export", (RecordExportView,), attrs).as_view(),
     }
 
 
@@ -263,31 +244,16 @@ class AttendedEditView(RecordEditView):
 
 from .models import Motion  # noqa: E402  (used above; kept after the views for readability)
 
-KINDS = {
-    "meeting": RecordKind("meeting", Meeting, forms.MeetingForm, tables.MeetingTable,
-                          filtersets.MeetingFilterSet, ("org", "host", "recorder", "team"),
-                          "records/meeting_detail.html", counts=True),
-    "study": RecordKind("study", StudySession, forms.StudySessionForm, tables.StudySessionTable,
-                        filtersets.StudySessionFilterSet, ("org", "leader"),
-                        "records/study_detail.html", counts=True),
-    "selfstudy": RecordKind("selfstudy", SelfStudy, forms.SelfStudyForm, tables.SelfStudyTable,
-                            filtersets.SelfStudyFilterSet, ("org", "member", "reading")),
-    "lecture": RecordKind("lecture", Lecture, forms.LectureForm, tables.LectureTable,
-                          filtersets.LectureFilterSet, ("org", "speaker", "audience", "meeting")),
-    "research": RecordKind("research", ResearchVisit, forms.ResearchVisitForm,
-                           tables.ResearchVisitTable, filtersets.ResearchVisitFilterSet,
-                           ("org", "leader")),
-    "talk": RecordKind("talk", Talk, forms.TalkForm, tables.TalkTable, filtersets.TalkFilterSet,
-                       ("org", "party_a", "party_b")),
-    "suggestion": RecordKind("suggestion", Suggestion, forms.SuggestionForm,
-                             tables.SuggestionTable, filtersets.SuggestionFilterSet,
-                             ("org", "member"), "records/suggestion_detail.html"),
-}
-ATTENDED = {"meeting", "study"}
+
+
+def kinds() -> dict:
+    """The records app's registered sources by URL slug (``core.sources``)."""
+    return {source.slug: source for source in sources("records")}
+
 
 
 def can_change(user, obj) -> bool:
     return can(user, CHANGE, org_of(obj))
 
 
-__all__ = ["KINDS", "ATTENDED", "AttendedEditView", "views_for", "Reading"]
+__all__ = ["kinds", "AttendedEditView", "views_for", "Reading"]

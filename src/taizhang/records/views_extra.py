@@ -21,7 +21,7 @@ from taizhang.core.status import IllegalTransition
 from taizhang.orgs.models import Member
 
 from . import filtersets, forms, services
-from .exports import LEDGERS
+from .exports import ATTENDANCE_LEDGER
 from .models import Attendance, Meeting, Reading, SelfStudy, Suggestion
 
 
@@ -76,7 +76,7 @@ def attendance_export(request):
     :class:`~.filtersets.AttendanceFilterSet`), streamed in flat memory."""
     queryset = Attendance.objects.visible_to(request.user)
     queryset = filtersets.AttendanceFilterSet(request.GET, queryset=queryset, request=request).qs
-    ledger = LEDGERS[Attendance]
+    ledger = ATTENDANCE_LEDGER
     return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
 
 

@@ -11,3 +11,6 @@ class RectificationConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
+        from .sources import register_sources
+
+        register_sources()

@@ -26,7 +26,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from taizhang.core.context_processors import GROUPS, NAV
+from taizhang.core.context_processors import GROUPS, NAV, SOURCES
+from taizhang.core.sources import sources
 from taizhang.orgs.tests.factories import UserFactory, build_tree, grant
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/taizhang
@@ -182,12 +183,18 @@ def test_english_is_offered_and_chinese_is_the_default():
         assert translation.ngettext("%(n)s 条未读通知", "%(n)s 条未读通知", 3) == "%(n)s unread notifications"
 
 
+def _is_english(text: str) -> bool:
+    return not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def test_every_menu_label_has_an_english_translation():
     """The menu labels are translated from variables, which makemessages cannot see: a label
     missing from the catalogue would stay Chinese in the English menu."""
-    labels = [label for _name, label, _prefix in NAV] + sorted(set(GROUPS.values()))
+    labels = [entry[1] for entry in NAV if entry is not SOURCES] + sorted(set(GROUPS.values()))
     with translation.override("en"):
         untranslated = [label for label in labels if translation.gettext(label) == label]
+        # The registered record kinds' menu labels (lazy translations of their sources).
+        untranslated += [str(s.menu) for s in sources() if s.menu and not _is_english(str(s.menu))]
     assert not untranslated, f"menu labels without an English translation in {PO_FILE.name}: {untranslated}"
 
 

@@ -1,7 +1,6 @@
-"""Endpoints of the evaluation app, registered on the project's API router."""
+"""Endpoints of the evaluation app, registered on the project's API router: one per
+registered kind (``evaluation.sources``)."""
 
-from . import views
+from taizhang.core.sources import sources
 
-routes = [
-    ("appraisals", views.AppraisalViewSet),
-]
+routes = [(source.api_prefix, source.part("viewset")) for source in sources("evaluation")]

@@ -29,35 +29,6 @@ from .clean import normalize_width
 from .dates import deadline_spans
 from .recurrence import find_recurrence
 
-#: code → Chinese label. Meeting kinds first, then record kinds (DESIGN.md glossary).
-EVIDENCE_KINDS: dict[str, str] = {
-    "committee_meeting": "党委会",
-    "enlarged_committee_meeting": "党委扩大会议",
-    "central_group_study": "理论学习中心组学习",
-    "branch_general_meeting": "支部党员大会",
-    "branch_committee_meeting": "支委会",
-    "group_meeting": "党小组会",
-    "theme_party_day": "主题党日",
-    "democratic_life_meeting": "民主生活会",
-    "organizational_life_meeting": "组织生活会",
-    "study_session": "集中学习",
-    "self_study": "个人自学",
-    "lecture": "党课",
-    "micro_lecture": "微党课",
-    "research_visit": "调查研究",
-    "suggestion": "建言献策",
-    "talk": "谈心谈话",
-    "problem": "问题清单",
-    "rectification": "整改",
-    "self_examination": "对照检查材料",
-    "appraisal": "民主评议党员",
-    "role_model": "先进典型",
-    "model_post": "党员示范岗",
-    "volunteer_activity": "志愿服务",
-    "survey": "群众满意度测评",
-    "institution": "建章立制",
-}
-
 # keyword → code. At one position the longest keyword wins (党委扩大会议 before 党委会).
 # 微党课 → lecture as issue 2 §3 says ("党课/微党课 → lecture"): a micro-lecture is a Lecture
 # record (kind micro_lecture), so the Lecture evidence rule covers both.
@@ -111,6 +82,20 @@ _KEYWORDS: dict[str, str] = {
     "满意度问卷": "survey",
     "测评满意度": "survey",
 }
+#: Every code :func:`suggest_evidence` may return, in a stable order. The codes are the
+#: registry's evidence codes (``core.sources``) where a kind is registered; Django code maps
+#: them (this module is pure Python and lists no labels).
+CODES: tuple[str, ...] = tuple(dict.fromkeys([*_KEYWORDS.values(), "institution"]))
+
+
+def keyword_for(code: str) -> str | None:
+    """The first keyword that suggests ``code`` ("role_model" → "先进典型"), a readable name
+    for a code no registered kind declares yet; None for an unknown code."""
+    if code == "institution":
+        return "建章立制"
+    return next((word for word, value in _KEYWORDS.items() if value == code), None)
+
+
 _CLAUSE_CHARS = "，,。；;！？!?\n"
 # Rule-making phrases (module docstring). The verb and the rule noun must be in one clause,
 # at most 20 characters apart, with no verb that follows a rule (执行, 遵守, 按照, …) between.
@@ -176,7 +161,7 @@ class _Clauses:
 
 
 def suggest_evidence(text: str, title: str | None = None) -> str | None:
-    """Suggest the record kind (a key of :data:`EVIDENCE_KINDS`) that satisfies a task.
+    """Suggest the record kind (one of :data:`CODES`) that satisfies a task.
 
     ``text``: the item's text (label line and body); ``title``: its title, if known, else
     the first clause of ``text`` is used. Order of preference: a keyword in the title

@@ -88,7 +88,7 @@ class Node:
     ``lines`` is (first, last) source line numbers. ``due`` is a calendar date in
     Asia/Shanghai; ``due_workday`` is set only when ``due`` falls on a non-working day and is
     then the last working day before it. ``recurrence`` is an RFC 5545 RRULE string such as
-    ``FREQ=MONTHLY``. ``evidence`` is a record-kind code from ``evidence.EVIDENCE_KINDS``.
+    ``FREQ=MONTHLY``. ``evidence`` is a record-kind code from ``evidence.CODES``.
     Fields after ``children`` are kept for storage but are not part of the JSON contract.
     """
 

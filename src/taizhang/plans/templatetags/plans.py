@@ -3,7 +3,7 @@
 from django import template
 
 from ..forms import RECURRENCE_CHOICES
-from ..importer.evidence import EVIDENCE_KINDS
+from .. import evidence
 
 register = template.Library()
 
@@ -18,8 +18,8 @@ def recurrence_label(rule: str) -> str:
 
 @register.filter
 def evidence_label(code: str) -> str:
-    """"study_session" → its Chinese name from the importer's evidence vocabulary."""
-    return EVIDENCE_KINDS.get(code, code) if code else ""
+    """"study_session" → its Chinese name (``plans.evidence.evidence_label``)."""
+    return evidence.evidence_label(code)
 
 
 @register.filter

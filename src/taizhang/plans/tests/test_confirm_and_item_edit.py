@@ -6,10 +6,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from taizhang.plans import services, views
-from taizhang.plans.evidence import RECORD_RULES
+from taizhang.core import sources
 from taizhang.plans import forms as plan_forms
 from taizhang.plans.importer import parse_file
-from taizhang.plans.importer.evidence import EVIDENCE_KINDS
+from taizhang.plans.importer.evidence import CODES
 from taizhang.plans.models import Campaign, PlanImport, PlanImportStatus, PlanItem
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +84,13 @@ def test_other_users_import_is_still_404(client, secretary_a, office, tree, seed
 
 def test_rule_kinds_are_exactly_what_the_importer_and_the_engine_know():
     choices = dict(plan_forms.rule_kind_choices())
-    assert set(choices) - {""} == set(EVIDENCE_KINDS) | set(RECORD_RULES)
+    # Every registered evidence code, and every importer code (registered or not).
+    assert set(choices) - {""} == set(sources.evidence_codes()) | set(CODES)
     for code, label in choices.items():
         if code:
             assert label != code and any("\u4e00" <= ch <= "\u9fff" for ch in str(label)), code
-    assert choices["model_post"] == "党员示范岗"
+    assert choices["micro_lecture"] == "微党课"
+    assert choices["model_post"] == "示范岗（需报送材料）"  # no app declares it yet
     assert "党课" in str(choices["party_lecture"]) and choices["party_lecture"] != choices["lecture"]
     # A value saved earlier that is no longer known is kept, not blanked.
     assert ("legacy_kind", "legacy_kind") in plan_forms.rule_kind_choices("legacy_kind")

@@ -1,16 +1,14 @@
-"""Endpoints of the records app, registered on the project API router."""
+"""Endpoints of the records app, registered on the project API router: one per registered
+record kind (``records.sources``, prefix ``api_prefix``), plus the read-only attendance rows
+and the reading list."""
+
+from taizhang.core.sources import sources
 
 from . import views
 
 routes = [
-    ("meetings", views.MeetingViewSet),
+    *[(source.api_prefix, views.viewset_for(source)) for source in sources("records")],
     ("attendance", views.AttendanceViewSet),
-    ("study-sessions", views.StudySessionViewSet),
     ("study-attendance", views.StudyAttendanceViewSet),
     ("readings", views.ReadingViewSet),
-    ("self-studies", views.SelfStudyViewSet),
-    ("lectures", views.LectureViewSet),
-    ("research-visits", views.ResearchVisitViewSet),
-    ("talks", views.TalkViewSet),
-    ("suggestions", views.SuggestionViewSet),
 ]

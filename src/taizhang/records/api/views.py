@@ -94,3 +94,16 @@ class SuggestionViewSet(RecordViewSet):
     queryset = Suggestion.objects.order_by("-date", "-pk")
     serializer_class = serializers.SuggestionSerializer
     filterset_class = filtersets.SuggestionFilterSet
+
+
+def viewset_for(source):
+    """The API viewset of a registered records source: its own (``source.viewset``), else a
+    :class:`RecordViewSet` over its serializer and filterset, newest first."""
+    if source.viewset:
+        return source.part("viewset")
+    model = source.model_class
+    return type(f"{model.__name__}ViewSet", (RecordViewSet,), {
+        "queryset": model.objects.order_by(f"-{source.date_field}", "-pk"),
+        "serializer_class": source.part("serializer"),
+        "filterset_class": source.part("filterset"),
+    })

@@ -12,6 +12,7 @@ from .meetings import (
     Motion,
     MotionKind,
 )
+from .film import FilmViewing
 from .study import Reading, SelfStudy, StudyAttendance, StudyKind, StudySession, StudyTheme
 from .work import (
     Lecture,
@@ -29,7 +30,7 @@ from .work import (
 
 __all__ = [
     "TEAM_KINDS", "THREE_MEETINGS_ONE_LECTURE", "Attendance", "AttendanceBase", "AttendanceStatus",
-    "AttendedQuerySet", "AttendedRecord", "ElectionResult", "Lecture", "LectureKind", "Meeting",
+    "AttendedQuerySet", "AttendedRecord", "ElectionResult", "FilmViewing", "Lecture", "LectureKind", "Meeting",
     "MeetingKind", "Motion", "MotionKind", "Reading", "ReportStatus", "ResearchMethod",
     "ResearchVisit", "SelfStudy", "StudyAttendance", "StudyKind", "StudySession", "StudyTheme",
     "Suggestion", "SuggestionStatus", "Talk", "TalkMode", "TalkPurpose", "TalkRelation",

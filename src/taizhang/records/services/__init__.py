@@ -6,7 +6,7 @@ Conventions
   entries even outside a request.
 - Invalid input raises ``django.core.exceptions.ValidationError`` (field → messages) and
   nothing is written.
-- After the transaction commits, :data:`taizhang.records.signals.record_changed` is sent so
+- After the transaction commits, :data:`taizhang.core.sources.evidence_changed` is sent so
   that evidence rules can re-evaluate the affected occurrences.
 
 Main entry points

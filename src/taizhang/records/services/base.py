@@ -16,6 +16,7 @@ from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.core.sources import announce
 from taizhang.orgs.models import (
     LeadershipMember,
     Member,
@@ -31,7 +32,6 @@ from ..models import (
     Suggestion,
     Talk,
 )
-from ..signals import record_changed
 
 COMMITTEE_ROLES = (
     PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY, PositionRole.ORGANIZATION_MEMBER,
@@ -65,14 +65,9 @@ def audit_actor(actor, anonymous: bool = False):
 
 
 def _announce(obj, action: str, org_ids: set, dates: set) -> None:
-    model = type(obj)
-    record_id = obj.pk
-
-    def send():
-        record_changed.send(sender=model, instance=obj, record_id=record_id, action=action,
-                            org_ids={i for i in org_ids if i}, dates={d for d in dates if d})
-
-    transaction.on_commit(send)
+    """Announce the change of a registered record (``core.sources.evidence_changed``, sent
+    after the commit)."""
+    announce(obj, action, org_ids, dates)
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from taizhang.core.testing import LISTED, SECRET, Case
 from taizhang.plans.models import Campaign
 
 from .. import services
-from ..models import Lecture, MeetingKind, Reading, ResearchVisit, SelfStudy, Suggestion, Talk
+from ..models import FilmViewing, Lecture, MeetingKind, Reading, ResearchVisit, SelfStudy, Suggestion, Talk
 
 DAY = dt.date(2023, 10, 12)
 
@@ -33,10 +33,12 @@ def cases(world):
                                            place=SECRET, date=DAY, findings=SECRET),
         "talk": services.create_record(Talk, org=b, party_a=person, party_b=other, date=DAY, topics=SECRET),
         "suggestion": services.submit_suggestion(b, SECRET, member=person),
+        "film": services.create_record(FilmViewing, org=b, title=SECRET, date=DAY, notes=SECRET),
     }
     assert Suggestion.objects.filter(org=b).exists()
     api = {"meeting": "meeting", "study": "studysession", "selfstudy": "selfstudy",
-           "lecture": "lecture", "research": "researchvisit", "talk": "talk", "suggestion": "suggestion"}
+           "lecture": "lecture", "research": "researchvisit", "talk": "talk", "suggestion": "suggestion",
+           "film": "filmviewing"}
     result = []
     for slug, obj in objects.items():
         pk = {"pk": obj.pk}

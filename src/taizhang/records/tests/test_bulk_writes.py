@@ -15,7 +15,7 @@ from taizhang.orgs.tests.factories import UserFactory, build_tree, grant
 
 from .. import services
 from ..models import Attendance, ElectionResult, Meeting, MeetingKind, Motion
-from ..signals import record_changed
+from taizhang.core.sources import evidence_changed as record_changed
 from .factories import branch_with_members
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from ..models import (
     Suggestion,
     SuggestionStatus,
 )
-from ..signals import record_changed
+from taizhang.core.sources import evidence_changed as record_changed
 from .factories import meeting
 
 pytestmark = pytest.mark.django_db

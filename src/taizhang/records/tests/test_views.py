@@ -12,8 +12,10 @@ from openpyxl import load_workbook
 from taizhang.orgs.tests.factories import UserFactory, grant
 
 from .. import services
-from ..models import Lecture, Meeting, MeetingKind, ResearchVisit, SelfStudy, Suggestion, Talk
-from ..views import KINDS
+from ..models import FilmViewing, Lecture, Meeting, MeetingKind, ResearchVisit, SelfStudy, Suggestion, Talk
+from ..views import kinds
+
+KINDS = kinds()
 from .factories import meeting
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +43,13 @@ def some_records(rworld, n=1):
         services.create_record(Talk, org=branch, party_a=people[0], party_b=people[i % 8 + 1], date=day)
         services.submit_suggestion(branch, f"建议{i}", member=people[2], date=day)
         services.create_record(SelfStudy, org=branch, member=people[3], title="自学", date=day)
+        services.create_record(FilmViewing, org=branch, title=f"电教片{i}", date=day, viewers=8)
 
 
 @pytest.mark.parametrize("slug", list(KINDS))
 def test_every_page_renders(client, secretary, rworld, slug):
     some_records(rworld)
-    obj = KINDS[slug].model.objects.first()
+    obj = KINDS[slug].model_class.objects.first()
     for name, kwargs in (("list", {}), ("add", {}), ("detail", {"pk": obj.pk}), ("edit", {"pk": obj.pk}),
                          ("delete", {"pk": obj.pk})):
         response = client.get(reverse(f"records:{slug}_{name}", kwargs=kwargs))

@@ -1,9 +1,6 @@
-"""Endpoints of the rectification app, registered on the project API router."""
+"""Endpoints of the rectification app, registered on the project API router: one per
+registered kind (``rectification.sources``)."""
 
-from . import views
+from taizhang.core.sources import sources
 
-routes = [
-    ("problems", views.ProblemViewSet),
-    ("rectifications", views.RectificationViewSet),
-    ("progress-updates", views.ProgressUpdateViewSet),
-]
+routes = [(source.api_prefix, source.part("viewset")) for source in sources("rectification")]

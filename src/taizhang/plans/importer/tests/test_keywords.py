@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from taizhang.plans.importer.clean import clean_line, normalize_width, remove_markers, split_lines
-from taizhang.plans.importer.evidence import EVIDENCE_KINDS, suggest_evidence
+from taizhang.plans.importer.evidence import CODES, keyword_for, suggest_evidence
 from taizhang.plans.importer.pipeline import make_title
 from taizhang.plans.importer.recurrence import Recurrence, parse_recurrence
 from taizhang.plans.importer.responsible import owners_from_text, responsible_from_text
@@ -67,15 +67,18 @@ def test_evidence_prefers_the_title():
 
 
 def test_evidence_vocabulary_is_the_glossary():
-    assert set(EVIDENCE_KINDS) >= {
+    assert set(CODES) >= {
         "committee_meeting", "enlarged_committee_meeting", "central_group_study",
         "branch_general_meeting", "branch_committee_meeting", "group_meeting", "theme_party_day",
         "democratic_life_meeting", "organizational_life_meeting", "study_session", "self_study",
-        "lecture", "micro_lecture", "research_visit", "suggestion", "talk", "problem",
+        "lecture", "research_visit", "suggestion", "talk", "problem",
         "rectification", "self_examination", "appraisal", "role_model", "model_post",
         "volunteer_activity", "survey", "institution",
     }
-    assert EVIDENCE_KINDS["committee_meeting"] == "党委会"
+    # Labels live in the registry (core.sources); the importer only names a code by keyword.
+    assert keyword_for("role_model") == "先进典型"
+    assert keyword_for("institution") == "建章立制"
+    assert keyword_for("no_such_code") is None
 
 
 @pytest.mark.parametrize(("text", "level"), [
