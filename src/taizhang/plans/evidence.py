@@ -10,29 +10,38 @@ transitions ``complete_by_evidence`` / ``lose_evidence``.
 Examples from the seed:
 - 三.2（3）"每月至少安排1天时间进行集中学习": StudySession ≥ 1 per month per branch;
 - 三.2（2）"党支部书记为支部党员讲1次党课": Lecture by the branch secretary ≥ 1;
-- 三.2（2）"普通党员全员讲好微党课": a micro-lecture by each member — shown as n of N.
+- 三.2（2）"普通党员全员讲好微党课": a micro-lecture by each member — shown as n of N;
+- 二.4 "领导干部…为所在或所联系支部讲一堂专题党课": a lecture by each leadership-team member.
+
+How records are found and counted (record rules, ``Target``, ``count``) is in
+:mod:`.counting`; this module keeps the wording, evaluation and re-evaluation.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from taizhang.core import sources
-from taizhang.core.scoping import path_q
 from taizhang.core.status import bulk_transition
-from taizhang.orgs.models import Member, Organization, OrgKind, Position, PositionRole
+from taizhang.orgs.models import Organization, OrgKind
 
+from . import counting
+from .counting import (  # noqa: F401  (re-exported: the record rules and counting live there)
+    RecordRule,
+    Target,
+    count,
+    record_rule,
+    record_rules,
+    rule_model,
+)
 from .importer.evidence import CODES as IMPORTER_CODES
 from .importer.evidence import keyword_for
 from .importer.numerals import cn_to_int
@@ -40,67 +49,10 @@ from .models import (
     Assignment,
     AssignmentStatus,
     EvidencePer,
-    EvidenceRule,
     EvidenceWindow,
     Occurrence,
     PlanItem,
 )
-
-@dataclass(frozen=True)
-class RecordRule:
-    """How to find the records of one evidence code (from its registered source).
-
-    ``model`` is an app label path ("records.Meeting"); ``filters`` are ORM lookups; ``person``
-    names the field holding the member who did it (for per-person counting); ``date_field``
-    the day it happened; ``org_field`` the organization it belongs to; ``code`` the evidence
-    code; ``counter`` the dotted path of a custom counting function (``core.sources.Evidence``).
-    """
-
-    model: str
-    filters: tuple[tuple[str, str], ...] = ()
-    person: str | None = None
-    date_field: str = "date"
-    org_field: str = "org"
-    code: str = ""
-    counter: str | None = None
-
-
-def record_rules() -> dict[str, RecordRule]:
-    """Every evidence code of the registry (``core.sources``) → how its records are found."""
-    return {
-        code: RecordRule(source.model, tuple(ev.filters), ev.person, source.date_field,
-                         source.org_field, code, ev.counter)
-        for code, (source, ev) in sources.evidence_codes().items()
-    }
-
-
-def rule_model(rule: RecordRule):
-    """The model class of ``rule``, or None when that app or model is not installed."""
-    try:
-        return apps.get_model(rule.model)
-    except (LookupError, ValueError):
-        return None
-
-
-def _base_rule(code: str) -> RecordRule | None:
-    found = sources.resolve(code)
-    if found is None:
-        return None
-    source, ev = found
-    return RecordRule(source.model, tuple(ev.filters), ev.person, source.date_field,
-                      source.org_field, ev.code, ev.counter)
-
-
-def record_rule(rule: EvidenceRule) -> RecordRule | None:
-    """The record query of an evidence rule, or None when its record kind is unknown or its
-    app is not installed (the task is then answered by a submission). An importer alias
-    (``core.sources.Evidence.aliases``) resolves to its code."""
-    base = _base_rule(rule.record_kind)
-    if base is None or rule_model(base) is None:
-        return None
-    extra = tuple(sorted((str(k), str(v)) for k, v in (rule.filters or {}).items()))
-    return RecordRule(base.model, base.filters + extra, base.person, base.date_field,
-                      base.org_field, base.code, base.counter)
 
 
 def evidence_label(code: str | None) -> str:
@@ -178,37 +130,6 @@ def suggest_rules(text: str, evidence: str | None, min_count: int = 1) -> list[d
 
 
 @dataclass
-class Target:
-    """An assignment (non-recurring) or an occurrence, with its period and counts."""
-
-    obj: Assignment | Occurrence
-    item: PlanItem
-    org: Organization
-    period: tuple[dt.date, dt.date] | None
-    campaign_window: tuple[dt.date, dt.date]
-    results: list[tuple[int, int]] = field(default_factory=list)  # (count, needed) per rule
-
-    def window(self, rule: EvidenceRule) -> tuple[dt.date, dt.date]:
-        """The days whose records count for ``rule``: the period, or the whole campaign."""
-        if self.period and rule.window == EvidenceWindow.PERIOD:
-            return self.period
-        return self.campaign_window
-
-    @property
-    def count(self) -> int:
-        return sum(min(c, n) for c, n in self.results)
-
-    @property
-    def needed(self) -> int:
-        return sum(n for _, n in self.results)
-
-    @property
-    def met(self) -> bool:
-        """All rules met: each needs something and its count reaches it."""
-        return bool(self.results) and all(n > 0 and c >= n for c, n in self.results)
-
-
-@dataclass
 class Outcome:
     """What one evaluation changed: targets evaluated, completed and fallen back."""
 
@@ -233,111 +154,6 @@ def targets_for(occurrences: Iterable[Occurrence], assignments: Iterable[Assignm
     for a in assignments:
         targets.append(Target(a, a.item, a.org, None, _campaign_window(a.item.plan.campaign)))
     return targets
-
-
-def _counted_orgs(orgs: Iterable[Organization]) -> dict[int, list[int]]:
-    """For each org, the org ids whose records count for it: itself and its Party groups."""
-    orgs = list({o.pk: o for o in orgs}.values())
-    result = {o.pk: [o.pk] for o in orgs}
-    by_path = {o.path: o.pk for o in orgs}
-    step = Organization.steplen
-    if orgs:
-        groups = Organization.objects.filter(kind=OrgKind.GROUP, depth__in={o.depth + 1 for o in orgs})
-        if len(orgs) <= 100:  # a few orgs (one record saved): prefix filters beat a depth scan
-            groups = groups.filter(path_q("", [o.path for o in orgs]))
-        for pk, path in groups.order_by().values_list("pk", "path"):
-            parent = by_path.get(path[:-step])
-            if parent is not None:
-                result[parent].append(pk)
-    return result
-
-
-def _people(orgs: dict[int, list[int]], per: str) -> dict[int, set[int]]:
-    """Member ids whose records count per org: its current secretaries, or all its members."""
-    result: dict[int, set[int]] = defaultdict(set)
-    if per == EvidencePer.SECRETARY:
-        rows = Position.objects.filter(
-            org_id__in=orgs, role=PositionRole.SECRETARY, ended_on__isnull=True
-        ).order_by().values_list("org_id", "member_id")
-        for org_id, member_id in rows:
-            result[org_id].add(member_id)
-        return result
-    owner = {pk: org for org, ids in orgs.items() for pk in ids}
-    for org_id, member_id in Member.objects.filter(org_id__in=owner, is_active=True).order_by(
-    ).values_list("org_id", "pk"):
-        result[owner[org_id]].add(member_id)
-    return result
-
-
-def _lo(values, start):
-    return bisect.bisect_left(values, start, key=lambda v: v[0])
-
-
-def _hi(values, end):
-    return bisect.bisect_right(values, end, key=lambda v: v[0])
-
-
-def count(targets: list[Target]) -> None:
-    """Fill ``results`` (count, needed per rule, in the item's rule order) of every target:
-    one records query per record rule, not per target (re-evaluation after one save and the
-    full evaluation share this path). A code with a ``counter`` (``core.sources.Evidence``)
-    is counted by that function, once for all its (target, rule) pairs."""
-    pairs: dict[RecordRule, list[tuple[Target, EvidenceRule, int]]] = defaultdict(list)
-    for target in targets:
-        slots = 0
-        for rule in target.item.rules.all():
-            query = record_rule(rule)
-            if query is not None:
-                pairs[query].append((target, rule, slots))
-                slots += 1
-        target.results = [(0, 0)] * slots
-    plain = {q: g for q, g in pairs.items() if not q.counter}
-    counted = _counted_orgs(t.org for t in targets) if plain else {}
-    people_cache: dict[str, dict[int, set[int]]] = {}
-    for query, group in pairs.items():
-        if query.counter:
-            results = import_string(query.counter)([(t, r) for t, r, _i in group])
-            for (target, _rule, slot), result in zip(group, results, strict=True):
-                target.results[slot] = result
-            continue
-        by_org = _records_by_org(query, group, counted)
-        for target, rule, slot in group:
-            start, end = target.window(rule)
-            hits = []
-            for org_id in counted[target.org.pk]:
-                values = by_org.get(org_id, [])
-                hits.extend(values[_lo(values, start):_hi(values, end)])
-            per = rule.per if query.person else EvidencePer.RECORD
-            if per == EvidencePer.RECORD:
-                target.results[slot] = (len(hits), max(rule.min_count, 1))
-                continue
-            if per not in people_cache:
-                people_cache[per] = _people(counted, per)
-            people = people_cache[per].get(target.org.pk, set())
-            if per == EvidencePer.SECRETARY:
-                done = sum(1 for _, person in hits if person in people)
-                target.results[slot] = (done, max(rule.min_count, 1))
-            else:
-                target.results[slot] = (len({p for _, p in hits if p in people}), len(people))
-
-
-def _records_by_org(query: RecordRule, group, counted) -> dict[int, list]:
-    """org id → [(date, person)] sorted by date: the records of ``query`` of the counted
-    organizations of ``group``'s targets, in the union of their windows (one query)."""
-    windows = [target.window(rule) for target, rule, _slot in group]
-    org_ids = {pk for target, _rule, _slot in group for pk in counted[target.org.pk]}
-    org_column = f"{query.org_field}_id"
-    fields = [org_column, query.date_field] + ([f"{query.person}_id"] if query.person else [])
-    rows = rule_model(query).objects.filter(
-        **dict(query.filters), **{f"{org_column}__in": org_ids},
-        **{f"{query.date_field}__range": (min(w[0] for w in windows), max(w[1] for w in windows))},
-    ).order_by().values_list(*fields)
-    by_org: dict[int, list] = defaultdict(list)
-    for row in rows:
-        by_org[row[0]].append((row[1], row[2] if query.person else None))
-    for values in by_org.values():
-        values.sort(key=lambda v: v[0])
-    return by_org
 
 
 @transaction.atomic
@@ -422,7 +238,9 @@ def codes_for_model(model) -> list[str]:
 def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) -> list[Target]:
     """Only the targets a change of a ``model`` record of ``org_ids`` on ``dates`` can touch:
     a rule of that record kind, the record's organization (or the branch above its Party
-    group), and a window containing one of the dates."""
+    group) — or, for a 班子成员每人 rule, the organization whose leadership team has a member
+    belonging to or contacting that branch (seed 二.4) — and a window containing one of the
+    dates."""
     codes = codes_for_model(model)
     dates = sorted({d for d in dates if d})
     if not codes or not dates:
@@ -435,11 +253,22 @@ def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) ->
     )
     in_period = Q(period_start__lte=dates[-1], period_end__gte=dates[0]) | Q(
         assignment__item__rules__window=EvidenceWindow.CAMPAIGN)
+    leader_orgs = set()
+    if any(ev.person or ev.people for _source, ev in map(sources.resolve, codes)):
+        leader_orgs = counting.leader_teams_of(target_org_ids)
+
+    def whose(prefix: str = "") -> Q:
+        q = Q(**{f"{prefix}org_id__in": target_org_ids})
+        if leader_orgs:
+            q |= Q(**{f"{prefix}org_id__in": leader_orgs,
+                      f"{prefix}item__rules__per": EvidencePer.EACH_LEADER})
+        return q
+
     occurrences = _occurrences().filter(
-        in_period, assignment__org_id__in=target_org_ids,
+        in_period, whose("assignment__"),
         assignment__item__rules__record_kind__in=codes).distinct()
     assignments = _single_assignments().filter(
-        org_id__in=target_org_ids, item__rules__record_kind__in=codes).distinct()
+        whose(), item__rules__record_kind__in=codes).distinct()
     return [
         t for t in targets_for(occurrences, assignments)
         if any(start <= d <= end for rule in t.item.rules.all()

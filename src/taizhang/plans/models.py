@@ -88,11 +88,13 @@ class Responsible(models.TextChoices):
 
 class EvidencePer(models.TextChoices):
     """What the minimum count counts (seed 三.2（2）: the secretary's lecture; every member's
-    micro-lecture)."""
+    micro-lecture; seed 二.4: a lecture by each member of the committee's leadership team in
+    a branch he or she belongs to or contacts, see ``plans.counting``)."""
 
     RECORD = "record", _("记录条数")
     SECRETARY = "secretary", _("书记本人")
     EACH_MEMBER = "each_member", _("每名党员")
+    EACH_LEADER = "each_leader", _("班子成员每人")
 
 
 class EvidenceWindow(models.TextChoices):

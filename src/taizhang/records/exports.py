@@ -143,12 +143,13 @@ LECTURE_COLUMNS = [
 
 def lecture_rows(queryset) -> Iterator[list]:
     items = (queryset.select_related("org", "speaker", "audience", "meeting")
-             .order_by("date", "pk"))
+             .prefetch_related("co_speakers").order_by("date", "pk"))
     meeting_counts = dict(Meeting.objects.with_counts().filter(lecture__in=queryset)
                           .values_list("pk", "n_present"))
     for index, lec in enumerate(items.iterator(chunk_size=CHUNK), start=1):
         heard = lec.audience_count if lec.audience_count is not None else meeting_counts.get(lec.meeting_id)
-        yield [index, lec.date, lec.org.name, lec.get_kind_display(), lec.title, lec.speaker.name,
+        yield [index, lec.date, lec.org.name, lec.get_kind_display(), lec.title,
+               "、".join([lec.speaker.name, *(m.name for m in lec.co_speakers.all())]),
                lec.audience.name, lec.place, heard, lec.summary]
 
 

@@ -57,6 +57,13 @@ class MemberField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.org.name}）"
 
 
+class MembersField(forms.ModelMultipleChoiceField):
+    """Several members (a multi-select), labelled like :class:`MemberField`."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.org.name}）"
+
+
 class RecentModelChoiceIterator(forms.models.ModelChoiceIterator):
     """Choices of a :class:`RecentChoiceField`: the first ``display_limit`` rows of the
     queryset (its ordering, e.g. the most recent meetings) plus the rows currently chosen."""
@@ -296,12 +303,17 @@ class LectureForm(RecordForm):
 
     class Meta:
         model = Lecture
-        fields = ["kind", "org", "title", "speaker", "audience", "date", "place",
+        fields = ["kind", "org", "title", "speaker", "co_speakers", "audience", "date", "place",
                   "audience_count", "meeting", "summary"]
         widgets = {"date": forms.DateInput(), "summary": forms.Textarea()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        co_speakers = self.fields["co_speakers"]
+        self.fields["co_speakers"] = MembersField(
+            queryset=people_for(self.user), required=False, label=co_speakers.label,
+            help_text=co_speakers.help_text,
+            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
         self.fields["audience"] = OrgField(queryset=Organization.objects.visible_to(self.user),
                                            label=_("听课对象"), required=False,
                                            help_text=_("不填则为本组织"))

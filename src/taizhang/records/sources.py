@@ -56,15 +56,16 @@ SOURCES = [
     ),
     Source(
         code="lecture", model="records.Lecture", label=_("党课"), slug="lecture", menu=_("党课"),
-        person_fields=("speaker",),
+        person_fields=("speaker", "co_speakers"),
         form=forms.LectureForm, table=tables.LectureTable, filterset=filtersets.LectureFilterSet,
         serializer=serializers.LectureSerializer, viewset=API + "LectureViewSet",
         ledger=exports.LECTURE_LEDGER, related=("org", "speaker", "audience", "meeting"),
         api_prefix="lectures",
+        # One session with several speakers is one record that counts for each of them.
         evidence=(
-            Evidence("lecture", _("党课"), person="speaker"),
+            Evidence("lecture", _("党课"), person="speaker", people="co_speakers"),
             Evidence("micro_lecture", _("微党课"), filters=(("kind", LectureKind.MICRO_LECTURE.value),),
-                     person="speaker", add_query="?kind=micro_lecture"),
+                     person="speaker", people="co_speakers", add_query="?kind=micro_lecture"),
         ),
     ),
     Source(

@@ -92,7 +92,8 @@ class RecordEditView(ObjectEditView):
         return [self.kind.options.get("edit_template", "core/object_edit.html")]
 
     def save(self, form):
-        m2m = {name: form.cleaned_data[name] for name in ("readings",) if name in form.cleaned_data}
+        m2m = {f.name: form.cleaned_data[f.name] for f in form.instance._meta.many_to_many
+               if f.name in form.cleaned_data}
         return services.save_record(form.instance, actor=self.request.user, m2m=m2m or None)
 
     def form_valid(self, form):

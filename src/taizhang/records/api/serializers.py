@@ -201,9 +201,12 @@ class StudySessionSerializer(ScopedChoicesMixin, CountsMixin, serializers.ModelS
 class RecordSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
     """Plain records: create/update through ``services.save_record``."""
 
+    def _m2m(self, validated_data) -> dict:
+        return {k: validated_data.pop(k) for k in list(validated_data)
+                if self.Meta.model._meta.get_field(k).many_to_many}
+
     def create(self, validated_data):
-        m2m = {k: validated_data.pop(k) for k in list(validated_data)
-               if self.Meta.model._meta.get_field(k).many_to_many}
+        m2m = self._m2m(validated_data)
         try:
             return services.create_record(self.Meta.model, actor=self.context["request"].user,
                                           m2m=m2m or None, **validated_data)
@@ -211,8 +214,10 @@ class RecordSerializer(ScopedChoicesMixin, serializers.ModelSerializer):
             raise _drf_error(exc) from exc
 
     def update(self, instance, validated_data):
+        m2m = self._m2m(validated_data)
         try:
-            return services.update_record(instance, actor=self.context["request"].user, **validated_data)
+            return services.update_record(instance, actor=self.context["request"].user,
+                                          m2m=m2m or None, **validated_data)
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
 
@@ -252,8 +257,8 @@ class SelfStudySerializer(RecordSerializer):
 class LectureSerializer(RecordSerializer):
     class Meta:
         model = Lecture
-        fields = ["id", "org", "kind", "title", "speaker", "audience", "date", "place",
-                  "audience_count", "meeting", "summary"]
+        fields = ["id", "org", "kind", "title", "speaker", "co_speakers", "audience", "date",
+                  "place", "audience_count", "meeting", "summary"]
 
 
 class ResearchVisitSerializer(RecordSerializer):

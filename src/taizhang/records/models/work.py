@@ -25,6 +25,10 @@ class LectureKind(models.TextChoices):
 class Lecture(OrgScopedModel):
     """A 党课 or 微党课 given by ``speaker`` to ``audience`` (an organization).
 
+    ``co_speakers`` are further members who spoke in the same session (a micro-lecture
+    session where several members each give a short lecture is one record; it counts for
+    each speaker, issue 9 §3).
+
     ``org`` is whose ledger holds it (normally the audience org). ``meeting`` optionally links
     the 三会一课 meeting at which it was given, whose attendance then counts for it (one
     entry, not two).
@@ -35,6 +39,9 @@ class Lecture(OrgScopedModel):
     title = models.CharField(_("题目"), max_length=300)
     speaker = models.ForeignKey("orgs.Member", verbose_name=_("主讲人"), on_delete=models.PROTECT,
                                 related_name="+")
+    co_speakers = models.ManyToManyField(
+        "orgs.Member", verbose_name=_("其他主讲人"), blank=True, related_name="+",
+        help_text=_("同一次活动中也讲了党课的其他党员（如多人轮流讲微党课），每人都计入。"))
     audience = models.ForeignKey("orgs.Organization", verbose_name=_("听课对象"),
                                  on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("日期"), db_index=True)

@@ -90,8 +90,10 @@ def _team_member_ids(org: Organization, team=None) -> set[int]:
     return set(LeadershipMember.objects.filter(team_id=team_id).values_list("member_id", flat=True))
 
 
-def _validate(obj) -> None:
-    """Model validation plus the cross-field rules of each record kind."""
+def _validate(obj, m2m: dict | None = None) -> None:
+    """Model validation plus the cross-field rules of each record kind. ``m2m`` (field name →
+    values about to be set) is checked too: every member named in a many-to-many of members
+    (a lecture's ``co_speakers``) belongs to the record's organization, as for ``speaker``."""
     errors: dict[str, list[str]] = {}
     try:
         obj.full_clean(exclude=["sign_in_token"] if isinstance(obj, Meeting) else None,
@@ -106,6 +108,16 @@ def _validate(obj) -> None:
             value = getattr(obj, f"{name}_id", None) and getattr(obj, name)
             if value and not member_belongs(value, org, team_ids) and not _is_superior_member(value, org):
                 errors.setdefault(name, []).append(_("该党员不属于本组织。"))
+        for name, values in (m2m or {}).items():
+            if type(obj)._meta.get_field(name).related_model is not Member:
+                continue
+            members = Member.objects.select_related("org").filter(
+                pk__in=[getattr(m, "pk", m) for m in values])
+            outsiders = [m.name for m in members
+                         if not member_belongs(m, org, team_ids) and not _is_superior_member(m, org)]
+            if outsiders:
+                errors.setdefault(name, []).append(
+                    _("以下党员不属于本组织：%(names)s。") % {"names": "、".join(outsiders)})
     if isinstance(obj, Meeting):
         if obj.start_time and obj.end_time and obj.end_time < obj.start_time:
             errors.setdefault("end_time", []).append(_("结束时间早于开始时间。"))
@@ -151,7 +163,7 @@ def ancestor_paths(org: Organization) -> list[str]:
 def save_record(obj, actor=None, m2m: dict | None = None):
     """Validate and save ``obj`` (a new or changed record of any kind) with ``m2m`` values
     (field name → iterable) set after saving. Returns ``obj``. Raises ``ValidationError``."""
-    _validate(obj)
+    _validate(obj, m2m)
     creating = obj.pk is None
     old = None
     if not creating:
