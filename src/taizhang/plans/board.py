@@ -17,7 +17,17 @@ from django.utils.translation import gettext_lazy
 from taizhang.core.scoping import path_q, scope_paths
 from taizhang.core.workdays import workdays_until
 
-from .models import Assignment, AssignmentStatus, Campaign, Occurrence, PlanItem, Responsible
+from . import counting, evidence
+from .models import (
+    Assignment,
+    AssignmentStatus,
+    Campaign,
+    EvidencePer,
+    EvidenceRule,
+    Occurrence,
+    PlanItem,
+    Responsible,
+)
 from .services import assignable_items
 
 DUE_SOON_WORKDAYS = 3  # "due in 3 working days" (issue: reminders and the board agree)
@@ -195,3 +205,42 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
                 column_counts[n][cell.status] += 1
                 totals[cell.status] += 1
     return Board(items, list(rows.values()), column_counts, totals)
+
+
+def owing_by_org(campaign: Campaign, board: Board, today: dt.date | None = None,
+                 month: dt.date | None = None) -> dict[int, str]:
+    """org id → who still owes the per-person rules of the board's tasks (书记本人, 每名党员,
+    班子成员每人), as "二.4：张三、李四；三.2（2）：王五" for the board's Excel export (issue 9 §3).
+
+    A non-recurring task is read on its assignment; a recurring one on its period containing
+    ``month`` (its first day) or else ``today`` (kept inside the campaign). Queries: a fixed
+    handful (the rules, the targets, one per record rule, one for the names), independent
+    of the number of organizations and members.
+    """
+    today = today or timezone.localdate()
+    items = [i.pk for i in board.items]
+    per_person = set(EvidenceRule.objects.filter(item_id__in=items).exclude(
+        per=EvidencePer.RECORD).values_list("item_id", flat=True))
+    org_ids = [row.org_id for row in board.rows]
+    if not per_person or not org_ids:
+        return {}
+    day = month or today
+    if campaign.start:
+        day = max(day, campaign.start)
+    if campaign.end:
+        day = min(day, campaign.end)
+    occurrences = evidence._occurrences().filter(
+        assignment__item_id__in=per_person, assignment__org_id__in=org_ids,
+        period_start__lte=day, period_end__gte=day)
+    singles = evidence._single_assignments().filter(item_id__in=per_person, org_id__in=org_ids)
+    targets = evidence.targets_for(occurrences, singles)
+    evidence.count(targets)
+    names = counting.owing_names(targets)
+    order = {pk: n for n, pk in enumerate(items)}
+    parts: dict[int, list[str]] = {}
+    for target in sorted(targets, key=lambda t: order.get(t.item.pk, 0)):
+        owed = [names[pk] for slot in sorted(target.owing) for pk in target.owing[slot] if pk in names]
+        if owed:
+            unique = "、".join(dict.fromkeys(owed))
+            parts.setdefault(target.org.pk, []).append(f"{target.item.ref}：{unique}")
+    return {org_id: "；".join(texts) for org_id, texts in parts.items()}

@@ -88,6 +88,10 @@ def has_record_rules(item: PlanItem) -> bool:
 
 _EACH_MEMBER = re.compile(r"全员|每名党员|每一名党员|人人|每位党员")
 _EACH_MEMBER_ACT = re.compile(r"讲|发言|撰写|交流|自学|心得|微党课")
+# Seed 二.4 "领导干部要在深入学习思考的基础上，结合工作实际，为所在或所联系支部讲一堂专题党课":
+# within one sentence, leaders lecturing in the branch they belong to or contact.
+_EACH_LEADER = re.compile(r"(领导干部|班子成员)[^。；;！!？?\n]*?(所在|所联系|联系)[^。；;！!？?\n]*?支部"
+                          r"[^。；;！!？?\n]*?[讲上][^。；;！!？?\n]*?党课")
 _TIMES = re.compile(r"([0-9一二两三四五六七八九十]+)\s*[次堂场篇]")
 
 
@@ -106,9 +110,14 @@ def suggest_rules(text: str, evidence: str | None, min_count: int = 1) -> list[d
     "党支部书记为支部党员讲1次党课" → a lecture by the secretary ≥ 1; "普通党员全员讲好微党课"
     → a micro-lecture by every member (also "普通党员讲好微党课"). The importer's kind is kept as a record-count rule
     unless a clause rule covers it already. "传达到每一名党员" (seed 三.1) names an audience,
-    not a per-member obligation. Returns dicts of EvidenceRule fields.
+    not a per-member obligation. Seed 二.4 "领导干部…为所在或所联系支部讲一堂专题党课" → a
+    lecture by each leadership-team member (班子成员每人, ``plans.counting``). Returns dicts of
+    EvidenceRule fields.
     """
     rules: list[dict] = []
+    leaders = _EACH_LEADER.search(text)
+    if leaders:
+        rules.append({"record_kind": "lecture", "per": EvidencePer.EACH_LEADER, "min_count": 1})
     for clause in re.split(r"[，,。；;！!？?\n]", text):
         every_member = _EACH_MEMBER.search(clause) and _EACH_MEMBER_ACT.search(clause)
         # "普通党员讲好微党课": a micro-lecture is by definition each ordinary member's own.
@@ -117,7 +126,7 @@ def suggest_rules(text: str, evidence: str | None, min_count: int = 1) -> list[d
             kind = "micro_lecture" if "微党课" in clause else "self_study" if "自学" in clause else None
             if kind:
                 rules.append({"record_kind": kind, "per": EvidencePer.EACH_MEMBER, "min_count": 1})
-        elif "书记" in clause and "党课" in clause and re.search(r"讲|上", clause):
+        elif "书记" in clause and "党课" in clause and re.search(r"讲|上", clause) and not leaders:
             rules.append({"record_kind": "lecture", "per": EvidencePer.SECRETARY,
                           "min_count": _times(clause, 1)})
     covered = {r["record_kind"] for r in rules}

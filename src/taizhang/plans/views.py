@@ -20,7 +20,7 @@ from taizhang.core.scoping import MANAGE, can, scope_paths
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
-from .board import STATUS_LABELS, build_board
+from .board import STATUS_LABELS, build_board, owing_by_org
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
@@ -217,14 +217,17 @@ def board(request, pk):
 
 @login_required
 def board_export(request, pk):
-    """The board as an Excel sheet: one row per organization, one column per task."""
+    """The board as an Excel sheet: one row per organization, one column per task, and the
+    members who still owe the per-person rules (未完成人员, ``board.owing_by_org``)."""
     campaign = get_object_or_404(
         Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
     )
-    data = build_board(campaign, request.user, **_board_args(request, campaign))
+    args = _board_args(request, campaign)
+    data = build_board(campaign, request.user, **args)
+    owing = owing_by_org(campaign, data, month=args.get("month"))
     columns = [Column("党组织", 24)] + [
         Column(f"{item.ref} {item.title}"[:60], 16) for item in data.items
-    ] + [Column("已完成", 8), Column("逾期", 8)]
+    ] + [Column("已完成", 8), Column("逾期", 8), Column("未完成人员", 40)]
 
     def cell_text(cell):
         if cell is None:
@@ -232,7 +235,8 @@ def board_export(request, pk):
         return f"{cell.label} {cell.done}/{cell.total}" if cell.total > 1 else cell.label
 
     rows = (
-        [row.org_name, *[cell_text(c) for c in row.cells], row.counts["done"], row.counts["overdue"]]
+        [row.org_name, *[cell_text(c) for c in row.cells], row.counts["done"], row.counts["overdue"],
+         owing.get(row.org_id, "")]
         for row in data.rows
     )
     return xlsx_response(f"进度看板-{campaign.title}.xlsx", "进度看板", columns, rows)

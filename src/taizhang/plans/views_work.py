@@ -19,9 +19,9 @@ from taizhang.core import sources
 from taizhang.core.models import Event
 from taizhang.core.status import VERB_LABELS, IllegalTransition
 
-from . import evidence, review, services
+from . import counting, evidence, review, services
 from .forms import ItemEditForm, RuleFormSet, SubmissionForm
-from .models import Assignment, Campaign, Occurrence, PlanItem, Submission
+from .models import Assignment, Campaign, EvidencePer, Occurrence, PlanItem, Submission
 
 def record_add_url(kind: str) -> str | None:
     """The page where a record of evidence ``kind`` is entered, with the kind preset (from
@@ -42,14 +42,19 @@ def record_add_url(kind: str) -> str | None:
 
 
 def _progress(item: PlanItem, targets: list[evidence.Target]) -> None:
+    """Count ``targets`` and give each its ``rows``: per record rule its label, what is
+    counted (书记本人, 每名党员, 班子成员每人), count of needed, and the names of the members who
+    still owe a per-person rule (one query for all names)."""
     evidence.count(targets)
-    rules = list(item.rules.all())
+    names = counting.owing_names(targets)
+    rules = [r for r in item.rules.all() if evidence.record_rule(r) is not None]
     for target in targets:
         target.rows = [
             {"rule": rule, "label": sources.evidence_label(rule.record_kind),
-             "count": c, "needed": n, "met": n > 0 and c >= n}
-            for rule, (c, n) in zip(
-                [r for r in rules if evidence.record_rule(r) is not None], target.results, strict=True)
+             "per": "" if rule.per == EvidencePer.RECORD else rule.get_per_display(),
+             "count": c, "needed": n, "met": n > 0 and c >= n,
+             "owing": [names[pk] for pk in target.owing.get(slot, ()) if pk in names]}
+            for slot, (rule, (c, n)) in enumerate(zip(rules, target.results, strict=True))
         ]
 
 

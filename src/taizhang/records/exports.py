@@ -149,7 +149,7 @@ def lecture_rows(queryset) -> Iterator[list]:
     for index, lec in enumerate(items.iterator(chunk_size=CHUNK), start=1):
         heard = lec.audience_count if lec.audience_count is not None else meeting_counts.get(lec.meeting_id)
         yield [index, lec.date, lec.org.name, lec.get_kind_display(), lec.title,
-               "、".join([lec.speaker.name, *(m.name for m in lec.co_speakers.all())]),
+               "、".join(dict.fromkeys([lec.speaker.name, *(m.name for m in lec.co_speakers.all())])),
                lec.audience.name, lec.place, heard, lec.summary]
 
 
