@@ -146,19 +146,19 @@ def fetch(rule, window: tuple, *, org_ids: Iterable[int] | None = None,
         if rule.people:
             who |= Q(pk__in=model.objects.filter(**{f"{rule.people}__in": person_ids}).values("pk"))
         records = records.filter(who)
-    fields = [org_column, rule.date_field, "pk"]
-    if with_people:
-        fields += [f"{rule.person}_id" if rule.person else "pk"] + ([rule.people] if rule.people else [])
-    by_pk: dict[int, list] = {}
-    persons: dict[int, set] = defaultdict(set)
-    for row in records.order_by().values_list(*fields):
-        by_pk.setdefault(row[2], row)
-        if with_people:
-            persons[row[2]].update(v for v in (row[3] if rule.person else None,
-                                               row[4] if rule.people else None) if v)
+    who_fields = [f"{rule.person}_id"] if with_people and rule.person else []
+    who_fields += [rule.people] if with_people and rule.people else []
+    rows = records.order_by().values_list(org_column, rule.date_field, "pk", *who_fields)
     label = rule.model
-    hits = [Hit(row[1], (label, pk), row[0], frozenset(persons.get(pk, ())))
-            for pk, row in by_pk.items()]
+    if not who_fields:
+        hits = [Hit(day, (label, pk), org_id) for org_id, day, pk in rows]
+    else:
+        by_pk: dict[int, tuple] = {}
+        persons: dict[int, set] = defaultdict(set)
+        for row in rows:
+            by_pk.setdefault(row[2], row)
+            persons[row[2]].update(v for v in row[3:] if v)
+        hits = [Hit(row[1], (label, pk), row[0], frozenset(persons[pk])) for pk, row in by_pk.items()]
     hits.sort(key=lambda h: h.date)
     return hits
 
