@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ from taizhang.orgs.models import Member, Organization, OrgKind, Position, Positi
 
 from .importer.evidence import CODES as IMPORTER_CODES
 from .importer.evidence import keyword_for
-from .importer.numerals import cn_to_int
 from .models import (
     Assignment,
     AssignmentStatus,
@@ -45,6 +43,8 @@ from .models import (
     Occurrence,
     PlanItem,
 )
+from .suggest import suggest_rules  # noqa: F401  (re-exported: plans.evidence.suggest_rules)
+
 
 @dataclass(frozen=True)
 class RecordRule:
@@ -134,49 +134,6 @@ def has_record_rules(item: PlanItem) -> bool:
     return any(record_rule(rule) is not None for rule in item.rules.all())
 
 
-_EACH_MEMBER = re.compile(r"全员|每名党员|每一名党员|人人|每位党员")
-_EACH_MEMBER_ACT = re.compile(r"讲|发言|撰写|交流|自学|心得|微党课")
-_TIMES = re.compile(r"([0-9一二两三四五六七八九十]+)\s*[次堂场篇]")
-
-
-def _times(clause: str, default: int) -> int:
-    found = _TIMES.search(clause)
-    if not found:
-        return default
-    value = found.group(1)
-    return int(value) if value.isdigit() else (cn_to_int(value) or default)
-
-
-def suggest_rules(text: str, evidence: str | None, min_count: int = 1) -> list[dict]:
-    """Evidence rules for a task from its wording and the importer's suggested record kind.
-
-    Clauses naming a per-person obligation become their own rules (seed 三.2（2））:
-    "党支部书记为支部党员讲1次党课" → a lecture by the secretary ≥ 1; "普通党员全员讲好微党课"
-    → a micro-lecture by every member (also "普通党员讲好微党课"). The importer's kind is kept as a record-count rule
-    unless a clause rule covers it already. "传达到每一名党员" (seed 三.1) names an audience,
-    not a per-member obligation. Returns dicts of EvidenceRule fields.
-    """
-    rules: list[dict] = []
-    for clause in re.split(r"[，,。；;！!？?\n]", text):
-        every_member = _EACH_MEMBER.search(clause) and _EACH_MEMBER_ACT.search(clause)
-        # "普通党员讲好微党课": a micro-lecture is by definition each ordinary member's own.
-        every_member = every_member or ("微党课" in clause and "党员" in clause and "书记" not in clause)
-        if every_member:
-            kind = "micro_lecture" if "微党课" in clause else "self_study" if "自学" in clause else None
-            if kind:
-                rules.append({"record_kind": kind, "per": EvidencePer.EACH_MEMBER, "min_count": 1})
-        elif "书记" in clause and "党课" in clause and re.search(r"讲|上", clause):
-            rules.append({"record_kind": "lecture", "per": EvidencePer.SECRETARY,
-                          "min_count": _times(clause, 1)})
-    covered = {r["record_kind"] for r in rules}
-    if "micro_lecture" in covered:
-        covered.add("lecture")
-    if evidence and evidence not in covered:
-        rules.insert(0, {"record_kind": evidence, "per": EvidencePer.RECORD,
-                         "min_count": max(min_count, 1)})
-    return rules
-
-
 @dataclass
 class Target:
     """An assignment (non-recurring) or an occurrence, with its period and counts."""
@@ -187,6 +144,7 @@ class Target:
     period: tuple[dt.date, dt.date] | None
     campaign_window: tuple[dt.date, dt.date]
     results: list[tuple[int, int]] = field(default_factory=list)  # (count, needed) per rule
+    unanswered: int = 0  # rules of a kind no app registers (answered by a submission)
 
     def window(self, rule: EvidenceRule) -> tuple[dt.date, dt.date]:
         """The days whose records count for ``rule``: the period, or the whole campaign."""
@@ -204,8 +162,11 @@ class Target:
 
     @property
     def met(self) -> bool:
-        """All rules met: each needs something and its count reaches it."""
-        return bool(self.results) and all(n > 0 and c >= n for c, n in self.results)
+        """All rules met: each needs something and its count reaches it, and no rule is of
+        a kind no app registers yet (seed 三.6's 建章立制: the task then waits for a
+        submission even when its other parts are recorded)."""
+        return (bool(self.results) and not self.unanswered
+                and all(n > 0 and c >= n for c, n in self.results))
 
 
 @dataclass
@@ -291,6 +252,7 @@ def count(targets: list[Target]) -> None:
                 pairs[query].append((target, rule, slots))
                 slots += 1
         target.results = [(0, 0)] * slots
+        target.unanswered = len(target.item.rules.all()) - slots
     plain = {q: g for q, g in pairs.items() if not q.counter}
     counted = _counted_orgs(t.org for t in targets) if plain else {}
     people_cache: dict[str, dict[int, set[int]]] = {}

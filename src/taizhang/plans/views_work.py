@@ -44,13 +44,16 @@ def record_add_url(kind: str) -> str | None:
 def _progress(item: PlanItem, targets: list[evidence.Target]) -> None:
     evidence.count(targets)
     rules = list(item.rules.all())
+    known = [r for r in rules if evidence.record_rule(r) is not None]
     for target in targets:
         target.rows = [
             {"rule": rule, "label": sources.evidence_label(rule.record_kind),
              "count": c, "needed": n, "met": n > 0 and c >= n}
-            for rule, (c, n) in zip(
-                [r for r in rules if evidence.record_rule(r) is not None], target.results, strict=True)
+            for rule, (c, n) in zip(known, target.results, strict=True)
         ]
+        if known:  # a part no app records yet (建章立制) is answered by the submission
+            target.rows += [{"rule": rule, "label": evidence.evidence_label(rule.record_kind),
+                             "submission": True} for rule in rules if rule not in known]
 
 
 @login_required
