@@ -21,6 +21,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board
+from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
@@ -62,7 +63,9 @@ def _tree(items: list[PlanItem]) -> list[dict]:
 
 
 class CampaignDetailView(ScopedQuerysetMixin, DetailView):
-    """The plan as a tree with deadlines, recurrence, responsible level and evidence kind."""
+    """The plan as a tree with deadlines, recurrence, responsible level and evidence kind,
+    each assignable task marked 由记录完成 or 需报送材料, and the coverage summary
+    (``plans.coverage``, issue 9 §4)."""
 
     model = Campaign
     template_name = "plans/campaign_detail.html"
@@ -71,8 +74,13 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         plan = self.object.plan
         items = list(plan.items.prefetch_related("rules").order_by("line_first", "position"))
+        coverage = plan_coverage(plan, items)
+        by_records = {t.item.pk: t.by_records for t in coverage.tasks}
+        for item in items:
+            item.by_records = by_records.get(item.pk)  # None: not an assignable task
         ctx.update(
             plan=plan,
+            coverage=coverage,
             tree=_tree(items),
             can_manage=can(self.request.user, MANAGE, self.object.org),
             task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
