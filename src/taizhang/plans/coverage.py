@@ -22,11 +22,6 @@ from .forms import RECURRENCE_CHOICES
 from .models import EvidencePer, EvidenceRule, EvidenceWindow, Plan, PlanItem
 from .publishing import assignable_items
 
-SUBMISSION = "需报送材料"
-"""What the coverage list says of a task only a submission can answer (UI text, translated
-where shown)."""
-
-
 @dataclass
 class TaskCoverage:
     """One assignable task: ``rules`` in words (Chinese, one string per evidence rule) and
@@ -39,7 +34,7 @@ class TaskCoverage:
     @property
     def how(self) -> str:
         """The rules joined with "；", or 需报送材料 when only a submission answers it."""
-        return "；".join(self.rules) if self.by_records else _(SUBMISSION)
+        return "；".join(self.rules) if self.by_records else _("需报送材料")
 
 
 @dataclass
@@ -84,21 +79,23 @@ def rule_in_words(item: PlanItem, rule: EvidenceRule) -> str:
     app registers the kind."""
     label = evidence_label(rule.record_kind)
     if record_rule(rule) is None:
-        return f"{label}（{_(SUBMISSION)}）"
+        return _("%(label)s（需报送材料）") % {"label": label}
     found = sources.resolve(rule.record_kind)
     if found is not None and found[1].in_words:
         return str(found[1].in_words)
     if found is not None and found[1].also:  # 二.3: 集中学习 also counts 理论学习中心组学习
         also = "、".join(evidence_label(code) for code in found[1].also)
-        label = f"{label}（{_('含')}{also}）"
+        label = _("%(label)s（含%(also)s）") % {"label": label, "also": also}
+    n = max(rule.min_count, 1)
     if rule.per == EvidencePer.RECORD:
-        return f"{label} ≥{max(rule.min_count, 1)} {_('次')}/{_period_words(item, rule)}"
+        return _("%(label)s ≥%(n)d 次/%(period)s") % {
+            "label": label, "n": n, "period": _period_words(item, rule)}
     if rule.per == EvidencePer.SECRETARY:
-        return f"{label}：{_('书记本人')} ≥{max(rule.min_count, 1)} {_('次')}"
+        return _("%(label)s：书记本人 ≥%(n)d 次") % {"label": label, "n": n}
     if rule.per == EvidencePer.EACH_MEMBER:
-        return f"{label}：{_('每名党员')} 1 {_('次')}"
+        return _("%(label)s：每名党员 1 次") % {"label": label}
     # A counting mode added later (e.g. per leader) reads as its choice label.
-    return f"{label}：{rule.get_per_display()} ≥{max(rule.min_count, 1)} {_('次')}"
+    return _("%(label)s：%(per)s ≥%(n)d 次") % {"label": label, "per": rule.get_per_display(), "n": n}
 
 
 def task_coverage(item: PlanItem) -> TaskCoverage:
