@@ -170,7 +170,7 @@ def item_edit(request, pk):
     form = ItemEditForm(request.POST or None, instance=item)
     rules = RuleFormSet(request.POST or None, instance=item, prefix="rules")
     if request.method == "POST" and form.is_valid() and rules.is_valid():
-        services.update_item(form, rules, user=request.user)
+        services.update_item(item, actor=request.user, form=form, rules_formset=rules)
         messages.success(request, _("已保存。截止时间、周期或责任层级有变化时，请重新发布。"))
         return redirect(campaign)
     return render(request, "plans/item_edit.html", {
