@@ -314,5 +314,8 @@ NOTIFY_WEBHOOK_HOSTS = {
     "wecom": ["qyapi.weixin.qq.com"],
     "dingtalk": ["oapi.dingtalk.com"],
 }
+# Daily backup by the worker (core.tasks): local time, and how many archives var/backups keeps.
+TAIZHANG_BACKUP_TIME = os.environ.get("TAIZHANG_BACKUP_TIME", "02:30")
+TAIZHANG_BACKUP_KEEP = int(os.environ.get("TAIZHANG_BACKUP_KEEP", "7"))
 # Calendar feeds: deadlines up to this many days in the past are still listed.
 NOTIFY_FEED_PAST_DAYS = 60
