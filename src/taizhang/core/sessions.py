@@ -13,8 +13,19 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 REFRESHED_KEY = "_tz_refreshed"
+
+
+@receiver(user_logged_in, dispatch_uid="taizhang-session-refreshed-at-login")
+def stamp_login(sender, request, user, **kwargs):
+    """A login saves the session anyway: stamp the refresh time there, so the first page
+    after it writes nothing."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[REFRESHED_KEY] = int(time.time())
 
 
 class IdleSessionMiddleware:
