@@ -9,9 +9,10 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db.models.signals import pre_save
 
-from .models import Attachment
+from .models import ApiToken, Attachment
 
 auditlog.register(Attachment, exclude_fields=["file"])
+auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
 
 
 @contextlib.contextmanager
