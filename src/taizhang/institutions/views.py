@@ -51,7 +51,8 @@ class InstitutionListView(ObjectListView):
     title = gettext_lazy("建章立制台账")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("org").annotate(n_problems=Count("problems"))
+        return (super().get_queryset().select_related("org").annotate(n_problems=Count("problems"))
+                .order_by("org__path", "-date", "pk"))
 
 
 class InstitutionDetailView(ObjectDetailView):
