@@ -3,7 +3,8 @@
 Rules (seed 二.11 / 三.5 "开展‘学习身边榜样’活动，选树宣传一批担当作为的先进典型"; the usual
 推荐 → 选树 → 公示 → 公布 procedure of 评选表彰):
 
-- a member nominee belongs to the nominating organization's subtree; a collective has a name;
+- a member nominee belongs to the nominating organization's subtree (for a Party group: its
+  branch, ``records.services.member_belongs``); a collective has a name;
   the nomination date is not in the future;
 - the nomination is edited only while 已推荐 / 退回修改 (later it is the committee's record);
 - selecting, publicising, announcing, returning and rejecting need "review" on the selecting
@@ -29,7 +30,7 @@ from taizhang.core import sources
 from taizhang.core.scoping import CHANGE, REVIEW, can
 from taizhang.core.status import apply_transition
 from taizhang.orgs.models import Organization, OrgKind
-from taizhang.records.services import audit_actor
+from taizhang.records.services import audit_actor, member_belongs
 
 from .models import EDITABLE_STATUSES, NomineeKind, Objection, RoleModel, RoleModelStatus
 
@@ -76,7 +77,7 @@ def validate(obj: RoleModel) -> None:
     if obj.kind == NomineeKind.MEMBER:
         if not obj.member_id:
             errors.setdefault("member", []).append("请选择被推荐的党员")
-        elif obj.org_id and not obj.member.org.path.startswith(obj.org.path):
+        elif obj.org_id and not member_belongs(obj.member, obj.org):
             errors.setdefault("member", []).append("该党员不属于推荐组织")
         obj.collective = ""
     else:
