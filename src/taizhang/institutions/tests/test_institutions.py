@@ -153,3 +153,14 @@ def test_api_is_scoped_and_uses_the_service(client, tree):
     response = client.post(reverse("typicalcase-list"), {"org": tree["b"].pk, "title": "x", "date": "2023-12-01",
                                                          "summary": "x"}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_sample_institutions(db):
+    from taizhang.institutions.sample import load_sample_institutions
+    from taizhang.orgs.sample import create_sample_orgs
+
+    orgs = create_sample_orgs()
+    assert load_sample_institutions(orgs["committee"]) == (
+        "建章立制 5 项（制定或修订 4 项，废止 1 项），典型案例和经验做法 2 个")
+    assert Institution.objects.filter(org__code="ZB01").count() == 1
+    assert TypicalCase.objects.filter(institution__isnull=False).count() == 1

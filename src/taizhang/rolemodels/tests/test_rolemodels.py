@@ -210,3 +210,15 @@ def test_excel_ledger_and_api(client, tree):
                            content_type="application/json")
     assert response.status_code == 403
     assert client.delete(reverse("rolemodel-detail", args=[model.pk])).status_code == 204
+
+
+def test_sample_role_models(db):
+    from taizhang.orgs.sample import create_sample_orgs
+    from taizhang.rolemodels.sample import load_sample_role_models
+
+    orgs = create_sample_orgs()
+    assert load_sample_role_models(orgs["committee"]) == (
+        "先进典型推荐 7 个，选树 4 个，公示 3 个（异议 1 条已处理），公布 2 个，退回修改 1 个")
+    assert sorted(RoleModel.objects.values_list("status", flat=True)) == [
+        "announced", "announced", "nominated", "nominated", "publicised", "returned", "selected"]
+    assert Objection.objects.exclude(handling="").count() == 1
