@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "taizhang.notify",
     "taizhang.compliance",
     "taizhang.evaluation",
+    "taizhang.rolemodels",
+    "taizhang.institutions",
 ]
 
 MIDDLEWARE = [
