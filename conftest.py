@@ -38,10 +38,17 @@ def _plain_static_storage(request):
     }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seed_file() -> Path:
-    """The real task list (read from ../shared, never copied into the project)."""
-    assert SEED.is_file(), f"the seed is missing at {SEED}"
+    """The real task list (read from ../shared, never copied into the project).
+
+    Skipped with the reason when ../shared is absent (a checkout of the project alone); a
+    failure under ``.ci/run`` (TAIZHANG_REQUIRE_SHARED=1), where the seed must be there."""
+    if not SEED.is_file():
+        reason = f"the seed is missing at {SEED} (../shared is not beside the project)"
+        if os.environ.get("TAIZHANG_REQUIRE_SHARED") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
     return SEED
 
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from taizhang.core.models import Event
 from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, build_world
 
-APPS = ["core", "orgs", "plans", "records", "rectification", "notify", "compliance", "evaluation"]
+APPS = ["core", "orgs", "plans", "records", "rectification", "notify", "compliance", "evaluation", "rolemodels", "institutions"]
 SKIP_NAMESPACES = {"admin"}  # Django admin: superusers only (tested in core)
 
 

@@ -60,10 +60,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "health_check",
     "taizhang.core",
     "taizhang.orgs",
     "taizhang.plans",
@@ -72,12 +72,15 @@ INSTALLED_APPS = [
     "taizhang.notify",
     "taizhang.compliance",
     "taizhang.evaluation",
+    "taizhang.rolemodels",
+    "taizhang.institutions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "taizhang.core.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: deletes the user's API tokens when the new password is saved.
+    {"NAME": "taizhang.core.tokens.RevokeTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -168,6 +173,30 @@ TAIZHANG_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+# A session ends after TAIZHANG_SESSION_IDLE_HOURS without a request (default 8): its expiry
+# is pushed forward by core.sessions.IdleSessionMiddleware at most every
+# TAIZHANG_SESSION_REFRESH_SECONDS (not SESSION_SAVE_EVERY_REQUEST, one write per page).
+SESSION_COOKIE_AGE = int(float(os.environ.get("TAIZHANG_SESSION_IDLE_HOURS", "8")) * 3600)
+TAIZHANG_SESSION_REFRESH_SECONDS = int(os.environ.get("TAIZHANG_SESSION_REFRESH_SECONDS", "300"))
+# API tokens (core.tokens) expire this many days after they are issued.
+TAIZHANG_TOKEN_DAYS = int(os.environ.get("TAIZHANG_TOKEN_DAYS", "30"))
+
+# TAIZHANG_HTTPS=1: the site is served over HTTPS by a reverse proxy (README "HTTPS"), which
+# passes X-Forwarded-Proto. Cookies are Secure, HTTP is redirected (except /health/ for a
+# local monitor) and browsers are told to use HTTPS only (HSTS, TAIZHANG_HSTS_SECONDS).
+TAIZHANG_HTTPS = _env_flag("TAIZHANG_HTTPS")
+if TAIZHANG_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("TAIZHANG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("TAIZHANG_HSTS_SUBDOMAINS")
+    # An intranet host name cannot be on the browsers' HSTS preload list (that needs a public
+    # domain), and includeSubDomains would force HTTPS on every other intranet site under the
+    # same domain: both stay the operator's choice, so their deploy warnings are silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"] + ([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"])
 X_FRAME_OPTIONS = "DENY"
 
 # Content Security Policy (django-csp): scripts only from this site, never inline or eval'd
@@ -196,8 +225,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an expired or revoked token answers 401 with WWW-Authenticate.
+        "taizhang.core.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -286,5 +316,8 @@ NOTIFY_WEBHOOK_HOSTS = {
     "wecom": ["qyapi.weixin.qq.com"],
     "dingtalk": ["oapi.dingtalk.com"],
 }
+# Daily backup by the worker (core.tasks): local time, and how many archives var/backups keeps.
+TAIZHANG_BACKUP_TIME = os.environ.get("TAIZHANG_BACKUP_TIME", "02:30")
+TAIZHANG_BACKUP_KEEP = int(os.environ.get("TAIZHANG_BACKUP_KEEP", "7"))
 # Calendar feeds: deadlines up to this many days in the past are still listed.
 NOTIFY_FEED_PAST_DAYS = 60

@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from taizhang.core import views as core_views
-from taizhang.core import views_attachments
+from taizhang.core import views_attachments, views_tokens
+from taizhang.core.health import HealthView
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -20,10 +21,15 @@ urlpatterns = [
     path("notify/", include("taizhang.notify.urls")),
     path("compliance/", include("taizhang.compliance.urls")),
     path("evaluation/", include("taizhang.evaluation.urls")),
+    path("rolemodels/", include("taizhang.rolemodels.urls")),
+    path("institutions/", include("taizhang.institutions.urls")),
     path("attachments/add/<int:content_type_id>/<int:object_id>/",
          views_attachments.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views_attachments.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views_attachments.attachment_delete, name="attachment_delete"),
     path("api/", include("taizhang.api_urls")),
+    path("health/", HealthView.as_view(), name="health"),
+    path("tokens/", views_tokens.token_list, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="api_token_revoke"),
     path("admin/", admin.site.urls),
 ]

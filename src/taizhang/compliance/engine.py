@@ -336,15 +336,18 @@ class Context:
 
 
 @lru_cache(maxsize=None)
-def _detail_prefix(model: str) -> str:
+def _detail_prefix(source: str) -> str:
     from django.urls import reverse
 
-    return reverse(f"records:{model}_detail", args=[0])[:-2]
+    from taizhang.core.sources import get_source
+
+    return reverse(get_source(source).url_name("detail"), args=[0])[:-2]
 
 
-def detail_url(model: str, pk: int) -> str:
-    """``records:<model>_detail`` of ``pk`` (reversed once per model: thousands of cells)."""
-    return f"{_detail_prefix(model)}{pk}/"
+def detail_url(source: str, pk: int) -> str:
+    """The detail page of record ``pk`` of the registered source ``source`` ("meeting",
+    "lecture"; ``core.sources``), reversed once per source: thousands of cells."""
+    return f"{_detail_prefix(source)}{pk}/"
 
 
 @lru_cache(maxsize=4096)

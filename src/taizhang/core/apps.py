@@ -11,3 +11,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
+        from . import sessions  # noqa: F401  (stamps a session's refresh time at login)

@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -228,16 +228,30 @@ class ObjectEditView(LoginRequiredMixin, FormView):
 
 
 class ObjectDeleteView(ScopedQuerysetMixin, DeleteView):
-    """Delete after confirmation; needs the "change" action on the object's organization."""
+    """Delete after confirmation, through the owning app's service; needs the "change"
+    action on the object's organization.
+
+    Subclasses name the service: ``delete_service = staticmethod(fn)`` where ``fn(obj, *,
+    actor)`` deletes ``obj`` audited (DESIGN.md "Writes go through service functions").
+    A subclass without one is refused (``ImproperlyConfigured`` naming it) before anything
+    is deleted: a generic delete never bypasses a service."""
 
     template_name = "core/object_confirm_delete.html"
     scope_action = CHANGE
     success_url_name: str = "home"
+    delete_service = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.delete_service is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} names no delete_service (fn(obj, *, actor))")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self):
         return reverse(self.success_url_name)
 
     def form_valid(self, form):
+        success_url = self.get_success_url()
+        self.delete_service(self.object, actor=self.request.user)
         messages.success(self.request, _("已删除。"))
-        return super().form_valid(form)
-
+        return HttpResponseRedirect(success_url)

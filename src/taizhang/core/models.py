@@ -113,3 +113,30 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.from_state}→{self.to_state}"
+
+
+class ApiToken(models.Model):
+    """A personal REST API token (issue 13 §3): named, expiring, revocable by its owner.
+
+    Only the SHA-256 of the key is stored (the key is shown once, when issued); ``prefix``
+    (its first 8 characters) tells the owner's tokens apart in the list. A token is refused
+    after ``expires_at`` and deleted when its owner changes the password. Writes go through
+    :mod:`taizhang.core.tokens`.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"),
+                             on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=60)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

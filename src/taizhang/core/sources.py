@@ -69,6 +69,14 @@ class Evidence:
     - ``reads``: codes of other sources whose changes affect this code's counter (二.10's
       progress updates for the measures' code).
     - ``in_words``: how the rule is met, in words, for the plan's coverage list (Chinese).
+    - ``replaces``: importer codes this code stands in for. With ``replaces`` set, a keyword
+      of ``keywords`` found in a task's wording adds a rule of this code only when the
+      importer suggested one of these codes, and the importer's code is then replaced by the
+      parts the wording names (seed 二.10 跟踪反馈 → the tracking code instead of
+      ``rectification``; 三.6 组织生活会/民主评议 → those parts). Empty: a keyword adds a rule
+      whatever the importer suggested.
+    - ``suggest_per``: what a rule of this code suggested from the wording counts: "record"
+      (records of the organization) or "each_member" (one by every member: 民主评议党员).
     """
 
     code: str
@@ -83,6 +91,8 @@ class Evidence:
     counter: str | None = None
     reads: tuple[str, ...] = ()
     in_words: object = ""
+    replaces: tuple[str, ...] = ()
+    suggest_per: str = "record"
 
 
 @dataclass(frozen=True)

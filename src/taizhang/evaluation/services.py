@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from taizhang.core.sources import announce
 from taizhang.orgs.models import MemberStatus
 from taizhang.records.services import audit_actor
 
@@ -44,8 +45,14 @@ def save_appraisal(appraisal: Appraisal, actor=None) -> Appraisal:
     """Validate and save a new or changed ``appraisal`` (audited, attributed to ``actor``).
     Returns it; raises ``ValidationError`` and writes nothing on a broken rule."""
     validate(appraisal)
+    creating = appraisal.pk is None
+    old = None if creating else Appraisal.objects.filter(pk=appraisal.pk).values_list(
+        "org_id", "rated_on").first()
     with transaction.atomic(), audit_actor(actor):
         appraisal.save()
+        # Evidence changed (core.sources): seed 三.6's 民主评议党员 part re-evaluates.
+        announce(appraisal, "create" if creating else "update", {appraisal.org_id, old and old[0]},
+                 {appraisal.rated_on, old and old[1]})
     return appraisal
 
 
@@ -63,5 +70,8 @@ def update_appraisal(appraisal: Appraisal, actor=None, **fields) -> Appraisal:
 
 def delete_appraisal(appraisal: Appraisal, actor=None) -> None:
     """Delete ``appraisal`` (audited)."""
+    pk, org_ids, dates = appraisal.pk, {appraisal.org_id}, {appraisal.rated_on}
     with transaction.atomic(), audit_actor(actor):
         appraisal.delete()
+        appraisal.pk = pk
+        announce(appraisal, "delete", org_ids, dates)

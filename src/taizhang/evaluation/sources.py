@@ -21,7 +21,9 @@ SOURCES = [
               "add": "evaluation:appraisal_add", "edit": "evaluation:appraisal_edit",
               "export": "evaluation:appraisal_export", "delete": None},
         # Seed 三.6 "开展民主评议党员": the branch has graded its members (domain-rules §1.2).
-        evidence=(Evidence("appraisal", _("民主评议党员"), person="member"),),
+        # Suggested per member where a 检视整改 task names it (三.6 "开展民主评议党员").
+        evidence=(Evidence("appraisal", _("民主评议党员"), person="member", keywords=("民主评议",),
+                           replaces=("rectification",), suggest_per="each_member"),),
     ),
 ]
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.core.audit import audit_actor
 from taizhang.core.scoping import MANAGE, can
 
 from .models import Channel, DeliveryStatus, Notice, NotifyProfile, OrgWebhook, Reminder, new_feed_token
@@ -305,11 +306,13 @@ def save_webhook(user, webhook: OrgWebhook) -> OrgWebhook:
     return webhook
 
 
-def delete_webhook(user, webhook: OrgWebhook) -> None:
-    """Delete ``webhook`` (needs "manage" on its org; raises ``PermissionDenied``)."""
-    if not can(user, MANAGE, webhook.org):
+def delete_webhook(webhook: OrgWebhook, *, actor) -> None:
+    """Delete ``webhook`` (``actor`` needs "manage" on its org; raises ``PermissionDenied``).
+    Audited with ``actor``."""
+    if not can(actor, MANAGE, webhook.org):
         raise PermissionDenied(_("您无权管理该组织的群机器人。"))
-    webhook.delete()
+    with audit_actor(actor):
+        webhook.delete()
 
 
 def send_test_message(user, webhook: OrgWebhook) -> None:

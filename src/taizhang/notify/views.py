@@ -144,11 +144,7 @@ class WebhookDeleteView(ManageRequiredMixin, ObjectDeleteView):
     model = OrgWebhook
     scope_action = MANAGE
     success_url_name = "notify:webhook_list"
-
-    def form_valid(self, form):
-        services.delete_webhook(self.request.user, self.object)
-        messages.success(self.request, _("已删除。"))
-        return HttpResponseRedirect(self.get_success_url())
+    delete_service = staticmethod(services.delete_webhook)
 
 
 @login_required

@@ -277,6 +277,7 @@ class Target:
     campaign_window: tuple[dt.date, dt.date]
     results: list[tuple[int, int]] = field(default_factory=list)  # (count, needed) per rule
     owing: dict[int, list[int]] = field(default_factory=dict)  # slot → member ids
+    unanswered: int = 0  # rules of a kind no app registers (answered by a submission)
 
     def window(self, rule: EvidenceRule) -> tuple[dt.date, dt.date]:
         """The days whose records count for ``rule``: the period, or the whole campaign."""
@@ -294,8 +295,11 @@ class Target:
 
     @property
     def met(self) -> bool:
-        """All rules met: each needs something and its count reaches it."""
-        return bool(self.results) and all(n > 0 and c >= n for c, n in self.results)
+        """All rules met: each needs something and its count reaches it, and no rule is of
+        a kind no app registers yet (seed 三.6's 建章立制: the task then waits for a
+        submission even when its other parts are recorded)."""
+        return (bool(self.results) and not self.unanswered
+                and all(n > 0 and c >= n for c, n in self.results))
 
 
 def count(targets: list[Target]) -> None:
@@ -320,6 +324,7 @@ def count(targets: list[Target]) -> None:
                 pairs[query].append((target, rule, slots))
                 slots += 1
         target.results = [(0, 0)] * slots
+        target.unanswered = len(target.item.rules.all()) - slots
         target.owing = {}
     by_org = {q: [p for p in g if _per(q, p[1]) != EvidencePer.EACH_LEADER]
               for q, g in pairs.items() if not q.counter}

@@ -20,7 +20,6 @@ How records are found and counted (record rules, ``Target``, ``count``) is in
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,7 +43,6 @@ from .counting import (  # noqa: F401  (re-exported: the record rules and counti
 )
 from .importer.evidence import CODES as IMPORTER_CODES
 from .importer.evidence import keyword_for
-from .importer.numerals import cn_to_int
 from .models import (
     Assignment,
     AssignmentStatus,
@@ -53,6 +51,7 @@ from .models import (
     Occurrence,
     PlanItem,
 )
+from .suggest import suggest_rules  # noqa: F401  (re-exported: plans.evidence.suggest_rules)
 
 
 def evidence_label(code: str | None) -> str:
@@ -84,58 +83,6 @@ def evidence_choices(current: str | None = None) -> list[tuple[str, str]]:
 def has_record_rules(item: PlanItem) -> bool:
     """True when the item is completed by records (it has a rule of a known record kind)."""
     return any(record_rule(rule) is not None for rule in item.rules.all())
-
-
-_EACH_MEMBER = re.compile(r"全员|每名党员|每一名党员|人人|每位党员")
-_EACH_MEMBER_ACT = re.compile(r"讲|发言|撰写|交流|自学|心得|微党课")
-# Seed 二.4 "领导干部要在深入学习思考的基础上，结合工作实际，为所在或所联系支部讲一堂专题党课":
-# within one sentence, leaders lecturing in the branch they belong to or contact.
-_EACH_LEADER = re.compile(r"(领导干部|班子成员)[^。；;！!？?\n]*?(所在|所联系|联系)[^。；;！!？?\n]*?支部"
-                          r"[^。；;！!？?\n]*?[讲上][^。；;！!？?\n]*?党课")
-_TIMES = re.compile(r"([0-9一二两三四五六七八九十]+)\s*[次堂场篇]")
-
-
-def _times(clause: str, default: int) -> int:
-    found = _TIMES.search(clause)
-    if not found:
-        return default
-    value = found.group(1)
-    return int(value) if value.isdigit() else (cn_to_int(value) or default)
-
-
-def suggest_rules(text: str, evidence: str | None, min_count: int = 1) -> list[dict]:
-    """Evidence rules for a task from its wording and the importer's suggested record kind.
-
-    Clauses naming a per-person obligation become their own rules (seed 三.2（2））:
-    "党支部书记为支部党员讲1次党课" → a lecture by the secretary ≥ 1; "普通党员全员讲好微党课"
-    → a micro-lecture by every member (also "普通党员讲好微党课"). The importer's kind is kept as a record-count rule
-    unless a clause rule covers it already. "传达到每一名党员" (seed 三.1) names an audience,
-    not a per-member obligation. Seed 二.4 "领导干部…为所在或所联系支部讲一堂专题党课" → a
-    lecture by each leadership-team member (班子成员每人, ``plans.counting``). Returns dicts of
-    EvidenceRule fields.
-    """
-    rules: list[dict] = []
-    leaders = _EACH_LEADER.search(text)
-    if leaders:
-        rules.append({"record_kind": "lecture", "per": EvidencePer.EACH_LEADER, "min_count": 1})
-    for clause in re.split(r"[，,。；;！!？?\n]", text):
-        every_member = _EACH_MEMBER.search(clause) and _EACH_MEMBER_ACT.search(clause)
-        # "普通党员讲好微党课": a micro-lecture is by definition each ordinary member's own.
-        every_member = every_member or ("微党课" in clause and "党员" in clause and "书记" not in clause)
-        if every_member:
-            kind = "micro_lecture" if "微党课" in clause else "self_study" if "自学" in clause else None
-            if kind:
-                rules.append({"record_kind": kind, "per": EvidencePer.EACH_MEMBER, "min_count": 1})
-        elif "书记" in clause and "党课" in clause and re.search(r"讲|上", clause) and not leaders:
-            rules.append({"record_kind": "lecture", "per": EvidencePer.SECRETARY,
-                          "min_count": _times(clause, 1)})
-    covered = {r["record_kind"] for r in rules}
-    if "micro_lecture" in covered:
-        covered.add("lecture")
-    if evidence and evidence not in covered:
-        rules.insert(0, {"record_kind": evidence, "per": EvidencePer.RECORD,
-                         "min_count": max(min_count, 1)})
-    return rules
 
 
 @dataclass

@@ -21,6 +21,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board, owing_by_org
+from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
@@ -62,7 +63,9 @@ def _tree(items: list[PlanItem]) -> list[dict]:
 
 
 class CampaignDetailView(ScopedQuerysetMixin, DetailView):
-    """The plan as a tree with deadlines, recurrence, responsible level and evidence kind."""
+    """The plan as a tree with deadlines, recurrence, responsible level and evidence kind,
+    each assignable task marked 由记录完成 or 需报送材料, and the coverage summary
+    (``plans.coverage``, issue 9 §4)."""
 
     model = Campaign
     template_name = "plans/campaign_detail.html"
@@ -71,8 +74,13 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         plan = self.object.plan
         items = list(plan.items.prefetch_related("rules").order_by("line_first", "position"))
+        coverage = plan_coverage(plan, items)
+        by_records = {t.item.pk: t.by_records for t in coverage.tasks}
+        for item in items:
+            item.by_records = by_records.get(item.pk)  # None: not an assignable task
         ctx.update(
             plan=plan,
+            coverage=coverage,
             tree=_tree(items),
             can_manage=can(self.request.user, MANAGE, self.object.org),
             task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
@@ -100,12 +108,9 @@ def import_upload(request):
             except DocumentError as exc:
                 form.add_error("file", str(exc).replace(str(path), upload.name))
                 return render(request, "plans/import_upload.html", {"form": form})
-        plan_import = PlanImport.objects.create(
-            org=form.cleaned_data["org"],
-            source_name=upload.name,
-            draft=services.draft_to_dict(draft),
-            created_by=request.user,
-        )
+        plan_import = services.create_import(
+            {"org": form.cleaned_data["org"], "source_name": upload.name,
+             "draft": services.draft_to_dict(draft)}, actor=request.user)
         return redirect(plan_import)
     return render(request, "plans/import_upload.html", {"form": form})
 
@@ -120,8 +125,11 @@ def import_preview(request, pk):
     form = DraftEditForm(request.POST or None, draft=plan_import.draft)
     if request.method == "POST":
         if "cancel" in request.POST:
-            plan_import.status = PlanImportStatus.CANCELLED
-            plan_import.save(update_fields=["status", "updated_at"])
+            try:
+                services.cancel_import(plan_import, actor=request.user)
+            except ValueError:  # confirmed or cancelled meanwhile in another tab
+                plan_import.refresh_from_db()
+                return _already_handled(request, plan_import)
             messages.info(request, _("已取消导入。"))
             return redirect("plans:campaign_list")
         if form.is_valid():
@@ -257,7 +265,8 @@ def campaign_edit(request, pk):
         raise PermissionDenied
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_campaign(campaign, actor=request.user,
+                                 **{name: form.cleaned_data[name] for name in services.CAMPAIGN_FIELDS})
         messages.success(request, _("已保存。期间有变化时，请重新发布以更新各期任务。"))
         return redirect(campaign)
     return render(request, "core/object_edit.html", {

@@ -47,15 +47,19 @@ def _progress(item: PlanItem, targets: list[evidence.Target]) -> None:
     still owe a per-person rule (one query for all names)."""
     evidence.count(targets)
     names = counting.owing_names(targets)
-    rules = [r for r in item.rules.all() if evidence.record_rule(r) is not None]
+    rules = list(item.rules.all())
+    known = [r for r in rules if evidence.record_rule(r) is not None]
     for target in targets:
         target.rows = [
             {"rule": rule, "label": sources.evidence_label(rule.record_kind),
              "per": "" if rule.per == EvidencePer.RECORD else rule.get_per_display(),
              "count": c, "needed": n, "met": n > 0 and c >= n,
              "owing": [names[pk] for pk in target.owing.get(slot, ()) if pk in names]}
-            for slot, (rule, (c, n)) in enumerate(zip(rules, target.results, strict=True))
+            for slot, (rule, (c, n)) in enumerate(zip(known, target.results, strict=True))
         ]
+        if known:  # a part no app records yet (建章立制) is answered by the submission
+            target.rows += [{"rule": rule, "label": evidence.evidence_label(rule.record_kind),
+                             "submission": True} for rule in rules if rule not in known]
 
 
 @login_required
@@ -172,7 +176,7 @@ def item_edit(request, pk):
     form = ItemEditForm(request.POST or None, instance=item)
     rules = RuleFormSet(request.POST or None, instance=item, prefix="rules")
     if request.method == "POST" and form.is_valid() and rules.is_valid():
-        services.update_item(form, rules, user=request.user)
+        services.update_item(item, actor=request.user, form=form, rules_formset=rules)
         messages.success(request, _("已保存。截止时间、周期或责任层级有变化时，请重新发布。"))
         return redirect(campaign)
     return render(request, "plans/item_edit.html", {

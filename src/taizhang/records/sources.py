@@ -18,6 +18,10 @@ from .models import FilmViewing, LectureKind, MeetingKind
 
 API = "taizhang.records.api.views."
 
+# Seed 三.6 "开展检视整改。召开专题组织生活会…": the meeting is a part of a 检视整改 task
+# (``plans.evidence.suggest_rules``).
+SUGGESTED = {MeetingKind.ORGANIZATIONAL_LIFE_MEETING: {"keywords": ("组织生活会",), "replaces": ("rectification",)}}
+
 SOURCES = [
     Source(
         code="meeting", model="records.Meeting", label=_("会议"), slug="meeting", menu=_("三会一课"),
@@ -28,7 +32,8 @@ SOURCES = [
         api_prefix="meetings",
         # One evidence code per meeting kind, labelled by the model's own choices.
         evidence=tuple(Evidence(kind.value, kind.label, filters=(("kind", kind.value),),
-                                add_query=f"?kind={kind.value}") for kind in MeetingKind),
+                                add_query=f"?kind={kind.value}", **SUGGESTED.get(kind, {}))
+                       for kind in MeetingKind),
         options={"detail_template": "records/meeting_detail.html", "counts": True, "attended": True},
         sample="taizhang.records.testing.sample_meeting",
     ),

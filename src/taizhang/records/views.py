@@ -9,10 +9,8 @@ also motions (``views_meetings``).
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -110,14 +108,10 @@ class RecordEditView(ObjectEditView):
 
 class RecordDeleteView(ObjectDeleteView):
     kind: Source
+    delete_service = staticmethod(services.delete_record)
 
     def get_success_url(self):
         return reverse(_url(self.kind, "list"))
-
-    def form_valid(self, form):
-        services.delete_record(self.object, actor=self.request.user)
-        messages.success(self.request, _("已删除。"))
-        return HttpResponseRedirect(self.get_success_url())
 
 
 class RecordExportView(LoginRequiredMixin, View):

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from taizhang.core.excel import FORMULA_PREFIXES
+from taizhang.core.sources import announce
 from taizhang.orgs.models import LeadershipMember, Organization, OrgKind
 from taizhang.plans.importer.dates import parse_deadline, year_in
 from taizhang.plans.importer.model import DocumentError
@@ -464,6 +465,8 @@ class _Writer:
             self.numbers[p.org_id].add(p.number)
         self.measures = {}
         self.positions: dict[int, int] = {}  # problem id → highest measure position
+        # What changed, per model: (a written row, org ids, days) for one announcement each.
+        self.changed: dict[type, tuple[object, set, set]] = {}
         for m in Rectification.objects.filter(org_id__in=org_ids):
             self.measures.setdefault((m.problem_id, _squash(m.measure)), m)
             self.positions[m.problem_id] = max(self.positions.get(m.problem_id, 0), m.position)
@@ -500,6 +503,7 @@ class _Writer:
                     created_by=self.actor)
                 self.problems[key] = problem
                 self.result.problems_created += 1
+                self.note(problem, org.pk, self.today)
             else:
                 changed = []
                 if problem.source_id != source.pk:
@@ -515,6 +519,19 @@ class _Writer:
                     self.result.problems_unchanged += 1
             for mrow in prow.measures:
                 self.apply_measure(problem, mrow)
+        self.announce()
+
+    def note(self, obj, org_id: int, *days) -> None:
+        """Remember a written row of ``obj``'s model for :meth:`announce`."""
+        _last, orgs, dates = self.changed.get(type(obj), (obj, set(), set()))
+        self.changed[type(obj)] = (obj, orgs | {org_id}, dates | set(days))
+
+    def announce(self) -> None:
+        """Announce the import's changes (``core.sources``) once per model, with every
+        organization and day concerned (not per row: a ledger of thousands of rows is one
+        re-evaluation per model)."""
+        for obj, org_ids, dates in self.changed.values():
+            announce(obj, "update", org_ids, dates)
 
     def _links(self, mrow: MeasureRow) -> dict:
         leader = self.leaders.get(_squash(mrow.leader))
@@ -538,9 +555,11 @@ class _Writer:
                 closed_on=self.today if mrow.closed else None, **self._links(mrow))
             rect.save()
             self.measures[key] = rect
+            self.note(rect, rect.org_id, rect.effective_due, self.today)
             if mrow.progress:
-                ProgressUpdate.objects.create(rectification=rect, reported_on=self.today,
-                                              done=mrow.progress, author=self.actor)
+                update = ProgressUpdate.objects.create(rectification=rect, reported_on=self.today,
+                                                       done=mrow.progress, author=self.actor)
+                self.note(update, rect.org_id, self.today)
             if status != RectificationStatus.OPEN:
                 from taizhang.core.status import record_event
 
@@ -568,12 +587,14 @@ class _Writer:
             self.result.warnings.append(LedgerIssue(
                 mrow.row, "是否销号", f"系统中为“{rect.get_status_display()}”，未修改（销号须经核验）"))
         if mrow.progress and _squash(mrow.progress) != _squash(rect.progress):
-            ProgressUpdate.objects.create(rectification=rect, reported_on=self.today,
-                                          done=mrow.progress, author=self.actor)
+            update = ProgressUpdate.objects.create(rectification=rect, reported_on=self.today,
+                                                   done=mrow.progress, author=self.actor)
+            self.note(update, rect.org_id, self.today)
             rect.progress, rect.progress_on = mrow.progress, self.today
             changed = True
         if changed:
             rect.save()
+            self.note(rect, rect.org_id, rect.effective_due, self.today)
             self.result.measures_updated += 1
         else:
             self.result.measures_unchanged += 1

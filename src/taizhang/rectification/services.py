@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from taizhang.core.models import Attachment
 from taizhang.core.scoping import CHANGE, REVIEW, can
+from taizhang.core.sources import announce
 from taizhang.core.status import IllegalTransition, apply_transition, record_event
 from taizhang.core.workdays import is_workday
 
@@ -84,6 +85,33 @@ def _require(user, action: str, org) -> None:
 
 def _actor(user):
     return user if getattr(user, "is_authenticated", False) else None
+
+
+# ---- "evidence changed" (core.sources; issue 9 §2) --------------------------------------------
+# Problems, measures and progress updates complete plan tasks (seed 二.7, 二.8, 二.10; see
+# ``rectification.evidence``). Every write below announces its change inside its transaction,
+# so ``plans`` re-evaluates the tasks it touches after the commit, in the same request.
+
+def problem_day(problem: Problem) -> dt.date:
+    """The day a problem counts on: its 发现日期, else the day it was entered."""
+    if problem.found_on:
+        return problem.found_on
+    return timezone.localdate(problem.created_at) if problem.created_at else timezone.localdate()
+
+
+def measure_days(rect: Rectification) -> set:
+    """The days a change of a measure concerns: its 实际截止日 (二.8), the day it was entered
+    and today (二.10's months run from its entry until it is done)."""
+    entered = timezone.localdate(rect.created_at) if rect.created_at else None
+    return {rect.effective_due, entered, timezone.localdate()}
+
+
+def _announce_problem(problem: Problem, action: str, old_day=None) -> None:
+    announce(problem, action, {problem.org_id}, {problem_day(problem), old_day})
+
+
+def _announce_measure(rect: Rectification, action: str, old_due=None) -> None:
+    announce(rect, action, {rect.org_id}, measure_days(rect) | {old_due})
 
 
 # ---- sources and duplicates ------------------------------------------------------------------
@@ -154,7 +182,9 @@ def create_problem(*, org, user=None, source_record=None, **fields) -> Problem:
         problem.source_content_type = ContentType.objects.get_for_model(source_record)
         problem.source_object_id = source_record.pk
     problem.full_clean(exclude=["org", "created_by", "source_content_type"])
-    problem.save()
+    with transaction.atomic():
+        problem.save()
+        _announce_problem(problem, "create")
     return problem
 
 
@@ -162,12 +192,15 @@ def update_problem(problem: Problem, user=None, **fields) -> Problem:
     """Change a problem's fields (names in :data:`PROBLEM_FIELDS`). Raises ``PermissionDenied``
     or ``ValidationError`` (e.g. a 发现日期 after today)."""
     _require(user, CHANGE, problem.org)
+    old_day = problem_day(Problem.objects.get(pk=problem.pk))
     for name, value in fields.items():
         if name not in PROBLEM_FIELDS:
             raise ValueError(f"not an editable problem field: {name}")
         setattr(problem, name, value)
     problem.full_clean(exclude=["org", "created_by", "source_content_type"])
-    problem.save()
+    with transaction.atomic():
+        problem.save()
+        _announce_problem(problem, "update", old_day)
     return problem
 
 
@@ -206,9 +239,11 @@ def add_measure(problem: Problem, user=None, *, deadline: dt.date | None = None,
         rect.status = status
         if status == RectificationStatus.CLOSED:
             rect.closed_on = timezone.localdate()
-    rect.save()
-    if status and status != RectificationStatus.OPEN:
-        record_event(rect, "import", actor=user, comment="导入台账时的状态", to_state=status)
+    with transaction.atomic():
+        rect.save()
+        if status and status != RectificationStatus.OPEN:
+            record_event(rect, "import", actor=user, comment="导入台账时的状态", to_state=status)
+        _announce_measure(rect, "create")
     return rect
 
 
@@ -242,7 +277,9 @@ def update_measure(rect: Rectification, user=None, *, version: int | None = None
             setattr(current, name, value)
         _check_deadline(current.kind, current.deadline)
         _apply_leader(current)
+        old_due = current.effective_due
         current.save()
+        _announce_measure(current, "update", old_due)
     return current
 
 
@@ -278,6 +315,7 @@ def add_update(rect: Rectification, user=None, *, reported_on: dt.date | None = 
         else:
             rect.progress, rect.progress_on = latest.done, latest.reported_on
             rect.save()
+        announce(update, "create", {rect.org_id}, {reported_on})
     return update
 
 
@@ -348,6 +386,7 @@ def move(rect: Rectification, name: str, user=None, comment: str = "", *,
         elif name == "close":
             kwargs = {"on": timezone.localdate()}
         apply_transition(current, name, actor=user, comment=comment, **kwargs)
+        _announce_measure(current, "update")
     return current
 
 
@@ -390,7 +429,9 @@ def decide_extension(request: ExtensionRequest, user=None, *, approve: bool,
             old = current.deadline
             current.deadline = request.new_deadline
             current.extension_count += 1
+            old_due = current.effective_due
             current.save()
+            _announce_measure(current, "update", old_due)
             record_event(current, "extend", actor=user,
                          comment=f"时限 {old or '—'} → {request.new_deadline:%Y-%m-%d}"
                                  f"（第 {current.extension_count} 次延期）{('：' + comment) if comment else ''}")

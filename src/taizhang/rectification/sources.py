@@ -24,7 +24,7 @@ SOURCES = [
               "add": "rectification:problem_add", "edit": "rectification:problem_edit",
               "export": "rectification:export_xlsx", "delete": None},
         # Seed 二.7 "形成问题清单": the organization has recorded problems in the period.
-        evidence=(Evidence("problem", _("问题清单"),
+        evidence=(Evidence("problem", _("问题清单"), counter=R + "evidence.count_problems",
                            in_words=_("本组织在期间内登记了问题（问题清单）")),),
         sample=R + "testing.sample_problem",
     ),
@@ -37,7 +37,9 @@ SOURCES = [
         urls={"list": "rectification:ledger", "detail": "rectification:measure_detail",
               "edit": "rectification:measure_edit", "export": "rectification:export_xlsx",
               "add": None, "delete": None},
-        evidence=(Evidence("rectification", _("整改措施")),),
+        # Seed 二.8 "认真开展检视整改": every measure due by the task's deadline is rectified.
+        evidence=(Evidence("rectification", _("整改措施"), counter=R + "evidence.count_rectified",
+                           in_words=_("本组织到期的整改措施全部完成（已完成、已核验或已销号）")),),
         sample=R + "testing.sample_measure",
     ),
     Source(
@@ -46,7 +48,13 @@ SOURCES = [
         serializer=R + "api.serializers.ProgressUpdateSerializer",
         viewset=R + "api.views.ProgressUpdateViewSet", api_prefix="progress-updates", pages="own",
         urls={"list": "rectification:ledger"},
-        evidence=(),
+        # Seed 二.10 "跟踪检视整改落实情况…逐一进行跟踪反馈": every open measure has a progress
+        # update each month until it is done. The wording replaces the importer's
+        # "rectification"; a measure's change (created, done) moves it too.
+        evidence=(Evidence("rectification_tracking", _("跟踪整改落实"),
+                           counter=R + "evidence.count_tracking", reads=("rectification",),
+                           keywords=("跟踪反馈", "跟踪[^，,。；;]{0,6}整改"), replaces=("rectification",),
+                           in_words=_("每项未完成的整改措施每月都有整改进展，直至完成")),),
         sample=R + "testing.sample_update",
     ),
 ]

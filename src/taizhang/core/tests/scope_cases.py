@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from taizhang.core.models import Attachment
+from taizhang.core.tokens import issue_token
 from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case
 
 
@@ -13,8 +14,13 @@ def cases(world):
     attachment = Attachment.objects.create(
         org=world.branch_b, content_type=content_type, object_id=b_member.pk,
         file=ContentFile(SECRET.encode(), name="b.txt"), name=f"{SECRET}.txt", size=9)
+    b_token, _key = issue_token(world.secretary_b, actor=world.secretary_b, name=f"{SECRET}令牌")
     return [
         Case("home", expect=LISTED),
+        Case("api_tokens", expect=LISTED),
+        Case("api_token_revoke", {"pk": b_token.pk}, post=True),
+        Case("apitoken-list", expect=LISTED),
+        Case("apitoken-detail", {"pk": b_token.pk}),
         Case("login", expect=PUBLIC),
         Case("set_language", expect=PUBLIC),
         Case("logout", expect=PUBLIC),
@@ -22,6 +28,7 @@ def cases(world):
         Case("attachment_delete", {"pk": attachment.pk}, post=True),
         Case("attachment_add", {"content_type_id": content_type.pk, "object_id": b_member.pk},
              post=True),
+        Case("health", expect=PUBLIC),
         Case("api-root", expect=PUBLIC),
         Case("api_token", expect=PUBLIC),
         Case("api_schema", expect=LISTED),

@@ -1,7 +1,8 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from taizhang.core.models import ApiToken
+from taizhang.core.tokens import hash_key
 from taizhang.orgs.tests.factories import UserFactory, build_tree, grant
 from taizhang.plans import services
 from taizhang.plans.importer import parse_file
@@ -23,7 +24,7 @@ def test_token_auth_and_scoped_assignments(published):
     client = APIClient()
     assert client.get("/api/assignments/").status_code in (401, 403)
     token = client.post("/api/token/", {"username": "api_a", "password": "pw-123456!"}).data["token"]
-    assert Token.objects.get(user=user).key == token
+    assert ApiToken.objects.get(user=user).key_hash == hash_key(token)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     rows = client.get("/api/assignments/?page_size=500").data
     orgs = {row["org"] for row in rows["results"]}

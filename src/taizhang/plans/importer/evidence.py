@@ -188,3 +188,21 @@ def suggest_evidence(text: str, title: str | None = None) -> str | None:
         if kind:
             return kind
     return _first_kind(text)
+
+
+def clause_kinds(text: str) -> list[tuple[int, str]]:
+    """The record kind each clause of ``text`` names, as (clause start, code) in text order.
+
+    A clause names the kind of its first keyword that names work the task produces (the
+    rules of :func:`_first_kind`). Seed 三.6 "开展检视整改。召开专题组织生活会，…，开展民主评议党员，
+    抓好建章立制" → rectification, organizational_life_meeting (twice), appraisal, institution:
+    the parts of a task whose single suggestion (:func:`suggest_evidence`) is replaced by the
+    parts its wording names (``plans.evidence.suggest_rules``). Never raises.
+    """
+    text = normalize_width(text or "")
+    found = []
+    for clause in _CLAUSE_RE.finditer(text):
+        kind = _first_kind(clause.group())
+        if kind:
+            found.append((clause.start(), kind))
+    return found

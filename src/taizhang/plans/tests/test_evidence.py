@@ -52,10 +52,22 @@ def test_rules_are_suggested_from_the_wording(campaign):
         ("theme_party_day", "record", 1),
         ("lecture", "secretary", 1),
         ("micro_lecture", "each_member", 1),
+        ("film_viewing", "record", 1),  # "观看党员教育电视片": the registry's keywords
     ]
     assert rules_of(campaign, "三.2（3）") == [("study_session", "record", 1)]
     assert rules_of(campaign, "三.1") == [("study_session", "record", 1)]  # 传达到每一名党员: audience
     assert rules_of(campaign, "二.1") == [("committee_meeting", "record", 1)]
+    # Problems and measures (issue 9 §2): 二.8 keeps the importer's kind, 二.10's wording
+    # replaces it by the tracking code, 三.6's by its parts (建章立制 still unregistered).
+    assert rules_of(campaign, "二.7") == [("problem", "record", 1)]
+    assert rules_of(campaign, "二.8") == [("rectification", "record", 1)]
+    assert rules_of(campaign, "二.10") == [("rectification_tracking", "record", 1)]
+    assert rules_of(campaign, "三.6") == [
+        ("organizational_life_meeting", "record", 1),
+        ("appraisal", "each_member", 1),
+        ("institution", "record", 1),
+    ]
+    assert rules_of(campaign, "二.13") == [("organizational_life_meeting", "record", 1)]  # 安排部署
     assert evidence.suggest_rules("党支部书记每年讲两次党课", None) == [
         {"record_kind": "lecture", "per": "secretary", "min_count": 2}]
     assert evidence.suggest_rules("开展建章立制", None) == []

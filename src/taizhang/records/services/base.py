@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import enum
-import time
-from functools import partial
 
-from auditlog.context import _set_extra_data, auditlog_value
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.core.audit import audit_actor
 from taizhang.core.sources import announce
 from taizhang.orgs.models import (
     LeadershipMember,
@@ -40,29 +35,6 @@ COMMITTEE_ROLES = (
 
 
 # --- audit context -------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def audit_actor(actor, anonymous: bool = False):
-    """Attribute audit entries written inside the block to ``actor``.
-
-    Unlike ``auditlog.context.set_actor`` this restores the previous context on exit (so it
-    nests inside the request middleware's context without leaking receivers). With
-    ``anonymous=True`` the entries carry no actor even inside a logged-in request (anonymous
-    suggestions must not be traceable through the audit trail).
-    """
-    if not anonymous and (actor is None or not getattr(actor, "is_authenticated", False)):
-        yield
-        return
-    duid = ("taizhang.records", id(actor), time.monotonic_ns())
-    token = auditlog_value.set({"actor": None if anonymous else actor, "signal_duid": duid})
-    pre_save.connect(partial(_set_extra_data, signal_duid=duid), sender=LogEntry,
-                     dispatch_uid=duid, weak=False)
-    try:
-        yield
-    finally:
-        pre_save.disconnect(sender=LogEntry, dispatch_uid=duid)
-        auditlog_value.reset(token)
-
 
 def _announce(obj, action: str, org_ids: set, dates: set) -> None:
     """Announce the change of a registered record (``core.sources.evidence_changed``, sent

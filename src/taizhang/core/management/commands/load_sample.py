@@ -8,11 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from taizhang.evaluation.sample import load_sample_appraisals
+from taizhang.institutions.sample import load_sample_institutions
 from taizhang.orgs.models import Organization
 from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
 from taizhang.plans.sample import load_sample_plan
 from taizhang.records.sample import load_sample_records
 from taizhang.rectification.sample import load_sample_problems
+from taizhang.rolemodels.sample import load_sample_role_models
 
 
 class Command(BaseCommand):
@@ -53,3 +55,5 @@ class Command(BaseCommand):
         self.stdout.write(f"样例工作记录：{load_sample_records(committee)}")
         self.stdout.write(f"样例问题与整改：{load_sample_problems(committee)}")
         self.stdout.write(f"样例民主评议：{load_sample_appraisals(committee)}")
+        self.stdout.write(f"样例先进典型：{load_sample_role_models(committee)}")
+        self.stdout.write(f"样例建章立制：{load_sample_institutions(committee)}")

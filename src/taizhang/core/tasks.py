@@ -1,0 +1,40 @@
+"""Background tasks of core: the daily backup (huey periodic task, run by ``taizhang worker``).
+
+At ``TAIZHANG_BACKUP_TIME`` (local "HH:MM", default 02:30) the worker writes
+``TAIZHANG_VAR_DIR/backups/taizhang-YYYYmmdd-HHMMSS.tar.gz`` and keeps the newest
+``TAIZHANG_BACKUP_KEEP`` (default 7). ``TAIZHANG_BACKUP_KEEP=0`` turns the daily backup off.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+from .backup import create_backup, prune_backups
+
+logger = logging.getLogger(__name__)
+_HOUR, _MINUTE = (int(part) for part in settings.TAIZHANG_BACKUP_TIME.split(":"))
+
+
+def run_daily_backup() -> Path | None:
+    """Write one backup into ``var/backups`` and prune to ``TAIZHANG_BACKUP_KEEP`` archives;
+    returns the archive, or None when the daily backup is off (keep 0)."""
+    keep = settings.TAIZHANG_BACKUP_KEEP
+    if keep <= 0:
+        return None
+    with HUEY.lock_task("core-daily-backup"):
+        path, _manifest = create_backup()
+        removed = prune_backups(path.parent, keep)
+    logger.info("daily backup %s written, %d old ones removed", path, len(removed))
+    return path
+
+
+@db_periodic_task(crontab(minute=str(_MINUTE), hour=str(_HOUR)), name="core.daily_backup")
+def daily_backup():
+    """Every day at TAIZHANG_BACKUP_TIME: :func:`run_daily_backup`."""
+    path = run_daily_backup()
+    return str(path) if path else ""

@@ -1,0 +1,29 @@
+"""``taizhang plan_coverage CAMPAIGN_ID``: how each task of a campaign's plan is completed."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from taizhang.plans.coverage import plan_coverage
+from taizhang.plans.models import Campaign, Plan
+
+
+class Command(BaseCommand):
+    help = ("Print each assignable task of a campaign's plan with how it is completed (its "
+            "evidence rules in words, or 需报送材料), then one line "
+            "'N of M tasks completed by records'.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign_id", type=int)
+
+    def handle(self, *args, campaign_id: int, **options):
+        try:
+            campaign = Campaign.objects.select_related("plan").get(pk=campaign_id)
+            plan = campaign.plan
+        except Campaign.DoesNotExist:
+            raise CommandError(f"no campaign with id {campaign_id}") from None
+        except Plan.DoesNotExist:
+            raise CommandError(f"campaign {campaign_id} has no plan") from None
+        coverage = plan_coverage(plan)
+        for task in coverage.tasks:
+            mark = "records   " if task.by_records else "submission"
+            self.stdout.write(f"{mark}  {task.item.ref:<10} {task.item.title[:30]}：{task.how}")
+        self.stdout.write(coverage.line)

@@ -1,0 +1,215 @@
+"""The seed, published to the sample data and answered by real records only (issue 9 §4).
+
+The real task list (../shared seed) is imported and published to the sample organization
+(``orgs.sample``: committee DW, 6 branches, 80 members, the 7-person leadership team). Then
+the committee and the branches do the campaign's work and record it **once**, through the
+owning apps' services, as an office would: meetings, study sessions, lectures, research
+visits, suggestions, problems and their measures. No submission is written. Every task whose
+kind of evidence exists must then be completed by those records, and exactly the tasks whose
+kinds come with the next issue are still answered by a submission.
+
+Target with all of issue 9 in: ``17 of 22 tasks completed by records``; answered by
+submission: 二.11, 二.14, 三.4, 三.5 (先进典型, 建章立制, 党员示范岗), and 三.6 (its 建章立制
+part). Parts that need the rest of issue 9 are marked ``xfail(strict=False)`` with the reason;
+the integrator removes the marks once that work is merged.
+
+The world is built once for the module (a few seconds) and rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.test import TestCase
+
+from taizhang.orgs.models import LeadershipMember, Member, Organization, OrgKind, Position
+from taizhang.orgs.sample import create_sample_orgs
+from taizhang.orgs.tests.factories import UserFactory, grant
+from taizhang.plans import services
+from taizhang.plans.coverage import plan_coverage
+from taizhang.plans.importer import parse_file
+from taizhang.plans.models import Assignment, AssignmentStatus, Submission
+from taizhang.records import services as records
+from taizhang.records.models import Lecture, LectureKind, MeetingKind, ResearchVisit, SelfStudy
+from taizhang.rectification import services as rectification
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+MONTHS = [(2023, 9), (2023, 10), (2023, 11), (2023, 12), (2024, 1)]
+
+# With all of issue 9 merged (its §2 and §3), these 17 tasks are completed by records …
+BY_RECORDS = ["二.1", "二.2", "二.3", "二.4", "二.5", "二.6", "二.7", "二.8", "二.9", "二.10",
+              "二.12", "二.13", "三.1", "三.2（1）", "三.2（2）", "三.2（3）", "三.3"]
+# … and these 5 are answered by a submission until the next issue adds their kinds.
+BY_SUBMISSION = ["二.11", "二.14", "三.4", "三.5", "三.6"]
+
+RECT_EVIDENCE = ("needs issue 9 §2 (branch rect-evidence): problems, measures and progress "
+                 "updates announce their changes and count by their own definitions")
+NEEDS = {
+    "二.3": "needs issue 9 §3 (branch office-rules): 二.3 counts 理论学习中心组学习",
+    "二.4": "needs issue 9 §3 (branch office-rules): 二.4 per leader, a lecture in the leader's "
+            "own or contact branch",
+    "二.7": RECT_EVIDENCE,
+    "二.8": RECT_EVIDENCE,
+    "二.10": RECT_EVIDENCE,
+    "二.13": "the seed's rule for 二.13 (安排部署) asks the committee's own 组织生活会; the "
+             "deployment is recorded as a 党委会 and the branches' 专题组织生活会 (rule to be "
+             "settled with issue 9 §3)",
+}
+COVERAGE = ("needs issue 9 §2 (branch rect-evidence): 三.6 is met by its parts, one of them "
+            "建章立制 (next issue), so it is answered by a submission")
+
+
+def _day(year: int, month: int, day: int) -> dt.date:
+    return D(year, month, day)
+
+
+def _do_the_work(committee: Organization, actor) -> None:
+    """What the committee and its branches really do during the campaign, recorded once."""
+    team = list(LeadershipMember.objects.filter(team__org=committee).select_related("member")
+                .prefetch_related("contact_branches").order_by("order"))
+    leaders = [lm.member for lm in team]
+    chair = leaders[0]
+    branches = list(Organization.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH)
+                    .order_by("code"))
+
+    # 二.1 党委会, 二.2 党委扩大会议, 二.13 the committee deploys the branches' 组织生活会.
+    records.create_meeting(committee, MeetingKind.COMMITTEE_MEETING, D(2023, 9, 5), actor=actor,
+                           title="研究部署主题教育工作", host=chair)
+    records.create_meeting(committee, MeetingKind.ENLARGED_COMMITTEE_MEETING, D(2023, 9, 7), actor=actor,
+                           title="主题教育动员部署会", host=chair)
+    records.create_meeting(committee, MeetingKind.COMMITTEE_MEETING, D(2023, 12, 5), actor=actor,
+                           title="安排部署专题组织生活会和民主评议党员", host=chair)
+    # 二.3 理论学习中心组学习, one day a month.
+    for year, month in MONTHS:
+        records.create_meeting(committee, MeetingKind.CENTRAL_GROUP_STUDY, _day(year, month, 6),
+                               actor=actor, title=f"{month}月理论学习中心组学习", host=chair)
+    # 二.4 each leader lectures in a branch he belongs to or contacts.
+    for i, lm in enumerate(team):
+        branch = next(iter(lm.contact_branches.all()), None) or lm.member.org
+        records.create_record(Lecture, actor=actor, org=branch, audience=branch, speaker=lm.member,
+                              kind=LectureKind.LECTURE, date=D(2023, 11, 6 + i), title="专题党课")
+    # 二.5 suggestions collected by the leaders; 二.6 their research visits.
+    for i, leader in enumerate(leaders):
+        records.submit_suggestion(committee, "建议精简报表，同一数据只报一次。", member=leader,
+                                  date=D(2023, 10, 9 + i), channel="座谈会", actor=actor)
+        records.create_record(ResearchVisit, actor=actor, org=committee, leader=leader,
+                              topic="服务水平提升", place="社区", date=D(2023, 10, 16 + i),
+                              findings="办事流程仍偏繁琐")
+    # 二.7 the problem list; 二.8 its measures, done and verified; 二.10 monthly follow-up.
+    problem = rectification.create_problem(org=committee, user=actor, source="基层调研",
+                                           description="办事流程繁琐，群众多次跑腿",
+                                           found_on=D(2023, 10, 20))
+    for text, deadline in (("梳理办事事项，压减材料", D(2023, 11, 30)),
+                           ("建立一次办结制度", D(2023, 12, 20))):
+        measure = rectification.add_measure(problem, actor, measure=text, deadline=deadline,
+                                            leader=team[0], department="党委办公室")
+        rectification.add_update(measure, actor, reported_on=D(2023, 10, 27), done="已研究部署")
+        rectification.add_update(measure, actor, reported_on=D(2023, 11, 24), done="已完成主要工作")
+        if deadline.month == 12:
+            rectification.add_update(measure, actor, reported_on=D(2023, 12, 15), done="制度已起草")
+        rectification.move(measure, "complete", actor, completion_note="已落实到位",
+                           evidence="工作记录")
+        rectification.move(measure, "verify", actor, comment="经核查，整改到位")
+    # 二.9 and 二.12 the 专题民主生活会.
+    records.create_meeting(committee, MeetingKind.DEMOCRATIC_LIFE_MEETING, D(2024, 1, 10), actor=actor,
+                           title="主题教育专题民主生活会", host=chair)
+
+    for branch in branches:
+        members = list(Member.objects.filter(org__path__startswith=branch.path, is_active=True)
+                       .order_by("pk"))
+        secretary = Position.objects.filter(org=branch, role="secretary", ended_on__isnull=True) \
+            .select_related("member").first().member
+        # 三.1 传达部署 and 三.2（3） a day of concentrated study every month.
+        records.create_study_session(branch, D(2023, 9, 8), "传达主题教育部署", actor=actor,
+                                     leader=secretary)
+        for year, month in MONTHS:
+            records.create_study_session(branch, _day(year, month, 20), f"{month}月集中学习",
+                                         actor=actor, leader=secretary)
+            # 三.2（1） members' own study, every month.
+            for member in members[:2]:
+                records.create_record(SelfStudy, actor=actor, org=branch, member=member,
+                                      date=_day(year, month, 12), title="通读党章", hours=2)
+        # 三.2（2） 主题党日, the secretary's 党课, every member's 微党课.
+        records.create_meeting(branch, MeetingKind.THEME_PARTY_DAY, D(2023, 10, 18), actor=actor,
+                               title="主题党日", host=secretary)
+        records.create_record(Lecture, actor=actor, org=branch, audience=branch, speaker=secretary,
+                              kind=LectureKind.LECTURE, date=D(2023, 10, 25), title="支部书记讲党课")
+        for i, member in enumerate(members):
+            records.create_record(Lecture, actor=actor, org=branch, audience=branch, speaker=member,
+                                  kind=LectureKind.MICRO_LECTURE, date=D(2023, 11, 1 + i % 28),
+                                  title="微党课")
+        # 三.3 suggestions; the branch's 专题组织生活会 (part of 三.6 and what 二.13 deploys).
+        records.submit_suggestion(branch, "希望组织一次现场学习。", member=members[-1],
+                                  date=D(2023, 10, 30), actor=actor)
+        records.create_meeting(branch, MeetingKind.ORGANIZATIONAL_LIFE_MEETING, D(2023, 12, 22),
+                               actor=actor, title="专题组织生活会", host=secretary)
+
+
+@pytest.fixture(scope="module")
+def seed_world(django_db_setup, django_db_blocker, seed_file):
+    """Sample orgs, the seed published to them, a campaign's work recorded; rolled back."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            sample = create_sample_orgs()
+            committee = sample["committee"]
+            office = UserFactory(username="seed-office")
+            grant(office, committee, "committee_staff")
+            campaign = services.save_draft(services.draft_to_dict(parse_file(seed_file)), committee,
+                                           source_name=seed_file.name)
+            services.publish_plan(campaign)
+            # Records announce their change on commit: run those callbacks as a commit would.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                _do_the_work(committee, office)
+            yield {"campaign": campaign, "committee": committee}
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _status(campaign, ref: str) -> list[tuple[str, str, str]]:
+    """(org code, period or "", status) of every assignment / occurrence of task ``ref``
+    that is not done."""
+    left = []
+    for a in Assignment.objects.filter(item__plan__campaign=campaign, item__ref=ref) \
+            .select_related("org").prefetch_related("occurrences"):
+        occurrences = list(a.occurrences.all())
+        for target in occurrences or [a]:
+            if target.status != AssignmentStatus.DONE:
+                period = f"{target.period_start:%Y-%m}" if occurrences else ""
+                left.append((a.org.code, period, target.status,
+                             f"{target.evidence_count}/{target.evidence_needed}"))
+    return left
+
+
+@pytest.mark.parametrize("ref", [
+    pytest.param(ref, marks=pytest.mark.xfail(strict=False, reason=NEEDS[ref])) if ref in NEEDS
+    else ref for ref in BY_RECORDS])
+def test_real_records_complete_the_task(seed_world, ref):
+    campaign = seed_world["campaign"]
+    assert Assignment.objects.filter(item__plan__campaign=campaign, item__ref=ref).exists()
+    assert _status(campaign, ref) == []
+    assert not Submission.objects.filter(assignment__item__plan__campaign=campaign).exists()
+
+
+def test_the_task_list_has_the_seeds_22_assignable_tasks(seed_world):
+    coverage = plan_coverage(seed_world["campaign"].plan)
+    assert [t.item.ref for t in coverage.tasks] == [
+        *(f"二.{n}" for n in range(1, 15)), "三.1", "三.2（1）", "三.2（2）", "三.2（3）",
+        "三.3", "三.4", "三.5", "三.6"]
+    assert set(BY_RECORDS) | set(BY_SUBMISSION) == {t.item.ref for t in coverage.tasks}
+    # Whatever the rest of issue 9 adds, these four wait for the next issue's kinds.
+    assert {"二.11", "二.14", "三.4", "三.5"} <= {t.item.ref for t in coverage.by_submission}
+    assert all(t.how == "需报送材料" for t in coverage.by_submission)
+
+
+@pytest.mark.xfail(strict=False, reason=COVERAGE)
+def test_coverage_line_reads_17_of_22(seed_world):
+    coverage = plan_coverage(seed_world["campaign"].plan)
+    assert coverage.line == "17 of 22 tasks completed by records"
+    assert [t.item.ref for t in coverage.by_submission] == BY_SUBMISSION

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleModelsConfig(AppConfig):
+    """先进典型 (学习身边榜样): nominate → select → publicise → announce (seed 二.11, 三.5)."""
+
+    name = "taizhang.rolemodels"
+    label = "rolemodels"
+    verbose_name = _("先进典型")
+
+    def ready(self):
+        from . import audit  # noqa: F401  (registers models with the audit trail)
+        from .sources import register_sources
+
+        register_sources()
