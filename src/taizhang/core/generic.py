@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ValidationError, ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -251,7 +251,13 @@ class ObjectDeleteView(ScopedQuerysetMixin, DeleteView):
         return reverse(self.success_url_name)
 
     def form_valid(self, form):
+        """Delete through the service; a ``ValidationError`` it raises (e.g. a selected role
+        model may not be deleted) is shown as a message on the object's page, nothing deleted."""
         success_url = self.get_success_url()
-        self.delete_service(self.object, actor=self.request.user)
+        try:
+            self.delete_service(self.object, actor=self.request.user)
+        except ValidationError as exc:
+            messages.error(self.request, "；".join(exc.messages))
+            return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("已删除。"))
         return HttpResponseRedirect(success_url)

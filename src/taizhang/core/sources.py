@@ -77,6 +77,9 @@ class Evidence:
       whatever the importer suggested.
     - ``suggest_per``: what a rule of this code suggested from the wording counts: "record"
       (records of the organization) or "each_member" (one by every member: 民主评议党员).
+    - ``rolls_up``: a committee's rule of this code is met by the records of the
+      organizations below it (its counter says how), so a change of such a record also
+      re-evaluates the committees above it (seed 二.13: the branches' 专题组织生活会).
     """
 
     code: str
@@ -93,6 +96,7 @@ class Evidence:
     in_words: object = ""
     replaces: tuple[str, ...] = ()
     suggest_per: str = "record"
+    rolls_up: bool = False
 
 
 @dataclass(frozen=True)

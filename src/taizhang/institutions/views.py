@@ -4,13 +4,10 @@ writes go through :mod:`.services`."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
@@ -85,11 +82,8 @@ class InstitutionEditView(_ServiceEdit):
 
 class InstitutionDeleteView(ObjectDeleteView):
     model = Institution
-
-    def form_valid(self, form):
-        services.delete_institution(self.object, actor=self.request.user)
-        messages.success(self.request, _("已删除。"))
-        return HttpResponseRedirect(reverse("institutions:institution_list"))
+    success_url_name = "institutions:institution_list"
+    delete_service = staticmethod(services.delete_institution)
 
 
 class InstitutionExportView(LoginRequiredMixin, View):
@@ -160,11 +154,8 @@ class CaseEditView(_ServiceEdit):
 
 class CaseDeleteView(ObjectDeleteView):
     model = TypicalCase
-
-    def form_valid(self, form):
-        services.delete_case(self.object, actor=self.request.user)
-        messages.success(self.request, _("已删除。"))
-        return HttpResponseRedirect(reverse("institutions:case_list"))
+    success_url_name = "institutions:case_list"
+    delete_service = staticmethod(services.delete_case)
 
 
 class CaseExportView(LoginRequiredMixin, View):

@@ -195,8 +195,9 @@ def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) ->
     """Only the targets a change of a ``model`` record of ``org_ids`` on ``dates`` can touch:
     a rule of that record kind, the record's organization (or the branch above its Party
     group) — or, for a 班子成员每人 rule, the organization whose leadership team has a member
-    belonging to or contacting that branch (seed 二.4) — and a window containing one of the
-    dates."""
+    belonging to or contacting that branch (seed 二.4), or, for a code that rolls up
+    (``Evidence.rolls_up``, seed 二.13), the organizations above it — and a window
+    containing one of the dates."""
     codes = codes_for_model(model)
     dates = sorted({d for d in dates if d})
     if not codes or not dates:
@@ -210,14 +211,25 @@ def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) ->
     in_period = Q(period_start__lte=dates[-1], period_end__gte=dates[0]) | Q(
         assignment__item__rules__window=EvidenceWindow.CAMPAIGN)
     leader_orgs = set()
-    if any(ev.person or ev.people for _source, ev in map(sources.resolve, codes)):
+    resolved = [found for found in map(sources.resolve, codes) if found]
+    if any(ev.person or ev.people for _source, ev in resolved):
         leader_orgs = counting.leader_teams_of(target_org_ids)
+    # Codes a committee's rule counts over its subtree (Evidence.rolls_up): the record's
+    # ancestors are affected too, for rules of those codes only.
+    rollup_codes = sorted({ev.code for _source, ev in resolved if ev.rolls_up})
+    ancestors = set()
+    if rollup_codes:
+        paths = {o.path[:i] for o in orgs for i in range(step, len(o.path), step)}
+        ancestors = set(Organization.objects.filter(path__in=paths).values_list("pk", flat=True))
 
     def whose(prefix: str = "") -> Q:
         q = Q(**{f"{prefix}org_id__in": target_org_ids})
         if leader_orgs:
             q |= Q(**{f"{prefix}org_id__in": leader_orgs,
                       f"{prefix}item__rules__per": EvidencePer.EACH_LEADER})
+        if ancestors:
+            q |= Q(**{f"{prefix}org_id__in": ancestors,
+                      f"{prefix}item__rules__record_kind__in": rollup_codes})
         return q
 
     occurrences = _occurrences().filter(

@@ -20,7 +20,12 @@ API = "taizhang.records.api.views."
 
 # Seed 三.6 "开展检视整改。召开专题组织生活会…": the meeting is a part of a 检视整改 task
 # (``plans.evidence.suggest_rules``).
-SUGGESTED = {MeetingKind.ORGANIZATIONAL_LIFE_MEETING: {"keywords": ("组织生活会",), "replaces": ("rectification",)}}
+# Seed 二.13 "安排部署专题组织生活会…": a committee's rule is met by its branches' meetings
+# (``records.evidence.count_organizational_life_meetings``).
+SUGGESTED = {MeetingKind.ORGANIZATIONAL_LIFE_MEETING: {
+    "keywords": ("组织生活会",), "replaces": ("rectification",), "rolls_up": True,
+    "counter": "taizhang.records.evidence.count_organizational_life_meetings",
+    "in_words": _("支部：召开专题组织生活会；党委：所属各支部均已召开")}}
 
 SOURCES = [
     Source(

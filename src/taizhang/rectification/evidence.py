@@ -149,7 +149,8 @@ def count_tracking(pairs) -> list[tuple[int, int]]:
     every open measure is followed up each month until it is done.
 
     Counted in measure-months within the window: a measure of the organization needs a
-    report in every calendar month from the month it was entered until the month it was
+    report in every calendar month from the month its problem was found (发现日期; the day
+    the measure was entered when the problem has none) until the month it was
     claimed done (已完成待核验, later 已核验/已销号), or until the window's end while it is
     still open or in progress. A month is reported when the measure has a progress update
     (滚动更新) dated in it, or was claimed done in it (the 完成情况 is that month's report).
@@ -161,8 +162,9 @@ def count_tracking(pairs) -> list[tuple[int, int]]:
     windows = [t.window(r) for t, r in pairs]
     ids = {pk for ids in counted.values() for pk in ids}
     first, last = min(w[0] for w in windows), max(w[1] for w in windows)
-    rows = list(Rectification.objects.filter(org_id__in=ids, created_at__date__lte=last).order_by().values(
-        "pk", "org_id", "created_at", "status", "completed_at", "verified_at", "closed_on", "updated_at"))
+    rows = list(Rectification.objects.filter(org_id__in=ids).annotate(
+        begins=Coalesce("problem__found_on", TruncDate("created_at"))).filter(begins__lte=last).order_by().values(
+        "pk", "org_id", "begins", "status", "completed_at", "verified_at", "closed_on", "updated_at"))
     reported: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for pk, day in ProgressUpdate.objects.filter(
             rectification_id__in=[r["pk"] for r in rows], reported_on__range=(first, last)
@@ -179,7 +181,7 @@ def count_tracking(pairs) -> list[tuple[int, int]]:
         count = needed = 0
         for pk in counted[target.org.pk]:
             for row in by_org.get(pk, ()):
-                begin = max(_local_day(row["created_at"]), start)
+                begin = max(row["begins"], start)
                 stop = min(_tracking_end(row) or end, end)
                 if begin > stop:
                     continue

@@ -101,18 +101,8 @@ class RoleModelEditView(ObjectEditView):
 class RoleModelDeleteView(ObjectDeleteView):
     model = RoleModel
     scope_action = CHANGE
-
-    def get_success_url(self):
-        return reverse("rolemodels:rolemodel_list")
-
-    def form_valid(self, form):
-        try:
-            services.delete_role_model(self.object, actor=self.request.user)
-        except ValidationError as exc:
-            messages.error(self.request, error_text(exc))
-            return HttpResponseRedirect(self.object.get_absolute_url())
-        messages.success(self.request, _("已删除。"))
-        return HttpResponseRedirect(self.get_success_url())
+    success_url_name = "rolemodels:rolemodel_list"
+    delete_service = staticmethod(services.delete_role_model)
 
 
 class RoleModelExportView(LoginRequiredMixin, View):

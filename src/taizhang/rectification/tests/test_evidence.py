@@ -144,8 +144,8 @@ def test_2_10_counts_measure_months_with_a_progress_update(
     assert tracking() == ("done", 7, 7)
 
 
-def test_3_6_is_met_by_its_parts_and_waits_for_the_part_no_app_records(
-        campaign, tree, on, client, django_capture_on_commit_callbacks):
+def test_3_6_is_met_by_its_parts(campaign, tree, on, client, django_capture_on_commit_callbacks):
+    from taizhang.institutions import services as institutions
     from taizhang.plans.tests.conftest import user_with_role
 
     branch = tree["branches"][0]
@@ -156,18 +156,21 @@ def test_3_6_is_met_by_its_parts_and_waits_for_the_part_no_app_records(
         records.create_meeting(branch, MeetingKind.ORGANIZATIONAL_LIFE_MEETING, D(2023, 12, 18),
                                title="专题组织生活会", attendance=[])
     n = len([m for m in members if m.is_active])
-    assert state(campaign, "三.6", branch) == ("pending", 1, 1 + n)
+    assert state(campaign, "三.6", branch) == ("pending", 1, 2 + n)
     with django_capture_on_commit_callbacks(execute=True):
         for member in members:
             evaluation.create_appraisal(org=branch, member=member, year=2023, grade="qualified",
                                         rated_on=D(2023, 12, 19))
-    # Meeting and every member's appraisal recorded; 建章立制 has no kind yet: a submission.
-    assert state(campaign, "三.6", branch) == ("pending", 1 + n, 1 + n)
+    # Meeting and every member's appraisal recorded; the 建章立制 part is still missing.
+    assert state(campaign, "三.6", branch) == ("pending", 1 + n, 2 + n)
     client.force_login(user_with_role("sec_zb01", branch, "branch_secretary"))
     assignment = Assignment.objects.get(item__plan=campaign.plan, item__ref="三.6", org=branch)
     page = client.get(reverse("plans:assignment_detail", args=[assignment.pk])).content.decode()
     assert "民主评议党员（每名党员）：" in page and f"{n}/{n}" in page
-    assert "需报送材料" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        institutions.create_institution({"org": branch, "name": "支部学习制度", "date": D(2023, 12, 19),
+                                         "summary": "每月固定学习日"})
+    assert state(campaign, "三.6", branch) == ("done", 2 + n, 2 + n)
 
 
 def test_views_move_2_7_2_8_2_10_without_a_submission(
@@ -190,12 +193,14 @@ def test_views_move_2_7_2_8_2_10_without_a_submission(
     assert state(campaign, "二.8", committee) == ("pending", 0, 1)
     assert state(campaign, "二.10", committee) == ("pending", 0, 4)
     on(2023, 10, 20)
+    client.force_login(office)  # days later: the idle session has ended
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("rectification:update_add", args=[rect.pk]),
                     {"reported_on": "2023-10-20", "done": "已梳理环节"})
     assert ProgressUpdate.objects.count() == 1
     assert state(campaign, "二.10", committee) == ("pending", 1, 4)
     on(2023, 11, 10)
+    client.force_login(office)  # days later: the idle session has ended
     client.force_login(office)  # a month later: the session has expired
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("rectification:measure_transition", args=[rect.pk, "complete"]),
