@@ -9,7 +9,13 @@ for leaks. A URL without any case fails the walk: a new page cannot skip the che
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.module_loading import import_string
 
 # Text put into branch B's objects; it must never appear on a page that A's secretary opens.
 SECRET = "乙支部内部信息"
@@ -37,7 +43,8 @@ class Case:
 
 @dataclass
 class World:
-    """Committee DW with branches A (ZB01) and B (ZB02); users of each; B's member."""
+    """Committee DW with branches A (ZB01) and B (ZB02); users of each; B's member; an
+    inspector (the read-only 上级督导 role on the committee's subtree)."""
 
     committee: object
     branch_a: object
@@ -46,6 +53,7 @@ class World:
     secretary_b: object
     office: object
     member_b: object
+    inspector: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -55,11 +63,117 @@ def build_world() -> World:
 
     tree = build_tree(branches=2, groups=1)
     a, b = tree["branches"]
-    secretary_a, secretary_b, office = (UserFactory(username=n) for n in ("sec_a", "sec_b", "office"))
+    secretary_a, secretary_b, office, inspector = (
+        UserFactory(username=n) for n in ("sec_a", "sec_b", "office", "inspector"))
     grant(secretary_a, a, "branch_secretary")
     grant(secretary_b, b, "branch_secretary")
     grant(office, tree["committee"], "committee_staff")
+    grant(inspector, tree["committee"], "inspector")
     b.name = f"第2党支部{SECRET}"  # any page naming branch B leaks
     b.save()
     member_b = MemberFactory(org=b, name=f"{SECRET}王", phone="13900001111")
-    return World(tree["committee"], a, b, secretary_a, secretary_b, office, member_b)
+    return World(tree["committee"], a, b, secretary_a, secretary_b, office, member_b, inspector)
+
+
+# --- sample records of every registered kind (``core.sources``) ---------------------------
+
+PAST = dt.date(2023, 10, 12)  # the date of generated records: a working day in the past
+
+
+def build_sample(source, org, member, text: str):
+    """Create one record of ``source`` (a ``core.sources.Source``) for organization ``org``,
+    done by ``member`` (an ``orgs.Member`` of ``org``), with ``text`` in its text fields,
+    through the owning app's service. Uses the source's own ``sample`` function when it
+    names one, else :func:`generic_sample`. Returns the saved instance.
+
+    Raises ``ImproperlyConfigured`` when neither can build the kind (give it ``sample=``)."""
+    if source.sample:
+        return import_string(source.sample)(org, member, text)
+    return generic_sample(source, org, member, text)
+
+
+def generic_sample(source, org, member, text: str):
+    """Fill the model's fields and save through the owning app's generic service.
+
+    Text fields (without choices) get ``text`` (cut to their length), required dates
+    :data:`PAST`, a field with choices and no default its first choice, a required number 1;
+    a foreign key to an organization gets ``org``; the first one to a member ``member``, each
+    further one a new member of ``org`` (two parties of a talk differ). Other required
+    relations cannot be guessed: ``ImproperlyConfigured`` naming the field. Saved with
+    ``<app>.services.create_record(Model, actor=None, **fields)`` when the app has it (the
+    records app), else with ``Model.objects.create``."""
+    from taizhang.orgs.models import Member, Organization
+    from taizhang.orgs.tests.factories import MemberFactory
+
+    model = source.model_class
+    values: dict = {}
+    people = 0
+    for f in model._meta.concrete_fields:
+        if f.primary_key or not f.editable or f.auto_created:
+            continue
+        required = not (f.null or f.blank or f.has_default())
+        if f.is_relation:
+            if f.related_model is Organization:
+                values[f.name] = org
+            elif f.related_model is Member:
+                values[f.name] = member if people == 0 else MemberFactory(org=org, name=f"{text}{people}")
+                people += 1
+            elif required:
+                raise ImproperlyConfigured(
+                    f"{source.code}: the generic sample cannot fill {model.__name__}.{f.name}; "
+                    f"give the source a sample= function")
+        elif f.choices:
+            if not f.has_default():
+                values[f.name] = f.choices[0][0]
+        elif isinstance(f, (models.CharField, models.TextField)):
+            if not f.unique:
+                values[f.name] = text[: f.max_length] if f.max_length else text
+        elif isinstance(f, models.DateTimeField):
+            continue
+        elif isinstance(f, models.DateField):
+            if required:
+                values[f.name] = PAST
+        elif isinstance(f, (models.IntegerField, models.DecimalField, models.FloatField)) and required:
+            values[f.name] = 1
+    try:
+        service = import_module(f"taizhang.{source.app_label}.services")
+    except ModuleNotFoundError:
+        service = None
+    if hasattr(service, "create_record"):
+        return service.create_record(model, actor=None, **values)
+    return model.objects.create(**values)
+
+
+def source_cases(world) -> list[Case]:
+    """Scoping-walk cases of every registered kind's pages and API routes (branch B's record,
+    built by :func:`build_sample` with :data:`SECRET`): list, add and export are LISTED (also
+    filtered on branch B), detail, edit, delete and the API detail HIDDEN. The apps' own
+    ``scope_cases`` keep only their other URLs."""
+    from taizhang.core.sources import sources
+
+    b = world.branch_b.pk
+    result: list[Case] = []
+    for source in sources():
+        obj = build_sample(source, world.branch_b, world.member_b, SECRET)
+        pk = {"pk": obj.pk}
+        name = source.url_name
+        add_query = source.evidence[0].add_query.lstrip("?") if source.evidence else ""
+        if name("list"):
+            result += [Case(name("list"), expect=LISTED),
+                       Case(name("list"), expect=LISTED, query=f"org={b}&q=内部")]
+        if name("add"):
+            result.append(Case(name("add"), expect=LISTED, query="&".join(filter(None, [f"org={b}", add_query]))))
+        if name("export"):
+            result += [Case(name("export"), expect=LISTED),
+                       Case(name("export"), expect=LISTED, query=f"org={b}")]
+        if name("detail"):
+            result.append(Case(name("detail"), pk))
+        if name("edit"):
+            result.append(Case(name("edit"), pk, post=True,
+                               data={"org": b, source.date_field: "2023-10-13"}))
+        if name("delete"):
+            result.append(Case(name("delete"), pk, post=True))
+        if source.api_prefix:
+            result += [Case(f"{source.basename}-list", expect=LISTED),
+                       Case(f"{source.basename}-detail", pk, post=True)]
+    return result

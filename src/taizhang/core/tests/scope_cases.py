@@ -4,10 +4,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from taizhang.core.models import Attachment
-from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case
+from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case, source_cases
 
 
 def cases(world):
+    """The core pages, plus every registered kind's pages and API routes
+    (:func:`~taizhang.core.testing.source_cases`, read from ``core.sources``)."""
     b_member = world.member_b
     content_type = ContentType.objects.get_for_model(b_member)
     attachment = Attachment.objects.create(
@@ -27,4 +29,5 @@ def cases(world):
         Case("api_schema", expect=LISTED),
         Case("api_docs", expect=LISTED),
         Case("api_redoc", expect=LISTED),
+        *source_cases(world),
     ]
