@@ -75,6 +75,26 @@ def build_world() -> World:
     return World(tree["committee"], a, b, secretary_a, secretary_b, office, member_b, inspector)
 
 
+def body_text(response) -> str:
+    """The text of a response: an Excel file's cell values, a Word file's paragraphs, else
+    the decoded body (streamed bodies are read)."""
+    import io
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(str(v) for ws in book for row in ws.iter_rows(values_only=True)
+                         for v in row if v is not None)
+    if "wordprocessingml" in kind:
+        from docx import Document
+
+        return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    return content.decode("utf-8", errors="replace")
+
+
 # --- sample records of every registered kind (``core.sources``) ---------------------------
 
 PAST = dt.date(2023, 10, 12)  # the date of generated records: a working day in the past
@@ -101,7 +121,7 @@ def generic_sample(source, org, member, text: str):
     further one a new member of ``org`` (two parties of a talk differ). Other required
     relations cannot be guessed: ``ImproperlyConfigured`` naming the field. Saved with
     ``<app>.services.create_record(Model, actor=None, **fields)`` when the app has it (the
-    records app), else with ``Model.objects.create``."""
+    records app), else validated (``full_clean``, raising ``ValidationError``) and saved."""
     from taizhang.orgs.models import Member, Organization
     from taizhang.orgs.tests.factories import MemberFactory
 
@@ -141,7 +161,10 @@ def generic_sample(source, org, member, text: str):
         service = None
     if hasattr(service, "create_record"):
         return service.create_record(model, actor=None, **values)
-    return model.objects.create(**values)
+    obj = model(**values)
+    obj.full_clean()  # a sample is a valid record, or the kind needs its own sample=
+    obj.save()
+    return obj
 
 
 def source_cases(world) -> list[Case]:

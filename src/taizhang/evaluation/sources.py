@@ -22,6 +22,7 @@ SOURCES = [
               "export": "evaluation:appraisal_export", "delete": None},
         # Seed 三.6 "开展民主评议党员": the branch has graded its members (domain-rules §1.2).
         evidence=(Evidence("appraisal", _("民主评议党员"), person="member"),),
+        sample="taizhang.evaluation.testing.sample_appraisal",
     ),
 ]
 
