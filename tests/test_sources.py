@@ -34,13 +34,14 @@ from html.parser import HTMLParser
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from taizhang.api_urls import router
 from taizhang.core.models import Event
-from taizhang.core.sources import ACTIONS, evidence_changed, get_source, sources
-from taizhang.core.testing import SECRET, body_text, build_sample, build_world
+from taizhang.core.sources import ACTIONS, Source, evidence_changed, get_source, sources
+from taizhang.core.testing import PAST, SECRET, body_text, build_sample, build_world, generic_sample
 from taizhang.orgs.tests.factories import MemberFactory
 
 MARK = "甲支部样本记录"  # the text of branch A's records (SECRET is branch B's)
@@ -210,6 +211,26 @@ def test_every_source_has_cases(db):
         if not source.url_name("list"):
             failures.append(f"{source.code}: no list page")
     assert not failures, "\n".join(failures)
+
+
+def test_generic_sample_fills_a_plain_kind(db):
+    """Without ``sample=`` a kind's record is filled from its model: texts, a past date, the
+    organization (an optional number stays empty); two member fields get two different members (a talk)."""
+    world = build_world()
+    film = generic_sample(get_source("film_viewing"), world.branch_a, world.member_b, MARK)
+    assert (film.org, film.title, film.place, film.notes, film.date, film.viewers) == (
+        world.branch_a, MARK, MARK, MARK, PAST, None)
+    member = MemberFactory(org=world.branch_a)
+    talk = generic_sample(get_source("talk"), world.branch_a, member, MARK)
+    assert talk.party_a == member and talk.party_b.org == world.branch_a and talk.party_b != member
+
+
+def test_generic_sample_names_what_it_cannot_fill(db):
+    """A required relation it cannot guess fails naming the field (give the kind sample=)."""
+    world = build_world()
+    source = Source(code="attendance_row", model="records.Attendance", label="x", slug="x")
+    with pytest.raises(ImproperlyConfigured, match=r"Attendance\.meeting"):
+        generic_sample(source, world.branch_a, world.member_b, MARK)
 
 
 # --- the generated cases ---------------------------------------------------------------------

@@ -58,13 +58,14 @@ class World:
 
 
 def build_world() -> World:
-    """Create the world (needs the database)."""
+    """Create the world (needs the database). Its users have no usable password (log them in
+    with ``client.force_login``): hashing one costs about a second per user."""
     from taizhang.orgs.tests.factories import MemberFactory, UserFactory, build_tree, grant
 
     tree = build_tree(branches=2, groups=1)
     a, b = tree["branches"]
     secretary_a, secretary_b, office, inspector = (
-        UserFactory(username=n) for n in ("sec_a", "sec_b", "office", "inspector"))
+        UserFactory(username=n, password=None) for n in ("sec_a", "sec_b", "office", "inspector"))
     grant(secretary_a, a, "branch_secretary")
     grant(secretary_b, b, "branch_secretary")
     grant(office, tree["committee"], "committee_staff")
