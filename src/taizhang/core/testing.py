@@ -5,12 +5,19 @@ opens every URL and API endpoint of the project. Each app contributes the URLs i
 ``taizhang/<app>/tests/scope_cases.py`` as ``def cases(world) -> list[Case]``, creating the
 objects of branch B it needs with :data:`SECRET` in their text, so a list page can be checked
 for leaks. A URL without any case fails the walk: a new page cannot skip the check.
+
+The pages and API routes of every registered evidence source (``core.sources``) get their
+cases from :func:`source_cases`, with branch B's record built by :func:`build_sample` (the
+source's ``sample`` function, else :func:`generic_sample`); ``tests/test_sources.py`` uses
+the same builders for its generated view tests, and :func:`post_form` to submit a page's
+form as a browser would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from importlib import import_module
 
 from django.core.exceptions import ImproperlyConfigured
@@ -94,6 +101,82 @@ def body_text(response) -> str:
 
         return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     return content.decode("utf-8", errors="replace")
+
+
+# --- forms as a browser submits them -------------------------------------------------------
+
+class FormParser(HTMLParser):
+    """The fields of each form of a page as a browser would submit them: inputs (checked
+    boxes only, no buttons, files or disabled fields), selects (their selected options, else
+    the first of a single select) and text areas."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = self._select = self._option = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"method": (a.get("method") or "get").lower(), "fields": []}
+            self.forms.append(self._form)
+            return
+        if self._form is None or "disabled" in a and tag in ("input", "select", "textarea"):
+            return
+        if tag == "input":
+            kind, name = (a.get("type") or "text").lower(), a.get("name")
+            if not name or kind in ("submit", "button", "file", "reset", "image"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._form["fields"].append((name, a.get("value") or "on"))
+                return
+            self._form["fields"].append((name, a.get("value") or ""))
+        elif tag == "select":
+            self._select = {"name": a.get("name"), "multiple": "multiple" in a, "options": [], "selected": []}
+        elif tag == "option" and self._select is not None:
+            self._option = [a.get("value"), ""]
+            self._select["options"].append(self._option)
+            if "selected" in a:
+                self._select["selected"].append(self._option)
+        elif tag == "textarea":
+            self._textarea = [a.get("name"), ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+        elif self._option is not None:
+            self._option[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "option":
+            self._option = None
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            if name and self._form is not None:
+                self._form["fields"].append((name, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            s = self._select
+            chosen = s["selected"] or ([] if s["multiple"] else s["options"][:1])
+            if s["name"] and self._form is not None:
+                for value, text in chosen:
+                    self._form["fields"].append((s["name"], value if value is not None else text.strip()))
+            self._select = None
+
+
+def post_form(html: str) -> dict[str, list[str]]:
+    """The data of the page's main POST form (the one with most fields), name → values."""
+    parser = FormParser()
+    parser.feed(html)
+    forms = [f for f in parser.forms if f["method"] == "post"]
+    assert forms, "the page has no POST form"
+    data: dict[str, list[str]] = {}
+    for name, value in max(forms, key=lambda f: len(f["fields"]))["fields"]:
+        data.setdefault(name, []).append(value)
+    return data
 
 
 # --- sample records of every registered kind (``core.sources``) ---------------------------
