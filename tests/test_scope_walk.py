@@ -6,7 +6,6 @@ Each app lists its URLs in ``taizhang/<app>/tests/scope_cases.py`` (see
 """
 
 import importlib
-import io
 from importlib.util import find_spec
 
 import pytest
@@ -14,7 +13,7 @@ from auditlog.models import LogEntry
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from taizhang.core.models import Event
-from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, build_world
+from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, body_text, build_world
 
 APPS = ["core", "orgs", "plans", "records", "rectification", "notify", "compliance", "evaluation", "rolemodels", "institutions"]
 SKIP_NAMESPACES = {"admin"}  # Django admin: superusers only (tested in core)
@@ -50,22 +49,6 @@ def collect_cases(world):
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return build_world()
-
-
-def body_text(response) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    kind = response.get("Content-Type", "")
-    if "spreadsheetml" in kind:
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(content), read_only=True)
-        return "\n".join(str(v) for ws in book for row in ws.iter_rows(values_only=True)
-                         for v in row if v is not None)
-    if "wordprocessingml" in kind:
-        from docx import Document
-
-        return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
-    return content.decode("utf-8", errors="replace")
 
 
 def test_every_url_has_a_case(world):

@@ -5,8 +5,25 @@ from __future__ import annotations
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from .scoping import CHANGE, VIEW, can
+from .scoping import CHANGE, VIEW, can, scope_paths
 from .status import org_of
+
+
+class ChangeInScope(permissions.IsAuthenticated):
+    """Writes need the "change" action, checked before the payload is read: on the object's
+    organization for an update, a delete or an action on one object, and somewhere for a
+    create. A read-only role (inspector, member) thus gets 403 whatever it sends, never a
+    400 about its payload; rows outside the user's subtrees stay 404 (not found first)."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if request.method in permissions.SAFE_METHODS or getattr(view, "detail", False):
+            return True
+        return scope_paths(request.user, CHANGE) != []
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or can(request.user, CHANGE, org_of(obj))
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -23,7 +40,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     Subclasses may override :meth:`perform_save` to call the app's service function.
     """
 
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [ChangeInScope]
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, VIEW)

@@ -24,6 +24,7 @@ SOURCES = [
         # Suggested per member where a 检视整改 task names it (三.6 "开展民主评议党员").
         evidence=(Evidence("appraisal", _("民主评议党员"), person="member", keywords=("民主评议",),
                            replaces=("rectification",), suggest_per="each_member"),),
+        sample="taizhang.evaluation.testing.sample_appraisal",
     ),
 ]
 

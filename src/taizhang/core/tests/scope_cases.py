@@ -4,11 +4,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from taizhang.core.models import Attachment
+from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case, source_cases
 from taizhang.core.tokens import issue_token
-from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case
 
 
 def cases(world):
+    """The core pages, plus every registered kind's pages and API routes
+    (:func:`~taizhang.core.testing.source_cases`, read from ``core.sources``)."""
     b_member = world.member_b
     content_type = ContentType.objects.get_for_model(b_member)
     attachment = Attachment.objects.create(
@@ -34,4 +36,5 @@ def cases(world):
         Case("api_schema", expect=LISTED),
         Case("api_docs", expect=LISTED),
         Case("api_redoc", expect=LISTED),
+        *source_cases(world),
     ]

@@ -28,8 +28,16 @@ def _service(call):
         raise ValidationError({"detail": str(exc)}) from None
 
 
+# Problems and measures are not deleted (their pages have no delete either: a measure is
+# closed, 销号, and a problem stays on the list with its history); a DELETE answers 405
+# instead of removing the row past the service, its audit and its announcement.
+NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
+
+
 class ProblemViewSet(ScopedModelViewSet):
-    """问题清单. Filter with ``?org=``, ``?source=`` (name), ``?level=``."""
+    """问题清单. Filter with ``?org=``, ``?source=`` (name), ``?level=``. Not deleted."""
+
+    http_method_names = NO_DELETE
 
     queryset = Problem.objects.select_related("source").order_by("pk")
     serializer_class = serializers.ProblemSerializer
@@ -50,7 +58,9 @@ class ProblemViewSet(ScopedModelViewSet):
 class RectificationViewSet(ScopedModelViewSet):
     """整改措施. ``PUT/PATCH`` need the ``version`` read (409 when someone saved meanwhile,
     and 409 for a closed measure: reopen it first);
-    ``POST {id}/move/`` moves the status."""
+    ``POST {id}/move/`` moves the status. Not deleted (closed with 销号)."""
+
+    http_method_names = NO_DELETE
 
     queryset = Rectification.objects.select_related("problem").order_by("problem", "position", "pk")
     serializer_class = serializers.RectificationSerializer
