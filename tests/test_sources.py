@@ -51,9 +51,6 @@ PAGE_ACTIONS = ACTIONS
 # Known gaps, (kind, check) → why: the run is xfailed with the reason while the check fails,
 # and fails ("remove it") once the check passes, so a fix cannot go unnoticed.
 KNOWN_GAPS = {
-    **{(code, "announce"): "rectification services do not announce evidence_changed yet (issue 9 §2)"
-       for code in ("problem", "rectification", "progress_update")},
-    ("appraisal", "announce"): "evaluation services do not announce evidence_changed yet (issue 9 §2, 三.6)",
     ("problem", "export"): "the problem's export is the 整改台账 of measures: a problem without a measure "
                            "is not in it",
 }
