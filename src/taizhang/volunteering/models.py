@@ -78,8 +78,9 @@ class CommunityRegistration(OrgScopedModel):
         verbose_name = _("在职党员进社区报到")
         verbose_name_plural = _("在职党员进社区报到")
         ordering = ["-registered_on", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["member", "community"],
-                                               name="volunteering_registration_member_community")]
+        constraints = [models.UniqueConstraint(
+            fields=["member", "community"], name="volunteering_registration_member_community",
+            violation_error_message=_("该党员已在此社区报到。"))]
 
     def __str__(self):
         return f"{self.member.name} → {self.community}"

@@ -42,7 +42,7 @@ def member_in_org(member: Member, org: Organization) -> bool:
 
 def _errors_of(obj) -> dict[str, list[str]]:
     try:
-        obj.full_clean(validate_unique=False)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         return {name: list(messages) for name, messages in exc.message_dict.items()}
     return {}
