@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -120,13 +121,20 @@ def _filtered_activities(request):
 
 class HoursView(LoginRequiredMixin, View):
     """党员志愿服务时长: per member, the visible activities' count and total hours in the
-    filter's organization and period (the activity list's filters)."""
+    filter's organization and period (the activity list's filters), :data:`PER_PAGE`
+    members a page; the total is of every member in the filter."""
+
+    PER_PAGE = 100
 
     def get(self, request):
         filterset = _filtered_activities(request)
         rows = member_hours(filterset.qs)
+        page = Paginator(rows, self.PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(request, "volunteering/hours.html", {
-            "filter": filterset, "rows": rows, "title": _("党员志愿服务时长"),
+            "filter": filterset, "rows": page.object_list, "page_obj": page, "members": len(rows),
+            "page_query": query.urlencode(), "title": _("党员志愿服务时长"),
             "total": sum((r["hours"] for r in rows), start=0),
             "export_url": reverse("volunteering:hours_export"), "query_string": request.GET.urlencode(),
         })

@@ -116,6 +116,21 @@ def test_hours_ledger_per_member_in_the_period(client, office, tree, branch, oth
         ("张一", 2, Decimal("4.0")), ("李二", 2, Decimal("4.0")), ("王三", 1, Decimal("1.5")),
         ("赵四", 1, Decimal("4.0"))]
     assert page.context["total"] == Decimal("13.5")
+    assert page.context["members"] == 4
+
+
+def test_hours_page_is_paged_with_the_total_of_all(client, office, branch, monkeypatch):
+    from taizhang.volunteering.views import HoursView
+
+    monkeypatch.setattr(HoursView, "PER_PAGE", 2)
+    people = [MemberFactory(org=branch, name=f"党员{i}") for i in range(5)]
+    services.create_activity(org=branch, team="服务队", date=D(2023, 10, 14), place="B", hours=Decimal("2"),
+                             content="x", participants=people)
+    client.force_login(office)
+    page = client.get(reverse("volunteering:hours") + "?page=3")
+    assert [r["name"] for r in page.context["rows"]] == ["党员4"]
+    assert (page.context["members"], page.context["total"]) == (5, Decimal("10"))
+    assert ">5</td>" in page.content.decode()  # numbered across pages
 
 
 def test_the_secretary_sees_only_his_branch(client, secretary, branch, other_branch, members, outsider):
