@@ -48,6 +48,8 @@ def test_lists_run_a_constant_number_of_queries(client, secretary, branch, membe
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     assert response.content.decode().count("2023-11-01") == 12
+    if kind == "activity":  # the activity list links the hours ledger with its filters
+        assert reverse("volunteering:hours") + "?" in response.content.decode()
 
 
 def test_add_an_activity_from_the_form(client, secretary, branch, members, outsider):
