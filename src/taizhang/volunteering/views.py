@@ -5,12 +5,10 @@ Views are thin (``core.generic``); writes go through :mod:`.services`."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -73,14 +71,10 @@ class KindEditView(ObjectEditView):
 
 class KindDeleteView(ObjectDeleteView):
     kind: Source
+    delete_service = staticmethod(services.delete_record)
 
     def get_success_url(self):
         return reverse(self.kind.url_name("list"))
-
-    def form_valid(self, form):
-        services.delete_record(self.object, actor=self.request.user)
-        messages.success(self.request, _("已删除。"))
-        return HttpResponseRedirect(self.get_success_url())
 
 
 class KindExportView(LoginRequiredMixin, View):
