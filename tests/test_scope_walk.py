@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from taizhang.core.models import Event
 from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, body_text, build_world
 
-APPS = ["core", "orgs", "plans", "records", "rectification", "notify", "compliance", "evaluation", "rolemodels", "institutions"]
+APPS = ["core", "orgs", "plans", "records", "rectification", "notify", "compliance", "evaluation", "rolemodels", "institutions",
+        "volunteering"]
 SKIP_NAMESPACES = {"admin"}  # Django admin: superusers only (tested in core)
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "taizhang.evaluation",
     "taizhang.rolemodels",
     "taizhang.institutions",
+    "taizhang.volunteering",
 ]
 
 MIDDLEWARE = [

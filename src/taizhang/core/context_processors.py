@@ -34,6 +34,7 @@ GROUPS = {
     "rectification": gettext_noop("检视整改"),
     "compliance": gettext_noop("组织生活"),
     "evaluation": gettext_noop("组织生活"),
+    "volunteering": gettext_noop("立足岗位"),
     "orgs": gettext_noop("组织"),
 }
 

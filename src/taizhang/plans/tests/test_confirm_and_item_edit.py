@@ -90,7 +90,10 @@ def test_rule_kinds_are_exactly_what_the_importer_and_the_engine_know():
         if code:
             assert label != code and any("\u4e00" <= ch <= "\u9fff" for ch in str(label)), code
     assert choices["micro_lecture"] == "微党课"
-    assert choices["model_post"] == "示范岗（需报送材料）"  # no app declares it yet
+    assert choices["model_post"] == "党员示范岗"  # declared by the volunteering app
+    # An importer code no app declares yet is answered by a submission, and says so.
+    for code in set(CODES) - set(sources.all_codes()):
+        assert choices[code].endswith("（需报送材料）"), code
     assert "党课" in str(choices["party_lecture"]) and choices["party_lecture"] != choices["lecture"]
     # A value saved earlier that is no longer known is kept, not blanked.
     assert ("legacy_kind", "legacy_kind") in plan_forms.rule_kind_choices("legacy_kind")

@@ -47,7 +47,8 @@ def rules_of(campaign, ref):
 
 
 def test_rules_are_suggested_from_the_wording(campaign):
-    # 三.2（2）: the title's activity, the secretary's lecture, every member's micro-lecture.
+    # 三.2（2）: the title's activity, the secretary's lecture, every member's micro-lecture,
+    # and 观看党员教育电视片 (film_viewing's registered keywords).
     assert rules_of(campaign, "三.2（2）") == [
         ("theme_party_day", "record", 1),
         ("lecture", "secretary", 1),
@@ -71,6 +72,12 @@ def test_rules_are_suggested_from_the_wording(campaign):
     assert evidence.suggest_rules("党支部书记每年讲两次党课", None) == [
         {"record_kind": "lecture", "per": "secretary", "min_count": 2}]
     assert evidence.suggest_rules("开展建章立制", None) == []
+    # Registered keywords add the codes the importer did not suggest, once each.
+    assert evidence.suggest_rules("设立党员示范岗，组建党员志愿服务队", "model_post") == [
+        {"record_kind": "model_post", "per": "record", "min_count": 1},
+        {"record_kind": "volunteer_activity", "per": "record", "min_count": 1}]
+    assert evidence.suggest_rules("开展志愿服务", "volunteer_activity") == [
+        {"record_kind": "volunteer_activity", "per": "record", "min_count": 1}]
     assert evidence.suggest_rules("普通党员结合岗位实际讲好“微党课”", "lecture") == [
         {"record_kind": "micro_lecture", "per": "each_member", "min_count": 1}]
 

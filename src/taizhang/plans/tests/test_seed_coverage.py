@@ -35,6 +35,7 @@ from taizhang.records.models import FilmViewing, Lecture, LectureKind, MeetingKi
 from taizhang.rolemodels import services as rolemodels
 from taizhang.rolemodels.models import NomineeKind
 from taizhang.rectification import services as rectification
+from taizhang.volunteering import services as volunteering
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,11 @@ def _do_the_work(committee: Organization, actor) -> None:
             records.create_record(Lecture, actor=actor, org=branch, audience=branch, speaker=member,
                                   kind=LectureKind.MICRO_LECTURE, date=D(2023, 11, 1 + i % 28),
                                   title="微党课")
+        # 三.4 立足岗位作贡献: a 党员示范岗 and the volunteer team's service.
+        volunteering.create_post(actor=actor, org=branch, name="党员示范岗", member=members[0],
+                                 start=D(2023, 9, 15))
+        volunteering.create_activity(actor=actor, org=branch, team="党员志愿服务队", date=D(2023, 10, 14),
+                                     place="社区", hours=2, content="环境整治", participants=members[:3])
         # 三.3 suggestions; the branch's 专题组织生活会 (part of 三.6 and what 二.13 deploys).
         records.submit_suggestion(branch, "希望组织一次现场学习。", member=members[-1],
                                   date=D(2023, 10, 30), actor=actor)

@@ -15,6 +15,7 @@ from taizhang.plans.sample import load_sample_plan
 from taizhang.records.sample import load_sample_records
 from taizhang.rectification.sample import load_sample_problems
 from taizhang.rolemodels.sample import load_sample_role_models
+from taizhang.volunteering.sample import load_sample_volunteering
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         "Load the sample data: committee DW with 6 branches, 12 Party groups, 80 invented members, "
         "the 7-person leadership team, demo accounts (one random password, printed once), the "
         "sample plan published, and records of Sep 2023 – Jan 2024 with deliberate gaps, and problems with "
-        "rectification measures in every state."
+        "rectification measures in every state, 党员示范岗 and 志愿服务."
     )
 
     def add_arguments(self, parser):
@@ -57,3 +58,4 @@ class Command(BaseCommand):
         self.stdout.write(f"样例民主评议：{load_sample_appraisals(committee)}")
         self.stdout.write(f"样例先进典型：{load_sample_role_models(committee)}")
         self.stdout.write(f"样例建章立制：{load_sample_institutions(committee)}")
+        self.stdout.write(f"样例立足岗位作贡献：{load_sample_volunteering(committee)}")
