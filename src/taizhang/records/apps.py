@@ -10,6 +10,9 @@ class RecordsConfig(AppConfig):
     label = "records"
     verbose_name = _("工作记录")
 
+    #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
+    sample_loader = ("样例工作记录", "taizhang.records.sample.load_sample_records")
+
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
         from .sources import register_sources

@@ -9,6 +9,9 @@ class RectificationConfig(AppConfig):
     label = "rectification"
     verbose_name = _("检视整改")
 
+    #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
+    sample_loader = ("样例问题与整改", "taizhang.rectification.sample.load_sample_problems")
+
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
         from .sources import register_sources

@@ -9,6 +9,9 @@ class VolunteeringConfig(AppConfig):
     label = "volunteering"
     verbose_name = _("立足岗位作贡献")
 
+    #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
+    sample_loader = ("样例立足岗位作贡献", "taizhang.volunteering.sample.load_sample_volunteering")
+
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
         from .sources import register_sources

@@ -1,21 +1,18 @@
 """``taizhang load_sample [--if-empty]``: the project's invented sample data, every app's part
-in dependency order: organizations and accounts, the sample plan (published), a few months of
-records (with deliberate gaps), problems and rectification measures, 2023 民主评议 grades."""
+in dependency order: organizations and accounts (orgs), then each app that names a
+``sample_loader`` in its AppConfig: the sample plan (published), a few months of records
+(with deliberate gaps), problems and rectification measures, 民主评议 grades, role models,
+rules made, model posts and volunteering."""
 
 import secrets
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from taizhang.evaluation.sample import load_sample_appraisals
-from taizhang.institutions.sample import load_sample_institutions
 from taizhang.orgs.models import Organization
 from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
-from taizhang.plans.sample import load_sample_plan
-from taizhang.records.sample import load_sample_records
-from taizhang.rectification.sample import load_sample_problems
-from taizhang.rolemodels.sample import load_sample_role_models
-from taizhang.volunteering.sample import load_sample_volunteering
 
 
 class Command(BaseCommand):
@@ -52,10 +49,10 @@ class Command(BaseCommand):
         for username, org_name, role in accounts:
             self.stdout.write(f"  {username:<8} {role}  {org_name}")
         self.stdout.write(f"密码：{password}")
-        self.stdout.write(f"样例任务清单：{load_sample_plan(committee)}")
-        self.stdout.write(f"样例工作记录：{load_sample_records(committee)}")
-        self.stdout.write(f"样例问题与整改：{load_sample_problems(committee)}")
-        self.stdout.write(f"样例民主评议：{load_sample_appraisals(committee)}")
-        self.stdout.write(f"样例先进典型：{load_sample_role_models(committee)}")
-        self.stdout.write(f"样例建章立制：{load_sample_institutions(committee)}")
-        self.stdout.write(f"样例立足岗位作贡献：{load_sample_volunteering(committee)}")
+        # Every app's part, in INSTALLED_APPS order (dependency order): each app names its
+        # loader in its AppConfig (``sample_loader``), so core imports no app above it.
+        for config in apps.get_app_configs():
+            loader = getattr(config, "sample_loader", None)
+            if loader:
+                label, path = loader
+                self.stdout.write(f"{label}：{import_string(path)(committee)}")
