@@ -73,7 +73,9 @@ SOURCES = [
         api_prefix="lectures",
         # One session with several speakers is one record that counts for each of them.
         evidence=(
-            Evidence("lecture", _("党课"), person="speaker", people="co_speakers"),
+            # A 党课 rule (书记讲党课, seed 三.2（2）; 二.4) is met by a 党课, not a 微党课.
+            Evidence("lecture", _("党课"), filters=(("kind", LectureKind.LECTURE.value),),
+                     person="speaker", people="co_speakers"),
             Evidence("micro_lecture", _("微党课"), filters=(("kind", LectureKind.MICRO_LECTURE.value),),
                      person="speaker", people="co_speakers", add_query="?kind=micro_lecture"),
         ),

@@ -207,6 +207,26 @@ def test_the_secretary_counts_as_a_co_speaker(campaign, tree, django_capture_on_
     assert (target.status, target.evidence_count, target.evidence_needed) == ("done", 1, 1)
 
 
+def test_a_secretarys_micro_lecture_is_not_the_secretarys_lecture(
+        campaign, tree, django_capture_on_commit_callbacks):
+    """Seed 三.2（2）"党支部书记为支部党员讲1次党课": a 微党课 the secretary gives (alone or with
+    others) counts for the 微党课 rule, not for the secretary's 党课 (found by a new user)."""
+    branch = tree["branches"][0]
+    secretary = PositionFactory(member=MemberFactory(org=branch, name="书记"), org=branch,
+                                role=PositionRole.SECRETARY).member
+    item = PlanItem.objects.get(plan=campaign.plan, ref="三.2（2）")
+    services.set_rules(item, [{"record_kind": "lecture", "per": EvidencePer.SECRETARY}])
+    target = assignment(campaign, "三.2（2）", branch)
+    with django_capture_on_commit_callbacks(execute=True):
+        lecture(branch, secretary, D(2023, 10, 18), kind="micro_lecture")
+    target.refresh_from_db()
+    assert (target.status, target.evidence_count, target.evidence_needed) == ("pending", 0, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        lecture(branch, secretary, D(2023, 10, 25))
+    target.refresh_from_db()
+    assert (target.status, target.evidence_count, target.evidence_needed) == ("done", 1, 1)
+
+
 def test_a_co_speaker_must_belong_to_the_organization(tree):
     branch, other = tree["branches"][:2]
     stranger = MemberFactory(org=other, name="外支部党员")
