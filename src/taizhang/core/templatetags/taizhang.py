@@ -28,6 +28,26 @@ def audit_action(action: int) -> str:
     return AUDIT_ACTIONS.get(action, str(action))
 
 
+def _shown(value) -> str:
+    """An audited value as a reader sees it: empty, "None" and null are "—"."""
+    return "—" if value in (None, "", "None", "null") else str(value)
+
+
+@register.filter
+def audit_change(change) -> tuple[str, str]:
+    """(before, after) of one field of an audit entry's ``changes_display_dict``: a plain
+    change is its two values; a many-to-many change (auditlog's ``{"type": "m2m",
+    "operation": "add"|"delete", "objects": [...]}``) is "—" → "＋ a、b" (or "－ a、b"), never
+    the dict's keys; empty values are "—"."""
+    if isinstance(change, dict):
+        names = "、".join(str(o) for o in change.get("objects") or []) or "—"
+        sign = "－" if change.get("operation") == "delete" else "＋"
+        return "—", f"{sign} {names}"
+    if isinstance(change, (list, tuple)) and len(change) == 2:
+        return _shown(change[0]), _shown(change[1])
+    return "—", _shown(change)
+
+
 @register.inclusion_tag("core/includes/attachments.html")
 def attachments_panel(obj, can_change=False):
     """List ``obj``'s attachments with download links, and an upload form if allowed."""
