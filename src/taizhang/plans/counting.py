@@ -280,9 +280,18 @@ class Target:
     unanswered: int = 0  # rules of a kind no app registers (answered by a submission)
 
     def window(self, rule: EvidenceRule) -> tuple[dt.date, dt.date]:
-        """The days whose records count for ``rule``: the period, or the whole campaign."""
-        if self.period and rule.window == EvidenceWindow.PERIOD:
-            return self.period
+        """The days whose records count for ``rule``: for a per-period rule, the occurrence's
+        period; for a task without periods that has a deadline, the campaign's start up to
+        that deadline as written (seed 三.1 "9月底之前开展一次集中学习": a study in October
+        does not complete it on time); otherwise, and for a whole-campaign rule, the whole
+        campaign."""
+        if rule.window == EvidenceWindow.PERIOD:
+            if self.period:
+                return self.period
+            due = self.item.due
+            if due:
+                start, end = self.campaign_window
+                return start, max(min(due, end), start)
         return self.campaign_window
 
     @property

@@ -98,7 +98,7 @@ class EvidencePer(models.TextChoices):
 
 
 class EvidenceWindow(models.TextChoices):
-    PERIOD = "period", _("每一期（无周期时为整个期间）")
+    PERIOD = "period", _("每一期（无周期时为截止日期前）")
     CAMPAIGN = "campaign", _("整个主题教育期间")
 
 
