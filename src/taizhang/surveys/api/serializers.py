@@ -6,7 +6,7 @@ from ..models import Survey
 
 
 class SurveySerializer(serializers.ModelSerializer):
-    items = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    items = serializers.ListField(child=serializers.CharField(max_length=300), required=False, write_only=True)
 
     class Meta:
         model = Survey
