@@ -1,8 +1,9 @@
-"""Scoping-walk cases of the surveys URLs and API (see taizhang.core.testing)."""
+"""Scoping-walk cases of the surveys URLs that are not the registered kind's pages (those come
+from ``core.testing.source_cases``): results, links, opinions and the public answer page."""
 
 import datetime as dt
 
-from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, Case
+from taizhang.core.testing import PUBLIC, SECRET, Case
 from taizhang.surveys import services
 
 
@@ -15,20 +16,10 @@ def cases(world):
     data = {"org": world.branch_b.pk, "title": "x", "start": "2023-12-01", "end": "2023-12-31", "items": "x",
             "count": 5}
     return [
-        Case("surveys:survey_list", expect=LISTED),
-        Case("surveys:survey_list", expect=LISTED, query=f"org={world.branch_b.pk}"),
-        Case("surveys:survey_add", expect=LISTED),
-        Case("surveys:survey_export", expect=LISTED),
-        Case("surveys:survey_export", expect=LISTED, query=f"q={SECRET}"),
-        Case("surveys:survey_detail", {"pk": survey.pk}),
-        Case("surveys:survey_edit", {"pk": survey.pk}, post=True, data=data),
-        Case("surveys:survey_delete", {"pk": survey.pk}, post=True),
         Case("surveys:survey_results_export", {"pk": survey.pk}),
         Case("surveys:survey_tokens", {"pk": survey.pk}),
         Case("surveys:survey_tokens_issue", {"pk": survey.pk}, post=True, data=data),
         Case("surveys:opinion_to_problem", {"pk": response.pk}, post=True),
         # The respondents' page is public by design: a token is the only key.
         Case("surveys:answer", {"token": token.token}, expect=PUBLIC),
-        Case("survey-list", expect=LISTED),
-        Case("survey-detail", {"pk": survey.pk}, expect=HIDDEN, post=True, data={"title": "x"}),
     ]
