@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
-
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from taizhang.core import sources
@@ -216,3 +215,28 @@ def results(survey: Survey) -> tuple[list[ItemResult], ItemResult]:
             setattr(target, row["rating"], getattr(target, row["rating"]) + row["n"])
         setattr(overall, row["rating"], getattr(overall, row["rating"]) + row["n"])
     return list(rows.values()), overall
+
+
+@dataclass
+class OrgResult(ItemResult):
+    """All answers of the surveys of one organization (``item`` holds the organization's
+    name here) and the number of surveys and answer sheets."""
+
+    surveys: int = 0
+    responses: int = 0
+
+
+def org_results(queryset) -> list[OrgResult]:
+    """Results per organization of the surveys in ``queryset`` (already scoped and
+    filtered): answers of all items of all its surveys, in tree order. Two queries."""
+    answers = "responses__answers__rating"
+    rows = (queryset.order_by().values("org_id", "org__name", "org__path")
+            .annotate(n_s=Count("responses__answers", filter=Q(**{answers: "satisfied"})),
+                      n_b=Count("responses__answers", filter=Q(**{answers: "basically_satisfied"})),
+                      n_d=Count("responses__answers", filter=Q(**{answers: "dissatisfied"})))
+            .order_by("org__path"))
+    counts = {r["org_id"]: r for r in queryset.order_by().values("org_id").annotate(
+        n=Count("pk", distinct=True), responses=Sum("response_count"))}
+    return [OrgResult(r["org__name"], r["n_s"], r["n_b"], r["n_d"], surveys=counts[r["org_id"]]["n"],
+                      responses=counts[r["org_id"]]["responses"] or 0) for r in rows]
+

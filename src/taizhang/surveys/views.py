@@ -37,9 +37,16 @@ class SurveyListView(ObjectListView):
     add_url_name = "surveys:survey_add"
     export_url_name = "surveys:survey_export"
     title = gettext_lazy("群众满意度测评")
+    template_name = "surveys/survey_list.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("org").order_by("org__path", "-start", "pk")
+
+    def get_context_data(self, **kwargs):
+        """Adds ``org_results``: the filtered surveys' results per organization."""
+        ctx = super().get_context_data(**kwargs)
+        ctx["org_results"] = services.org_results(self.object_list)
+        return ctx
 
 
 class SurveyDetailView(ObjectDetailView):

@@ -216,3 +216,20 @@ def test_a_survey_with_a_response_completes_4_2(tree, django_capture_on_commit_c
         answer_all(survey, today=D(2024, 1, 9))
     assignment.refresh_from_db()
     assert (assignment.status, assignment.evidence_count, assignment.evidence_needed) == ("done", 1, 1)
+
+
+def test_results_per_organization_on_the_list(client, tree):
+    first, second = make(tree["a"], items=("甲",)), make(tree["a"], items=("甲", "乙"))
+    answer_all(first, "satisfied")
+    answer_all(second, "dissatisfied")
+    answer_all(make(tree["b"]), "satisfied")
+    make(tree["committee"])  # no answers yet
+    client.force_login(tree["office"])
+    rows = client.get(reverse("surveys:survey_list")).context["org_results"]
+    assert [(r.item, r.surveys, r.responses, r.satisfied, r.basically_satisfied, r.dissatisfied, r.total, r.rate)
+            for r in rows] == [("测试党委", 1, 0, 0, 0, 0, 0, None), ("第1党支部", 2, 2, 1, 0, 2, 3, 33.3),
+                               ("第2党支部", 1, 1, 2, 0, 0, 2, 100.0)]
+    client.force_login(tree["secretary"])
+    page = client.get(reverse("surveys:survey_list"))
+    assert [r.item for r in page.context["org_results"]] == ["第1党支部"]
+    assert "各组织测评结果" in page.content.decode()
