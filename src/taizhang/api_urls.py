@@ -16,12 +16,13 @@ from taizhang.plans.api.urls import routes as plan_routes
 from taizhang.records.api.urls import routes as record_routes
 from taizhang.rectification.api.urls import routes as rectification_routes
 from taizhang.rolemodels.api.urls import routes as rolemodel_routes
+from taizhang.surveys.api.urls import routes as survey_routes
 from taizhang.volunteering.api.urls import routes as volunteering_routes
 
 router = DefaultRouter()
 for prefix, viewset in [*plan_routes, *record_routes, *rectification_routes, *notify_routes,
                        *compliance_routes, *evaluation_routes, *rolemodel_routes, *institution_routes,
-                       *volunteering_routes]:
+                       *volunteering_routes, *survey_routes]:
     router.register(prefix, viewset)
 router.register("tokens", ApiTokenViewSet, basename="apitoken")
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "taizhang.rolemodels",
     "taizhang.institutions",
     "taizhang.volunteering",
+    "taizhang.surveys",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("evaluation/", include("taizhang.evaluation.urls")),
     path("rolemodels/", include("taizhang.rolemodels.urls")),
     path("institutions/", include("taizhang.institutions.urls")),
+    path("surveys/", include("taizhang.surveys.urls")),
     path("volunteering/", include("taizhang.volunteering.urls")),
     path("attachments/add/<int:content_type_id>/<int:object_id>/",
          views_attachments.attachment_add, name="attachment_add"),
