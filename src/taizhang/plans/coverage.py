@@ -65,10 +65,14 @@ class Coverage:
 
 
 def _period_words(item: PlanItem, rule: EvidenceRule) -> str:
-    """Which days count: "每月" (the item's recurrence), or "期间内" (the whole task)."""
-    if item.recurrence and rule.window == EvidenceWindow.PERIOD:
-        labels = {value: str(label) for value, label in RECURRENCE_CHOICES if value}
-        return labels.get(item.recurrence, _("每期"))
+    """Which days count: "每月" (the item's recurrence), "2023-09-30前" (a task with a
+    deadline: ``plans.counting.Target.window``), or "期间内" (the whole campaign)."""
+    if rule.window == EvidenceWindow.PERIOD:
+        if item.recurrence:
+            labels = {value: str(label) for value, label in RECURRENCE_CHOICES if value}
+            return labels.get(item.recurrence, _("每期"))
+        if item.due:
+            return _("%(date)s前") % {"date": item.due.isoformat()}
     return _("期间内")
 
 

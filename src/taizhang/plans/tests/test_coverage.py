@@ -44,6 +44,13 @@ def test_each_task_in_words_and_the_summary(campaign):
     assert tasks["三.4"].rules == ["主题党日 ≥1 次/期间内", "legacy_kind（需报送材料）"]
     assert tasks["二.2"].rules == [] and tasks["二.2"].how == "需报送材料"
     assert "三.2" not in tasks  # a parent of sub-items is not assigned
+    # A task with a deadline counts the records up to it (seed 三.1 "9月底之前").
+    from taizhang.plans.coverage import rule_in_words
+    from taizhang.plans.models import EvidenceRule, PlanItem
+
+    item = PlanItem.objects.get(plan=campaign.plan, ref="三.1")
+    assert rule_in_words(item, EvidenceRule(item=item, record_kind="study_session")) == \
+        "集中学习（含理论学习中心组学习） ≥1 次/2023-09-30前"
     assert [t.item.ref for t in coverage.by_submission][:3] == ["二.2", "二.4", "二.5"]
 
 
