@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from rest_framework import permissions, viewsets
-from rest_framework.exceptions import PermissionDenied
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from .badinput import out_of_range_error, out_of_range_fields
 
 from .scoping import CHANGE, VIEW, can, scope_paths
 from .status import org_of
@@ -33,14 +40,92 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_queryset().restrict(self.request.user, VIEW)
 
 
+VERSION_FIELD = "version"
+VERSION_HELP = ("读取时的版本（对象的 updated_at）：修改（PUT/PATCH）时须原样提交 version（或 updated_at），"
+                "对象已被他人修改时返回 409，缺少时返回 400。")
+
+
+class VersionField(serializers.CharField):
+    """The read-only ``version`` of a representation: the object's ``updated_at`` in ISO
+    8601 with microseconds."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="updated_at", read_only=True, help_text=VERSION_HELP, **kwargs)
+
+    def to_representation(self, value):
+        return value.isoformat(timespec="microseconds")
+
+
+def _parse_version(value):
+    try:
+        loaded = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return timezone.make_aware(loaded, dt.timezone.utc) if timezone.is_naive(loaded) else loaded
+
+
 class ScopedModelViewSet(viewsets.ModelViewSet):
     """Full CRUD, scoped: reads as :class:`ScopedReadOnlyViewSet`; writes need the "change"
     action on the object's organization, checked before and after the change.
+
+    Optimistic locking (issue 13 §4): for a model with ``updated_at`` (and no ``version``
+    of its own, e.g. rectification measures lock themselves) every representation carries
+    a read-only ``version`` (the ``updated_at`` read, ISO 8601 with microseconds); an update
+    (PUT/PATCH) must send it back as ``version`` (or ``updated_at``): missing → 400 naming
+    ``version``, changed meanwhile → 409 with the current ``version``, nothing written.
+
+    Ids and integers beyond the database's 64-bit range are refused with 400 naming the
+    field (see :func:`~taizhang.core.badinput.out_of_range_fields`), never a 500.
 
     Subclasses may override :meth:`perform_save` to call the app's service function.
     """
 
     permission_classes = [ChangeInScope]
+
+    def _locks(self) -> bool:
+        model = getattr(getattr(self, "queryset", None), "model", None)
+        if model is None:
+            model = getattr(getattr(self.get_serializer_class(), "Meta", None), "model", None)
+        names = {f.name for f in model._meta.get_fields()} if model is not None else set()
+        return "updated_at" in names and VERSION_FIELD not in names
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self._locks():
+            target = getattr(serializer, "child", serializer)
+            if isinstance(target, serializers.Serializer) and VERSION_FIELD not in target.fields:
+                target.fields[VERSION_FIELD] = VersionField()
+        return serializer
+
+    def _check_range(self, serializer, data):
+        paths = out_of_range_fields(serializer, data)
+        if paths:
+            raise out_of_range_error(paths)
+
+    def create(self, request, *args, **kwargs):
+        self._check_range(self.get_serializer(), request.data)
+        return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        """PUT/PATCH with the optimistic lock (see the class docstring)."""
+        instance = self.get_object()
+        self._check_range(self.get_serializer(instance), request.data)
+        if not self._locks():
+            return super().update(request, *args, **kwargs)
+        sent = request.data.get(VERSION_FIELD) or request.data.get("updated_at")
+        if not sent:
+            raise ValidationError({VERSION_FIELD: ["请提交读取时的 version（乐观锁），以免覆盖他人的修改。"]})
+        loaded = _parse_version(sent)
+        if loaded is None:
+            raise ValidationError({VERSION_FIELD: ["version 格式无效，应为读取时原样返回的值。"]})
+        with transaction.atomic():
+            current = (type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
+                       .values_list("updated_at", flat=True).first())
+            if current != loaded:
+                return Response({"detail": "保存失败：该记录已被他人修改，请重新读取后再提交。",
+                                 VERSION_FIELD: current.isoformat(timespec="microseconds") if current else None},
+                                status=status.HTTP_409_CONFLICT)
+            return super().update(request, *args, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, VIEW)

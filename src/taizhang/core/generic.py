@@ -24,12 +24,22 @@ from django.views.generic import DeleteView, DetailView, FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from .badinput import FORM_TOKEN_FIELD, consume_form_token, guard_form, issue_form_token, used_form_token
 from .scoping import CHANGE, VIEW, can, scope_paths
 from .status import org_of
 from .views_mixins import ScopedQuerysetMixin
 
 
 LOADED_AT_FIELD = "_loaded_at"
+
+
+class DoubleSubmit(Exception):
+    """The add form's one-time token was used by a concurrent POST; ``url`` is the page of
+    the object that POST created."""
+
+    def __init__(self, url: str):
+        self.url = url
+        super().__init__(url)
 
 
 class StaleObject(Exception):
@@ -102,7 +112,12 @@ class ObjectEditView(LoginRequiredMixin, FormView):
     Editing an existing object is optimistically locked on its ``updated_at``: the page
     carries the value read when the form was rendered (hidden ``_loaded_at``), and a POST
     whose value no longer matches is refused with the user's input kept and nothing written
-    (two tabs must not silently overwrite each other), see :meth:`check_not_stale`.
+    (two tabs must not silently overwrite each other), see :meth:`check_not_stale`. A POST
+    without the value is refused the same way (issue 13 §4: 0 silent overwrites).
+
+    Creating carries a one-time hidden ``form_token``: a second POST of the same page (double
+    click, resubmit) creates nothing and is sent to the object the first one created.
+    Multiple-choice fields refuse out-of-range ids as invalid choices (never a 500).
     """
 
     model = None
@@ -135,10 +150,28 @@ class ObjectEditView(LoginRequiredMixin, FormView):
             kwargs["instance"] = self.object
         return kwargs
 
+    def get_form(self, form_class=None):
+        return guard_form(super().get_form(form_class))
+
+    def form_token(self) -> str | None:
+        """The one-time token of an add page: the one posted (kept when the form is shown
+        again), else a new one; ``None`` when editing."""
+        if self.object is not None:
+            return None
+        return self.request.POST.get(FORM_TOKEN_FIELD) or issue_form_token()
+
+    def post(self, request, *args, **kwargs):
+        done = used_form_token(request.POST.get(FORM_TOKEN_FIELD)) if self.object is None else None
+        if done:
+            messages.info(request, _("该表单已提交过，未重复新增；以下是已保存的记录。"))
+            return HttpResponseRedirect(done)
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(object=self.object, opts=self.model._meta,
-                   loaded_at=self.loaded_at_token(ctx.get("form")))
+                   loaded_at=self.loaded_at_token(ctx.get("form")),
+                   form_token=self.form_token())
         return ctx
 
     # ---- optimistic locking on ``updated_at`` ------------------------------------------------
@@ -168,12 +201,13 @@ class ObjectEditView(LoginRequiredMixin, FormView):
         form was rendered from. Call inside the save transaction: on PostgreSQL the row is
         locked (``SELECT ... FOR UPDATE``) until the save commits, so no other save can slip
         in between the check and the write; SQLite serialises writers. A POST without the
-        token (older clients, scripts) is not checked; a malformed token is refused."""
+        token (an old page, a script) is refused too, as is a malformed token."""
         if not self.checks_staleness(form):
             return
         token = self.request.POST.get(LOADED_AT_FIELD)
         if not token:
-            return
+            raise StaleObject(_("保存失败：表单缺少读取时的版本（_loaded_at），无法确认该记录未被他人修改。"
+                                "您填写的内容仍保留在表单中，请重新打开编辑页后再保存。"))
         current = (self.model._base_manager.select_for_update()
                    .filter(pk=self.object.pk).values_list("updated_at", flat=True).first())
         try:
@@ -220,9 +254,15 @@ class ObjectEditView(LoginRequiredMixin, FormView):
                 obj = self.save(form)
                 if not can(self.request.user, self.scope_action, org_of(obj)):
                     raise PermissionDenied
+                if self.object is None and not consume_form_token(
+                        self.request.POST.get(FORM_TOKEN_FIELD), obj.get_absolute_url()):
+                    raise DoubleSubmit(used_form_token(self.request.POST.get(FORM_TOKEN_FIELD)))
         except StaleObject as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
+        except DoubleSubmit as exc:
+            messages.info(self.request, _("该表单已提交过，未重复新增；以下是已保存的记录。"))
+            return HttpResponseRedirect(exc.url)
         messages.success(self.request, _("已保存。"))
         return HttpResponseRedirect(obj.get_absolute_url())
 

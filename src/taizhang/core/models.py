@@ -140,3 +140,17 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class UsedFormToken(models.Model):
+    """A one-time add-form token already used (issue 13 §4): ``token`` (unique) from the
+    form's hidden ``form_token``, ``url`` the page of the object it created. A second POST
+    with the same token is sent there instead of creating again (see core.badinput)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已用表单令牌")
+        verbose_name_plural = _("已用表单令牌")
