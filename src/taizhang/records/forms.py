@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.badinput import is_out_of_range
 from taizhang.core.scoping import CHANGE
 from taizhang.orgs.models import LeadershipMember, Member, Organization, OrgKind
 
@@ -73,7 +74,9 @@ class RecentModelChoiceIterator(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         rows = list(self.queryset[: self.field.display_limit])
         shown = {str(row.pk) for row in rows}
-        missing = [pk for pk in self.field.keep_values if pk not in shown]
+        # an id beyond the database's integer range (tampered) is never looked up: SQLite
+        # raises OverflowError on it (issue 13 §4)
+        missing = [pk for pk in self.field.keep_values if pk not in shown and not is_out_of_range(pk)]
         if missing:
             try:
                 rows += list(self.queryset.filter(pk__in=missing))
