@@ -9,6 +9,7 @@ database (the run is reproducible with ``derandomize``)."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from django.test import Client
@@ -22,7 +23,8 @@ from schemathesis import GenerationMode  # noqa: E402
 from taizhang.core.testing import build_world  # noqa: E402
 
 pytestmark = pytest.mark.django_db
-MAX_EXAMPLES = 5
+#: examples per operation and mode; ``TAIZHANG_FUZZ_EXAMPLES`` raises it for a longer run
+MAX_EXAMPLES = int(os.environ.get("TAIZHANG_FUZZ_EXAMPLES", "5"))
 SKIPPED_PATHS = {"/api/token/"}  # the password endpoint: its lockout is tested in core
 
 
