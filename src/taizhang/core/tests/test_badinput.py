@@ -3,6 +3,7 @@ is refused (0 silent overwrites), a double submit of an add form creates one rec
 ids or numbers beyond the database's integer range answer 400 naming the field."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from rest_framework import serializers
@@ -224,3 +225,49 @@ def test_every_add_form_refuses_huge_ids_without_500(source, settings, tmp_path)
     response = client.post(url, data)
     assert response.status_code < 500, (source.code, response.status_code)
     assert response.status_code == 200, (source.code, response.status_code)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="concurrent writers need PostgreSQL: SQLite's test database serialises them")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_submit_creates_one_meeting():
+    """Two POSTs of the same add page at once (two threads, two connections): the unique
+    used-token row lets one through; the other rolls its meeting back and is redirected."""
+    import threading
+
+    from taizhang.core.tests.test_stale_edit import _FormFields
+
+    rw = world()
+    branch = rw["branches"][0]
+    people = rw["members"][branch.code]
+    user = UserFactory(username="sec_concurrent")
+    grant(user, branch, "branch_secretary")
+    url = reverse("records:meeting_add")
+    first = Client()
+    first.force_login(user)
+    parser = _FormFields()
+    parser.feed(first.get(url).content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in parser.data:
+        data.setdefault(name, []).append(value)
+    data.update({"kind": ["branch_committee_meeting"], "org": [str(branch.pk)], "date": ["2023-10-12"],
+                 "start_time": ["15:00"], "end_time": ["16:00"], "place": ["会议室"],
+                 "host": [str(people[0].pk)], "recorder": [str(people[1].pk)], "topics": ["部署学习"]})
+    statuses, barrier = [], threading.Barrier(4)
+
+    def post():
+        from django.db import connection as conn
+
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        statuses.append(client.post(url, data).status_code)
+        conn.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302] * 4
+    assert Meeting.objects.count() == 1
