@@ -112,7 +112,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         self._check_range(self.get_serializer(instance), request.data)
         if not self._locks():
             return super().update(request, *args, **kwargs)
-        sent = request.data.get(VERSION_FIELD) or request.data.get("updated_at")
+        data = request.data if hasattr(request.data, "get") else {}  # a list: refused below
+        sent = data.get(VERSION_FIELD) or data.get("updated_at")
         if not sent:
             raise ValidationError({VERSION_FIELD: ["请提交读取时的 version（乐观锁），以免覆盖他人的修改。"]})
         loaded = _parse_version(sent)

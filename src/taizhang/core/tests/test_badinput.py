@@ -121,6 +121,9 @@ def test_api_update_requires_the_version(rworld):
     assert stale.status_code == 409
     m.refresh_from_db()
     assert m.title == "有版本" and stale.json()["version"] == m.updated_at.isoformat(timespec="microseconds")
+    # a body that is not an object (found by the fuzzer) is a 400, not a 500
+    listed = client.patch(url, [], content_type="application/json")
+    assert listed.status_code == 400 and "version" in listed.json()
     # updated_at is accepted as the version too
     again = client.patch(url, {"title": "再改", "updated_at": ok.json()["version"]},
                          content_type="application/json")
