@@ -100,7 +100,8 @@ def test_add_and_edit_through_the_form(client, tree):
     appraisal = Appraisal.objects.get()
     assert response.status_code == 302 and response.url == reverse("evaluation:appraisal_detail", args=[appraisal.pk])
     assert "合格" in client.get(response.url).content.decode()
-    data.update(grade="unqualified", follow_up="限期改正")
+    data.update(grade="unqualified", follow_up="限期改正",
+                _loaded_at=appraisal.updated_at.isoformat(timespec="microseconds"))  # the version read
     response = client.post(reverse("evaluation:appraisal_edit", args=[appraisal.pk]), data)
     assert response.status_code == 302
     appraisal.refresh_from_db()
