@@ -254,11 +254,13 @@ def test_co_speakers_through_the_form_api_and_ledger(client, tree, secretary_a, 
     url = reverse("lecture-detail", args=[record.pk])
     assert client.get(url).json()["co_speakers"] == [b.pk]
     c = MemberFactory(org=branch, name="王三")
-    response = client.patch(url, {"co_speakers": [a.pk, b.pk, c.pk]}, content_type="application/json")
+    response = client.patch(url, {"co_speakers": [a.pk, b.pk, c.pk], "version": client.get(url).json()["version"]},
+                            content_type="application/json")
     assert response.status_code == 200, response.content
     assert sorted(record.co_speakers.values_list("pk", flat=True)) == sorted([a.pk, b.pk, c.pk])
     stranger = MemberFactory(org=tree["branches"][1])
-    response = client.patch(url, {"co_speakers": [stranger.pk]}, content_type="application/json")
+    response = client.patch(url, {"co_speakers": [stranger.pk], "version": client.get(url).json()["version"]},
+                            content_type="application/json")
     assert response.status_code == 400  # not a member the secretary may name
 
     book = load_workbook(io.BytesIO(b"".join(client.get(reverse("records:lecture_export")).streaming_content)),

@@ -91,7 +91,7 @@ def test_saving_a_meeting_takes_the_same_queries_for_5_and_40_attendees(client, 
 
         states = expected_states(people, second_edit=True)
         edited[size] = counted_post(client, reverse("records:meeting_edit", args=[m.pk]),
-                                    form_data(branch, states))
+                                    {**form_data(branch, states), "_loaded_at": m.__class__._base_manager.get(pk=m.pk).updated_at.isoformat(timespec="microseconds")})
         assert stored(m) == {pk: state for pk, state in states.items() if state is not None}
         assert m.attendance.get(member=people[-1]).reason == "未请假"
         assert not m.attendance.filter(member=people[3]).exists()
@@ -153,7 +153,7 @@ def test_the_meeting_history_shows_the_attendance_change(client, branches):
     client.post(reverse("records:meeting_add"), form_data(branch, expected_states(people)))
     m = Meeting.objects.get(org=branch)
     client.post(reverse("records:meeting_edit", args=[m.pk]),
-                form_data(branch, expected_states(people, second_edit=True)))
+                {**form_data(branch, expected_states(people, second_edit=True)), "_loaded_at": m.__class__._base_manager.get(pk=m.pk).updated_at.isoformat(timespec="microseconds")})
     entries = [e for e in LogEntry.objects.get_for_object(m) if "出席情况" in (e.changes or {})]
     assert len(entries) == 2 and {e.actor for e in entries} == {branches["user"]}
     first, change = sorted(entries, key=lambda e: e.pk)
@@ -183,7 +183,7 @@ def test_record_changed_is_sent_once_per_save(client, branches, django_capture_o
         m = Meeting.objects.get(org=branch)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("records:meeting_edit", args=[m.pk]),
-                        form_data(branch, expected_states(people, second_edit=True)))
+                        {**form_data(branch, expected_states(people, second_edit=True)), "_loaded_at": m.__class__._base_manager.get(pk=m.pk).updated_at.isoformat(timespec="microseconds")})
         with django_capture_on_commit_callbacks(execute=True):
             client.post(reverse("records:meeting_delete", args=[m.pk]))
     finally:
@@ -238,8 +238,10 @@ def test_the_api_saves_a_meeting_in_the_same_queries_for_5_and_40_attendees(clie
         m = Meeting.objects.get(pk=body["id"])
         assert m.attendance.get(member=people[0]).reason == "出差" and m.present_count == size - 1
         assert sorted(r.candidate_id for r in m.election_results.all()) == sorted(p.pk for p in people[:2])
+        version = m.__class__._base_manager.get(pk=m.pk).updated_at.isoformat(timespec="microseconds")
         with CaptureQueriesContext(connection) as patch:
-            response = client.patch(f"/api/meetings/{m.pk}/", {"attendance": payload["attendance"][2:]},
+            response = client.patch(f"/api/meetings/{m.pk}/", {"attendance": payload["attendance"][2:],
+                                                                "version": version},
                                     content_type="application/json")
         assert response.status_code == 200 and m.attendance.count() == size - 2
         counts[size] = (len(create), len(patch))

@@ -51,7 +51,8 @@ def test_lecture_already_linked_can_be_edited(client, secretary, rworld):
     page = client.get(reverse("records:lecture_edit", args=[lecture.pk]))
     assert f'<option value="{held.pk}" selected>' in page.content.decode()
     response = client.post(reverse("records:lecture_edit", args=[lecture.pk]),
-                           lecture_data(branch, people[0], title="改过的党课", meeting=held.pk))
+                           {**lecture_data(branch, people[0], title="改过的党课", meeting=held.pk),
+                            "_loaded_at": lecture.__class__._base_manager.get(pk=lecture.pk).updated_at.isoformat(timespec="microseconds")})
     assert response.status_code == 302, response.context["form"].errors
     lecture.refresh_from_db()
     assert (lecture.title, lecture.meeting) == ("改过的党课", held)

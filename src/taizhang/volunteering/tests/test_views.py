@@ -69,7 +69,7 @@ def test_add_an_activity_from_the_form(client, secretary, branch, members, outsi
     detail = client.get(activity.get_absolute_url()).content.decode()
     assert "义务巡河" in detail and "张一" in detail
     edit = client.post(reverse("volunteering:activity_edit", args=[activity.pk]),
-                       {**data, "participants": [members[2].pk], "hours": "3"})
+                       {**data, "participants": [members[2].pk], "hours": "3", "_loaded_at": activity.__class__._base_manager.get(pk=activity.pk).updated_at.isoformat(timespec="microseconds")})
     assert edit.status_code == 302
     activity.refresh_from_db()
     assert ([m.name for m in activity.participants.all()], activity.hours) == (["王三"], Decimal("3"))
@@ -156,7 +156,8 @@ def test_api_writes_through_the_service(client, secretary, branch, members, outs
     assert response.status_code == 201
     activity = VolunteerActivity.objects.get()
     response = client.patch(reverse("volunteeractivity-detail", args=[activity.pk]),
-                            {"participants": [members[1].pk, members[2].pk]}, content_type="application/json")
+                            {"participants": [members[1].pk, members[2].pk], "version": activity.__class__._base_manager.get(pk=activity.pk).updated_at.isoformat(timespec="microseconds")},
+                            content_type="application/json")
     assert response.status_code == 200
     assert sorted(m.name for m in activity.participants.all()) == ["李二", "王三"]
     response = client.post(reverse("modelpost-list"), {"org": branch.pk, "name": "示范岗", "member": members[0].pk,
