@@ -260,11 +260,21 @@ class ObjectEditView(LoginRequiredMixin, FormView):
         except StaleObject as exc:
             form.add_error(None, exc.message)
             return self.form_invalid(form)
+        except ValidationError as exc:
+            return self.show_errors(form, exc)
         except DoubleSubmit as exc:
             messages.info(self.request, _("该表单已提交过，未重复新增；以下是已保存的记录。"))
             return HttpResponseRedirect(exc.url)
         messages.success(self.request, _("已保存。"))
         return HttpResponseRedirect(obj.get_absolute_url())
+
+
+    def show_errors(self, form, exc: ValidationError):
+        """A service's ``ValidationError`` on the form (field errors on their fields, the
+        rest on top); nothing was written (the save ran in a transaction)."""
+        for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+            form.add_error(name if name in form.fields else None, errors)
+        return self.form_invalid(form)
 
 
 class ObjectDeleteView(ScopedQuerysetMixin, DeleteView):

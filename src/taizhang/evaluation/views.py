@@ -4,7 +4,6 @@ Views are thin (``core.generic``); writes go through :mod:`.services`."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.views.generic import View
 
@@ -52,13 +51,6 @@ class AppraisalEditView(ObjectEditView):
     def save(self, form):
         return services.save_appraisal(form.instance, actor=self.request.user)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
-            return self.form_invalid(form)
 
 
 class AppraisalExportView(LoginRequiredMixin, View):

@@ -5,7 +5,6 @@ writes go through :mod:`.services`."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -21,18 +20,6 @@ from .filtersets import InstitutionFilterSet, TypicalCaseFilterSet
 from .forms import InstitutionForm, TypicalCaseForm
 from .models import Institution, TypicalCase
 from .tables import InstitutionTable, TypicalCaseTable
-
-
-class _ServiceEdit(ObjectEditView):
-    """Shows a service's ``ValidationError`` on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
-            return self.form_invalid(form)
 
 
 # -- 建章立制 ------------------------------------------------------------------------------
@@ -70,7 +57,7 @@ class InstitutionDetailView(ObjectDetailView):
         return ctx
 
 
-class InstitutionEditView(_ServiceEdit):
+class InstitutionEditView(ObjectEditView):
     model = Institution
     form_class = InstitutionForm
 
@@ -137,7 +124,7 @@ def _url_of(obj) -> str | None:
         return None
 
 
-class CaseEditView(_ServiceEdit):
+class CaseEditView(ObjectEditView):
     model = TypicalCase
     form_class = TypicalCaseForm
 

@@ -94,16 +94,6 @@ class RecordEditView(ObjectEditView):
                if f.name in form.cleaned_data}
         return services.save_record(form.instance, actor=self.request.user, m2m=m2m or None)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            return self.show_errors(form, exc)
-
-    def show_errors(self, form, exc):
-        for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-            form.add_error(name if name in form.fields else None, errors)
-        return self.form_invalid(form)
 
 
 class RecordDeleteView(ObjectDeleteView):

@@ -80,13 +80,6 @@ class SurveyEditView(ObjectEditView):
     def save(self, form):
         return services.save_survey(form.instance, actor=self.request.user, items=form.cleaned_data["items"])
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
-            return self.form_invalid(form)
 
 
 class SurveyDeleteView(ObjectDeleteView):

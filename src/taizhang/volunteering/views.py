@@ -6,7 +6,6 @@ Views are thin (``core.generic``); writes go through :mod:`.services`."""
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import render
@@ -60,13 +59,6 @@ class KindEditView(ObjectEditView):
         m2m = {"participants": form.cleaned_data["participants"]} if "participants" in form.cleaned_data else None
         return services.save_record(form.instance, actor=self.request.user, m2m=m2m)
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
-            return self.form_invalid(form)
 
 
 class KindDeleteView(ObjectDeleteView):
