@@ -38,18 +38,23 @@ def _plain_static_storage(request):
     }
 
 
-@pytest.fixture(scope="session")
-def seed_file() -> Path:
-    """The real task list (read from ../shared, never copied into the project).
-
-    Skipped with the reason when ../shared is absent (a checkout of the project alone); a
-    failure under ``.ci/run`` (TAIZHANG_REQUIRE_SHARED=1), where the seed must be there."""
-    if not SEED.is_file():
-        reason = f"the seed is missing at {SEED} (../shared is not beside the project)"
+def require_shared(path: Path) -> Path:
+    """``path`` (a file or folder under ../shared), or skip the test with the reason when it
+    is absent (a checkout of the project alone, as on a user's machine); under ``.ci/run``
+    (TAIZHANG_REQUIRE_SHARED=1), where ../shared must be there, its absence is a failure."""
+    if not path.exists():
+        reason = f"{path.name} is missing at {path} (../shared is not beside the project)"
         if os.environ.get("TAIZHANG_REQUIRE_SHARED") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    return SEED
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_file() -> Path:
+    """The real task list (read from ../shared, never copied into the project); see
+    :func:`require_shared`."""
+    return require_shared(SEED)
 
 
 def _chromium_path() -> str | None:

@@ -10,19 +10,25 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conftest import SHARED
+from conftest import SHARED, require_shared
 from taizhang.rectification import services
 from taizhang.rectification.exports import HEADERS, ledger_docx, write_ledger_csv, write_ledger_xlsx
 from taizhang.rectification.importer import import_ledger
 from taizhang.rectification.ledger import export_queryset
 from taizhang.rectification.models import Problem, ProgressUpdate, Rectification
 
-SAMPLE = SHARED / "samples" / "ledger-merged.xlsx"
+SAMPLE_PATH = SHARED / "samples" / "ledger-merged.xlsx"
 
 
-def test_sample_ledger_imports_to_the_readme_values(tree):
+@pytest.fixture
+def sample_ledger():
+    """The shared sample ledger; skipped without ../shared (``conftest.require_shared``)."""
+    return require_shared(SAMPLE_PATH)
+
+
+def test_sample_ledger_imports_to_the_readme_values(tree, sample_ledger):
     org = tree["branches"][0]
-    result = import_ledger(SAMPLE, org)
+    result = import_ledger(sample_ledger, org)
     assert result.ok, result.errors
     assert (result.rows_read, result.problems_created, result.measures_created) == (6, 3, 6)
     problems = list(Problem.objects.filter(org=org).order_by("pk"))
@@ -40,7 +46,7 @@ def test_sample_ledger_imports_to_the_readme_values(tree):
     assert first.leader == tree["leaders"][0]  # 李晓 linked to the leadership team
     assert first.progress == "计划已制定" and first.status == "in_progress"
     assert ProgressUpdate.objects.count() == 5  # every non-blank 整改进展
-    again = import_ledger(SAMPLE, org)
+    again = import_ledger(sample_ledger, org)
     assert (again.problems_created, again.measures_created, again.measures_updated) == (0, 0, 0)
     assert (again.problems_unchanged, again.measures_unchanged) == (3, 6)
     assert Rectification.objects.count() == 6
@@ -190,8 +196,8 @@ def test_a_bad_row_writes_nothing_and_names_every_bad_row(tree, tmp_path):
     assert Problem.objects.count() == 0 and Rectification.objects.count() == 0
 
 
-def test_dry_run_counts_but_keeps_nothing(tree):
-    result = import_ledger(SAMPLE, tree["committee"], dry_run=True)
+def test_dry_run_counts_but_keeps_nothing(tree, sample_ledger):
+    result = import_ledger(sample_ledger, tree["committee"], dry_run=True)
     assert result.ok and result.measures_created == 6
     assert Problem.objects.count() == 0
 
@@ -244,13 +250,13 @@ def test_csv_and_docx_exports(tree, problem, measure):
     assert table.cell(1, 2)._tc is table.cell(2, 2)._tc  # problem cell merged vertically
 
 
-def test_cli_import_and_export(tree, tmp_path, capsys):
-    call_command("import_ledger", str(SAMPLE), "--org", "ZB01", "--dry-run")
+def test_cli_import_and_export(tree, tmp_path, capsys, sample_ledger):
+    call_command("import_ledger", str(sample_ledger), "--org", "ZB01", "--dry-run")
     assert "（试运行，未写入）读取 6 行：问题 新增 3" in capsys.readouterr().out
     assert Problem.objects.count() == 0
-    call_command("import_ledger", str(SAMPLE), "--org", "ZB01")
+    call_command("import_ledger", str(sample_ledger), "--org", "ZB01")
     assert "整改措施 新增 6、更新 0、未变 0" in capsys.readouterr().out
-    call_command("import_ledger", str(SAMPLE), "--org", "ZB01")
+    call_command("import_ledger", str(sample_ledger), "--org", "ZB01")
     assert "问题 新增 0、更新 0、未变 3；整改措施 新增 0、更新 0、未变 6" in capsys.readouterr().out
     bad = messy_ledger(tmp_path / "bad.xlsx", bad_row=True)
     with pytest.raises(CommandError, match="1 处错误，未写入任何数据"):

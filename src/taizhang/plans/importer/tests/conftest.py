@@ -1,19 +1,22 @@
-"""Fixtures for the importer tests: paths to the shared real inputs (seed, samples)."""
+"""Fixtures for the importer tests: paths to the shared real inputs (seed, samples).
+
+They exist only beside the project (``../shared``, here and in CI): a test using them skips
+with the reason without them, and fails under ``.ci/run`` (root ``conftest.require_shared``)."""
 
 from pathlib import Path
 
 import pytest
 
-# The repository's sibling folder `shared/` holds the seed and the samples (CI has it too).
-REPO_ROOT = Path(__file__).resolve().parents[5]
-SHARED = REPO_ROOT.parent / "shared"
+from conftest import SHARED, require_shared
+
+SEED = SHARED / "seed" / "000_2284f9ce5468ae96.txt"
 
 
 @pytest.fixture
 def seed_path() -> Path:
-    return SHARED / "seed" / "000_2284f9ce5468ae96.txt"
+    return require_shared(SEED)
 
 
 @pytest.fixture
 def samples_dir() -> Path:
-    return SHARED / "samples"
+    return require_shared(SHARED / "samples")

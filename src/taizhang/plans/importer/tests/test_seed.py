@@ -14,9 +14,11 @@ from .helpers import by_path, output_corpus, source_sentences
 
 @pytest.fixture(scope="module")
 def seed_draft(request):
-    from .conftest import SHARED
+    from conftest import require_shared
 
-    return parse_file(SHARED / "seed" / "000_2284f9ce5468ae96.txt")
+    from .conftest import SEED
+
+    return parse_file(require_shared(SEED))
 
 
 def test_title_preamble_and_period(seed_draft):
