@@ -19,7 +19,7 @@ def test_prune_keeps_the_newest(tmp_path):
     assert len(list(tmp_path.glob("taizhang-*.tar.gz"))) == 7 and (tmp_path / "other.tar.gz").exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_daily_backup_writes_into_var_backups_and_prunes(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -232,7 +232,7 @@ def test_every_add_form_refuses_huge_ids_without_500(source, settings, tmp_path)
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="concurrent writers need PostgreSQL: SQLite's test database serialises them")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_double_submit_creates_one_meeting():
     """Two POSTs of the same add page at once (two threads, two connections): the unique
     used-token row lets one through; the other rolls its meeting back and is redirected."""

@@ -13,7 +13,7 @@ from taizhang.rectification.models import Problem, ProblemSource
 
 @pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
                     reason="row locks are PostgreSQL's: SQLite lets one writer in at a time anyway")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_problems_created_at_once_get_different_numbers():
     org = build_tree(branches=1, groups=0)["branches"][0]
     source, _ = ProblemSource.objects.get_or_create(name="其他")
