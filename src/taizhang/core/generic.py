@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DeleteView, DetailView, FormView
+from django.views.generic import DeleteView, DetailView, FormView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -311,3 +311,23 @@ class ObjectDeleteView(ScopedQuerysetMixin, DeleteView):
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("已删除。"))
         return HttpResponseRedirect(success_url)
+
+
+class SourceExportView(LoginRequiredMixin, View):
+    """The Excel ledger of a registered kind (``core.sources``): the rows the user may see,
+    with the list page's filters (the kind's ``filterset``), streamed through the kind's
+    ``ledger`` (``core.excel.Ledger``). Subclasses or ``as_view`` name the kind by
+    ``source_code`` (or give the ``kind`` itself)."""
+
+    source_code: str = ""
+    kind = None
+
+    def get(self, request):
+        from .excel import xlsx_response
+        from .sources import get_source
+
+        kind = self.kind or get_source(self.source_code)
+        visible = kind.model_class.objects.visible_to(request.user)
+        queryset = kind.part("filterset")(request.GET, queryset=visible, request=request).qs
+        ledger = kind.part("ledger")
+        return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))

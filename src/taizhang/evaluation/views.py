@@ -3,15 +3,11 @@ Views are thin (``core.generic``); writes go through :mod:`.services`."""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
-from django.views.generic import View
 
-from taizhang.core.excel import xlsx_response
-from taizhang.core.generic import ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.generic import ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 
 from . import services
-from .exports import COLUMNS, TITLE, appraisal_rows
 from .filtersets import AppraisalFilterSet
 from .forms import AppraisalForm
 from .models import Appraisal
@@ -53,10 +49,5 @@ class AppraisalEditView(ObjectEditView):
 
 
 
-class AppraisalExportView(LoginRequiredMixin, View):
-    """The ledger of the visible appraisals, with the list's filters, as a streamed Excel file."""
-
-    def get(self, request):
-        visible = Appraisal.objects.visible_to(request.user)
-        queryset = AppraisalFilterSet(request.GET, queryset=visible, request=request).qs
-        return xlsx_response(f"{TITLE}.xlsx", TITLE, COLUMNS, appraisal_rows(queryset))
+class AppraisalExportView(SourceExportView):
+    source_code = "appraisal"

@@ -4,18 +4,14 @@ writes go through :mod:`.services`."""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.generic import View
 
-from taizhang.core.excel import xlsx_response
-from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 from taizhang.core.scoping import VIEW
 
 from . import services
-from .exports import CASE_LEDGER, INSTITUTION_LEDGER
 from .filtersets import InstitutionFilterSet, TypicalCaseFilterSet
 from .forms import InstitutionForm, TypicalCaseForm
 from .models import Institution, TypicalCase
@@ -73,14 +69,8 @@ class InstitutionDeleteView(ObjectDeleteView):
     delete_service = staticmethod(services.delete_institution)
 
 
-class InstitutionExportView(LoginRequiredMixin, View):
-    """The register of the visible institutions, with the list's filters, as Excel."""
-
-    def get(self, request):
-        visible = Institution.objects.visible_to(request.user)
-        queryset = InstitutionFilterSet(request.GET, queryset=visible, request=request).qs
-        ledger = INSTITUTION_LEDGER
-        return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
+class InstitutionExportView(SourceExportView):
+    source_code = "institution"
 
 
 # -- 典型案例 / 经验做法 ---------------------------------------------------------------------
@@ -145,9 +135,5 @@ class CaseDeleteView(ObjectDeleteView):
     delete_service = staticmethod(services.delete_case)
 
 
-class CaseExportView(LoginRequiredMixin, View):
-    def get(self, request):
-        visible = TypicalCase.objects.visible_to(request.user)
-        queryset = TypicalCaseFilterSet(request.GET, queryset=visible, request=request).qs
-        ledger = CASE_LEDGER
-        return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
+class CaseExportView(SourceExportView):
+    source_code = "typical_case"

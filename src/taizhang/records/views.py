@@ -14,13 +14,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from taizhang.core.excel import xlsx_response
 from taizhang.core.sources import Source, sources
-from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 from taizhang.core.scoping import CHANGE, can
 from taizhang.core.status import org_of
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import View
 
 from . import forms, services
 from .models import (
@@ -104,17 +101,10 @@ class RecordDeleteView(ObjectDeleteView):
         return reverse(_url(self.kind, "list"))
 
 
-class RecordExportView(LoginRequiredMixin, View):
-    """The kind's ledger as a streamed Excel file of the visible records, with the list's
-    filters applied."""
+class RecordExportView(SourceExportView):
+    """The kind's ledger (``core.generic.SourceExportView``)."""
 
     kind: Source
-
-    def get(self, request):
-        visible = self.kind.model_class.objects.visible_to(request.user)
-        queryset = self.kind.part("filterset")(request.GET, queryset=visible, request=request).qs
-        ledger = self.kind.part("ledger")
-        return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
 
 
 def views_for(kind: Source, edit_view=RecordEditView, detail_view=RecordDetailView) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -14,16 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import View
 
-from taizhang.core.excel import xlsx_response
-from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 from taizhang.core.scoping import CHANGE, REVIEW, can
 from taizhang.core.status import IllegalTransition
 from taizhang.plans.models import Campaign
 
 from . import services
-from .exports import LEDGER
 from .filtersets import RoleModelFilterSet
 from .forms import HandlingForm, MoveForm, ObjectionForm, RoleModelForm
 from .models import EDITABLE_STATUSES, SELECTED_STATUSES, Objection, RoleModel
@@ -98,13 +94,8 @@ class RoleModelDeleteView(ObjectDeleteView):
     delete_service = staticmethod(services.delete_role_model)
 
 
-class RoleModelExportView(LoginRequiredMixin, View):
-    """The ledger of the visible role models, with the list's filters, as Excel."""
-
-    def get(self, request):
-        visible = RoleModel.objects.visible_to(request.user)
-        queryset = RoleModelFilterSet(request.GET, queryset=visible, request=request).qs
-        return xlsx_response(f"{LEDGER.title}.xlsx", LEDGER.title, LEDGER.columns, LEDGER.rows(queryset))
+class RoleModelExportView(SourceExportView):
+    source_code = "role_model"
 
 
 @login_required

@@ -8,20 +8,18 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import View
 
 from taizhang.core.excel import xlsx_response
-from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 from taizhang.core.scoping import CHANGE, VIEW
 
 from . import services
-from .exports import LEDGER, RESULT_COLUMNS, result_rows
+from .exports import RESULT_COLUMNS, result_rows
 from .filtersets import SurveyFilterSet
 from .forms import SurveyForm, TokenBatchForm
 from .models import Survey, SurveyResponse
@@ -88,13 +86,8 @@ class SurveyDeleteView(ObjectDeleteView):
     delete_service = staticmethod(services.delete_survey)
 
 
-class SurveyExportView(LoginRequiredMixin, View):
-    """The visible surveys, with the list's filters and their overall results, as Excel."""
-
-    def get(self, request):
-        visible = Survey.objects.visible_to(request.user)
-        queryset = SurveyFilterSet(request.GET, queryset=visible, request=request).qs
-        return xlsx_response(f"{LEDGER.title}.xlsx", LEDGER.title, LEDGER.columns, LEDGER.rows(queryset))
+class SurveyExportView(SourceExportView):
+    source_code = "survey"
 
 
 def _visible(request, pk) -> Survey:

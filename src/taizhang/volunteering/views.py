@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from taizhang.core.excel import xlsx_response
-from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
+from taizhang.core.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 from taizhang.core.sources import Source
 
 from . import services
@@ -69,17 +69,10 @@ class KindDeleteView(ObjectDeleteView):
         return reverse(self.kind.url_name("list"))
 
 
-class KindExportView(LoginRequiredMixin, View):
-    """The kind's ledger of the visible records, with the list's filters, as a streamed
-    Excel file."""
+class KindExportView(SourceExportView):
+    """The kind's ledger (``core.generic.SourceExportView``)."""
 
     kind: Source
-
-    def get(self, request):
-        visible = self.kind.model_class.objects.visible_to(request.user)
-        queryset = self.kind.part("filterset")(request.GET, queryset=visible, request=request).qs
-        ledger = self.kind.part("ledger")
-        return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
 
 
 def views_for(kind: Source) -> dict:
