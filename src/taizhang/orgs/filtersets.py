@@ -3,6 +3,7 @@ status, name search. Choices are limited to organizations the user may see."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Member, MemberStatus, Organization, OrgKind
@@ -17,6 +18,49 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 class OrgChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = OrgChoiceField
+
+
+def visible_orgs(request):
+    """Organizations ``request``'s user may see (none without a request)."""
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.visible_to(request.user)
+
+
+class OrgScopedFilterSet(django_filters.FilterSet):
+    """Base of the record lists' filters: ``?org=`` (that organization's whole subtree, by the
+    model's ``scope_org_field``; choices limited to what the user may see) and ``?q=`` searched
+    in ``search_fields`` (case-insensitive, any of them); Tabler's small form classes."""
+
+    org = OrgChoiceFilter(queryset=visible_orgs, method="in_subtree", label=_("组织"))
+    q = django_filters.CharFilter(method="search", label=_("关键词"))
+    search_fields: tuple[str, ...] = ()
+
+    def in_subtree(self, queryset, name, value):
+        field = queryset.model.scope_org_field
+        return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        q = Q()
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(q)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            if hasattr(widget, "widgets"):
+                for sub in widget.widgets:
+                    sub.attrs.setdefault("class", "form-control form-control-sm")
+                    sub.input_type = "date"
+            elif hasattr(widget, "choices"):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 def _visible(request, kinds):

@@ -5,11 +5,9 @@ to what the user may see."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.orgs.filtersets import OrgChoiceFilter
-from taizhang.orgs.models import Organization
+from taizhang.orgs.filtersets import OrgChoiceFilter, OrgScopedFilterSet, visible_orgs
 
 from .models import (
     Attendance,
@@ -32,46 +30,12 @@ from .models import (
 )
 
 
-def visible_orgs(request):
-    if request is None:
-        return Organization.objects.none()
-    return Organization.objects.visible_to(request.user)
-
-
-class RecordFilterSet(django_filters.FilterSet):
+class RecordFilterSet(OrgScopedFilterSet):
     """``?org=`` (the org's whole subtree), ``?date_after=&date_before=`` (YYYY-MM-DD),
-    ``?q=`` searched in ``search_fields``."""
+    ``?q=`` searched in ``search_fields`` (``orgs.filtersets.OrgScopedFilterSet``)."""
 
-    org = OrgChoiceFilter(queryset=visible_orgs, method="in_subtree", label=_("组织"))
     date = django_filters.DateFromToRangeFilter(
         label=_("日期"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}))
-    q = django_filters.CharFilter(method="search", label=_("关键词"))
-    search_fields: tuple[str, ...] = ()
-
-    def in_subtree(self, queryset, name, value):
-        field = queryset.model.scope_org_field
-        return queryset.filter(**{f"{field}__path__startswith": value.path}) if value else queryset
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        q = Q()
-        for field in self.search_fields:
-            q |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(q)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.form.fields.items():
-            widget = field.widget
-            css = "form-select form-select-sm" if hasattr(widget, "choices") and name != "date" else "form-control form-control-sm"
-            if hasattr(widget, "widgets"):
-                for sub in widget.widgets:
-                    sub.attrs.setdefault("class", "form-control form-control-sm")
-                    sub.input_type = "date"
-            else:
-                widget.attrs.setdefault("class", css)
 
 
 class MeetingFilterSet(RecordFilterSet):
