@@ -1,4 +1,5 @@
-"""Background tasks of core: the daily backup (huey periodic task, run by ``taizhang worker``).
+"""Background tasks of core (huey periodic tasks, run by ``taizhang worker``): the daily backup,
+and the daily pruning of used one-time form tokens (:func:`core.badinput.prune_form_tokens`).
 
 At ``TAIZHANG_BACKUP_TIME`` (local "HH:MM", default 02:30) the worker writes
 ``TAIZHANG_VAR_DIR/backups/taizhang-YYYYmmdd-HHMMSS.tar.gz`` and keeps the newest
@@ -15,6 +16,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
 from .backup import create_backup, prune_backups
+from .badinput import prune_form_tokens
 
 logger = logging.getLogger(__name__)
 _HOUR, _MINUTE = (int(part) for part in settings.TAIZHANG_BACKUP_TIME.split(":"))
@@ -38,3 +40,9 @@ def daily_backup():
     """Every day at TAIZHANG_BACKUP_TIME: :func:`run_daily_backup`."""
     path = run_daily_backup()
     return str(path) if path else ""
+
+
+@db_periodic_task(crontab(minute="10", hour="3"), name="core.prune_form_tokens")
+def prune_used_form_tokens():
+    """Every day at 03:10: forget used one-time form tokens older than two days."""
+    return prune_form_tokens()
