@@ -14,8 +14,9 @@ and one year this module gathers, per branch:
   12) and the 优秀 share of the grades the branch gave (at most ``EXCELLENT_MAX_FRACTION``,
   1/3 by default, of the members rated: [C] PY; compliance check 13), with any 预备党员 rated
   优秀 named;
-- whether it is late: the year is over (the deadline, 31 December) and it held no 专题组织生活会,
-  or not all its members are graded.
+- whether it is late: the deadline is past (31 December of the year, or the campaign's end when
+  the view is of a campaign, seed 二.13 / 三.6 being campaign tasks) and it held no 专题组织生活会
+  in the window (the year, or the campaign's period), or not all its members are graded.
 
 A fixed number of queries whatever the number of branches (:func:`branch_life`).
 """
@@ -79,10 +80,12 @@ class BranchLife:
 
 @dataclass
 class BranchLifeReport:
-    """The committee view of ``root`` for ``year`` (deadline ``due``, judged on ``today``)."""
+    """The committee view of ``root`` for ``year`` (meetings of ``start``–``due``, deadline
+    ``due``, judged on ``today``)."""
 
     root: Organization
     year: int
+    start: dt.date
     due: dt.date
     today: dt.date
     max_fraction: Fraction
@@ -123,12 +126,16 @@ def _branch_of(path: str, branches_by_path: dict[str, Organization], step: int) 
     return None
 
 
-def branch_life(root: Organization, year: int, today: dt.date) -> BranchLifeReport:
-    """Gather the report of ``root``'s subtree (``root`` itself if it is a branch) for
-    ``year`` (the appraisal year; meetings dated in it), late being judged on ``today``
-    against 31 December of ``year``. Seven queries, whatever the number of branches,
-    meetings, members or leaders. Raises nothing; an org without branches gives no rows."""
-    start, due = dt.date(year, 1, 1), dt.date(year, 12, 31)
+def branch_life(root: Organization, year: int, today: dt.date,
+                window: tuple[dt.date, dt.date] | None = None) -> BranchLifeReport:
+    """Gather the report of ``root``'s subtree (``root`` itself if it is a branch) for the
+    appraisal ``year``; meetings are those dated in ``window`` (start, end; default the
+    calendar year), whose end is the deadline judged on ``today``. Seven queries, whatever
+    the number of branches, meetings, members or leaders. Raises ``ValueError`` if the
+    window ends before it starts; an org without branches gives no rows."""
+    start, due = window or (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if due < start:
+        raise ValueError(f"window ends before it starts: {start} – {due}")
     over = today > due
     max_fraction = Fraction(str(conf.get("EXCELLENT_MAX_FRACTION")))
     step = Organization.steplen
@@ -171,7 +178,7 @@ def branch_life(root: Organization, year: int, today: dt.date) -> BranchLifeRepo
 
     # N and n per branch: active members who had joined by the year's end; graded anywhere.
     counts = (Member.objects.filter(is_active=True, **below)
-              .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=due))
+              .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=dt.date(year, 12, 31)))
               .values("org__path").order_by()
               .annotate(n=Count("id", distinct=True),
                         graded=Count("appraisals", filter=Q(appraisals__year=year), distinct=True)))
@@ -198,5 +205,5 @@ def branch_life(root: Organization, year: int, today: dt.date) -> BranchLifeRepo
         life.excellent_max = int(life.rated * max_fraction)
         life.meeting_late = over and not life.meetings
         life.appraisal_late = over and life.graded < life.members
-    return BranchLifeReport(root=root, year=year, due=due, today=today, max_fraction=max_fraction,
-                            rows=list(rows.values()), leaders=attendances)
+    return BranchLifeReport(root=root, year=year, start=start, due=due, today=today,
+                            max_fraction=max_fraction, rows=list(rows.values()), leaders=attendances)

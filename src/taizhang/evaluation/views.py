@@ -5,7 +5,7 @@ Views are thin (``core.generic``); writes go through :mod:`.services`."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from taizhang.core.generic import ObjectDetailView, ObjectEditView, ObjectListView, SourceExportView
 from taizhang.orgs.models import Organization, OrgKind
+from taizhang.plans.models import Campaign
 
 from . import services
 from .branchlife import branch_life
@@ -84,21 +85,34 @@ def branch_life_view(request):
     """Committee view of seed 二.13 / 三.6: each branch's 专题组织生活会 (attendance, the
     leaders' 双重组织生活) and its 民主评议 progress (graded n of N, 优秀 ≤ 1/3), late branches
     named. ``?org=`` (a committee, general branch or branch visible to the user; 404 otherwise),
-    ``?year=`` (default: the latest year graded in the subtree, else this year). A fixed
-    number of queries (:func:`.branchlife.branch_life`)."""
+    ``?year=`` (default: the campaign's first year, else the latest year graded in the
+    subtree, else this year), ``?campaign=`` (a campaign visible to the user with start and
+    end: its period is the meetings' window and its end the deadline). A fixed number of
+    queries (:func:`.branchlife.branch_life`)."""
     roots = Organization.objects.visible_to(request.user).filter(kind__in=ROOT_KINDS)
     root = _chosen_root(request, roots)
     today = timezone.localdate()
+    campaigns = Campaign.objects.visible_to(request.user).filter(
+        start__isnull=False, end__isnull=False, end__gte=F("start")).order_by("-start", "pk")
+    campaign = None
+    if request.GET.get("campaign"):
+        if not request.GET["campaign"].isdigit():
+            raise Http404
+        campaign = get_object_or_404(campaigns, pk=request.GET["campaign"])
     year = request.GET.get("year", "")
     if year:
         if not year.isdigit() or not services.MIN_YEAR <= int(year) <= services.MAX_YEAR:
             raise Http404(_("年度不正确"))
         year = int(year)
+    elif campaign is not None:
+        year = campaign.start.year
     else:
         year = (Appraisal.objects.filter(org__path__startswith=root.path)
                 .aggregate(y=Max("year"))["y"] or today.year)
-    report = branch_life(root, year, today)
+    window = (campaign.start, campaign.end) if campaign is not None else None
+    report = branch_life(root, year, today, window)
     return render(request, "evaluation/branch_life.html", {
         "report": report, "root": root, "roots": roots, "year": year,
         "years": range(min(year, today.year) - 2, max(year, today.year) + 1),
+        "campaign": campaign, "campaigns": campaigns,
     })

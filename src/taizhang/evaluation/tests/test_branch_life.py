@@ -155,3 +155,37 @@ def test_query_count_does_not_grow_with_the_branches(client, world):
         report = branch_life(world["committee"], 2023, AFTER)
     assert len(ctx.captured_queries) == 7 and len(report.rows) == 9
     assert report.leaders_attended == 1 + 6  # default attendance: everyone present
+
+
+def test_a_campaign_sets_the_window_and_the_deadline(client, world):
+    from taizhang.plans.models import Campaign
+
+    # B's meeting moves into January: outside the year, inside the campaign (seed: 2023-09 … 2024-01).
+    from taizhang.records.models import Meeting
+
+    b_meeting = Meeting.objects.get(org=world["b"], kind=ORG_LIFE)
+    Meeting.objects.filter(pk=b_meeting.pk).update(date=dt.date(2024, 1, 10))
+    window = (dt.date(2023, 9, 1), dt.date(2024, 1, 31))
+    by_year = {r.org.code: r for r in branch_life(world["committee"], 2023, AFTER).rows}
+    assert by_year["BLB"].meetings == [] and by_year["BLB"].meeting_late
+    by_campaign = branch_life(world["committee"], 2023, dt.date(2024, 1, 20), window)
+    rows = {r.org.code: r for r in by_campaign.rows}
+    assert [m.date for m in rows["BLB"].meetings] == [dt.date(2024, 1, 10)]
+    assert by_campaign.late == []  # the campaign runs until 31 January
+    assert [r.org.code for r in branch_life(world["committee"], 2023, AFTER, window).late] == ["BLB", "BLC"]
+    with pytest.raises(ValueError):
+        branch_life(world["committee"], 2023, AFTER, (window[1], window[0]))
+
+    campaign = Campaign.objects.create(org=world["committee"], title="主题教育", start=window[0], end=window[1],
+                                       status="published")
+    other = Campaign.objects.create(org=CommitteeFactory(code="BLO"), title="别的党委", start=window[0],
+                                    end=window[1], status="published")
+    office = UserFactory(username="bl_office3")
+    grant(office, world["committee"], "committee_staff")
+    client.force_login(office)
+    url = reverse("evaluation:branch_life")
+    page = client.get(url, {"campaign": campaign.pk})
+    assert page.status_code == 200 and page.context["year"] == 2023
+    assert (page.context["report"].start, page.context["report"].due) == window
+    assert client.get(url, {"campaign": other.pk}).status_code == 404
+    assert client.get(url, {"campaign": "x"}).status_code == 404
