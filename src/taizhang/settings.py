@@ -13,6 +13,8 @@
   ``EMAIL_USE_TLS``/``EMAIL_USE_SSL``): SMTP for reminder e-mails; without it e-mails are
   printed by the worker (console backend). ``DEFAULT_FROM_EMAIL``.
 - ``TAIZHANG_BASE_URL``: the site's address used in e-mails, robot messages and feeds.
+- ``TAIZHANG_FOUR_EYES``: on unless ``0``: the one who claims a measure complete or submits
+  work does not verify, close or approve it himself (``core.foureyes``).
 """
 
 import os
@@ -182,6 +184,8 @@ SESSION_COOKIE_AGE = int(float(os.environ.get("TAIZHANG_SESSION_IDLE_HOURS", "8"
 TAIZHANG_SESSION_REFRESH_SECONDS = int(os.environ.get("TAIZHANG_SESSION_REFRESH_SECONDS", "300"))
 # API tokens (core.tokens) expire this many days after they are issued.
 TAIZHANG_TOKEN_DAYS = int(os.environ.get("TAIZHANG_TOKEN_DAYS", "30"))
+# Four eyes (core.foureyes, issue 12 §4): claimant ≠ verifier / closer, submitter ≠ approver.
+TAIZHANG_FOUR_EYES = _env_flag("TAIZHANG_FOUR_EYES", True)
 
 # TAIZHANG_HTTPS=1: the site is served over HTTPS by a reverse proxy (README "HTTPS"), which
 # passes X-Forwarded-Proto. Cookies are Secure, HTTP is redirected (except /health/ for a

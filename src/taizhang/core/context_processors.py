@@ -23,6 +23,7 @@ NAV = [
     ("compliance:overview", gettext_noop("合规检查"), "/compliance/"),
     ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
     ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
+    ("evaluation:branch_life", gettext_noop("专题组织生活会和民主评议"), "/evaluation/branches/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
 ]
 

@@ -52,8 +52,9 @@ def _day(year: int, month: int, day: int) -> dt.date:
     return D(year, month, day)
 
 
-def _do_the_work(committee: Organization, actor) -> None:
-    """What the committee and its branches really do during the campaign, recorded once."""
+def _do_the_work(committee: Organization, actor, reviewer) -> None:
+    """What the committee and its branches really do during the campaign, recorded once;
+    ``reviewer`` verifies what ``actor`` claimed (four eyes, issue 12 §4)."""
     team = list(LeadershipMember.objects.filter(team__org=committee).select_related("member")
                 .prefetch_related("contact_branches").order_by("order"))
     leaders = [lm.member for lm in team]
@@ -100,7 +101,7 @@ def _do_the_work(committee: Organization, actor) -> None:
         with time_machine.travel(dt.datetime(2023, 12, 22, 10, tzinfo=dt.timezone.utc), tick=False):
             rectification.move(measure, "complete", actor, completion_note="已落实到位",
                                evidence="工作记录")
-            rectification.move(measure, "verify", actor, comment="经核查，整改到位")
+            rectification.move(measure, "verify", reviewer, comment="经核查，整改到位")
     # 二.14 建章立制: the committee makes a rule out of the rectification.
     institutions.create_institution({"org": committee, "name": "一次办结制度", "date": D(2023, 12, 28),
                                      "summary": "同一事项一次办结", "problems": [problem]}, actor=actor)
@@ -171,12 +172,14 @@ def seed_world(django_db_setup, django_db_blocker, seed_file):
             committee = sample["committee"]
             office = UserFactory(username="seed-office")
             grant(office, committee, "committee_staff")
+            reviewer = UserFactory(username="seed-reviewer")
+            grant(reviewer, committee, "committee_staff")
             campaign = services.save_draft(services.draft_to_dict(parse_file(seed_file)), committee,
                                            source_name=seed_file.name)
             services.publish_plan(campaign)
             # Records announce their change on commit: run those callbacks as a commit would.
             with TestCase.captureOnCommitCallbacks(execute=True):
-                _do_the_work(committee, office)
+                _do_the_work(committee, office, reviewer)
             yield {"campaign": campaign, "committee": committee}
         finally:
             transaction.set_rollback(True)
