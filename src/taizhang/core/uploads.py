@@ -11,7 +11,9 @@ success message and where to go afterwards. This module does the rest, once:
   cancel, a newer upload, or :data:`PENDING_MAX_AGE`;
 - the preview is a dry run inside a transaction that is always rolled back; the confirm
   validates the kept file again and writes in one transaction, rolled back on any error
-  (CONTRIBUTING "Imports are atomic": every bad row reported, nothing written);
+  (CONTRIBUTING "Imports are atomic": every bad row reported, nothing written); an import
+  that is atomic itself (``import_is_atomic``) is called without one, so that it reads the
+  file before it takes the database's write lock;
 - both steps need the view's ``scope_action`` on some organization (403 otherwise), and the
   confirm writes only into an organization where the user still has it (404 otherwise).
 """
@@ -150,6 +152,9 @@ class CheckedImportView(LoginRequiredMixin, View):
     - ``suffixes`` and ``wrong_type``: the accepted extensions and the reason for others
       (see :func:`check_upload`);
     - ``scope_action``: the action needed ("change" by default, "manage" for the roster);
+    - ``import_is_atomic``: True when :meth:`run_import` writes nothing for a dry run or an
+      error by itself and should be called outside a transaction (a large import reads its
+      file before taking the database's write lock);
     - ``expired_message``: shown when the confirm finds no pending import (token not of this
       session, file expired or already used); ``expired_status``: ``None`` redirects to the
       upload page, a status code (e.g. 400) renders the page with that status instead;
@@ -170,6 +175,7 @@ class CheckedImportView(LoginRequiredMixin, View):
     scope_action = CHANGE
     expired_message: str = ""
     expired_status: int | None = None
+    import_is_atomic = False
 
     # ---- what a subclass states --------------------------------------------------------
 
@@ -178,7 +184,8 @@ class CheckedImportView(LoginRequiredMixin, View):
 
         ``name``: the user's file name, for messages. Returns a result with ``ok`` (bool) and
         ``errors`` (each naming its row), never raising for bad content. The caller wraps it
-        in a transaction (rolled back for a dry run or when not ``ok``).
+        in a transaction (rolled back for a dry run or when not ``ok``), unless
+        ``import_is_atomic`` says it is atomic itself.
         """
         raise ImproperlyConfigured(f"{type(self).__name__} must define run_import()")
 
@@ -292,7 +299,12 @@ class CheckedImportView(LoginRequiredMixin, View):
         return redirect(self.get_success_url(org, result))
 
     def import_atomically(self, path: Path, org, *, dry_run: bool, name: str):
-        """:meth:`run_import` in one transaction, rolled back for a dry run or any error."""
+        """:meth:`run_import` in one transaction, rolled back for a dry run or any error;
+        or, when ``import_is_atomic``, called as it is (it reads and checks the file outside
+        any transaction and writes in a short one of its own: a transaction around it would
+        hold SQLite's write lock while the file is read, issue 13 §1)."""
+        if self.import_is_atomic:
+            return self.run_import(path, org, dry_run=dry_run, name=name)
         with transaction.atomic():
             result = self.run_import(path, org, dry_run=dry_run, name=name)
             if dry_run or not result.ok:
