@@ -180,6 +180,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TAIZHANG_MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 TAIZHANG_MAX_REQUEST_BYTES = TAIZHANG_MAX_UPLOAD_BYTES + 1024 * 1024
+# A confirmed import of at least this many rows runs as a background job with a progress page
+# (core.jobs) instead of in the web request.
+TAIZHANG_BACKGROUND_IMPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_IMPORT_ROWS", "2000"))
 # `taizhang serve`: each gunicorn worker is replaced after this many requests (plus up to
 # TAIZHANG_MAX_REQUESTS_JITTER, so they do not all restart at once): memory a large request
 # left behind is returned to the system.

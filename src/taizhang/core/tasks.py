@@ -1,4 +1,5 @@
-"""Background tasks of core: the daily backup (huey periodic task, run by ``taizhang worker``).
+"""Background tasks of core: the daily backup (huey periodic task, run by ``taizhang worker``)
+and the large imports of :mod:`taizhang.core.jobs`.
 
 At ``TAIZHANG_BACKUP_TIME`` (local "HH:MM", default 02:30) the worker writes
 ``TAIZHANG_VAR_DIR/backups/taizhang-YYYYmmdd-HHMMSS.tar.gz`` and keeps the newest
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from .backup import create_backup, prune_backups
 
@@ -38,3 +39,11 @@ def daily_backup():
     """Every day at TAIZHANG_BACKUP_TIME: :func:`run_daily_backup`."""
     path = run_daily_backup()
     return str(path) if path else ""
+
+
+@db_task(name="core.run_job")
+def run_job(job_id: str):
+    """Run a queued import job (:func:`taizhang.core.jobs.execute`); returns its status."""
+    from .jobs import execute
+
+    return execute(job_id)["status"]

@@ -155,6 +155,10 @@ class CheckedImportView(LoginRequiredMixin, View):
     - ``import_is_atomic``: True when :meth:`run_import` writes nothing for a dry run or an
       error by itself and should be called outside a transaction (a large import reads its
       file before taking the database's write lock);
+    - ``background_runner``: the dotted path of the import function to run as a background
+      job (:mod:`taizhang.core.jobs`) when the previewed file has at least
+      ``settings.TAIZHANG_BACKGROUND_IMPORT_ROWS`` rows (needs ``import_is_atomic``);
+      ``background_label`` names the import on the job's page;
     - ``expired_message``: shown when the confirm finds no pending import (token not of this
       session, file expired or already used); ``expired_status``: ``None`` redirects to the
       upload page, a status code (e.g. 400) renders the page with that status instead;
@@ -176,6 +180,8 @@ class CheckedImportView(LoginRequiredMixin, View):
     expired_message: str = ""
     expired_status: int | None = None
     import_is_atomic = False
+    background_runner: str = ""
+    background_label: str = ""
 
     # ---- what a subclass states --------------------------------------------------------
 
@@ -251,7 +257,8 @@ class CheckedImportView(LoginRequiredMixin, View):
         result = self.import_atomically(self.pending.path(token, name), org, dry_run=True, name=name)
         context = {"form": form, "result": result, "org": org, "filename": name}
         if result.ok:
-            self.request.session[self.session_key] = {"token": token, "org": org.pk, "name": name}
+            self.request.session[self.session_key] = {"token": token, "org": org.pk, "name": name,
+                                                      "rows": getattr(result, "rows_read", 0)}
             context.update(token=token, confirm_url=reverse(self.confirm_url_name))
         else:
             self.pending.discard(token)
@@ -291,12 +298,31 @@ class CheckedImportView(LoginRequiredMixin, View):
         if not path.is_file():
             self.forget_pending()
             return self.expired()
+        if self.runs_in_background(pending):
+            return self.start_background(path, org, name or path.name)
         result = self.import_atomically(path, org, dry_run=False, name=name or path.name)
         self.forget_pending()
         if not result.ok:
             return self.render_page({"result": result, "org": org, "filename": name or path.name})
         messages.success(request, self.success_message(result))
         return redirect(self.get_success_url(org, result))
+
+    def runs_in_background(self, pending: dict) -> bool:
+        """True when the confirmed import is large enough for a background job."""
+        rows = pending.get("rows") if isinstance(pending.get("rows"), int) else 0
+        return bool(self.background_runner) and self.import_is_atomic \
+            and rows >= settings.TAIZHANG_BACKGROUND_IMPORT_ROWS
+
+    def start_background(self, path: Path, org, name: str):
+        """Queue the import of the kept file as a job and show its page (issue 13 §1)."""
+        from .jobs import start_job
+
+        job = start_job(runner=self.background_runner, source=path, name=name, org=org,
+                        user=self.request.user, label=self.background_label,
+                        next_url=self.get_success_url(org, None))
+        self.forget_pending()
+        messages.info(self.request, _("导入已在后台开始，您可以离开本页，稍后回来查看结果。"))
+        return redirect("job_detail", job["id"])
 
     def import_atomically(self, path: Path, org, *, dry_run: bool, name: str):
         """:meth:`run_import` in one transaction, rolled back for a dry run or any error;

@@ -185,3 +185,64 @@ def test_insert_rows_gives_ids_after_the_highest(tree):
     assert list(Problem.objects.order_by("pk").values_list("pk", "number", "description")) == [
         (first.pk + n, n, f"问题{n}") for n in (1, 2, 3)]
     assert all(p.created_at is not None and not p._state.adding for p in rows)
+
+
+def test_a_large_confirmed_import_runs_as_a_job_with_a_page(client, tree, office, secretary_a, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from taizhang.core import jobs
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TAIZHANG_BACKGROUND_IMPORT_ROWS = 10
+    data = ledger(tmp_path / "台账.xlsx", 12).read_bytes()
+    client.force_login(office)
+    org = tree["branches"][0]
+    preview = client.post(reverse("rectification:import"), {
+        "file": SimpleUploadedFile("台账.xlsx", data), "org": org.pk})
+    token = client.session["rectification_ledger_import"]["token"]
+    assert client.session["rectification_ledger_import"]["rows"] == 12 and preview.status_code == 200
+    response = client.post(reverse("rectification:import_confirm"), {"token": token, "confirm": ""})
+    [state] = jobs.user_jobs(office)
+    assert response.status_code == 302 and response.url == reverse("job_detail", args=[state["id"]])
+    assert (state["status"], state["percent"], state["name"]) == ("done", 100, "台账.xlsx")  # inline under tests
+    assert Rectification.objects.filter(org=org).count() == 12
+    page = client.get(response.url).content.decode()
+    assert "读取 12 行：问题 新增 6" in page and 'data-status="done"' in page
+    assert 'http-equiv="refresh"' not in page  # refreshes only while running
+    assert state["id"] in client.get(reverse("jobs")).content.decode()
+    assert not list((tmp_path / "media" / "jobs" / state["id"]).glob("*.xlsx"))  # the file is dropped
+    client.force_login(secretary_a)
+    assert client.get(response.url).status_code == 404  # another user's job
+    assert client.get(reverse("job_detail", args=["0" * 32])).status_code == 404
+
+
+def test_a_running_job_shows_its_progress_and_refreshes(client, office, settings, tmp_path):
+    from django.urls import reverse
+
+    from taizhang.core import jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = jobs.jobs_dir() / ("a" * 32)
+    folder.mkdir()
+    jobs.write_job({"id": "a" * 32, "user_id": office.pk, "org_id": 1, "label": "导入整改台账", "name": "x.xlsx",
+                    "status": "running", "percent": 60, "stage": "check", "summary": "", "errors": [],
+                    "warnings": [], "next_url": "/", "created": "2026-12-07T10:00:00+00:00", "finished": ""})
+    client.force_login(office)
+    page = client.get(reverse("job_detail", args=["a" * 32])).content.decode()
+    assert 'http-equiv="refresh"' in page and "width: 60%" in page and "检查数据" in page
+
+
+def test_a_failing_job_keeps_every_error_and_writes_nothing(tree, office, settings, tmp_path):
+    from taizhang.core import jobs
+
+    settings.MEDIA_ROOT = tmp_path
+    bad = ledger(tmp_path / "bad.xlsx", 4)
+    wb = openpyxl.load_workbook(bad)
+    wb.active.cell(row=4, column=7).value = "下个月吧"
+    wb.save(bad)
+    state = jobs.start_job(runner="taizhang.rectification.importer.import_ledger", source=bad, name="bad.xlsx",
+                           org=tree["branches"][0], user=office, label="导入整改台账", next_url="/")
+    assert state["status"] == "failed" and len(state["errors"]) == 1
+    assert state["errors"][0].startswith("第 4 行［整改时限］")
+    assert not Rectification.objects.exists()
