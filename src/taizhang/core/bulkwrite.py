@@ -128,6 +128,55 @@ def _entries(pairs: list[tuple], action: int, fields_to_check=None) -> list:
     return entries
 
 
+class PreparedAudit:
+    """The "create" audit entries of objects not yet saved, built before the write
+    transaction so that the write lock is not held while they are computed
+    (:func:`prepare_created`); :meth:`write` fills in what only the insert gives (the ids,
+    and the foreign keys of ``refresh`` that point at rows saved in the same transaction)
+    and writes them. For a model auditlog's fast path does not cover (masked fields …) the
+    entries are computed in :meth:`write`, after the insert, as :func:`audit_created` does."""
+
+    def __init__(self, objs: list, refresh: tuple[str, ...] = ()):
+        self.objs, self.refresh = objs, refresh
+        self.entries: list[tuple] | None = None
+        if not objs or auditlog_disabled.get() or not auditlog.contains(type(objs[0])) \
+                or settings.AUDITLOG_STORE_JSON_CHANGES:
+            return
+        model = type(objs[0])
+        self.fields = _creation_fields(model)
+        if not self.fields or pre_log.has_listeners(model) or auditlog.get_serialize_options(model)["serialize_data"]:
+            return
+        log_entry = get_logentry_model()
+        template = log_entry(content_type=ContentType.objects.get_for_model(model),
+                             action=log_entry.Action.CREATE, cid=get_cid())
+        pre_save.send(sender=log_entry, instance=template, raw=False, using="default", update_fields=None)
+        base = {f.attname: getattr(template, f.attname) for f in log_entry._meta.concrete_fields
+                if not f.primary_key}
+        self.entries = [(obj, log_entry(**{**base, "object_repr": smart_str(obj),
+                                           "changes": _creation_changes(obj, self.fields)}))
+                        for obj in objs]
+
+    def write(self) -> int:
+        """Write the entries of the (now saved) objects; returns how many."""
+        if self.entries is None:
+            return audit_created(self.objs)
+        late = [f for f in self.fields if f[0] in ("id", *self.refresh)]
+        entries = []
+        for obj, entry in self.entries:
+            pk = obj.pk
+            entry.object_pk, entry.object_id = str(pk), pk if isinstance(pk, int) else None
+            entry.changes.update(_creation_changes(obj, late))
+            entries.append(entry)
+        insert_rows(get_logentry_model(), entries)
+        return len(entries)
+
+
+def prepare_created(objs: list, refresh: tuple[str, ...] = ()) -> PreparedAudit:
+    """The audit entries of unsaved ``objs`` (one model), built now, written by
+    ``.write()`` after they are inserted; ``refresh``: foreign keys set only at the insert."""
+    return PreparedAudit(objs, refresh)
+
+
 def audit_created(objs: list) -> int:
     """Write the "create" audit entries of ``objs`` (saved instances of one registered model,
     e.g. just bulk-created). Returns the number of entries written (0 for an unregistered

@@ -33,7 +33,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from taizhang.core.audit import audit_actor
-from taizhang.core.bulkwrite import audit_created, audit_updated, bulk_events, insert_rows
+from taizhang.core.bulkwrite import audit_updated, bulk_events, insert_rows, prepare_created
 from taizhang.core.sources import announce
 from taizhang.orgs.models import LeadershipMember, Organization, OrgKind
 
@@ -126,11 +126,13 @@ def import_ledger(file, org: Organization, dry_run: bool = False, user=None,
         report(100, "done")
         return result
     report(80, "write")
+    writer.prepare_audit()
     with transaction.atomic():
         writer.lock_lists()
         if writer.stale():  # someone wrote to these lists since they were read: plan again
             writer = _Writer(org, user, today, _reset(result))
             writer.plan()
+            writer.prepare_audit()
         writer.write()
     report(100, "done")
     return result
@@ -344,6 +346,14 @@ class _Writer:
 
     # ---- writing (inside the caller's transaction) ---------------------------------------
 
+    def prepare_audit(self) -> None:
+        """Build the "create" audit entries of the new rows before the write lock is taken
+        (their ids and the links to rows created alongside are filled in by :meth:`write`)."""
+        with audit_actor(self.actor):
+            self.audits = [prepare_created(self.new_problems, refresh=("source",)),
+                           prepare_created(self.new_measures, refresh=("problem",)),
+                           prepare_created(self.new_updates, refresh=("rectification",))]
+
     def write(self) -> None:
         """Write the plan in bulk, with its audit entries and events, and announce it."""
         now = timezone.now()
@@ -370,11 +380,10 @@ class _Writer:
             for update in self.new_updates:
                 update.rectification_id = update.rectification.pk
             insert_rows(ProgressUpdate, self.new_updates)
-            audit_created(self.new_problems)
+            for audit in self.audits:
+                audit.write()
             audit_updated(problem_pairs)
-            audit_created(self.new_measures)
             audit_updated(measure_pairs)
-            audit_created(self.new_updates)
             bulk_events(self.events, actor=self.user)
         self.announce()
 

@@ -58,6 +58,14 @@ def test_rows_audit_and_events_are_written_in_bulk(tree, office, tmp_path):
                                  object_id=measures[1].pk)
     assert entry.changes["measure"] == ["None", "措施1：压缩流转环节"]
     assert entry.changes["problem"] == ["None", str(measures[1].problem_id)]
+    assert entry.changes["id"] == ["None", str(measures[1].pk)] and entry.object_pk == str(measures[1].pk)
+    update = ProgressUpdate.objects.order_by("pk").first()
+    entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(ProgressUpdate), object_id=update.pk)
+    assert entry.changes["rectification"] == ["None", str(update.rectification_id)]
+    problem = Problem.objects.order_by("pk").first()
+    entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Problem), object_id=problem.pk)
+    assert entry.changes["source"] == ["None", str(problem.source_id)]
+    assert entry.changes["description"] == ["None", problem.description]
     # A status other than "open" is an "import" event of the measure's organization.
     events = Event.objects.filter(verb="import").order_by("object_id")
     assert [(e.object_id, e.org_id, e.to_state, e.actor_id) for e in events] == [
