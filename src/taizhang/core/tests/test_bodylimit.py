@@ -86,6 +86,7 @@ import sys
 from gunicorn.app.base import BaseApplication
 import django
 django.setup()
+from taizhang.core.management.commands.serve import gunicorn_config
 from taizhang.wsgi import application
 
 class Server(BaseApplication):
@@ -127,11 +128,15 @@ def test_gunicorn_refuses_a_huge_upload_at_once_and_recycles_its_worker(tmp_path
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env,
                               stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # a loaded machine starts Django slowly
+        while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"gunicorn did not start: {server.communicate()[1][-3000:]}")
                 time.sleep(0.2)
         answers = [_post_huge(port) for _ in range(3)]
     finally:
