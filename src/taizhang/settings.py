@@ -150,6 +150,9 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A failed login is recorded even while a long write holds the database, or given up with a
+# warning: never a 500 (core.lockout).
+AXES_HANDLER = "taizhang.core.lockout.BusyTolerantHandler"
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese is the default (no cookie, no Accept-Language → zh-hans); English comes from the
@@ -171,9 +174,22 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-TAIZHANG_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Uploads: a file over 2.5 MB is spooled to disk, not memory; the fields of a form (or a JSON
+# body) may be 5 MB; an uploaded file at most TAIZHANG_MAX_UPLOAD_BYTES (20 MB). A request body over
+# TAIZHANG_MAX_REQUEST_BYTES (the upload limit + 1 MB of other fields) is refused with 413
+# by the WSGI wrapper (core.bodylimit) before it is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+TAIZHANG_MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+TAIZHANG_MAX_REQUEST_BYTES = TAIZHANG_MAX_UPLOAD_BYTES + 1024 * 1024
+# A confirmed import of at least this many rows runs as a background job with a progress page
+# (core.jobs) instead of in the web request.
+TAIZHANG_BACKGROUND_IMPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_IMPORT_ROWS", "2000"))
+# `taizhang serve`: each gunicorn worker is replaced after this many requests (plus up to
+# TAIZHANG_MAX_REQUESTS_JITTER, so they do not all restart at once): memory a large request
+# left behind is returned to the system.
+TAIZHANG_MAX_REQUESTS = int(os.environ.get("TAIZHANG_MAX_REQUESTS", "1000"))
+TAIZHANG_MAX_REQUESTS_JITTER = int(os.environ.get("TAIZHANG_MAX_REQUESTS_JITTER", "100"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
