@@ -172,6 +172,15 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 TAIZHANG_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# What an Office Open XML file (.xlsx/.docx) may unpack to before any importer parses it
+# (core.reading.ooxml, issue 16 §3): entries, total and per-XML-part unpacked bytes, and the
+# unpacked/packed ratio once it unpacks to over TAIZHANG_OOXML_RATIO_FLOOR_BYTES. The CLI
+# import commands may widen them for one run (--max-mb, --max-ratio).
+TAIZHANG_OOXML_MAX_ENTRIES = int(os.environ.get("TAIZHANG_OOXML_MAX_ENTRIES", "2000"))
+TAIZHANG_OOXML_MAX_UNPACKED_BYTES = int(os.environ.get("TAIZHANG_OOXML_MAX_UNPACKED_MB", "100")) * 1024 * 1024
+TAIZHANG_OOXML_MAX_PART_BYTES = int(os.environ.get("TAIZHANG_OOXML_MAX_PART_MB", "50")) * 1024 * 1024
+TAIZHANG_OOXML_MAX_RATIO = float(os.environ.get("TAIZHANG_OOXML_MAX_RATIO", "100"))
+TAIZHANG_OOXML_RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
+from taizhang.core.uploads import check_upload
 from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
 from .evidence import evidence_choices
 from .models import Campaign, EvidenceRule, ItemKind, PlanItem, Responsible
 
-UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
+UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".xls", ".et", ".pdf", ".doc", ".wps"}
 
 RECURRENCE_CHOICES = [
     ("", _("不重复")),
@@ -50,20 +49,16 @@ class PlanUploadForm(forms.Form):
         # Name the user's file in every message about it ("清单.docx：文件为空").
         upload = self.files.get("file") if self.files else None
         if upload is not None and "file" in self._errors:
+            prefix = f"{upload.name}："
             self._errors["file"] = self.error_class(
-                [f"{upload.name}：{message}" for message in self._errors["file"]]
+                [m if m.startswith(prefix) else prefix + m for m in self._errors["file"]]
             )
 
     def clean_file(self):
+        """The type and size check every import shares (``core.uploads.check_upload``)."""
         upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(
-                _("不支持的文件类型 %(suffix)s，请上传 .txt、.docx、.xlsx 或 .pdf。"),
-                params={"suffix": suffix or "（无扩展名）"},
-            )
-        if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大（上限 20 MB）。"))
+        check_upload(upload, UPLOAD_SUFFIXES,
+                     wrong_type=_("不支持的文件类型 %(suffix)s，请上传 .txt、.docx、.xlsx 或 .pdf。"))
         return upload
 
 

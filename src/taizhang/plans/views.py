@@ -4,8 +4,6 @@ the progress board and assignments. Every queryset goes through the scoping mech
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +15,7 @@ from django.views.generic import DetailView, ListView
 
 from taizhang.core.excel import Column, xlsx_response
 from taizhang.core.scoping import MANAGE, can, scope_paths
+from taizhang.core.uploads import PendingUploads, kept_name
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
@@ -89,25 +88,28 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         return ctx
 
 
+PLAN_UPLOADS = "plan-uploads"  # folder under MEDIA_ROOT of a plan file while it is parsed
+
+
 @login_required
 def import_upload(request):
     """Upload a task-list document → parse it → a pending import shown as a preview."""
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            # Keep the user's file name: the importer's messages name the file.
-            safe_name = Path(upload.name).name.replace("\x00", "") or f"upload{suffix}"
-            path = Path(tmp) / safe_name
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            try:
-                draft = parse_file(path)
-            except DocumentError as exc:
-                form.add_error("file", str(exc).replace(str(path), upload.name))
-                return render(request, "plans/import_upload.html", {"form": form})
+        # Kept under the user's own name (the importer's messages name the file) by the
+        # pending-upload store every import shares, and dropped once parsed: the draft is
+        # what the preview works on.
+        pending = PendingUploads(PLAN_UPLOADS)
+        name = kept_name(upload.name)
+        token = pending.store(upload, name)
+        try:
+            draft = parse_file(pending.path(token, name))
+        except DocumentError as exc:
+            form.add_error("file", str(exc))
+            return render(request, "plans/import_upload.html", {"form": form})
+        finally:
+            pending.discard(token)
         plan_import = services.create_import(
             {"org": form.cleaned_data["org"], "source_name": upload.name,
              "draft": services.draft_to_dict(draft)}, actor=request.user)

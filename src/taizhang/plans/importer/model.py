@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from taizhang.core.reading.ooxml import ReadError
+
 KIND_SECTION = "section"
 KIND_TASK = "task"
 KIND_NOTE = "note"
@@ -26,7 +28,7 @@ LEVEL_WARNING = "warning"
 LEVEL_INFO = "info"
 
 
-class DocumentError(Exception):
+class DocumentError(ReadError):
     """A document that cannot be imported at all (missing, unreadable, empty, no numbered items).
 
     The message is one line meant for the user and names the file.
@@ -67,6 +69,8 @@ class SourceDocument:
     name: str
     lines: list[SourceLine] = field(default_factory=list)
     tables: list[SourceTable] = field(default_factory=list)
+    # Names of the workbook's hidden sheets that were left out (issue 16 §3).
+    hidden_tables: list[str] = field(default_factory=list)
 
 
 @dataclass
