@@ -61,7 +61,15 @@ def clean_line(text: str) -> str:
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
     text = normalize_width(text)
-    return _SPACE_RE.sub(" ", text).strip()
+    text = _SPACE_RE.sub(" ", text).strip()
+    if text[:1].isdigit() and "." in text[:6]:
+        text = _DOUBLED_DOT_RE.sub(r"\1.", text, count=1)
+    return text
+
+
+# "1..开展谈心谈话", "2．．" (full-width, normalised first): a doubled dot after an item's
+# number is a typing slip, not a decimal (issue 16 §2).
+_DOUBLED_DOT_RE = re.compile(r"^(\d{1,3})\s*\.(?:\s*\.)+(?!\d)")
 
 
 def split_lines(text: str) -> list[str]:

@@ -17,10 +17,7 @@ from datetime import date, timedelta
 from .clean import normalize_width
 from .numerals import cn_to_int
 
-try:  # The maintained holiday calendar (PyPI "chinesecalendar"); weekends only without it.
-    import chinese_calendar as _holidays
-except ImportError:  # pragma: no cover - the dependency is declared; this is a safety net.
-    _holidays = None
+from taizhang.core.workdays import is_workday as _core_is_workday
 
 Period = tuple[date, date]
 
@@ -104,17 +101,10 @@ def _last_day(year: int, month: int) -> int:
 
 
 def is_workday(d: date) -> bool:
-    """True when ``d`` is a working day in mainland China.
-
-    Uses ``chinese_calendar`` (public holidays and make-up working days); for a year the
-    package does not cover, or without the package, Monday–Friday are working days.
-    """
-    if _holidays is not None:
-        try:
-            return bool(_holidays.is_workday(d))
-        except (NotImplementedError, ValueError):
-            pass
-    return d.weekday() < 5
+    """True when ``d`` is a working day in mainland China: the one calendar of the project,
+    :func:`taizhang.core.workdays.is_workday` (``chinese_calendar``; Monday–Friday for a year
+    it does not cover)."""
+    return _core_is_workday(d)
 
 
 def last_workday_before(d: date) -> date:
@@ -281,6 +271,10 @@ def unparsed_deadline_phrases(text: str, period: Period | None = None, year: int
     (issue 2 §3: "every phrase it could not place"). Linear in ``len(text)``.
     """
     text = normalize_width(text)
+    if "每" in text:  # "每月31日前" is a recurrence's due day, not a deadline left unread
+        from .recurrence import MONTH_END_RE
+
+        text = MONTH_END_RE.sub(lambda m: " " * len(m.group()), text)
     hits = _scan(text, period, year)
     starts = [hit.span[0] for hit in hits]  # finditer: sorted, non-overlapping
     spans = [hit.span for hit in hits if hit.due is None]
