@@ -127,8 +127,9 @@ def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
 
 
 def _has_yearless_dates(draft: PlanDraft) -> bool:
-    return any(node.deadline_text and parse_deadline(node.deadline_text, year=2000) is not None
-               for node in draft.walk())
+    """Whether a deadline cell names a month and day that only a year would date."""
+    return any(node.deadline_text and parse_deadline(node.deadline_text) is None
+               and parse_deadline(node.deadline_text, year=2000) is not None for node in draft.walk())
 
 
 def _title_and_preamble(doc: SourceDocument, table: SourceTable, header_at: int) -> tuple[str, str]:
