@@ -8,10 +8,12 @@ for a year it does not know yet, Monday–Friday are working days.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import chinese_calendar
 
 
+@functools.lru_cache(maxsize=4096)  # a few years of days; the package's own check is slow
 def is_workday(day: dt.date) -> bool:
     """True when ``day`` is a working day in mainland China (holidays and 调休 included)."""
     try:

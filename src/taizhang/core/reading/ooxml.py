@@ -86,7 +86,7 @@ def overridden(**changes):
 
 
 def _mb(size: int) -> str:
-    return f"{size / MB:.1f} MB" if size < 10 * MB else f"{size / MB:.0f} MB"
+    return f"{size / MB:.1f}".removesuffix(".0") + " MB"
 
 
 def check_file_size(path, name: str | None = None, limits: OoxmlLimits | None = None) -> None:

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .clean import normalize_width
 from .numerals import cn_to_int
@@ -218,11 +219,24 @@ def _hit_date(match: re.Match, period: Period | None, year: int | None) -> date 
     return None
 
 
+# Every form of _DEADLINE_RE holds 年, 月 or 季, or a digit followed by . / - (2023.12.31):
+# a text without any of them is passed over without running the expression (big documents).
+_MAY_HOLD_DATE_RE = re.compile(r"[年月季]|\d[./\-]\d")
+
+
+@lru_cache(maxsize=2048)
+def _matches(text: str) -> tuple[re.Match, ...]:
+    """The deadline phrases of ``text`` (cached: one line is read by the deadline, the
+    unread-phrase report and the evidence stage in turn; big documents, issue 16 §3)."""
+    if not _MAY_HOLD_DATE_RE.search(text):
+        return ()
+    return tuple(match for match in _DEADLINE_RE.finditer(text)
+                 if not ((match.group("m") or match.group("cm")) and _NOT_DEADLINE_AFTER.match(text, match.end())))
+
+
 def _scan(text: str, period: Period | None, year: int | None) -> list[_Hit]:
     hits = []
-    for match in _DEADLINE_RE.finditer(text):
-        if (match.group("m") or match.group("cm")) and _NOT_DEADLINE_AFTER.match(text, match.end()):
-            continue
+    for match in _matches(text):
         try:
             due = _hit_date(match, period, year)
         except ValueError:  # e.g. 2023.2.30

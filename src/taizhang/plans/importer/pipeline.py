@@ -65,7 +65,13 @@ def _is_lead_in(clause: str) -> bool:
     return bool(_LEAD_IN_RE.search(clause))
 
 
+# A clause that is only a date is short ("2023年12月31日之前全部完成" is 16 characters).
+_DATE_ONLY_MAX = 24
+
+
 def _is_date_only(clause: str) -> bool:
+    if len(clause) > _DATE_ONLY_MAX:
+        return False
     deadline = dates_mod.parse_deadline(clause, year=2000)
     if deadline is None:
         return False
