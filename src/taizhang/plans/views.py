@@ -24,6 +24,7 @@ from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
+from .preview import page_number, paginate
 from .importer.model import DocumentError
 from .models import (
     Assignment,
@@ -88,6 +89,7 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         return ctx
 
 
+MAX_DIAGNOSTICS_SHOWN = 500  # a huge document's diagnostics must not make a huge page
 PLAN_UPLOADS = "plan-uploads"  # folder under MEDIA_ROOT of a plan file while it is parsed
 
 
@@ -124,7 +126,10 @@ def import_preview(request, pk):
     if plan_import.status != PlanImportStatus.PENDING:
         # A second tab (or a double click) on an import that was already handled.
         return _already_handled(request, plan_import)
-    form = DraftEditForm(request.POST or None, draft=plan_import.draft)
+    pages, sections = paginate(plan_import.draft)
+    page = pages[page_number(request.POST.get("page") or request.GET.get("page"), pages) - 1]
+    form = DraftEditForm(request.POST or None, draft=plan_import.draft,
+                         keys=page.keys if len(pages) > 1 else None)
     if request.method == "POST":
         if "cancel" in request.POST:
             try:
@@ -137,6 +142,9 @@ def import_preview(request, pk):
         if form.is_valid():
             plan_import.draft = form.apply()
             plan_import.save(update_fields=["draft", "updated_at"])
+            if "goto" in request.POST:  # a long preview: this page's edits kept, another page shown
+                target = page_number(request.POST.get("goto"), pages)
+                return redirect(f"{plan_import.get_absolute_url()}?page={target}")
             try:
                 campaign = services.confirm_import(plan_import, user=request.user)
             except ValueError:
@@ -147,7 +155,9 @@ def import_preview(request, pk):
             return redirect(campaign)
     return render(request, "plans/import_preview.html", {
         "plan_import": plan_import, "form": form, "draft": plan_import.draft,
-        "diagnostics": plan_import.draft.get("diagnostics") or [],
+        "diagnostics": (plan_import.draft.get("diagnostics") or [])[:MAX_DIAGNOSTICS_SHOWN],
+        "diagnostic_count": len(plan_import.draft.get("diagnostics") or []),
+        "pages": pages if len(pages) > 1 else [], "page": page, "sections": sections,
     })
 
 
