@@ -4,8 +4,8 @@ The kind is sniffed from the first bytes, not the extension (offices rename file
 ``PK`` → .xlsx, the OLE2 signature → .xls, an HTML table or Excel 2003 XML → that
 (all through :mod:`taizhang.core.reading.workbook`, which checks an .xlsx's archive before
 unpacking it and fills merged cells), anything else → CSV text in UTF-8
-(with or without BOM), GB18030/GBK or UTF-16, decoded by the plans importer's
-``decode_bytes``.
+(with or without BOM), GB18030/GBK or UTF-16, decoded by
+:func:`taizhang.core.reading.text.decode_bytes`.
 
 A table is ``(sheet name, [(row number, [cell text, ...]), ...])``; row numbers are the ones
 a user sees (sheet rows for workbooks, record numbers for CSV, both 1-based). Dates in
@@ -19,6 +19,7 @@ import io
 from pathlib import Path
 
 from taizhang.core.reading.ooxml import FileRefused, ReadError
+from taizhang.core.reading.text import decode_bytes
 from taizhang.core.reading.workbook import read_workbook, visible_first, workbook_kind
 
 Row = tuple[int, list[str]]
@@ -78,8 +79,6 @@ read_xls_tables = read_xlsx_tables  # a BIFF .xls goes through the same reader
 
 def read_csv_tables(data: bytes) -> tuple[list[Table], str]:
     """One table from CSV bytes; returns (tables, encoding name as detected)."""
-    from taizhang.plans.importer.readers.text import decode_bytes
-
     try:
         text, encoding = decode_bytes(data)
     except ValueError as exc:
