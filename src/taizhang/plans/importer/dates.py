@@ -97,6 +97,7 @@ class _Hit:
     due: date | None  # None: the year could not be determined
 
 
+@lru_cache(maxsize=1024)
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
