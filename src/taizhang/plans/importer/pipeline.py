@@ -327,6 +327,11 @@ def draft_from_lines(lines: list[Line], name: str) -> PlanDraft:
     builder.find_document_facts([line for line in lines if line[1]])
     top_is_section = _top_is_section(outline.items)
     items = [builder.node(item, builder.default_responsible, top_is_section) for item in outline.items]
+    if not any(node.kind == KIND_TASK for item in items for node in item.walk()):
+        builder.diagnostics.append(Diagnostic(
+            line=None, level=LEVEL_WARNING,
+            message="没有识别出任何任务：编号的条目都被读作章节标题或说明；请在预览中把要落实的条目改为“任务”",
+        ))
     diagnostics = sorted(builder.diagnostics, key=lambda d: (d.line is None, d.line or 0))
     return PlanDraft(
         title=outline.title[1] if outline.title else name,

@@ -26,6 +26,16 @@ recurrence the measure's text may give one ("各支部每月开展1次集中学�
 完成时限 that yields no date, no recurrence and no "ongoing" ("每次会议") is reported as a
 warning diagnostic with the row number.
 
+Tables as offices send them (issue 16 §1): columns are found by what their header says when
+the name is on no list (``table_header``); a sub-id in the 序号 column ("6—2", "6-2", "6.2")
+or in a second 序号 column makes the row a sub-item of task 6, and a number written at the
+start of a cell ("1.校园植树", "（二）…", "①…") is the item's label, a sub-id twice is
+reported; deadline words without a date (全年 → ongoing; 寒假前/开学前/待定 → flagged, see
+``table_cells.term_deadline``); the year comes from the title, else the sheet or file name,
+and in a term or week schedule a January after December is the next year's; when no year is
+found anywhere ``PlanDraft.year_needed`` asks the preview for it once. A diagnostic on the
+header row says which column was taken for what; another names the sheets read and left out.
+
 Owners: 牵头单位 → ``Node.lead_unit``, 责任单位 (and 配合单位 etc.) → ``Node.responsible_units``,
 ``responsible`` from the responsible units, else from the lead unit
 (``responsible.responsible_from_text``). ``lines`` are (first row, last row): sheet row

@@ -179,3 +179,11 @@ def test_split_label(text, label, rest):
     from taizhang.plans.importer.table_cells import split_label
 
     assert split_label(text) == (label, rest)
+
+
+def test_a_plan_of_sections_only_says_it_found_no_task():
+    from taizhang.plans.importer import parse_text
+
+    draft = parse_text("通知\n一、工作要求\n（一）加强领导\n（二）压实责任\n二、组织保障\n（一）注重实效\n", "要求.txt")
+    assert not [n for n in draft.walk() if n.kind == "task"]
+    assert any(d.message.startswith("没有识别出任何任务") for d in draft.diagnostics)
