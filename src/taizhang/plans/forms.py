@@ -31,7 +31,7 @@ class PlanUploadForm(forms.Form):
     """Upload a task-list document for an organization the user manages."""
 
     file = forms.FileField(label=_("任务清单文件"),
-                           help_text=_("支持 .txt .md .docx .xlsx .pdf；.doc/.wps 需服务器安装 LibreOffice"),
+                           help_text=_("支持 .txt .md .docx .xlsx .xls .pdf；.doc/.wps 需服务器安装 LibreOffice"),
                            error_messages={"empty": _("文件是空的。")})
     org = forms.ModelChoiceField(label=_("所属党组织"), queryset=Organization.objects.none())
 

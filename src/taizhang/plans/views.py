@@ -89,7 +89,8 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         return ctx
 
 
-MAX_DIAGNOSTICS_SHOWN = 500  # a huge document's diagnostics must not make a huge page
+MAX_DIAGNOSTICS_SHOWN = 500
+MAX_SECTIONS_SHOWN = 300  # a huge document's diagnostics must not make a huge page
 PLAN_UPLOADS = "plan-uploads"  # folder under MEDIA_ROOT of a plan file while it is parsed
 
 
@@ -157,7 +158,11 @@ def import_preview(request, pk):
         "plan_import": plan_import, "form": form, "draft": plan_import.draft,
         "diagnostics": (plan_import.draft.get("diagnostics") or [])[:MAX_DIAGNOSTICS_SHOWN],
         "diagnostic_count": len(plan_import.draft.get("diagnostics") or []),
-        "pages": pages if len(pages) > 1 else [], "page": page, "sections": sections,
+        "pages": pages if len(pages) > 1 else [], "page": page,
+        # Every section collapsed to one line; for thousands of them, those of the pages
+        # around this one (the page itself stays bounded whatever the document's size).
+        "sections": sections if len(sections) <= MAX_SECTIONS_SHOWN
+        else [s for s in sections if abs(s.page - page.number) <= 2],
     })
 
 
