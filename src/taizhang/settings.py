@@ -190,6 +190,15 @@ TAIZHANG_BACKGROUND_IMPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_IMPORT
 # left behind is returned to the system.
 TAIZHANG_MAX_REQUESTS = int(os.environ.get("TAIZHANG_MAX_REQUESTS", "1000"))
 TAIZHANG_MAX_REQUESTS_JITTER = int(os.environ.get("TAIZHANG_MAX_REQUESTS_JITTER", "100"))
+# What an Office Open XML file (.xlsx/.docx) may unpack to before any importer parses it
+# (core.reading.ooxml, issue 16 §3): entries, total and per-XML-part unpacked bytes, and the
+# unpacked/packed ratio once it unpacks to over TAIZHANG_OOXML_RATIO_FLOOR_BYTES. The CLI
+# import commands may widen them for one run (--max-mb, --max-ratio).
+TAIZHANG_OOXML_MAX_ENTRIES = int(os.environ.get("TAIZHANG_OOXML_MAX_ENTRIES", "2000"))
+TAIZHANG_OOXML_MAX_UNPACKED_BYTES = int(os.environ.get("TAIZHANG_OOXML_MAX_UNPACKED_MB", "100")) * 1024 * 1024
+TAIZHANG_OOXML_MAX_PART_BYTES = int(os.environ.get("TAIZHANG_OOXML_MAX_PART_MB", "50")) * 1024 * 1024
+TAIZHANG_OOXML_MAX_RATIO = float(os.environ.get("TAIZHANG_OOXML_MAX_RATIO", "100"))
+TAIZHANG_OOXML_RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -4,6 +4,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError
 
+from taizhang.core.commands import add_limit_arguments, file_limits
 from taizhang.orgs.management.commands._org_option import org_from_code
 from taizhang.plans import services
 from taizhang.plans.importer import parse_file
@@ -26,10 +27,12 @@ class Command(BaseCommand):
         mode.add_argument("--json", action="store_true", help="print the tree as JSON; write nothing")
         mode.add_argument("--save", action="store_true", help="store as a campaign; print its id")
         parser.add_argument("--org", help="code of the owning organization (default: the only root)")
+        add_limit_arguments(parser)
 
     def handle(self, *args, file, json: bool, save: bool, org: str | None, **options):
         try:
-            draft = parse_file(file)
+            with file_limits(options):
+                draft = parse_file(file)
         except DocumentError as exc:
             raise CommandError(str(exc)) from None
         if json:
