@@ -143,13 +143,12 @@ class AttendedEditView(RecordEditView):
         org_id = data.get("org")
         if org_id and str(org_id).isdigit():
             org = forms.changeable_orgs(self.request.user).filter(pk=org_id).first() or org
-        if org is None:
-            org = forms.changeable_orgs(self.request.user).filter(kind="branch").first() \
-                or forms.changeable_orgs(self.request.user).first()
         if data.get("kind"):
             kind = data["kind"]
         elif kind is None and self.model is Meeting:
             kind = "branch_committee_meeting"
+        if org is None:
+            org = forms.default_org(self.request.user, kind)
         return org, kind
 
     def get_initial(self):
@@ -157,6 +156,12 @@ class AttendedEditView(RecordEditView):
         for name in ("org", "kind"):
             if self.request.GET.get(name):
                 initial[name] = self.request.GET[name]
+        if self.object is None and not initial.get("org") and initial.get("kind"):
+            # A leadership-team meeting (民主生活会, 党委会 …) opens on the organization of a
+            # team, with the team as attendees, not on the user's first branch.
+            org = forms.default_org(self.request.user, initial["kind"])
+            if org is not None:
+                initial["org"] = org.pk
         return initial
 
     def checklist(self):
