@@ -139,3 +139,21 @@ class ReviewForm(forms.Form):
 
     comment = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3,
                                                                                              "class": "form-control"}))
+
+
+class SupervisionForm(forms.Form):
+    """A supervised department of a team member and its head (the talk matrix's third pairs)."""
+
+    leader = LeaderField(queryset=LeadershipMember.objects.none(), label=_("班子成员"))
+    department = forms.CharField(label=_("分管部门"), max_length=100)
+    head = forms.ModelChoiceField(queryset=LeadershipMember.objects.none(), label=_("部门负责人"))
+
+    def __init__(self, *args, team=None, **kwargs):
+        from taizhang.orgs.models import Member
+
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = LeadershipMember.objects.filter(team=team).select_related("member")
+        self.fields["head"].queryset = (Member.objects.filter(org__path__startswith=team.org.path, is_active=True)
+                                        .select_related("org").order_by("org__path", "name")) if team else \
+            self.fields["head"].queryset
+        style(self)

@@ -92,12 +92,28 @@ def team_of(org):
 # -- 分管部门 ------------------------------------------------------------------------------------
 
 def set_supervision(leader: LeadershipMember, department: str, head, *, actor=None) -> Supervision:
-    """Record that ``leader`` supervises ``department`` headed by ``head`` (a Member); audited."""
+    """Record that ``leader`` supervises ``department`` headed by ``head`` (a Member of the
+    team organization's subtree); audited. Raises ``ValidationError``, ``PermissionDenied``."""
     _require(actor, leader.team.org)
+    department = (department or "").strip()
+    errors = {}
+    if not department:
+        errors["department"] = [_("请填写分管部门")]
+    if not head.org.path.startswith(leader.team.org.path):
+        errors["head"] = [_("部门负责人不属于本组织")]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(), audit_actor(actor):
         obj, _created = Supervision.objects.update_or_create(leader=leader, head=head,
                                                              defaults={"department": department})
     return obj
+
+
+def remove_supervision(obj: Supervision, *, actor=None) -> None:
+    """Delete a supervised-department row (audited)."""
+    _require(actor, obj.leader.team.org)
+    with transaction.atomic(), audit_actor(actor):
+        obj.delete()
 
 
 # -- 征求意见 ------------------------------------------------------------------------------------

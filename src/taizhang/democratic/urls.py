@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views_meeting.LifeMeetingDeleteView.as_view(), name="meeting_delete"),
     path("<int:pk>/statements/", views_meeting.statements, name="meeting_statements"),
     path("matrix/", views.matrix, name="matrix"),
+    path("matrix/<int:org>/supervisions/add/", views.supervision_add, name="supervision_add"),
+    path("supervisions/<int:pk>/delete/", views.supervision_delete, name="supervision_delete"),
     path("opinions/", views.OpinionListView.as_view(), name="opinion_list"),
     path("opinions/add/", views.OpinionEditView.as_view(), name="opinion_add"),
     path("opinions/export/", views.OpinionExportView.as_view(), name="opinion_export"),
@@ -29,4 +31,5 @@ urlpatterns = [
     path("exams/<int:pk>/edit/", views.ExamEditView.as_view(), name="exam_edit"),
     path("exams/<int:pk>/delete/", views.ExamDeleteView.as_view(), name="exam_delete"),
     path("exams/<int:pk>/move/", views.exam_move, name="exam_move"),
+    path("exams/<int:pk>/versions/<int:number>/file/", views.exam_version_file, name="exam_version_file"),
 ]

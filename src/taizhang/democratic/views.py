@@ -23,8 +23,8 @@ from taizhang.orgs.models import LeadershipTeam, Organization
 
 from . import services
 from .filtersets import OpinionFilterSet, SelfExaminationFilterSet
-from .forms import OpinionForm, ReviewForm, SelfExaminationForm
-from .models import ExamStatus, LifeMeeting, Opinion, SelfExamination
+from .forms import OpinionForm, ReviewForm, SelfExaminationForm, SupervisionForm
+from .models import ExamStatus, ExamVersion, LifeMeeting, Opinion, SelfExamination, Supervision
 from .preparation import materials, talk_matrix
 from .tables import OpinionTable, SelfExaminationTable
 
@@ -161,6 +161,22 @@ def exam_move(request, pk: int):
     return redirect(exam.get_absolute_url())
 
 
+@login_required
+def exam_version_file(request, pk: int, number: int):
+    """Download the Word file of version ``number`` of a material the user may see."""
+    from pathlib import PurePath
+
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    version = get_object_or_404(ExamVersion.objects.visible_to(request.user).select_related("exam"),
+                                exam_id=pk, number=number)
+    if not version.document or not default_storage.exists(version.document):
+        raise Http404
+    name = f"{version.exam.title}（第{version.number}版）{PurePath(version.document).suffix}"
+    return FileResponse(default_storage.open(version.document, "rb"), as_attachment=True, filename=name)
+
+
 # -- 谈心谈话矩阵 -----------------------------------------------------------------------------------
 
 def prep_window(team, year: int) -> tuple[dt.date, dt.date]:
@@ -193,6 +209,45 @@ def matrix(request):
     ctx = {"teams": teams, "team": team, "year": year}
     if team is not None:
         start, end = prep_window(team, year)
-        ctx.update(matrix=talk_matrix(team, start, end), materials=materials(team, year),
-                   may_add=can(request.user, CHANGE, team.org))
+        may_add = can(request.user, CHANGE, team.org)
+        ctx.update(matrix=talk_matrix(team, start, end), materials=materials(team, year), may_add=may_add,
+                   supervision_form=SupervisionForm(team=team) if may_add else None,
+                   supervisions=Supervision.objects.filter(leader__team=team).select_related("leader__member", "head"))
     return render(request, "democratic/matrix.html", ctx)
+
+
+def _team_to_change(request, org_id):
+    team = get_object_or_404(LeadershipTeam.objects.filter(org__in=Organization.objects.visible_to(request.user)),
+                             org_id=org_id)
+    if not can(request.user, CHANGE, team.org):
+        raise PermissionDenied(_("您无权修改该组织的数据。"))
+    return team
+
+
+@login_required
+@require_POST
+def supervision_add(request, org: int):
+    """Add a supervised department of a member of the team of organization ``org``."""
+    team = _team_to_change(request, org)
+    form = SupervisionForm(request.POST, team=team)
+    if form.is_valid():
+        try:
+            services.set_supervision(form.cleaned_data["leader"], form.cleaned_data["department"],
+                                     form.cleaned_data["head"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已保存。"))
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label}：{'、'.join(v)}" for k, v in form.errors.items()))
+    return redirect(reverse("democratic:matrix") + f"?org={team.org_id}")
+
+
+@login_required
+@require_POST
+def supervision_delete(request, pk: int):
+    """Delete a supervised-department row."""
+    obj = get_object_or_404(Supervision.objects.filter(
+        leader__team__org__in=Organization.objects.visible_to(request.user)).select_related("leader__team__org"), pk=pk)
+    services.remove_supervision(obj, actor=request.user)
+    return redirect(reverse("democratic:matrix") + f"?org={obj.leader.team.org_id}")

@@ -8,7 +8,8 @@ from taizhang.orgs.tests.factories import BranchFactory, CommitteeFactory, Membe
 
 
 @pytest.fixture
-def unit(db):
+def unit(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # uploaded Word files stay in the test's directory
     city = CommitteeFactory(name="市委", code="SW")
     committee = CommitteeFactory(parent=city, name="某局党委", code="DW")
     branch = BranchFactory(parent=committee, name="办公室党支部", code="ZB01")

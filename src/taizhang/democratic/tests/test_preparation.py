@@ -136,3 +136,35 @@ def test_review_buttons_post_through_the_status_machine(client, unit):
     client.post(reverse("democratic:exam_move", args=[exam.pk]), {"action": "approve"})
     exam.refresh_from_db()
     assert (exam.status, exam.whose) == ("approved", "领导班子")
+
+
+def test_supervised_departments_are_entered_on_the_matrix_page(client, unit):
+    client.force_login(unit["office"])
+    url = reverse("democratic:supervision_add", args=[unit["committee"].pk])
+    response = client.post(url, {"leader": unit["leaders"][2].pk, "department": "业务处", "head": unit["head"].pk})
+    assert response.url == reverse("democratic:matrix") + f"?org={unit['committee'].pk}"
+    body = client.get(response.url + "&year=2023").content.decode()
+    assert "丙委员 → 业务处（戊处长）" in body and "已谈 0 / 应谈 7" in body
+    outsider = MemberFactory(org=unit["city"], name="外单位")
+    client.post(url, {"leader": unit["leaders"][2].pk, "department": "x", "head": outsider.pk})
+    from taizhang.democratic.models import Supervision
+
+    assert Supervision.objects.count() == 1  # a head outside the unit is not a choice
+    client.force_login(unit["secretary"])
+    assert client.post(url, {"leader": unit["leaders"][2].pk, "department": "y",
+                             "head": unit["head"].pk}).status_code == 404
+    assert client.post(reverse("democratic:supervision_delete", args=[Supervision.objects.get().pk])).status_code == 404
+    client.force_login(unit["office"])
+    client.post(reverse("democratic:supervision_delete", args=[Supervision.objects.get().pk]))
+    assert Supervision.objects.count() == 0
+
+
+def test_a_versions_word_file_downloads(client, unit):
+    exam = services.create_exam({"org": unit["committee"], "date": D(2023, 12, 20)},
+                                document=SimpleUploadedFile("提纲.docx", b"PK\x03\x04word"))
+    client.force_login(unit["office"])
+    response = client.get(reverse("democratic:exam_version_file", args=[exam.pk, 1]))
+    assert b"".join(response.streaming_content) == b"PK\x03\x04word"
+    assert "attachment" in response["Content-Disposition"]
+    client.force_login(unit["secretary"])
+    assert client.get(reverse("democratic:exam_version_file", args=[exam.pk, 1])).status_code == 404
