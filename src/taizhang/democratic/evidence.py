@@ -17,18 +17,23 @@ def count_preparation(pairs) -> list[tuple[int, int]]:
     approved (for the year the window ends in, or the year before: the 2023 meeting is
     prepared in January 2024). Count = (opinions ≥ 1) + pairs talked + materials approved;
     needed = 1 + pairs + materials, so the board shows how far the preparation is. An
-    organization without a team: (0, 1). Queries: a few per team, not per record."""
+    organization without a team: (0, 1). Queries: a constant number per (team, window), not
+    per record or per pair."""
     results = []
     teams = {t.org_id: t for t in LeadershipTeam.objects.filter(org_id__in={t.org.pk for t, _r in pairs})}
+    done: dict[tuple, tuple[int, int]] = {}  # (team, window) → result: occurrences share it
     for target, rule in pairs:
         team = teams.get(target.org.pk)
         if team is None:
             results.append((0, 1))
             continue
         start, end = target.window(rule)
-        matrix = talk_matrix(team, start, end)
-        opinions = Opinion.objects.filter(team=team, date__range=(start, end)).exists()
-        best = max((materials(team, year, end) for year in {start.year, end.year - 1, end.year}),
-                   key=lambda m: m.done)
-        results.append((int(opinions) + matrix.covered + best.done, 1 + matrix.needed + best.needed))
+        key = (team.pk, start, end)
+        if key not in done:
+            matrix = talk_matrix(team, start, end)
+            opinions = Opinion.objects.filter(team=team, date__range=(start, end)).exists()
+            best = max((materials(team, year, end) for year in sorted({start.year, end.year - 1, end.year})),
+                       key=lambda m: m.done)
+            done[key] = (int(opinions) + matrix.covered + best.done, 1 + matrix.needed + best.needed)
+        results.append(done[key])
     return results

@@ -193,3 +193,56 @@ def test_sample(db):
     assert Problem.objects.filter(source__name="民主生活会").count() == 2
     assert Problem.objects.filter(source__name="征求意见").count() == 1
     assert load_sample_democratic(orgs["committee"]).startswith("无领导班子或民主生活会样例已存在")
+
+
+def test_preparation_counter_queries_do_not_grow_with_records(unit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from taizhang.democratic.evidence import count_preparation
+
+    campaign, assignment = _task(unit, "democratic_preparation", "二.9")
+    rule = assignment.item.rules.get()
+    from taizhang.plans.counting import Target
+
+    target = Target(assignment, assignment.item, unit["committee"], None, (campaign.start, campaign.end))
+
+    def run():
+        with CaptureQueriesContext(connection) as ctx:
+            result = count_preparation([(target, rule)] * 3)
+        return len(ctx.captured_queries), result
+
+    small, (first, *_rest) = run()
+    assert first == (0, 12)
+    prepare(unit)
+    large, results = run()
+    assert results == [(12, 12)] * 3 and large == small
+
+
+def test_meeting_ledger_export_and_list_queries(client, unit):
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    hold(unit, absent=(3,), reported_on=D(2024, 1, 26))
+    client.force_login(unit["office"])
+    url = reverse("democratic:meeting_list")
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for day in (D(2023, 1, 10), D(2022, 1, 12)):
+        services.create_life_meeting({"org": unit["committee"], "year": day.year - 1, "title": "=年度民主生活会",
+                                      "date": day})
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(response.context["table"].data) == 3
+    assert len(small.captured_queries) == len(large.captured_queries)
+    response = client.get(reverse("democratic:meeting_export"), {"year": 2023})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "组织", "年度", "会议主题", "召开日期", "地点", "上级督导人员", "应到", "实到",
+                       "报告和记录报送日期", "通报范围", "会议情况")
+    assert rows[1][:5] + rows[1][6:10] == (1, "某局党委", 2023, "专题民主生活会", dt.datetime(2024, 1, 16), "市委督导组",
+                                          4, 3, dt.datetime(2024, 1, 26))
+    assert len(rows) == 2
