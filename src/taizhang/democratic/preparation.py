@@ -31,6 +31,7 @@ class Pair:
     b: object
     relation: str
     talk: object = None
+    code: str = "team_team"  # records.TalkRelation value of the talk that fills it
 
     @property
     def done(self) -> bool:
@@ -69,7 +70,7 @@ class Matrix:
 
     @property
     def department_pairs(self) -> list[Pair]:
-        return [p for p in self.pairs if p.relation == _("班子成员↔分管部门负责人")]
+        return [p for p in self.pairs if p.code == "team_department"]
 
     def rows(self) -> list[tuple]:
         """(leader, [cell]) per leader for the grid, a cell being None on the diagonal, else
@@ -92,8 +93,9 @@ def required_pairs(leaders: list, supervisions: list) -> list[Pair]:
     principal = leaders[0].member_id
     seen = set()
     for x, y in combinations(leaders, 2):
-        relation = _("书记↔班子成员") if principal in (x.member_id, y.member_id) else _("班子成员之间")
-        pairs.append(Pair(x.member, y.member, relation))
+        first = principal in (x.member_id, y.member_id)
+        pairs.append(Pair(x.member, y.member, _("书记↔班子成员") if first else _("班子成员之间"),
+                          code="secretary_team" if first else "team_team"))
         seen.add(frozenset((x.member_id, y.member_id)))
     team_ids = {lm.member_id for lm in leaders}
     for s in supervisions:
@@ -101,7 +103,7 @@ def required_pairs(leaders: list, supervisions: list) -> list[Pair]:
         if s.head_id in team_ids or key in seen:
             continue
         seen.add(key)
-        pairs.append(Pair(s.leader.member, s.head, _("班子成员↔分管部门负责人")))
+        pairs.append(Pair(s.leader.member, s.head, _("班子成员↔分管部门负责人"), code="team_department"))
     return pairs
 
 

@@ -49,12 +49,15 @@ class LifeMeetingDetailView(ObjectDetailView):
         ctx = super().get_context_data(**kwargs)
         obj = self.object
         attendance = obj.meeting.attendance.select_related("member") if obj.meeting_id else []
+        prep = readiness(obj)
+        said = {s.leader_id: s for s in obj.statements.all()}
+        # One row per team member: his material (status as now) and what he said at the meeting.
+        people = [(lm, prep.materials.by_whose.get(lm.pk), said.get(lm.pk)) for lm in prep.materials.leaders]
         ctx.update(edit_url=reverse("democratic:meeting_edit", args=[obj.pk]),
                    delete_url=reverse("democratic:meeting_delete", args=[obj.pk]),
                    quorum=quorum_of(obj), report=report_state(obj, timezone.localdate()),
-                   prep=readiness(obj), attendance=attendance,
-                   statements=obj.statements.select_related("leader__member"),
-                   may_edit_statements=ctx["can_change"])
+                   prep=prep, attendance=attendance, people=people,
+                   team_exam=prep.materials.by_whose.get(None))
         return ctx
 
 

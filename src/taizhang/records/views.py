@@ -86,6 +86,18 @@ class RecordEditView(ObjectEditView):
     def get_template_names(self):
         return [self.kind.options.get("edit_template", "core/object_edit.html")]
 
+    def get_initial(self):
+        """A new record's form takes starting values from the query string for its own
+        fields (``?party_a=&party_b=&purpose=`` from a missing pair of the 民主生活会 talk
+        matrix); the form still limits every choice to what the user may pick."""
+        initial = super().get_initial()
+        if self.object is None:
+            fields = self.get_form_class().base_fields
+            for name, value in self.request.GET.items():
+                if name in fields and name not in initial:
+                    initial[name] = value
+        return initial
+
     def save(self, form):
         m2m = {f.name: form.cleaned_data[f.name] for f in form.instance._meta.many_to_many
                if f.name in form.cleaned_data}

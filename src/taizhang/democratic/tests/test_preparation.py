@@ -168,3 +168,17 @@ def test_a_versions_word_file_downloads(client, unit):
     assert "attachment" in response["Content-Disposition"]
     client.force_login(unit["secretary"])
     assert client.get(reverse("democratic:exam_version_file", args=[exam.pk, 1])).status_code == 404
+
+
+def test_a_missing_pair_links_to_a_prefilled_talk_form(client, unit):
+    client.force_login(unit["office"])
+    body = client.get(reverse("democratic:matrix") + f"?org={unit['committee'].pk}&year=2023").content.decode()
+    p0, p1 = unit["people"][:2]
+    link = (f"{reverse('records:talk_add')}?org={unit['committee'].pk}&amp;party_a={p0.pk}&amp;party_b={p1.pk}"
+            f"&amp;relation=secretary_team&amp;purpose=before_democratic_life")
+    assert link in body
+    response = client.get(link.replace("&amp;", "&"))
+    initial = response.context["form"].initial
+    assert (str(initial["party_a"]), str(initial["party_b"]), initial["relation"], initial["purpose"],
+            str(initial["org"])) == (str(p0.pk), str(p1.pk), "secretary_team", "before_democratic_life",
+                                     str(unit["committee"].pk))
