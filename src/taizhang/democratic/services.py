@@ -170,6 +170,8 @@ def save_exam(obj: SelfExamination, *, actor=None, document=None) -> SelfExamina
         o.title = (o.title or "").strip()
         if o.pk and type(o)._base_manager.filter(pk=o.pk, status=ExamStatus.APPROVED).exists():
             errors.setdefault("__all__", []).append(_("材料已审核通过，不能再修改。"))
+        if o.needs_superior and o.org_id and Organization.objects.get_parent(o.org) is None:
+            errors.setdefault("needs_superior", []).append(_("本组织没有上级党组织，不能设为需上级审核"))
         if not o.content.strip() and not o.document and document is None:
             errors.setdefault("content", []).append(_("请填写材料内容或上传 Word 文件"))
 

@@ -127,6 +127,15 @@ def test_material_versions_and_review_rounds_office_then_superior(client, unit):
     assert "问题不具体" in body and "审核通过" in body
 
 
+def test_superior_review_needs_a_superior(unit):
+    from taizhang.orgs.models import LeadershipTeam
+
+    LeadershipTeam.objects.create(org=unit["city"], name="市委班子")
+    with pytest.raises(ValidationError) as exc:
+        services.create_exam({"org": unit["city"], "date": D(2023, 12, 20), "content": "x", "needs_superior": True})
+    assert exc.value.message_dict == {"needs_superior": ["本组织没有上级党组织，不能设为需上级审核"]}
+
+
 def test_review_buttons_post_through_the_status_machine(client, unit):
     exam = services.create_exam({"org": unit["committee"], "date": D(2023, 12, 20), "content": "班子材料"})
     client.force_login(unit["secretary"])
