@@ -244,10 +244,12 @@ def move_exam(exam: SelfExamination, action: str, *, actor=None, comment: str = 
 
 def _round(exam) -> int:
     """The review round: the number of times the material was submitted."""
+    from django.contrib.contenttypes.models import ContentType
+
     from taizhang.core.models import Event
 
-    return max(1, Event.objects.filter(object_id=exam.pk, verb="submit",
-                                       content_type__model="selfexamination").count())
+    return max(1, Event.objects.filter(content_type=ContentType.objects.get_for_model(exam), object_id=exam.pk,
+                                       verb="submit").count())
 
 
 # -- 民主生活会 ------------------------------------------------------------------------------------

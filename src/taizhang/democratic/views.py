@@ -187,9 +187,17 @@ def prep_window(team, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), min(end, max(timezone.localdate(), dt.date(year, 1, 1)))
 
 
+def _latest_year(team) -> int:
+    """The latest year the team prepared or held a meeting for, else the current year."""
+    years = [model.objects.filter(team=team).order_by("-year").values_list("year", flat=True).first()
+             for model in (LifeMeeting, SelfExamination, Opinion)] if team is not None else []
+    return max([y for y in years if y] or [timezone.localdate().year])
+
+
 @login_required
 def matrix(request):
-    """The talk matrix of a team (``?org=`` with a team, ``?year=``): the grid of members, the
+    """The talk matrix of a team (``?org=`` with a team, ``?year=``, by default the latest year
+    with a meeting, a material or an opinion): the grid of members, the
     member ↔ department-head pairs, the missing pairs named, coverage n of N; and the state of
     the year's materials."""
     # The teams of organizations the user sees as his own (a branch sees the committee's team
@@ -203,9 +211,9 @@ def matrix(request):
             raise PermissionDenied(_("没有可查看的领导班子。"))
     team = team or teams.first()
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or _latest_year(team))
     except ValueError:
-        year = timezone.localdate().year
+        year = _latest_year(team)
     ctx = {"teams": teams, "team": team, "year": year}
     if team is not None:
         start, end = prep_window(team, year)

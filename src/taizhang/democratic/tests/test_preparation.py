@@ -191,3 +191,10 @@ def test_a_missing_pair_links_to_a_prefilled_talk_form(client, unit):
     assert (str(initial["party_a"]), str(initial["party_b"]), initial["relation"], initial["purpose"],
             str(initial["org"])) == (str(p0.pk), str(p1.pk), "secretary_team", "before_democratic_life",
                                      str(unit["committee"].pk))
+
+
+def test_matrix_opens_on_the_latest_prepared_year(client, unit):
+    services.create_opinion({"org": unit["committee"], "date": D(2023, 12, 4), "text": "意见"})
+    client.force_login(unit["office"])
+    response = client.get(reverse("democratic:matrix"))
+    assert (response.context["year"], response.context["matrix"].start) == (2023, D(2023, 1, 1))
