@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "taizhang.rectification",
     "taizhang.notify",
     "taizhang.compliance",
+    "taizhang.democratic",
     "taizhang.evaluation",
     "taizhang.rolemodels",
     "taizhang.institutions",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("rectification/", include("taizhang.rectification.urls")),
     path("notify/", include("taizhang.notify.urls")),
     path("compliance/", include("taizhang.compliance.urls")),
+    path("democratic/", include("taizhang.democratic.urls")),
     path("evaluation/", include("taizhang.evaluation.urls")),
     path("rolemodels/", include("taizhang.rolemodels.urls")),
     path("institutions/", include("taizhang.institutions.urls")),

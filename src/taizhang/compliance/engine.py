@@ -419,11 +419,12 @@ def evaluate(root: Organization, period: P.Period, today: dt.date | None = None,
     ends (never a violation before its last day). Returns a :class:`Report`.
     """
     from .checks import CHECKS
+    from .rules import REGISTERED_CHECKS
 
     ctx = Context(root, period, today)
     rules = [r for r in active_rules() if (rule_ids is None or r.id in rule_ids)
              and P.ORDER[r.period] <= P.ORDER[period.kind]]
     for rule in rules:
-        CHECKS[rule.check](rule, ctx)
+        (CHECKS.get(rule.check) or REGISTERED_CHECKS[rule.check])(rule, ctx)
     rows = [o for o in ctx.orgs.values() if o.kind != OrgKind.GROUP]
     return Report(root, period, ctx.today, rules, rows, ctx.violations, ctx.cells)

@@ -36,6 +36,7 @@ GROUPS = {
     "compliance": gettext_noop("组织生活"),
     "evaluation": gettext_noop("组织生活"),
     "volunteering": gettext_noop("立足岗位"),
+    "democratic": gettext_noop("民主生活会"),
     "orgs": gettext_noop("组织"),
 }
 
