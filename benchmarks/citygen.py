@@ -432,9 +432,11 @@ def _insert_attendance() -> dict[str, int]:
     qn = connection.ops.quote_name
     mem, pos, lm = Member._meta.db_table, Position._meta.db_table, LeadershipMember._meta.db_table
     reason_cases = " ".join(f"WHEN {i} THEN '{r}'" for i, r in enumerate(REASONS))
-    roll = "((r.id * 7919 + p.id * 104729) % 100)"
+    # ``%%``: the statements carry parameters, so a literal modulo must be escaped (the
+    # PostgreSQL driver rejects a bare ``%``; Django's SQLite backend unescapes ``%%`` too).
+    roll = "((r.id * 7919 + p.id * 104729) %% 100)"
     values = (f"CASE WHEN {roll} < 7 THEN 'leave' WHEN {roll} < 9 THEN 'absent' ELSE 'present' END, "
-              f"CASE WHEN {roll} < 7 THEN CASE ((r.id + p.id) % {len(REASONS)}) {reason_cases} END ELSE '' END, "
+              f"CASE WHEN {roll} < 7 THEN CASE ((r.id + p.id) %% {len(REASONS)}) {reason_cases} END ELSE '' END, "
               "(p.status = 'full'), NULL")
 
     def insert(table, fk, source, join, where, params):
