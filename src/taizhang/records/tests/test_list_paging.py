@@ -80,3 +80,20 @@ def test_attach_counts_gives_zeros_without_attendance(rworld):
     assert len(log) == 1
     assert rows[0].attendance_counts()["expected"] == 0
     attach_counts([])  # nothing to do, no query
+
+
+def test_api_meeting_list_counts_the_page_only(client, secretary, rworld):
+    meetings(rworld, 8)
+    with CaptureQueriesContext(connection) as small:
+        first = client.get("/api/meetings/").json()
+    meetings(rworld, 60, start=8)
+    with CaptureQueriesContext(connection) as log:
+        data = client.get("/api/meetings/").json()
+    assert data["count"] == 68 and len(data["results"]) == 50
+    assert len(log) == len(small) and first["count"] == 8
+    sqls = [q["sql"] for q in log.captured_queries]
+    counts = [s for s in sqls if "COUNT(*)" in s and "records_meeting" in s]
+    assert len(counts) == 1 and "GROUP BY" not in counts[0]
+    newest = data["results"][0]
+    fresh = Meeting.objects.get(pk=newest["id"])
+    assert (newest["expected_count"], newest["present_count"]) == (fresh.expected_count, fresh.present_count)
