@@ -45,6 +45,7 @@ def wall(cmd: list[str], env: dict, repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--no-listing", action="store_true", help="only the --json figure (quick run)")
     args = parser.parse_args()
     var = tempfile.mkdtemp(prefix="tz-bench-cli-")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TAIZHANG_VAR_DIR": var,
@@ -52,6 +53,8 @@ def main() -> int:
     bare = wall([sys.executable, "-c", "pass"], env, args.repeat)
     json_run = wall([sys.executable, "-m", "taizhang.cli", "import_plan", str(SEED), "--json"], env, args.repeat)
     figure("cli_import_plan_json", json_run, "s", json_run / bare, "<=0.3")
+    if args.no_listing:
+        return 0
     subprocess.run([sys.executable, "-m", "taizhang.cli", "migrate", "-v", "0"], env=env, check=True)
     listing = wall([sys.executable, "-m", "taizhang.cli", "import_plan", str(SEED)], env, max(1, args.repeat // 3))
     figure("cli_import_plan_listing", listing, "s", listing / bare)

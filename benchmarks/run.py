@@ -33,9 +33,9 @@ HERE = Path(__file__).resolve().parent
 ARGS = {
     "bench_pages.py": (["--scale", "0.1", "--repeat", "20"], ["--scale", "1", "--repeat", "20"]),
     "bench_http.py": (["--scale", "0.1", "--seconds", "4"], ["--scale", "1", "--seconds", "10"]),
-    "bench_cli.py": (["--repeat", "5"], ["--repeat", "7"]),
+    "bench_cli.py": (["--repeat", "5", "--no-listing"], ["--repeat", "7"]),
     "bench_compliance.py": (["--scale", "0.1", "--repeat", "2"], ["--scale", "1", "--repeat", "3"]),
-    "bench_scale.py": (["--scale", "0.1", "--repeat", "3", "--only", "board,saves,export"],
+    "bench_scale.py": (["--scale", "0.1", "--repeat", "3", "--only", "board"],
                        ["--scale", "1", "--repeat", "5"]),
     "bench_importer.py": (["--repeat", "3"], []),
     "bench_publish.py": (["--branches", "50", "--repeat", "1"], []),
