@@ -6,7 +6,8 @@ committee over unit committees sees one row per unit, a committee over general b
 row per general branch; each rolled-up row links to the board of that child (``?under=``).
 A child that is itself one row (a branch directly under the committee) keeps its own row.
 What stays above the limit is paged (``?page=``), so no board page renders more than
-:data:`MAX_ROWS` rows. Totals and column counts stay those of the whole board.
+:data:`MAX_ROWS` rows. Totals and column counts stay those of the whole board. ``?rollup=1``
+rolls up below the limit too (one row per unit whatever their number).
 
 A rolled-up cell counts the child's organizations in that column: done/total, coloured by
 its most urgent status (overdue, returned, submitted, due soon, not started; done when all
@@ -110,13 +111,14 @@ def roll_up(board: Board, drill_url, root_path: str | None = None) -> Board:
     return Board(board.items, rolled, board.column_counts, board.totals)
 
 
-def limit_rows(board: Board, drill_url, page: str | int | None = 1):
-    """The board as shown: rolled up when it has more than :func:`rows_limit` rows, then paged
-    by that many. Returns (board, page or None when one page holds it all, whether some
-    row stands for several organizations)."""
+def limit_rows(board: Board, drill_url, page: str | int | None = 1, rollup: bool = False):
+    """The board as shown: rolled up when it has more than :func:`rows_limit` rows (or always
+    with ``rollup``, e.g. a superior's per-unit board), then paged by that many. Returns
+    (board, page or None when one page holds it all, whether some row stands for several
+    organizations)."""
     limit = rows_limit()
     rolled_up = False
-    if len(board.rows) > limit:
+    if rollup or len(board.rows) > limit:
         board = roll_up(board, drill_url)
         rolled_up = any(row.drill_url for row in board.rows)
     if len(board.rows) <= limit:

@@ -224,12 +224,14 @@ def board(request, pk):
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("under", None)
+    keep.pop("rollup", None)
 
     def drill_url(org_id: int) -> str:
         keep["under"] = str(org_id)
         return "?" + keep.urlencode()
 
-    data, page, rolled_up = limit_rows(data, drill_url, request.GET.get("page"))
+    data, page, rolled_up = limit_rows(data, drill_url, request.GET.get("page"),
+                                       rollup=request.GET.get("rollup") == "1" and "under" not in args)
     keep.pop("under", None)
     return render(request, "plans/board.html", {
         "campaign": campaign, "board": data, "level": args["responsible"], "args": args,

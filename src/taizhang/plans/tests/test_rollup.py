@@ -119,3 +119,13 @@ def test_board_queries_do_not_grow_with_organizations(client, tree, general, see
         assert len(response.context["board"].rows) <= 3
         assert len(large) == len(small)
 
+
+
+def test_rollup_on_request_below_the_limit(client, campaign, office, general):
+    zz, _branches = general
+    client.force_login(office)
+    response, rows = page_rows(client, campaign, "?rollup=1")
+    assert [name for name, _url in rows] == ["第1党支部", "第2党支部", "第3党支部", "机关总支"]
+    assert rows[3][1] == f"?under={zz.pk}"  # the drill-down does not roll up again
+    _response, inside = page_rows(client, campaign, f"?rollup=1&under={zz.pk}")
+    assert len(inside) == 3
