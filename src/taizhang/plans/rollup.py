@@ -11,7 +11,8 @@ rolls up below the limit too (one row per unit whatever their number).
 
 A rolled-up cell counts the child's organizations in that column: done/total, coloured by
 its most urgent status (overdue, returned, submitted, due soon, not started; done when all
-are). One query (the children's names), whatever the number of organizations.
+are). One query (the rolled-up children's names; none when every child is one row),
+whatever the number of organizations.
 """
 
 from __future__ import annotations
@@ -84,8 +85,11 @@ def roll_up(board: Board, drill_url, root_path: str | None = None) -> Board:
             own.append(row)
         else:
             groups.setdefault(row.path[:width], []).append(row)
-    names = {path: (pk, name) for path, pk, name in
-             Organization.objects.filter(path__in=list(groups)).values_list("path", "pk", "name")}
+    # a child that is itself one row keeps that row: only the others need a name (one query)
+    rolled_paths = [path for path, members in groups.items()
+                    if not (len(members) == 1 and members[0].path == path)]
+    names = {path: (pk, name) for path, pk, name in Organization.objects.filter(
+        path__in=rolled_paths).values_list("path", "pk", "name")} if rolled_paths else {}
     labels = {key: str(label) for key, label in STATUS_LABELS.items()}
     rolled = list(own)
     columns = range(len(board.items))
