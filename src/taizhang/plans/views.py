@@ -20,6 +20,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board, owing_by_org
+from .rollup import limit_rows
 from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
@@ -209,6 +210,11 @@ def _board_args(request, campaign) -> dict:
         pass
     if request.GET.get("status") in STATUS_LABELS:
         args["status"] = request.GET["status"]
+    if request.GET.get("under", "").isdigit():  # drill-down into one organization's subtree
+        from taizhang.orgs.models import Organization
+
+        args["under"] = get_object_or_404(Organization.objects.visible_to(request.user),
+                                          pk=int(request.GET["under"]))
     return args
 
 
@@ -225,14 +231,28 @@ def _months(campaign) -> list[dt.date]:
 @login_required
 def board(request, pk):
     """Progress board: organizations × tasks, coloured by status, counts per row/column;
-    filters by section, month and status."""
+    filters by section, month and status; above ``TAIZHANG_BOARD_ROWS`` rows one row per
+    child organization with drill-down (``?under=``), then pages (``plans.rollup``)."""
     campaign = get_object_or_404(
         Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
     )
     args = _board_args(request, campaign)
     data = build_board(campaign, request.user, **args)
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    keep.pop("under", None)
+    keep.pop("rollup", None)
+
+    def drill_url(org_id: int) -> str:
+        keep["under"] = str(org_id)
+        return "?" + keep.urlencode()
+
+    data, page, rolled_up = limit_rows(data, drill_url, request.GET.get("page"),
+                                       rollup=request.GET.get("rollup") == "1" and "under" not in args)
+    keep.pop("under", None)
     return render(request, "plans/board.html", {
         "campaign": campaign, "board": data, "level": args["responsible"], "args": args,
+        "page": page, "rolled_up": rolled_up, "under": args.get("under"), "top_query": keep.urlencode(),
         "status_labels": STATUS_LABELS, "query": request.GET.urlencode(),
         "sections": campaign.plan.items.filter(parent__isnull=True, kind=ItemKind.SECTION),
         "months": _months(campaign),

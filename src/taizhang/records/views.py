@@ -21,6 +21,7 @@ from taizhang.core.status import org_of
 
 from . import forms, services
 from .models import (
+    attach_counts,
     Lecture,
     Meeting,
     Reading,
@@ -36,11 +37,12 @@ class RecordListView(ObjectListView):
     kind: Source
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related(*self.kind.related)
-        if not self.kind.options.get("counts"):
-            return queryset
-        # A GROUP BY query drops Meta.ordering: restate it, or pages would overlap.
-        return queryset.with_counts().order_by(*queryset.model._meta.ordering)
+        return super().get_queryset().select_related(*self.kind.related)
+
+    def annotate_rows(self, rows: list) -> None:
+        """Attendance counts (``with_counts``) of the shown rows only, in one query."""
+        if self.kind.options.get("counts") and rows:
+            attach_counts(rows)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -16,6 +16,9 @@ LEVEL_NAMES = {LEVEL_ERROR: "错误", LEVEL_WARNING: "警告", LEVEL_INFO: "提�
 
 
 class Command(BaseCommand):
+    # Parsing needs no system checks (they load every URLconf and view); ``--json`` does not
+    # even reach Django from the console script (``taizhang.cli.import_plan_json``).
+    requires_system_checks = []
     help = (
         "Parse a task-list document (.txt/.md/.docx/.xlsx/.pdf, .doc/.wps via LibreOffice). "
         "--json prints the parsed tree and writes nothing; --save stores it as a campaign."
