@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "taizhang.institutions",
     "taizhang.volunteering",
     "taizhang.surveys",
+    "taizhang.reports",
 ]
 
 MIDDLEWARE = [

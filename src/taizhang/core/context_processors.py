@@ -23,6 +23,7 @@ NAV = [
     ("compliance:overview", gettext_noop("合规检查"), "/compliance/"),
     ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
     ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
+    ("reports:index", gettext_noop("报告"), "/reports/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
 ]
 
