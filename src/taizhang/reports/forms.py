@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,8 @@ class ParamsForm(forms.Form):
                           help_text=_("留空：全部可见组织（总结：主题教育所属党委）"))
     meeting = forms.ModelChoiceField(label=_("会议"), queryset=Meeting.objects.none(), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    records = forms.CharField(label=_("编入简报的记录"), required=False, max_length=2000,
+                              help_text=_("记录类型:编号，以空格或逗号分隔，如 meeting:12 lecture:3"))
 
     def __init__(self, *args, kind, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +51,7 @@ class ParamsForm(forms.Form):
         data = self.cleaned_data
         return {"campaign": data.get("campaign") and data["campaign"].pk, "org": data.get("org") or "",
                 "meeting": data.get("meeting") and data["meeting"].pk, "year": data.get("year"),
-                "records": self.data.getlist("records") if hasattr(self.data, "getlist") else []}
+                "records": [r for r in re.split(r"[\s,，、]+", data.get("records") or "") if r]}
 
 
 class TemplateUploadForm(forms.Form):

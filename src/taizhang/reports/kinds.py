@@ -57,6 +57,10 @@ KINDS: dict[str, ReportKind] = {k.code: k for k in [
                ("campaign",), ("org", "year"), B + "summary.build", B + "summary.SCHEMA", background=True),
     ReportKind("problems", _("问题清单"), _("查摆出的全部问题（无论是否已制定整改措施）及其整改状态。"),
                (), ("org", "year", "campaign"), B + "problems.build", B + "problems.SCHEMA"),
+    ReportKind("brief", _("工作简报"), _("从选定的记录（会议、党课、调研、典型案例等）编成一期简报，附记录的照片。"),
+               ("records",), ("org",), B + "brief.build", B + "brief.SCHEMA"),
+    ReportKind("archive", _("年度档案"), _("一个支部（或党委）一年的全部材料：各类台账（Excel）、每次会议记录（Word）、合规检查结果、问题清单，附目录。"),
+               ("org", "year"), (), B + "archive.build", B + "archive.SCHEMA", output="zip", background=True),
 ]}
 
 

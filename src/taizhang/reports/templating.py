@@ -226,14 +226,36 @@ def leftover_tags(content: bytes) -> list[str]:
     return found
 
 
+class Photo:
+    """A picture for a template (``{{ p }}`` in its own paragraph): image bytes and the
+    printed width in millimetres; turned into docxtpl's ``InlineImage`` when rendering."""
+
+    def __init__(self, content: bytes, width_mm: int = 120):
+        self.content, self.width_mm = content, width_mm
+
+
+def _with_images(value, tpl):
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    if isinstance(value, Photo):
+        return InlineImage(tpl, io.BytesIO(value.content), width=Mm(value.width_mm))
+    if isinstance(value, dict):
+        return {k: _with_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_images(v, tpl) for v in value]
+    return value
+
+
 def render(template: bytes, context: dict) -> bytes:
-    """Render a checked template with ``context``; returns the .docx bytes. Raises
-    :class:`OutputError` when tag text survives in the output (naming it), and Jinja's
-    ``UndefinedError`` when the context lacks a name the template uses."""
+    """Render a checked template with ``context`` (:class:`Photo` values become pictures);
+    returns the .docx bytes. Raises :class:`OutputError` when tag text survives in the
+    output (naming it), and Jinja's ``UndefinedError`` when the context lacks a name the
+    template uses."""
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(template))
-    tpl.render(context, jinja_env=jinja_env(), autoescape=True)
+    tpl.render(_with_images(context, tpl), jinja_env=jinja_env(), autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     content = out.getvalue()
@@ -256,3 +278,57 @@ def schema_lines(schema: dict, prefix: str = "") -> list[tuple[str, str]]:
         else:
             lines.append((dotted, str(value)))
     return lines
+
+
+class BatchRenderer:
+    """One template rendered many times, fast (the archive's meeting records): the template
+    is read, patched and compiled once, and each document swaps its rendered body into the
+    template's package (the steps of docxtpl's ``render`` for the body). A template whose
+    headers or footers hold tags is rendered by :func:`render` instead. Each output is
+    checked for surviving tags like :func:`render` (raises :class:`OutputError`)."""
+
+    def __init__(self, template: bytes):
+        import copy
+        import zipfile
+
+        from docxtpl import DocxTemplate
+        from lxml import etree
+
+        self.template = template
+        self.tpl = DocxTemplate(io.BytesIO(template))
+        self.tpl.init_docx()
+        with zipfile.ZipFile(io.BytesIO(template)) as package:
+            self.entries = [(info, package.read(info.filename)) for info in package.infolist()]
+        self.fallback = any(
+            name.startswith(("word/header", "word/footer")) and OPEN_RE.search(data.decode("utf-8", "replace"))
+            for name, data in ((info.filename, data) for info, data in self.entries))
+        if self.fallback:
+            return
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", self.tpl.patch_xml(self.tpl.get_xml()))
+        self.compiled = jinja_env().from_string(source)
+        root = copy.deepcopy(self.tpl.docx.element)
+        root.replace(root.find(qn("w:body")), etree.Element("TAIZHANG-BODY"))
+        head, tail = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).split(
+            b"<TAIZHANG-BODY/>")
+        self.head, self.tail = head, tail
+
+    def render(self, context: dict) -> bytes:
+        """The .docx bytes of the template filled with ``context``."""
+        import zipfile
+
+        if self.fallback:
+            return render(self.template, context)
+        body = re.sub(r"\n<w:p([ >])", r"<w:p\1", self.compiled.render(context))
+        body = (body.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}"))
+        body = self.tpl.resolve_listing(body)
+        for paragraph in body.split("</w:p>"):
+            text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph))
+            if LEFTOVER_RE.search(text):
+                raise OutputError(f"生成的文档中仍有未替换的模板标签：“{_short(text)}”")
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+            for info, data in self.entries:
+                if info.filename == "word/document.xml":
+                    data = self.head + body.encode("utf-8") + self.tail
+                package.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        return out.getvalue()

@@ -78,8 +78,12 @@ def report_page(request, kind):
         form, params, error = ParamsForm(kind=kind, user=request.user), None, str(exc)
     preview, origin = None, ""
     if params is not None and kind.output == "docx":
-        preview = kind.build(params)
-        origin = template_for(kind, template_org(params))[1]
+        try:
+            preview = kind.build(params)
+        except ParamError as exc:  # a brief's record that is malformed or out of scope
+            params, error = None, str(exc)
+        else:
+            origin = template_for(kind, template_org(params))[1]
     return render(request, "reports/report.html", {
         "kind": kind, "form": form, "params": params, "error": error, "preview": preview,
         "preview_template": f"reports/preview/{kind.code}.html", "template_origin": origin,
@@ -99,8 +103,11 @@ def report_download(request, kind, fmt):
         return redirect(back)
     try:
         name, content = generate(kind, params, fmt)
-    except FormatError as exc:
+    except (FormatError, NotVisible) as exc:
         raise Http404(str(exc)) from None
+    except ParamError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
     except (ConversionError, templating.OutputError) as exc:
         messages.error(request, str(exc))
         return redirect(back)

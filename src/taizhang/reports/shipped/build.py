@@ -180,7 +180,34 @@ def problems():
     return d
 
 
-BUILDERS = {"meeting": meeting, "summary": summary, "problems": problems}
+def archive():
+    d = new_document()
+    title(d, "{{ org }}{{ year }}年度档案")
+    title(d, "目  录", 16)
+    loop_table(d, ["序号", "文件", "内容", "记录数"], "for f in files",
+               ["{{ f.number }}", "{{ f.path }}", "{{ f.title }}", "{{ f.count }}"])
+    para(d, "共 {{ total }} 项，生成于{{ generated_on }}")
+    return d
+
+
+def brief():
+    d = new_document()
+    p = title(d, "工 作 简 报", 26)
+    p.runs[0].font.color.rgb = __import__("docx.shared", fromlist=["RGBColor"]).RGBColor(0xC0, 0, 0)
+    para(d, "{{ unit }}                    {{ date }}", center=True)
+    para(d, "{%p for item in items %}")
+    heading(d, "{{ item.title }}")
+    para(d, "{{ item.org }} · {{ item.kind }} · {{ item.date }}")
+    para(d, "{{ item.text }}")
+    para(d, "{%p for photo in item.photos %}")
+    para(d, "{{ photo.image }}", center=True)
+    para(d, "{%p endfor %}")
+    para(d, "{%p endfor %}")
+    para(d, "（本期共 {{ count }} 条）")
+    return d
+
+
+BUILDERS = {"brief": brief, "meeting": meeting, "summary": summary, "problems": problems, "archive": archive}
 
 
 def main() -> None:
