@@ -57,13 +57,31 @@ def render_docx(kind: ReportKind, params: Params, progress=None) -> bytes:
     return templating.render(template, context)
 
 
+def file_name(kind: ReportKind, params: Params, fmt: str) -> str:
+    """The report's file name: its label and subject ("年度档案-办公室党支部-2023.zip")."""
+    return "-".join(part for part in (str(kind.label), subject(params)) if part) + f".{fmt}"
+
+
+def write_file(kind: ReportKind, params: Params, fmt: str, path: Path, progress=None) -> str:
+    """Write the report in ``fmt`` to ``path``; returns its file name (see :func:`generate`).
+    An archive is streamed into the file, never held in memory."""
+    if kind.writer and fmt == "zip":
+        from django.utils.module_loading import import_string
+
+        import_string(kind.writer)(params, str(path), progress=progress)
+        return file_name(kind, params, fmt)
+    name, content = generate(kind, params, fmt, progress)
+    Path(path).write_bytes(content)
+    return name
+
+
 def generate(kind: ReportKind, params: Params, fmt: str, progress=None) -> tuple[str, bytes]:
     """(file name, bytes) of the report in ``fmt`` ("docx", "pdf" or, for an archive,
     "zip"). Raises :class:`FormatError` for another format, ``core.office.ConversionError``
     when the PDF cannot be made, ``templating.OutputError`` when tags survive."""
     if fmt not in kind.formats:
         raise FormatError(f"“{kind.label}”不提供 .{fmt} 格式，可用：{'、'.join('.' + f for f in kind.formats)}")
-    name = "-".join(part for part in (str(kind.label), subject(params)) if part) + f".{fmt}"
+    name = file_name(kind, params, fmt)
     if kind.output == "zip":
         return name, kind.build(params, progress=progress)
     content = render_docx(kind, params, progress)

@@ -25,6 +25,8 @@ class ReportKind:
       placeholders it provides (``reports.templating``), for templates and uploads.
     - ``output``: "docx" (Word, and PDF through LibreOffice) or "zip".
     - ``background``: run as a huey job with a progress page (long reports).
+    - ``writer``: dotted path of ``write(params, target, progress=None)`` writing a .zip
+      straight to a file (an archive too big for memory); used by :func:`generate.write_file`.
     """
 
     code: str
@@ -36,6 +38,7 @@ class ReportKind:
     schema_path: str
     output: str = "docx"
     background: bool = False
+    writer: str = ""
 
     @cached_property
     def schema(self) -> dict:
@@ -60,7 +63,8 @@ KINDS: dict[str, ReportKind] = {k.code: k for k in [
     ReportKind("brief", _("工作简报"), _("从选定的记录（会议、党课、调研、典型案例等）编成一期简报，附记录的照片。"),
                ("records",), ("org",), B + "brief.build", B + "brief.SCHEMA"),
     ReportKind("archive", _("年度档案"), _("一个支部（或党委）一年的全部材料：各类台账（Excel）、每次会议记录（Word）、合规检查结果、问题清单，附目录。"),
-               ("org", "year"), (), B + "archive.build", B + "archive.SCHEMA", output="zip", background=True),
+               ("org", "year"), (), B + "archive.build", B + "archive.SCHEMA", output="zip", background=True,
+               writer=B + "archive.write"),
 ]}
 
 

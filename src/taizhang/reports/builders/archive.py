@@ -63,7 +63,7 @@ def _meetings(params: Params, archive: zipfile.ZipFile, files: list, progress=No
 
     kind = get_kind("meeting")
     meetings = in_period(scoped(Meeting.objects.all(), params.user), params).filter(
-        org__path__startswith=params.org.path).select_related("org", "host", "recorder").order_by("date", "pk")
+        org__path__startswith=params.org.path).select_related("org", "host", "recorder").prefetch_related("attendance__member", "motions").order_by("date", "pk")
     renderers: dict[bytes, templating.BatchRenderer] = {}
     template_of: dict[int, bytes] = {}
     total = meetings.count()
@@ -114,16 +114,24 @@ def _compliance(params: Params, archive: zipfile.ZipFile, files: list) -> None:
 
 
 def build(params: Params, progress=None) -> bytes:
-    """The archive as .zip bytes for ``params.org`` and ``params.year`` (both required)."""
+    """The archive as .zip bytes (see :func:`write`; for small archives and tests)."""
+    out = io.BytesIO()
+    write(params, out, progress)
+    return out.getvalue()
+
+
+def write(params: Params, target, progress=None) -> None:
+    """Write the archive of ``params.org`` and ``params.year`` (both required) as a .zip to
+    ``target`` (a path or a binary file): the committee's archive at city scale is too big to
+    hold in memory, so the command and the background job write to a file."""
     from taizhang.reports import templating
     from taizhang.reports.generate import render_docx, template_for
     from taizhang.reports.kinds import get_kind
 
     from . import problems as problems_report
 
-    out = io.BytesIO()
     files: list[tuple[str, str, int]] = []
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         _ledgers(params, archive, files)
         _rectification(params, archive, files)
         if progress:
@@ -140,4 +148,3 @@ def build(params: Params, progress=None) -> bytes:
                    "files": [{"number": i, "path": p, "title": t, "count": c} for i, (p, t, c) in enumerate(files, 1)]}
         contents = templating.render(template_for(get_kind("archive"), params.org)[0], context)
         archive.writestr("目录.docx", contents)
-    return out.getvalue()

@@ -32,10 +32,13 @@ SCHEMA = {
 
 
 def build(params: Params) -> dict:
-    """The context of one meeting's record (``params.meeting``, already scoped). Three
-    queries: the meeting with its people, the attendance, the motions."""
+    """The context of one meeting's record (``params.meeting``, already scoped). Two
+    queries (the attendance, the motions), none when they were prefetched."""
     m = params.meeting
-    rows = list(m.attendance.select_related("member").order_by("pk"))
+    if "attendance" in getattr(m, "_prefetched_objects_cache", {}):  # the archive prefetches
+        rows = sorted(m.attendance.all(), key=lambda a: a.pk)
+    else:
+        rows = list(m.attendance.select_related("member").order_by("pk"))
     present = [a.member.name for a in rows if a.status == AttendanceStatus.PRESENT]
     absentees = [{"name": a.member.name, "status": str(a.get_status_display()), "reason": a.reason or "—"}
                  for a in rows if a.status != AttendanceStatus.PRESENT]

@@ -100,3 +100,25 @@ def test_uploaded_template_is_used_for_the_orgs_below(client, world):
     client.force_login(world.secretary_a)
     response = client.get(reverse("reports:download", args=["meeting", "docx"]), {"meeting": meeting.pk})
     assert Document(io.BytesIO(response.content)).paragraphs[0].text == "某某局机关党委红头"
+
+
+def test_every_report_page_opens(client, world):
+    meeting = sample_meeting(world.branch_a, _member_a(world), "页面会议")
+    client.force_login(world.office)
+    queries = {"meeting": f"meeting={meeting.pk}", "brief": f"records=meeting:{meeting.pk}",
+               "archive": f"org={world.branch_a.code}&year=2023", "problems": "", "summary": ""}
+    from taizhang.reports.kinds import KINDS
+
+    assert set(queries) == set(KINDS)
+    for code, query in queries.items():
+        response = client.get(reverse("reports:report", args=[code]) + "?" + query)
+        assert response.status_code == 200, code
+    page = client.get(reverse("reports:report", args=["brief"]), {"records": f"meeting:{meeting.pk}"})
+    assert "页面会议" in page.content.decode()
+    page = client.get(reverse("reports:report", args=["brief"]), {"records": "nope:1"})
+    assert "未知的记录类型“nope”" in page.content.decode()
+    # No campaign published in this world: the summary says what is missing.
+    page = client.get(reverse("reports:report", args=["summary"]), {"org": ""})
+    assert "请指定主题教育" in page.content.decode()
+    # The archive is made in the background only: no direct download.
+    assert 'id="job-zip"' in client.get(reverse("reports:report", args=["archive"]) + "?" + queries["archive"]).content.decode()

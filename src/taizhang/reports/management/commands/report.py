@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from taizhang.core.commands import output_path
 from taizhang.core.office import ConversionError
-from taizhang.reports.generate import FormatError, generate
+from taizhang.reports.generate import FormatError, write_file
 from taizhang.reports.kinds import KINDS, get_kind
 from taizhang.reports.params import ParamError, resolve
 from taizhang.reports.templating import OutputError
@@ -34,8 +34,10 @@ class Command(BaseCommand):
         raw["records"] = options.get("record") or []
         try:
             params = resolve(report, raw)
-            _name, content = generate(report, params, path.suffix.lower().lstrip("."))
+            fmt = path.suffix.lower().lstrip(".")
+            if fmt not in report.formats:
+                raise FormatError(f"“{report.label}”不提供 .{fmt} 格式")
+            write_file(report, params, fmt, path)
         except (ParamError, FormatError, ConversionError, OutputError) as exc:
             raise CommandError(str(exc)) from None
-        path.write_bytes(content)
-        self.stdout.write(f"{path}：{report.label}，{len(content) // 1024 + 1} KB")
+        self.stdout.write(f"{path}：{report.label}，{path.stat().st_size // 1024 + 1} KB")
