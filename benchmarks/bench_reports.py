@@ -82,6 +82,7 @@ def measure(scale: float, repeat: int, committee_archive: bool) -> dict:
               "summary_build": statistics.median(times), "summary_docx": statistics.median(docx_times),
               "summary_queries": queries, "summary_meetings": context["figures"]["meetings"],
               "raw_count": statistics.median(raw)}
+    report(result, ["summary"])
     archive = get_kind("archive")
     targets = [Organization.objects.filter(kind="branch").order_by("path").first()]
     if committee_archive:
@@ -100,7 +101,24 @@ def measure(scale: float, repeat: int, committee_archive: bool) -> dict:
         result[f"archive_{label}"] = {"time": elapsed, "meetings": meetings, "bytes": target.stat().st_size,
                                       "per_meeting_ms": 1000 * elapsed / max(meetings, 1),
                                       "raw_count": time.perf_counter() - start}
+        report(result, [label])
     return result
+
+
+def report(r: dict, parts: list[str]) -> None:
+    """Print the figures of ``parts`` ("summary", "branch", "committee") as they are measured."""
+    if "summary" in parts:
+        print(f"scale {r['scale']:g}: {r['branches']} branches, {r['records']} records")
+        print(f"summary (committee, {r['summary_meetings']} meetings counted): build {r['summary_build']:.2f} s "
+              f"({r['summary_queries']} queries), with .docx {r['summary_docx']:.2f} s; "
+              f"raw COUNT {r['raw_count'] * 1000:.1f} ms → ×{r['summary_build'] / max(r['raw_count'], 1e-9):.0f}",
+              flush=True)
+    for label in ("branch", "committee"):
+        a = r.get(f"archive_{label}")
+        if a and label in parts:
+            print(f"archive ({label}, 2023): {a['time']:.1f} s for {a['meetings']} meeting records "
+                  f"({a['per_meeting_ms']:.1f} ms each), {a['bytes'] / 1e6:.1f} MB; "
+                  f"raw COUNT {a['raw_count'] * 1000:.1f} ms", flush=True)
 
 
 def main(argv=None) -> int:
@@ -109,17 +127,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-committee-archive", action="store_true")
     args = parser.parse_args(argv)
-    r = measure(args.scale, args.repeat, not args.no_committee_archive)
-    print(f"scale {r['scale']:g}: {r['branches']} branches, {r['records']} records")
-    print(f"summary (committee, {r['summary_meetings']} meetings counted): build {r['summary_build']:.2f} s "
-          f"({r['summary_queries']} queries), with .docx {r['summary_docx']:.2f} s; "
-          f"raw COUNT {r['raw_count'] * 1000:.1f} ms → ×{r['summary_build'] / max(r['raw_count'], 1e-9):.0f}")
-    for label in ("branch", "committee"):
-        a = r.get(f"archive_{label}")
-        if a:
-            print(f"archive ({label}, 2023): {a['time']:.1f} s for {a['meetings']} meeting records "
-                  f"({a['per_meeting_ms']:.1f} ms each), {a['bytes'] / 1e6:.1f} MB; "
-                  f"raw COUNT {a['raw_count'] * 1000:.1f} ms")
+    measure(args.scale, args.repeat, not args.no_committee_archive)
     return 0
 
 

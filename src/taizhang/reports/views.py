@@ -184,7 +184,10 @@ def template_list(request):
             else:
                 messages.success(request, _("模板已上传并通过检查：%(name)s") % {"name": template.name})
                 return redirect("reports:templates")
-    templates = ReportTemplate.objects.visible_to(request.user).select_related("org")
+    labels = {k.code: k.label for k in KINDS.values()}
+    templates = list(ReportTemplate.objects.visible_to(request.user).select_related("org"))
+    for template in templates:
+        template.kind_label = labels.get(template.kind, template.kind)
     kinds = [{"kind": k, "placeholders": templating.schema_lines(k.schema)}
              for k in KINDS.values() if k.output == "docx"]
     can_upload = form.fields["org"].queryset.exists()

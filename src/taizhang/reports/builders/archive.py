@@ -15,13 +15,13 @@ from __future__ import annotations
 import io
 import zipfile
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.excel import Column, write_xlsx
 from taizhang.core.sources import sources
-from taizhang.records.models import Meeting
+from taizhang.records.models import Attendance, Meeting
 
 from .common import Params, cn_date, in_period, scoped
 
@@ -63,11 +63,12 @@ def _meetings(params: Params, archive: zipfile.ZipFile, files: list, progress=No
 
     kind = get_kind("meeting")
     meetings = in_period(scoped(Meeting.objects.all(), params.user), params).filter(
-        org__path__startswith=params.org.path).select_related("org", "host", "recorder").prefetch_related("attendance__member", "motions").order_by("date", "pk")
+        org__path__startswith=params.org.path).select_related("org", "host", "recorder").prefetch_related(
+            Prefetch("attendance", queryset=Attendance.objects.select_related("member")), "motions").order_by("date", "pk")
     renderers: dict[bytes, templating.BatchRenderer] = {}
     template_of: dict[int, bytes] = {}
     total = meetings.count()
-    for n, meeting in enumerate(meetings.iterator(chunk_size=500), start=1):
+    for n, meeting in enumerate(meetings.iterator(chunk_size=200), start=1):
         if meeting.org_id not in template_of:
             template_of[meeting.org_id] = template_for(kind, meeting.org)[0]
         template = template_of[meeting.org_id]
