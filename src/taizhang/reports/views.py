@@ -77,7 +77,8 @@ def report_page(request, kind):
     except NotVisible as exc:
         form, params, error = ParamsForm(kind=kind, user=request.user), None, str(exc)
     preview, origin = None, ""
-    if params is not None and kind.output == "docx":
+    large = params is not None and _large(kind, params)
+    if params is not None and kind.output == "docx" and not large:
         try:
             preview = kind.build(params)
         except ParamError as exc:  # a brief's record that is malformed or out of scope
@@ -87,8 +88,29 @@ def report_page(request, kind):
     return render(request, "reports/report.html", {
         "kind": kind, "form": form, "params": params, "error": error, "preview": preview,
         "preview_template": f"reports/preview/{kind.code}.html", "template_origin": origin,
-        "query": request.GET.urlencode(), "pdf_available": find_soffice() is not None,
+        "query": request.GET.urlencode(), "pdf_available": find_soffice() is not None, "large": large,
     })
+
+
+# A report of more branches than this is made only in the background (a city's summary takes
+# seconds: benchmarks/bench_reports.py); below it the page previews and downloads directly.
+DIRECT_MAX_BRANCHES = 50
+
+
+def _large(kind, params) -> bool:
+    """Whether ``kind`` for ``params`` runs only as a background job: an archive always,
+    another background kind when its scope holds more than DIRECT_MAX_BRANCHES branches."""
+    if kind.output == "zip":
+        return True
+    if not kind.background:
+        return False
+    from taizhang.orgs.models import Organization
+
+    org = params.org or (params.campaign.org if params.campaign is not None else None)
+    branches = Organization.objects.filter(kind="branch")
+    if org is not None:
+        branches = branches.filter(path__startswith=org.path)
+    return branches.count() > DIRECT_MAX_BRANCHES
 
 
 @login_required
@@ -100,6 +122,9 @@ def report_download(request, kind, fmt):
     back = reverse("reports:report", args=[kind.code]) + "?" + request.GET.urlencode()
     if params is None:
         messages.error(request, error)
+        return redirect(back)
+    if _large(kind, params) and fmt in kind.formats:
+        messages.info(request, _("范围较大，请用“后台生成”，完成后在任务页下载"))
         return redirect(back)
     try:
         name, content = generate(kind, params, fmt)

@@ -122,3 +122,23 @@ def test_every_report_page_opens(client, world):
     assert "请指定主题教育" in page.content.decode()
     # The archive is made in the background only: no direct download.
     assert 'id="job-zip"' in client.get(reverse("reports:report", args=["archive"]) + "?" + queries["archive"]).content.decode()
+
+
+def test_a_large_summary_is_made_only_in_the_background(client, world, monkeypatch):
+    import datetime as dt
+
+    from taizhang.plans.models import Campaign
+    from taizhang.reports import views
+
+    campaign = Campaign.objects.create(org=world.committee, title="主题教育", status="published",
+                                       start=dt.date(2023, 9, 1), end=dt.date(2024, 1, 31))
+    client.force_login(world.office)
+    url = reverse("reports:report", args=["summary"])
+    page = client.get(url, {"campaign": campaign.pk}).content.decode()
+    assert 'id="preview"' in page and 'id="download-docx"' in page  # two branches: direct
+    monkeypatch.setattr(views, "DIRECT_MAX_BRANCHES", 1)
+    page = client.get(url, {"campaign": campaign.pk}).content.decode()
+    assert 'id="large-note"' in page and 'id="preview"' not in page and 'id="download-docx"' not in page
+    assert 'id="job-docx"' in page
+    response = client.get(reverse("reports:download", args=["summary", "docx"]), {"campaign": campaign.pk})
+    assert response.status_code == 302 and response.url.startswith(url)
