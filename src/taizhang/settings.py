@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "taizhang.institutions",
     "taizhang.volunteering",
     "taizhang.surveys",
+    "taizhang.reports",
 ]
 
 MIDDLEWARE = [

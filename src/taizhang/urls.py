@@ -26,6 +26,7 @@ urlpatterns = [
     path("institutions/", include("taizhang.institutions.urls")),
     path("surveys/", include("taizhang.surveys.urls")),
     path("volunteering/", include("taizhang.volunteering.urls")),
+    path("reports/", include("taizhang.reports.urls")),
     path("attachments/add/<int:content_type_id>/<int:object_id>/",
          views_attachments.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views_attachments.attachment_download, name="attachment_download"),

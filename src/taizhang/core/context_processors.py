@@ -24,6 +24,7 @@ NAV = [
     ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
     ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
     ("evaluation:branch_life", gettext_noop("专题组织生活会和民主评议"), "/evaluation/branches/"),
+    ("reports:index", gettext_noop("报告"), "/reports/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
 ]
 

@@ -62,7 +62,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "completion": ("完成情况", "整改完成情况"),
     "closed": ("是否销号", "销号", "销号情况"),
     "remarks": ("备注",),
-    # A ledger of several organizations (the export adds it after its ten columns).
+    # A ledger of several organizations (the export adds it after its fourteen columns).
     "org": ("所属组织", "所属党组织", "所属单位", "党组织名称"),
 }
 LABELS = {
