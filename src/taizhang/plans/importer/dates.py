@@ -225,6 +225,12 @@ def _hit_date(match: re.Match, period: Period | None, year: int | None) -> date 
 _MAY_HOLD_DATE_RE = re.compile(r"[年月季]|\d[./\-]\d")
 
 
+def may_hold_date(text: str) -> bool:
+    """False when ``text`` cannot hold any deadline phrase (nor 长期坚持 and the like): a cheap
+    test that lets big documents skip the full reading of most clauses."""
+    return bool(_MAY_HOLD_DATE_RE.search(text) or _ONGOING_RE.search(text))
+
+
 @lru_cache(maxsize=2048)
 def _matches(text: str) -> tuple[re.Match, ...]:
     """The deadline phrases of ``text`` (cached: one line is read by the deadline, the

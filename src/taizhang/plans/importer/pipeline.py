@@ -50,7 +50,7 @@ def make_title(text: str) -> str:
     clauses = [c.strip() for c in _CLAUSE_SPLIT_RE.split(sentence) if c.strip()]
     if len(clauses) > 1:
         # Only a sentence with a date in it can have a date-only clause (big documents).
-        dated = bool(dates_mod.deadline_spans(sentence)) or dates_mod.parse_deadline(sentence) is not None
+        dated = dates_mod.may_hold_date(sentence)
         kept = ([c for c in clauses if not _is_date_only(c)] or clauses) if dated else clauses
         if len(sentence) > _TITLE_MAX or len(kept) < len(clauses):
             sentence = next((c for c in kept if not _is_lead_in(c)), kept[0])

@@ -133,3 +133,20 @@ def test_spreadsheetml_sheets_merges_and_hidden_sheet_without_entities():
 def test_not_a_workbook_is_one_line_naming_the_file():
     with pytest.raises(ReadError, match="^a.xls：不是 Excel 工作簿"):
         read_workbook(b"hello", "a.xls")
+
+
+def test_a_bomb_that_lies_about_its_size_is_cut_at_the_stated_size(tmp_path):
+    """zipfile never inflates past an entry's stated size: the parser gets 2,000 bytes and the
+    CRC check calls the file damaged, in milliseconds and without the 20 MB."""
+    from .hostile import lying_xlsx
+
+    path = tmp_path / "撒谎.xlsx"
+    path.write_bytes(lying_xlsx(20))
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ReadError, match=r"^撒谎\.xlsx：文件已损坏或不是 Excel 工作簿.*Bad CRC-32"):
+        read_workbook(path)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0 and peak < 5 * 1024 * 1024
