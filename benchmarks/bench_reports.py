@@ -13,7 +13,14 @@
     python benchmarks/bench_reports.py --scale 0.02                 # smoke test
 
 The data set is ``benchmarks/citygen.py``'s; the benchmark works on a private copy (the
-reports app's tables are migrated into it; nothing else is written).
+reports app's tables are migrated into it; nothing else is written). ``benchmarks/run.py``
+runs it with the others (``make bench``; the committee's archive alone takes ~15 minutes).
+
+Measured at scale 1 (2 shared cores, SQLite, 2026-12-07):
+    summary (committee, 48,060 meetings counted): build 1.64 s (29 queries), with .docx 2.44 s;
+        raw COUNT 199 ms
+    archive (one branch, 2023): 6.3 s for 76 meeting records, 4.4 MB
+    archive (committee, 2023): 912 s for 38,353 meeting records (23.8 ms each), 2.1 GB
 """
 
 from __future__ import annotations

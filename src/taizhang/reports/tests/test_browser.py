@@ -25,7 +25,7 @@ def _download(page, selector):
 def test_each_report_downloads(browser, live_server, settings, tmp_path):
     from django.contrib.auth import get_user_model
 
-    from taizhang.records.models import Meeting
+    from taizhang.records.models import Lecture, Meeting
     from taizhang.rectification.models import DEFAULT_SOURCES, ProblemSource
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -37,6 +37,7 @@ def test_each_report_downloads(browser, live_server, settings, tmp_path):
     user.set_password(PASSWORD)
     user.save()
     meeting = Meeting.objects.filter(kind="branch_general_meeting").first()
+    lecture = Lecture.objects.order_by("pk").first()  # ids differ on PostgreSQL after a flush
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
     page.goto(f"{live_server.url}/login/")
@@ -49,7 +50,7 @@ def test_each_report_downloads(browser, live_server, settings, tmp_path):
     assert page.locator("a[href='/reports/summary/']").count() == 1
     pdf = find_soffice() is not None
     for kind, query in [("meeting", f"meeting={meeting.pk}"), ("summary", ""), ("problems", ""),
-                        ("brief", f"records=meeting:{meeting.pk}+lecture:1")]:
+                        ("brief", f"records=meeting:{meeting.pk}+lecture:{lecture.pk}")]:
         page.goto(f"{live_server.url}/reports/{kind}/?{query}")
         if kind == "summary":
             page.click("#report-params button[type=submit]")
