@@ -15,6 +15,12 @@
 - ``TAIZHANG_BASE_URL``: the site's address used in e-mails, robot messages and feeds.
 - ``TAIZHANG_FOUR_EYES``: on unless ``0``: the one who claims a measure complete or submits
   work does not verify, close or approve it himself (``core.foureyes``).
+- ``TAIZHANG_MAX_UPLOAD_MB`` (default 20): the largest uploaded file; a request body over it
+  + 1 MB is refused with 413 before it is read (``core.bodylimit``).
+- ``TAIZHANG_MAX_REQUESTS`` / ``TAIZHANG_MAX_REQUESTS_JITTER`` (1000 / 100): ``taizhang serve``
+  replaces a web worker after that many requests.
+- ``TAIZHANG_BACKGROUND_IMPORT_ROWS`` (2000): a confirmed import of at least that many rows
+  runs as a background job with a progress page (``core.jobs``).
 """
 
 import os
