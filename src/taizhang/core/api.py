@@ -10,7 +10,7 @@ from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from .badinput import out_of_range_error, out_of_range_fields
+from .badinput import locked_version, out_of_range_error, out_of_range_fields
 
 from .scoping import CHANGE, VIEW, can, scope_paths
 from .status import org_of
@@ -120,8 +120,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         if loaded is None:
             raise ValidationError({VERSION_FIELD: ["version 格式无效，应为读取时原样返回的值。"]})
         with transaction.atomic():
-            current = (type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
-                       .values_list("updated_at", flat=True).first())
+            current = locked_version(type(instance), instance.pk)
             if current != loaded:
                 return Response({"detail": "保存失败：该记录已被他人修改，请重新读取后再提交。",
                                  VERSION_FIELD: current.isoformat(timespec="microseconds") if current else None},

@@ -160,3 +160,13 @@ def prune_form_tokens(*, now=None) -> int:
     cutoff = (now or timezone.now()) - FORM_TOKEN_KEEP
     deleted, _ = UsedFormToken.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def locked_version(model, pk):
+    """The ``updated_at`` of ``model`` row ``pk``, read with a row lock (``SELECT … FOR UPDATE``
+    on PostgreSQL; SQLite serialises writers anyway) inside the caller's transaction, or None
+    when the row is gone. The edit form and the API compare it with the version the client
+    loaded (the optimistic lock). The model's default ordering is dropped: an ordering through
+    a nullable relation would add an outer join, which PostgreSQL refuses to lock."""
+    return (model._base_manager.select_for_update().order_by().filter(pk=pk)
+            .values_list("updated_at", flat=True).first())

@@ -24,7 +24,8 @@ from django.views.generic import DeleteView, DetailView, FormView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .badinput import FORM_TOKEN_FIELD, consume_form_token, guard_form, issue_form_token, used_form_token
+from .badinput import (FORM_TOKEN_FIELD, consume_form_token, guard_form, issue_form_token, locked_version,
+                       used_form_token)
 from .scoping import CHANGE, VIEW, can, scope_paths
 from .status import org_of
 from .views_mixins import ScopedQuerysetMixin
@@ -230,8 +231,7 @@ class ObjectEditView(LoginRequiredMixin, FormView):
         if not token:
             raise StaleObject(_("保存失败：表单缺少读取时的版本（_loaded_at），无法确认该记录未被他人修改。"
                                 "您填写的内容仍保留在表单中，请重新打开编辑页后再保存。"))
-        current = (self.model._base_manager.select_for_update()
-                   .filter(pk=self.object.pk).values_list("updated_at", flat=True).first())
+        current = locked_version(self.model, self.object.pk)
         try:
             loaded = dt.datetime.fromisoformat(token)
         except ValueError:
