@@ -32,6 +32,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .scoping import CHANGE
@@ -150,6 +151,7 @@ class CheckedImportView(LoginRequiredMixin, View):
     - ``suffixes`` and ``wrong_type``: the accepted extensions and the reason for others
       (see :func:`check_upload`);
     - ``scope_action``: the action needed ("change" by default, "manage" for the roster);
+    - ``denied_message``: the reason of the 403 for a user who may import nowhere;
     - ``expired_message``: shown when the confirm finds no pending import (token not of this
       session, file expired or already used); ``expired_status``: ``None`` redirects to the
       upload page, a status code (e.g. 400) renders the page with that status instead;
@@ -170,6 +172,8 @@ class CheckedImportView(LoginRequiredMixin, View):
     scope_action = CHANGE
     expired_message: str = ""
     expired_status: int | None = None
+    #: Why a user with no organization where they may ``scope_action`` is refused (403).
+    denied_message = gettext_lazy("您的账号没有可导入的组织：导入需要该组织的维护权限。")
 
     # ---- what a subclass states --------------------------------------------------------
 
@@ -190,6 +194,12 @@ class CheckedImportView(LoginRequiredMixin, View):
         """Where to go after a confirmed import into ``org``."""
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url()")
 
+    def new_organizations(self, result) -> list[str]:
+        """The names of the organizations the import of ``result`` creates (none by default).
+        Each must be ticked one by one in the preview before the confirm writes anything
+        (issue 15 §2: an import never creates an organization the user did not confirm)."""
+        return []
+
     # ---- scoping ---------------------------------------------------------------------------
 
     def organizations(self):
@@ -203,7 +213,7 @@ class CheckedImportView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.organizations().exists():
-            raise PermissionDenied
+            raise PermissionDenied(self.denied_message)
         if self.step == CONFIRM and request.method != "POST":
             return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
@@ -222,8 +232,11 @@ class CheckedImportView(LoginRequiredMixin, View):
         return self.form_class(user=self.request.user)
 
     def render_page(self, context: dict, status: int | None = None):
-        """Render ``template_name`` with ``context`` (a blank form added when missing)."""
+        """Render ``template_name`` with ``context`` (a blank form added when missing, and
+        for a result the organizations it would create, ``new_orgs``, to tick one by one)."""
         context.setdefault("form", self.get_form())
+        if context.get("result") is not None and getattr(context["result"], "ok", False):
+            context.setdefault("new_orgs", self.new_organizations(context["result"]))
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -284,18 +297,32 @@ class CheckedImportView(LoginRequiredMixin, View):
         if not path.is_file():
             self.forget_pending()
             return self.expired()
-        result = self.import_atomically(path, org, dry_run=False, name=name or path.name)
+        confirmed = set(request.POST.getlist("new_org"))
+        result = self.import_atomically(path, org, dry_run=False, name=name or path.name,
+                                        confirmed=confirmed)
+        unconfirmed = [n for n in self.new_organizations(result) if n not in confirmed]
+        if result.ok and unconfirmed:
+            # Nothing written (rolled back); the preview is shown again, still confirmable.
+            return self.render_page({
+                "result": result, "org": org, "filename": name or path.name, "token": token,
+                "confirm_url": reverse(self.confirm_url_name), "unconfirmed": unconfirmed,
+                "new_orgs_error": _("未导入：请逐一勾选确认将新建的组织（%(names)s），或修改文件中的组织名称后重新上传。")
+                % {"names": "、".join(unconfirmed)}})
         self.forget_pending()
         if not result.ok:
             return self.render_page({"result": result, "org": org, "filename": name or path.name})
         messages.success(request, self.success_message(result))
         return redirect(self.get_success_url(org, result))
 
-    def import_atomically(self, path: Path, org, *, dry_run: bool, name: str):
-        """:meth:`run_import` in one transaction, rolled back for a dry run or any error."""
+    def import_atomically(self, path: Path, org, *, dry_run: bool, name: str,
+                          confirmed: set[str] | None = None):
+        """:meth:`run_import` in one transaction, rolled back for a dry run, any error, or an
+        organization it would create that is not among ``confirmed`` (names ticked in the
+        preview; see :meth:`new_organizations`)."""
         with transaction.atomic():
             result = self.run_import(path, org, dry_run=dry_run, name=name)
-            if dry_run or not result.ok:
+            unconfirmed = [n for n in self.new_organizations(result) if n not in (confirmed or set())]
+            if dry_run or not result.ok or unconfirmed:
                 transaction.set_rollback(True)
         return result
 

@@ -70,6 +70,14 @@ def test_export_roster_command(tree, tmp_path):
 
 def test_load_sample_counts_and_if_empty(db):
     out, _ = _run("load_sample")
+    # Issue 15 §2: everything printed is Chinese, through the catalogue; only the account
+    # names and the password are Latin letters.
+    import re
+    password = out.split("密码：")[1].split()[0]
+    prose = out.replace(password, "")
+    for username in ("dangwei", "ducha", *(f"zhibu{i}" for i in range(1, 7))):
+        prose = prose.replace(username, "")
+    assert re.findall(r"[A-Za-z]{3,}", prose) == []
     assert "组织 19 个（党委 1、党支部 6、党小组 12），党员 80 名（其中预备党员 5 名）" in out
     assert "领导班子 7 人，账号 8 个" in out
     assert Organization.objects.filter(kind=OrgKind.COMMITTEE).count() == 1
@@ -102,7 +110,7 @@ def test_load_sample_counts_and_if_empty(db):
     out, _ = _run("load_sample", "--if-empty")
     assert "未加载样例数据" in out
     assert (Organization.objects.count(), Member.objects.count(), Position.objects.count()) == counts
-    with pytest.raises(CommandError, match="already loaded"):
+    with pytest.raises(CommandError, match="样例数据已加载过"):
         call_command("load_sample", stdout=io.StringIO())
 
 
