@@ -240,12 +240,6 @@ class Suggestion(OrgScopedModel):
     def get_absolute_url(self):
         return reverse("records:suggestion_detail", args=[self.pk])
 
-    def problem_prefill(self) -> dict:
-        """Initial problem values from the suggestion (source 建言献策, seed 三.3): a problem
-        found in it is raised from its page without typing its text again (issue 15 §1)."""
-        return {"description": self.content, "found_on": self.date, "source": "建言献策",
-                "level": "branch"}
-
     @property
     def author_display(self) -> str:
         return "匿名" if self.anonymous or not self.member_id else str(self.member)
