@@ -125,3 +125,21 @@ def test_sample_is_deterministic(db):
     Organization.objects.all().delete()
     create_sample_orgs()
     assert list(Member.objects.order_by("pk").values_list("name", "phone")) == names
+
+
+def test_import_roster_command_creates_no_organization_unconfirmed(tree, tmp_path):
+    """Issue 15 §2: a 所在支部 matching no branch is listed by --dry-run and created only
+    with --new-org; without it nothing is written."""
+    rows = [list(r) for r in ROWS] + [["周新", "男", "1990.1", "2015.1", "正式党员", "第l党支部", "", "", ""]]
+    path = tmp_path / "名册.csv"
+    path.write_bytes(csv_bytes(rows))
+    out, _ = _run("import_roster", str(path), "--dry-run")
+    assert "新建组织：第l党支部" in out
+    before = Organization.objects.count()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 处错误，未写入任何数据"):
+        call_command("import_roster", str(path), stderr=err)
+    assert "将新建组织“第l党支部”" in err.getvalue()
+    assert (Organization.objects.count(), Member.objects.count()) == (before, 0)
+    out, _ = _run("import_roster", str(path), "--new-org", "第l党支部")
+    assert Organization.objects.filter(name="第l党支部").count() == 1 and Member.objects.count() == 5
