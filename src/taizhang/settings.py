@@ -20,6 +20,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TAIZHANG_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -261,6 +262,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Every filter's empty choice reads 全部 (All), not django-filter's "---------" (issue 15 §2).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {
