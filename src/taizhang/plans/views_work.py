@@ -133,6 +133,7 @@ def assignment_detail(request, pk):
     user = request.user
     org = assignment.org
     by_records = evidence.has_record_rules(item)
+    review.mark_four_eyes(user, [t.obj for t in targets])  # issue 12 §4: not one's own submission
     period_events = []
     if occurrences:
         by_pk = {occ.pk: occ for occ in occurrences}
@@ -221,6 +222,7 @@ def review_queue(request):
                                      pk=request.GET["campaign"])
     status = request.GET.get("status") if request.GET.get("status") in review.QUEUE_STATUSES else None
     assignments, occurrences = review.review_queue(request.user, campaign=campaign, status=status)
+    review.mark_four_eyes(request.user, [*assignments, *occurrences])
     return render(request, "plans/review_queue.html", {
         "assignments": assignments, "occurrences": occurrences, "campaign": campaign,
         "rows": review.queue_rows(assignments, occurrences),
