@@ -28,6 +28,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("TAIZHANG_VAR_DIR", Path.cwd() / "var")).resolve()
@@ -273,6 +274,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "taizhang.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Taizhang API",
@@ -297,6 +299,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Every filter's empty choice reads 全部 (All), not django-filter's "---------" (issue 15 §2).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 LOGGING = {

@@ -67,6 +67,15 @@ class Cell:
     record_url: str = ""
     add_kind: str = ""
 
+    @property
+    def add_date(self) -> dt.date:
+        """The date a record entered from this cell defaults to: today when it lies in the
+        cell's period, else the period's nearest day (its last day for a past period), so
+        the record counts for the cell it was entered from (issue 15 §2)."""
+        from django.utils import timezone
+
+        return min(max(timezone.localdate(), self.period.start), self.period.end)
+
 
 @dataclass
 class OrgRow:

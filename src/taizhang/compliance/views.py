@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -93,13 +94,19 @@ def _period_choices(period: P.Period, today: dt.date, first_year: int | None = N
     return result
 
 
+#: Findings shown per page of the committee view.
+DRILL_PAGE = 50
+
+
 @login_required
 def overview(request):
-    """Committee view: branches × rules for ``?period=`` (default the current year), counts
-    per rule and per branch, health per branch; ``?row=&rule=`` drills down."""
+    """Committee view: first the summary, branches × rules for ``?period=`` (default the
+    current quarter: the period being worked in, not a year of gaps), counts per rule and
+    per branch, health per branch; then the findings, :data:`DRILL_PAGE` a page
+    (``?page=``), errors first; ``?row=&rule=`` drills down."""
     root = _chosen_root(request)
     today = P.today()
-    period = _period(request)
+    period = _period(request, P.period_of(today, P.QUARTER))
     report = services.committee_report(root, period, today)
     matrix = report.matrix()
     by_row = report.by_row()
@@ -114,10 +121,15 @@ def overview(request):
     if selected_rule:
         drill = [v for v in drill if v.rule.id == selected_rule]
     names = {o.id: o.name for o in report.rows}
+    drill = sorted(drill, key=_order)
+    page = Paginator(drill, DRILL_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "compliance/overview.html", {
+        "page": page, "drill_total": len(drill), "query_string": query.urlencode(),
         "root": root, "roots": _roots(request.user), "period": period, "today": today,
         "periods": _period_choices(period, today, first_record_year(root)), "report": report, "rows": rows,
-        "by_rule": report.by_rule(), "drill": sorted(drill, key=_order),
+        "by_rule": report.by_rule(), "drill": page.object_list,
         "drilled": bool(selected_row or selected_rule), "names": names,
         "selected_row": int(selected_row) if selected_row and selected_row.isdigit() else None,
         "selected_rule": selected_rule, "skipped": [r for r in all_rules() if r not in report.rules],

@@ -150,3 +150,18 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         self.check_change(instance)
         instance.delete()
+
+
+def exception_handler(exc, context):
+    """DRF's exception handler with every message in the user's language: a missing or
+    out-of-scope row (Django's ``Http404``, whose text names the model in English, "No
+    Meeting matches the given query.") answers 404 ``{"detail": "未找到该记录，或您无权查看。"}``;
+    DRF's own errors already come from its catalogue (zh-hans / en)."""
+    from django.http import Http404
+    from django.utils.translation import gettext
+    from rest_framework.exceptions import NotFound
+    from rest_framework.views import exception_handler as drf_handler
+
+    if isinstance(exc, Http404):
+        exc = NotFound(gettext("未找到该记录，或您无权查看。"))
+    return drf_handler(exc, context)

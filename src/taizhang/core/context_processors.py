@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from .scoping import scope_paths
 from .sources import sources
 
 SOURCES = object()
@@ -27,6 +28,11 @@ NAV = [
     ("reports:index", gettext_noop("报告"), "/reports/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
 ]
+
+
+# Entries a user sees only with a role granting this action somewhere (a page they could
+# not use answers 403; the menu does not offer it).
+NEEDS = {"plans:review_queue": "review"}
 
 
 # Entries of one app are shown as one dropdown under this label (single entries stay flat).
@@ -69,6 +75,8 @@ def navigation(request):
     items: list[dict] = []
     groups: dict[str, dict] = {}
     for name, label, prefix in entries:
+        if name in NEEDS and scope_paths(request.user, NEEDS[name]) == []:
+            continue
         entry = {"url": reverse(name), "label": label, "active": prefix == active_prefix}
         group_label = GROUPS.get(name.split(":")[0]) if ":" in name else None
         if group_label is None:

@@ -166,6 +166,18 @@ class ObjectEditView(LoginRequiredMixin, FormView):
         override this."""
         return may_change_somewhere(user, self.scope_action)
 
+    def get_initial(self):
+        """A new object's initial values from the query string, for the form's own fields
+        (``?kind=micro_lecture&org=3&date=2023-10-01`` from a task's 登记 link); values the
+        form cannot accept are left to its validation, nothing is written from a GET."""
+        initial = super().get_initial()
+        if self.object is None and self.request.method == "GET":
+            fields = getattr(self.get_form_class(), "base_fields", {})
+            for name, value in self.request.GET.items():
+                if name in fields and value:
+                    initial.setdefault(name, value)
+        return initial
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
@@ -275,7 +287,7 @@ class ObjectEditView(LoginRequiredMixin, FormView):
                 self.check_not_stale(form)
                 obj = self.save(form)
                 if not can(self.request.user, self.scope_action, org_of(obj)):
-                    raise PermissionDenied
+                    raise PermissionDenied(_("您无权在该组织下保存记录。"))
                 if self.object is None and not consume_form_token(
                         self.request.POST.get(FORM_TOKEN_FIELD), obj.get_absolute_url()):
                     raise DoubleSubmit(used_form_token(self.request.POST.get(FORM_TOKEN_FIELD)))

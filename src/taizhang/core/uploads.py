@@ -34,6 +34,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from .scoping import CHANGE
@@ -152,6 +153,7 @@ class CheckedImportView(LoginRequiredMixin, View):
     - ``suffixes`` and ``wrong_type``: the accepted extensions and the reason for others
       (see :func:`check_upload`);
     - ``scope_action``: the action needed ("change" by default, "manage" for the roster);
+    - ``denied_message``: the reason of the 403 for a user who may import nowhere;
     - ``import_is_atomic``: True when :meth:`run_import` writes nothing for a dry run or an
       error by itself and should be called outside a transaction (a large import reads its
       file before taking the database's write lock);
@@ -182,6 +184,8 @@ class CheckedImportView(LoginRequiredMixin, View):
     import_is_atomic = False
     background_runner: str = ""
     background_label: str = ""
+    #: Why a user with no organization where they may ``scope_action`` is refused (403).
+    denied_message = gettext_lazy("您的账号没有可导入的组织：导入需要该组织的维护权限。")
 
     # ---- what a subclass states --------------------------------------------------------
 
@@ -203,6 +207,23 @@ class CheckedImportView(LoginRequiredMixin, View):
         """Where to go after a confirmed import into ``org``."""
         raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url()")
 
+    def new_organizations(self, result) -> list[str]:
+        """The names of the organizations the import of ``result`` creates (none by default).
+        A subclass that returns some has each ticked one by one in the preview: the confirm
+        checks them on a dry run first and writes nothing while one is not ticked (issue 15
+        §2: an import never creates an organization the user did not confirm)."""
+        return []
+
+    def unconfirmed_organizations(self, path: Path, org, name: str, confirmed: set[str]):
+        """(dry-run result, names it would create that are not in ``confirmed``), or
+        (None, []) for an import that creates no organizations."""
+        if type(self).new_organizations is CheckedImportView.new_organizations:
+            return None, []
+        preview = self.import_atomically(path, org, dry_run=True, name=name)
+        if not preview.ok:
+            return preview, []
+        return preview, [n for n in self.new_organizations(preview) if n not in confirmed]
+
     # ---- scoping ---------------------------------------------------------------------------
 
     def organizations(self):
@@ -216,7 +237,7 @@ class CheckedImportView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.organizations().exists():
-            raise PermissionDenied
+            raise PermissionDenied(self.denied_message)
         if self.step == CONFIRM and request.method != "POST":
             return self.http_method_not_allowed(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
@@ -235,8 +256,11 @@ class CheckedImportView(LoginRequiredMixin, View):
         return self.form_class(user=self.request.user)
 
     def render_page(self, context: dict, status: int | None = None):
-        """Render ``template_name`` with ``context`` (a blank form added when missing)."""
+        """Render ``template_name`` with ``context`` (a blank form added when missing, and
+        for a result the organizations it would create, ``new_orgs``, to tick one by one)."""
         context.setdefault("form", self.get_form())
+        if context.get("result") is not None and getattr(context["result"], "ok", False):
+            context.setdefault("new_orgs", self.new_organizations(context["result"]))
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
@@ -298,6 +322,14 @@ class CheckedImportView(LoginRequiredMixin, View):
         if not path.is_file():
             self.forget_pending()
             return self.expired()
+        preview, unconfirmed = self.unconfirmed_organizations(
+            path, org, name or path.name, set(request.POST.getlist("new_org")))
+        if unconfirmed:  # nothing written; the preview again, still confirmable
+            return self.render_page({
+                "result": preview, "org": org, "filename": name or path.name, "token": token,
+                "confirm_url": reverse(self.confirm_url_name), "unconfirmed": unconfirmed,
+                "new_orgs_error": _("未导入：请逐一勾选确认将新建的组织（%(names)s），或修改文件中的组织名称后重新上传。")
+                % {"names": "、".join(unconfirmed)}})
         if self.runs_in_background(pending):
             return self.start_background(path, org, name or path.name)
         result = self.import_atomically(path, org, dry_run=False, name=name or path.name)

@@ -38,7 +38,7 @@ def attachment_add(request, content_type_id: int, object_id: int):
     obj = get_object_or_404(model.objects.restrict(request.user, VIEW), pk=object_id)
     org = org_of(obj)
     if not can(request.user, CHANGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("您的账号只有查看权限，不能修改附件。"))
     upload = request.FILES.get("file")
     back = obj.get_absolute_url()
     if attachments_locked(obj):

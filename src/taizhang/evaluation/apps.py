@@ -10,7 +10,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("民主评议")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例民主评议", "taizhang.evaluation.sample.load_sample_appraisals")
+    sample_loader = (_("样例民主评议"), "taizhang.evaluation.sample.load_sample_appraisals")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

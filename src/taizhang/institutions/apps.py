@@ -10,7 +10,7 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("建章立制")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例建章立制", "taizhang.institutions.sample.load_sample_institutions")
+    sample_loader = (_("样例建章立制"), "taizhang.institutions.sample.load_sample_institutions")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

@@ -43,3 +43,25 @@ def on_event(sender, instance: Event, created: bool, **kwargs):
     if model is None or model._meta.label not in ("plans.Assignment", "plans.Occurrence"):
         return
     transaction.on_commit(lambda: send_now([kind]))
+
+
+#: Verbs of the committee's decision on a submission or a record-completed period.
+DECISIONS = ("approve", "confirm", "return_for_revision")
+
+
+@receiver(post_save, sender=Event, dispatch_uid="notify_event_decided")
+def on_decision(sender, instance: Event, created: bool, **kwargs):
+    """Once the committee decided on an assignment or occurrence, the "waiting for review"
+    notices about it are done for every reviewer: mark them read (issue 15 §2: notices
+    stayed unread after the decision)."""
+    if not created or instance.verb not in DECISIONS:
+        return
+    from django.utils import timezone
+
+    from .models import Notice
+
+    Notice.objects.filter(
+        read_at__isnull=True, reminder__kind="review_waiting",
+        reminder__content_type_id=instance.content_type_id,
+        reminder__object_id=instance.object_id,
+    ).update(read_at=timezone.now())

@@ -116,7 +116,7 @@ class ManageRequiredMixin:
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             if scope_paths(request.user, MANAGE) == []:
-                raise PermissionDenied
+                raise PermissionDenied(_("只有组织的管理人员可以配置消息机器人。"))
             if "pk" in kwargs:
                 get_object_or_404(OrgWebhook.objects.restrict(request.user, MANAGE), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -166,7 +166,7 @@ def _feed_user(request, token: str):
     if profile is None or not profile.user.is_active:
         raise Http404
     if request.user.is_authenticated and request.user.pk != profile.user_id:
-        raise PermissionDenied
+        raise PermissionDenied(_("这是他人的日历订阅地址。"))
     return profile.user
 
 

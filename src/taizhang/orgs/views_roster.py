@@ -34,6 +34,7 @@ class RosterImportView(CheckedImportView):
     suffixes = frozenset(ROSTER_SUFFIXES)
     wrong_type = gettext_lazy("不支持的文件类型 %(suffix)s：请上传 .xlsx、.xls 或 .csv 文件。")
     scope_action = MANAGE
+    denied_message = gettext_lazy("只有组织的管理人员（党委办公室）可以导入花名册。")
     import_is_atomic = True  # import_roster reads and checks the file before its transaction
     expired_message = gettext_lazy("导入已失效，请重新上传花名册。")
 
@@ -46,6 +47,11 @@ class RosterImportView(CheckedImportView):
         return _(
             "花名册已导入：新增党员 %(c)d 名，更新 %(u)d 名，未变 %(n)d 名，新建组织 %(o)d 个。"
         ) % {"c": result.created, "u": result.updated, "n": result.unchanged, "o": len(result.orgs_created)}
+
+    def new_organizations(self, result) -> list[str]:
+        """The branches and groups the roster names that do not exist yet: each is ticked in
+        the preview before anything is written (a misspelt 所在支部 must not become a branch)."""
+        return list(result.orgs_created)
 
     def get_success_url(self, org, result) -> str:
         """The page of the organization imported into."""

@@ -10,7 +10,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("主题教育与任务清单")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例任务清单", "taizhang.plans.sample.load_sample_plan")
+    sample_loader = (_("样例任务清单"), "taizhang.plans.sample.load_sample_plan")
 
     def ready(self):
         from . import audit, receivers  # noqa: F401  (audit trail; evidence re-evaluation)

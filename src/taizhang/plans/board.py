@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.core.scoping import path_q, scope_paths
@@ -66,9 +67,16 @@ class Cell:
         return self.label_text or str(STATUS_LABELS[self.status])
 
     @property
+    def periods(self) -> str:
+        """What a recurring task's cell counts: "3/5期" (periods done of all), else ""."""
+        return _("%(done)d/%(total)d期") % {"done": self.done, "total": self.total} if self.total > 1 else ""
+
+    @property
     def title(self) -> str:
-        """Tooltip text: status and deadline (built here, not per cell in the template)."""
-        return f"{self.label} · {self.due:%Y-%m-%d}" if self.due else self.label
+        """Tooltip text: status, periods done and deadline (built here, not per cell in the
+        template)."""
+        head = f"{self.label}（{_('已完成')} {self.periods}）" if self.total > 1 else self.label
+        return f"{head} · {self.due:%Y-%m-%d}" if self.due else head
 
 
 @dataclass
@@ -209,8 +217,9 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
         elif month and items[item_index[item_id]].recurrence:
             cell = None  # a recurring task without a period in this month
         else:
-            cell = Cell(pk, status_of(stored_status, due), due,
-                        count if needed > 1 else 0, needed if needed > 1 else 0)
+            # No "5/19": the evidence count of a one-off task adds up different requirements
+            # (records, members, leaders); the cell says its status, the task page the rest.
+            cell = Cell(pk, status_of(stored_status, due), due)
         if cell is not None:
             cell.url = url_pattern.format(pk)
             cell.label_text = labels[cell.status]

@@ -35,11 +35,17 @@ class PlanUploadForm(forms.Form):
                            error_messages={"empty": _("文件是空的。")})
     org = forms.ModelChoiceField(label=_("所属党组织"), queryset=Organization.objects.none())
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        qs = Organization.objects.restrict(user, MANAGE).filter(
+    @staticmethod
+    def organizations(user):
+        """The organizations ``user`` may import a task list for: committees and general
+        branches where they hold "manage"."""
+        return Organization.objects.restrict(user, MANAGE).filter(
             kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH]
         )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = self.organizations(user)
         self.fields["org"].queryset = qs
         if qs.count() == 1:
             self.fields["org"].initial = qs.first().pk
@@ -125,8 +131,9 @@ class DraftEditForm(forms.Form):
             self.rows.append({"key": key, "depth": depth, "node": node,
                               "fields": [self[f"{key}-{name}"] for name in NODE_FIELDS]})
         for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} form-control-sm")
+            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) \
+                else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
 
     def apply(self) -> dict:
         """Return the draft with the user's edits (call after ``is_valid()``)."""
@@ -191,7 +198,8 @@ class ItemEditForm(forms.ModelForm):
 
     class Meta:
         model = PlanItem
-        fields = ["title", "kind", "responsible", "due", "ongoing", "recurrence", "text"]
+        fields = ["title", "kind", "responsible", "due", "ongoing", "recurrence", "text",
+                  "records_need_review"]
         widgets = {"due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "text": forms.Textarea(attrs={"rows": 3})}
 

@@ -131,6 +131,10 @@ class PlanItem(TimeStampedModel):
     recurrence = models.CharField(_("周期"), max_length=100, blank=True)
     min_count = models.PositiveSmallIntegerField(_("每期最少次数"), default=1)
     evidence = models.CharField(_("佐证记录类型"), max_length=40, blank=True)
+    records_need_review = models.BooleanField(
+        _("记录完成后仍需党委审核"), default=False,
+        help_text=_("默认不需要：工作记录满足佐证规则即完成任务，党委只审核报送的材料。"
+                    "勾选后，由记录完成的每期工作也进入审核把关，由党委确认或退回。"))
     line_first = models.PositiveIntegerField(_("起始行"), default=0)
     line_last = models.PositiveIntegerField(_("结束行"), default=0)
 

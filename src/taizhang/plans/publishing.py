@@ -119,12 +119,16 @@ class PublishResult:
     completed_by_records: int = 0
 
     def summary(self) -> str:
-        """One line for the command line and logs."""
-        return (
-            f"assignments: {self.assignments_created} created, {self.assignments_updated} updated, "
-            f"{self.assignments_removed} removed; occurrences: {self.occurrences_created} created, "
-            f"{self.occurrences_updated} updated, {self.occurrences_removed} removed"
-        )
+        """One line for the command line and logs, in the user's language (the same words
+        as the publish page's message)."""
+        from django.utils.translation import gettext
+
+        return gettext(
+            "已发布：新增任务分解 %(ac)d 项、更新 %(au)d 项、移除 %(ar)d 项；"
+            "新增周期任务 %(oc)d 项、更新 %(ou)d 项、移除 %(or)d 项。"
+        ) % {"ac": self.assignments_created, "au": self.assignments_updated,
+             "ar": self.assignments_removed, "oc": self.occurrences_created,
+             "ou": self.occurrences_updated, "or": self.occurrences_removed}
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.core import foureyes
@@ -42,7 +43,7 @@ def submit_work(target: Assignment | Occurrence, user, text: str, files=()) -> S
     """
     org = org_of(target)
     if not can(user, CHANGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("您无权报送该组织的工作。"))
     text = (text or "").strip()
     if not text:
         raise ValidationError("请填写完成情况。")
@@ -71,7 +72,7 @@ def review(target: Assignment | Occurrence, action: str, user, comment: str = ""
     if action not in REVIEW_ACTIONS:
         raise ValidationError(f"未知的审核操作：{action}")
     if not can(user, REVIEW, org_of(target)):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委（上级组织）的审核人员可以审核该组织的工作。"))
     comment = (comment or "").strip()
     if action == "return_for_revision" and not comment:
         raise ValidationError("退回时请写明原因。")
@@ -80,6 +81,12 @@ def review(target: Assignment | Occurrence, action: str, user, comment: str = ""
         if reason:
             raise ValidationError(reason)
     return apply_transition(target, action, actor=user, comment=comment)
+
+
+#: The queue's status filter: submissions (报送待审核) or work completed by records of a
+#: task the office marked as needing review (记录完成待确认).
+SUBMITTED, BY_RECORDS = "submitted", "records"
+QUEUE_STATUSES = {SUBMITTED: gettext_lazy("报送待审核"), BY_RECORDS: gettext_lazy("记录完成待确认")}
 
 
 def four_eyes_reason(target: Assignment | Occurrence, user, submitter_id: int | None = None) -> str:
@@ -105,21 +112,33 @@ def mark_four_eyes(user, targets) -> None:
         target.four_eyes = four_eyes_reason(target, user, submitter) if submitter is not None else ""
 
 
-def waiting_q(prefix: str = "") -> Q:
-    """Items waiting for review: submitted, or done by records and not yet confirmed."""
-    return Q(**{f"{prefix}status": AssignmentStatus.SUBMITTED}) | Q(
-        **{f"{prefix}status": AssignmentStatus.DONE, f"{prefix}reviewed": False})
+def waiting_q(prefix: str = "", item: str = "item__", status: str | None = None) -> Q:
+    """Items waiting for review: submitted, or done by records and not yet confirmed on a
+    task whose ``records_need_review`` the office set (by default a record that meets the
+    task's rules completes it, and nobody has to confirm it: 不增加基层负担, seed 四.3).
+    ``item``: the path from the filtered model to its plan item; ``status``: one of
+    :data:`QUEUE_STATUSES` to keep only that kind of wait."""
+    submitted = Q(**{f"{prefix}status": AssignmentStatus.SUBMITTED})
+    by_records = Q(**{f"{prefix}status": AssignmentStatus.DONE, f"{prefix}reviewed": False,
+                      f"{item}records_need_review": True})
+    if status == SUBMITTED:
+        return submitted
+    if status == BY_RECORDS:
+        return by_records
+    return submitted | by_records
 
 
-def review_queue(user, campaign=None, org=None, limit: int = 200):
-    """(assignments, occurrences) waiting for ``user``'s review, oldest first.
+def review_queue(user, campaign=None, org=None, limit: int = 200, status: str | None = None):
+    """(assignments, occurrences) waiting for ``user``'s review: submissions first, then
+    work completed by records (where the task needs it), each oldest first.
 
     Only organizations where the user holds the "review" action; a fixed number of queries.
     Assignments of recurring tasks are reviewed per occurrence, so they are not listed.
+    ``status``: one of :data:`QUEUE_STATUSES`, or None for both.
     """
     paths = scope_paths(user, REVIEW)
-    assignments = Assignment.objects.filter(waiting_q(), item__recurrence="")
-    occurrences = Occurrence.objects.filter(waiting_q())
+    assignments = Assignment.objects.filter(waiting_q(status=status), item__recurrence="")
+    occurrences = Occurrence.objects.filter(waiting_q(item="assignment__item__", status=status))
     if paths is not None:
         if not paths:
             return [], []
@@ -131,7 +150,60 @@ def review_queue(user, campaign=None, org=None, limit: int = 200):
     if org is not None:
         assignments = assignments.filter(org=org)
         occurrences = occurrences.filter(assignment__org=org)
-    assignments = assignments.select_related("org", "item__plan__campaign").order_by("updated_at")
+    first = Case(When(status=AssignmentStatus.SUBMITTED, then=Value(0)), default=Value(1),
+                 output_field=IntegerField())
+    assignments = assignments.select_related("org", "item__plan__campaign").order_by(first, "updated_at")
     occurrences = occurrences.select_related(
-        "assignment__org", "assignment__item__plan__campaign").order_by("updated_at")
+        "assignment__org", "assignment__item__plan__campaign").order_by(first, "updated_at")
     return list(assignments[:limit]), list(occurrences[:limit])
+
+
+def queue_rows(assignments: list[Assignment], occurrences: list[Occurrence]) -> list[dict]:
+    """One row per waiting target for the queue page, submissions first: {"obj", "assignment",
+    "submission" (the latest, or None), "files" (its attachments)}; three queries whatever
+    the number of rows."""
+    submissions: dict[tuple[str, int], Submission] = {}
+    wanted = Q(pk__in=[])
+    if assignments:
+        wanted |= Q(assignment__in=assignments, occurrence__isnull=True)
+    if occurrences:
+        wanted |= Q(occurrence__in=occurrences)
+    found = list(Submission.objects.filter(wanted).select_related("submitted_by").order_by("created_at", "pk"))
+    for s in found:  # the latest wins
+        submissions[("occurrence", s.occurrence_id) if s.occurrence_id else ("assignment", s.assignment_id)] = s
+    files: dict[int, list[Attachment]] = {}
+    if found:
+        content_type = ContentType.objects.get_for_model(Submission)
+        for a in Attachment.objects.filter(content_type=content_type,
+                                           object_id__in=[s.pk for s in submissions.values()]):
+            files.setdefault(a.object_id, []).append(a)
+    rows = []
+    for obj in [*assignments, *occurrences]:
+        kind = "occurrence" if isinstance(obj, Occurrence) else "assignment"
+        submission = submissions.get((kind, obj.pk)) if obj.status == AssignmentStatus.SUBMITTED else None
+        rows.append({"obj": obj, "kind": kind,
+                     "assignment": obj.assignment if kind == "occurrence" else obj,
+                     "submission": submission,
+                     "files": files.get(submission.pk, []) if submission else []})
+    rows.sort(key=lambda r: (r["obj"].status != AssignmentStatus.SUBMITTED, r["obj"].updated_at))
+    return rows
+
+
+def review_many(targets: list[Assignment | Occurrence], user) -> tuple[int, list[str]]:
+    """Approve every submitted target and confirm every record-completed one of ``targets``
+    (the queue's bulk approval), each through :func:`review` in its own transaction so one
+    refusal does not undo the others. Returns (number decided, messages of the refused,
+    each naming its organization and task)."""
+    from taizhang.core.status import IllegalTransition
+
+    done, refused = 0, []
+    for target in targets:
+        action = "approve" if target.status == AssignmentStatus.SUBMITTED else "confirm"
+        try:
+            with transaction.atomic():
+                review(target, action, user)
+        except (PermissionDenied, ValidationError, IllegalTransition) as exc:
+            refused.append(f"{target}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+        else:
+            done += 1
+    return done, refused

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from . import services
 from .importer import parse_file
 
@@ -15,4 +17,5 @@ def load_sample_plan(committee) -> str:
         services.draft_to_dict(draft), committee, source_name=SAMPLE_PLAN.name
     )
     result = services.publish_plan(campaign)
-    return f"sample campaign {campaign.pk} «{campaign.title}» published: {result.summary()}"
+    return _("“%(title)s”（编号 %(pk)d）%(summary)s") % {
+        "title": campaign.title, "pk": campaign.pk, "summary": result.summary()}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", views_work.assignment_detail, name="assignment_detail"),
     path("items/<int:pk>/edit/", views_work.item_edit, name="item_edit"),
     path("review/", views_work.review_queue, name="review_queue"),
+    path("review/bulk/", views_work.review_bulk, name="review_bulk"),
     path("work/<str:kind>/<int:pk>/submit/", views_work.submit, name="submit"),
     path("work/<str:kind>/<int:pk>/<str:action>/", views_work.decide, name="decide"),
 ]

@@ -97,7 +97,11 @@ PLAN_UPLOADS = "plan-uploads"  # folder under MEDIA_ROOT of a plan file while it
 
 @login_required
 def import_upload(request):
-    """Upload a task-list document → parse it → a pending import shown as a preview."""
+    """Upload a task-list document → parse it → a pending import shown as a preview.
+    Refused (403, with the reason) to a user who manages no committee or general branch:
+    the page would offer no organization to import into."""
+    if not PlanUploadForm.organizations(request.user).exists():
+        raise PermissionDenied(_("只有党委（党总支）的管理人员可以导入任务清单。"))
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -186,7 +190,7 @@ def campaign_publish(request, pk):
     """Publish (or re-publish) the plan: assignments and occurrences for every org."""
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委办公室可以发布任务清单。"))
     result = services.publish_plan(campaign, user=request.user)
     messages.success(request, _(
         "已发布：新增任务分解 %(ac)d 项、更新 %(au)d 项、移除 %(ar)d 项；"
@@ -277,7 +281,7 @@ def board_export(request, pk):
     def cell_text(cell):
         if cell is None:
             return ""
-        return f"{cell.label} {cell.done}/{cell.total}" if cell.total > 1 else cell.label
+        return f"{cell.label} {cell.periods}" if cell.total > 1 else cell.label
 
     rows = (
         [row.org_name, *[cell_text(c) for c in row.cells], row.counts["done"], row.counts["overdue"],
@@ -299,7 +303,7 @@ def campaign_edit(request, pk):
     """Edit a campaign's name and period (committee office only)."""
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委办公室可以修改主题教育。"))
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         services.update_campaign(campaign, actor=request.user,

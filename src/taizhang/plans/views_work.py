@@ -4,15 +4,19 @@ evidence rules."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, can
+from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, can, scope_paths
 from django.contrib.contenttypes.models import ContentType
 
 from taizhang.core import sources
@@ -23,9 +27,11 @@ from . import counting, evidence, review, services
 from .forms import ItemEditForm, RuleFormSet, SubmissionForm
 from .models import Assignment, Campaign, EvidencePer, Occurrence, PlanItem, Submission
 
-def record_add_url(kind: str) -> str | None:
+def record_add_url(kind: str, org=None, day: dt.date | None = None) -> str | None:
     """The page where a record of evidence ``kind`` is entered, with the kind preset (from
-    the registered source: its add page and the code's ``add_query``)."""
+    the registered source: its add page and the code's ``add_query``), and, when given, the
+    organization ``org`` and the date ``day`` preset in the source's ``org_field`` and
+    ``date_field`` (the add page takes any form field's initial value from its query)."""
     from django.urls import NoReverseMatch, reverse
 
     found = sources.resolve(kind)
@@ -36,9 +42,57 @@ def record_add_url(kind: str) -> str | None:
     if not name:
         return None
     try:
-        return reverse(name) + ev.add_query
+        url = reverse(name)
     except NoReverseMatch:
         return None
+    query = QueryDict(ev.add_query.lstrip("?"), mutable=True)
+    if org is not None and "__" not in source.org_field:
+        query[source.org_field] = str(org.pk)
+    if day is not None and "__" not in source.date_field:
+        query[source.date_field] = day.isoformat()
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def entry_day(period: tuple[dt.date, dt.date] | None, window: tuple[dt.date, dt.date],
+              due: dt.date | None = None, today: dt.date | None = None) -> dt.date:
+    """The date a new record for a task's target defaults to: today when it lies inside the
+    target's period (``period``, else the campaign ``window`` ended by ``due``), otherwise
+    the period's nearest end (its start when the period is still ahead, its last day when
+    it has passed), so a record entered from a task always counts for it (issue 15 §2)."""
+    today = today or timezone.localdate()
+    start, end = period or window
+    if period is None and due is not None:
+        end = min(end, due)
+    if end < start:
+        end = start
+    return min(max(today, start), end)
+
+
+def add_links(item: PlanItem, target) -> list[tuple[str, str]]:
+    """The (label, url) of the add page of every record rule of ``item``, each preset with
+    the rule's kind, the target's organization and a date inside its period (see
+    :func:`record_add_url`, :func:`entry_day`)."""
+    obj = target.obj
+    day = entry_day(target.period, target.campaign_window, getattr(obj, "due", None))
+    links = []
+    for rule in item.rules.all():
+        url = record_add_url(rule.record_kind, target.org, day)
+        if url:
+            links.append((sources.evidence_label(rule.record_kind), url))
+    return links
+
+
+def _current(targets: list) -> object | None:
+    """The target a new record most likely belongs to: the period containing today, else
+    the first one not yet done, else the last."""
+    today = timezone.localdate()
+    for target in targets:
+        if target.period and target.period[0] <= today <= target.period[1]:
+            return target
+    open_ = [t for t in targets if t.obj.status in ("pending", "returned")]
+    if open_:
+        return open_[0]
+    return targets[-1] if targets else None
 
 
 def _progress(item: PlanItem, targets: list[evidence.Target]) -> None:
@@ -73,6 +127,9 @@ def assignment_detail(request, pk):
                                                              "assignment__org"))
     targets = evidence.targets_for(occurrences, [] if occurrences else [assignment])
     _progress(item, targets)
+    for target in targets:
+        target.add_links = add_links(item, target)
+    current = _current(targets)
     user = request.user
     org = assignment.org
     by_records = evidence.has_record_rules(item)
@@ -93,8 +150,7 @@ def assignment_detail(request, pk):
         "period_events": period_events,
         "targets": targets,
         "by_records": by_records,
-        "add_links": [(sources.evidence_label(r.record_kind), record_add_url(r.record_kind))
-                      for r in item.rules.all() if record_add_url(r.record_kind)],
+        "add_links": add_links(item, current) if current is not None else [],
         "submissions": Submission.objects.filter(assignment=assignment).select_related(
             "submitted_by", "occurrence"),
         "can_change": can(user, CHANGE, org),
@@ -108,7 +164,7 @@ def _target(request, kind: str, pk: int):
         return get_object_or_404(Assignment.objects.visible_to(request.user), pk=pk)
     if kind == "occurrence":
         return get_object_or_404(Occurrence.objects.visible_to(request.user), pk=pk)
-    raise PermissionDenied
+    raise PermissionDenied(_("不支持的办理对象。"))
 
 
 def _back(target):
@@ -154,17 +210,54 @@ def decide(request, kind, pk, action):
 
 @login_required
 def review_queue(request):
-    """The committee's queue: submissions and record-completed work waiting for review."""
+    """The committee's queue: what needs a decision, submissions first with their text and
+    files, then work completed by records of tasks the office marked as needing review;
+    filtered by campaign and status (``?status=submitted|records``); bulk approval. Refused
+    (403, with the reason) to a user who reviews nowhere."""
+    if scope_paths(request.user, REVIEW) == []:
+        raise PermissionDenied(_("只有党委的审核人员可以使用审核把关。"))
     campaign = None
     if request.GET.get("campaign"):
         campaign = get_object_or_404(Campaign.objects.visible_to(request.user),
                                      pk=request.GET["campaign"])
-    assignments, occurrences = review.review_queue(request.user, campaign=campaign)
+    status = request.GET.get("status") if request.GET.get("status") in review.QUEUE_STATUSES else None
+    assignments, occurrences = review.review_queue(request.user, campaign=campaign, status=status)
     review.mark_four_eyes(request.user, [*assignments, *occurrences])
     return render(request, "plans/review_queue.html", {
         "assignments": assignments, "occurrences": occurrences, "campaign": campaign,
+        "rows": review.queue_rows(assignments, occurrences),
+        "status": status, "statuses": review.QUEUE_STATUSES.items(),
         "campaigns": Campaign.objects.visible_to(request.user).only("pk", "title"),
     })
+
+
+@require_POST
+@login_required
+def review_bulk(request):
+    """Approve (submissions) or confirm (record-completed work) every ticked row of the
+    queue at once (``target``: "assignment-<pk>" / "occurrence-<pk>", repeated); rows
+    outside the user's scope are not found (404). Back to the queue with its filters."""
+    wanted = {"assignment": [], "occurrence": []}
+    for value in request.POST.getlist("target"):
+        kind, _sep, pk = value.partition("-")
+        if kind in wanted and pk.isdigit():
+            wanted[kind].append(int(pk))
+    targets = [*Assignment.objects.visible_to(request.user).filter(pk__in=wanted["assignment"]),
+               *Occurrence.objects.visible_to(request.user).filter(pk__in=wanted["occurrence"])]
+    if len(targets) != len(wanted["assignment"]) + len(wanted["occurrence"]):
+        raise Http404(_("所选事项不存在或不在您的管理范围内。"))
+    if not targets:
+        messages.error(request, _("请先勾选要通过的事项。"))
+    else:
+        done, refused = review.review_many(targets, request.user)
+        if done:
+            messages.success(request, _("已批量通过 %(n)d 项。") % {"n": done})
+        for text in refused:
+            messages.error(request, text)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("plans:review_queue")
 
 
 @login_required
@@ -174,7 +267,7 @@ def item_edit(request, pk):
         "plan__campaign__org"), pk=pk)
     campaign = item.plan.campaign
     if not can(request.user, MANAGE, campaign.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委办公室可以修改任务。"))
     form = ItemEditForm(request.POST or None, instance=item)
     rules = RuleFormSet(request.POST or None, instance=item, prefix="rules")
     if request.method == "POST" and form.is_valid() and rules.is_valid():

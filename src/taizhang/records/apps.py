@@ -11,7 +11,7 @@ class RecordsConfig(AppConfig):
     verbose_name = _("工作记录")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例工作记录", "taizhang.records.sample.load_sample_records")
+    sample_loader = (_("样例工作记录"), "taizhang.records.sample.load_sample_records")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

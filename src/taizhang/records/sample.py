@@ -73,24 +73,38 @@ def _workday(year: int, month: int, day: int) -> dt.date:
     return date
 
 
-def _attendance(rng: random.Random, people: list[Member]) -> list[dict]:
+#: The reason given for an absence without leave (the records name one, as the rules ask).
+ABSENT_REASON = "临时外出未及时请假，会后已补学"
+
+
+def _attendance(rng: random.Random, people: list[Member], quorum: bool = False) -> list[dict]:
+    """Attendance rows of ``people``: a few on leave or absent, each with a reason (C19).
+    ``quorum``: a meeting that needs more than half present (支委会, 党员大会; C16/C17) has
+    everyone present when the draw left half or fewer (the sample breaks no rule beyond its
+    deliberate gaps; the draws are the same either way)."""
     rows = []
     for person in people:
         roll = rng.random()
         if roll < 0.08:
             rows.append({"member": person, "status": "leave", "reason": rng.choice(REASONS)})
         elif roll < 0.10:
-            rows.append({"member": person, "status": "absent", "reason": ""})
+            rows.append({"member": person, "status": "absent", "reason": ABSENT_REASON})
         else:
             rows.append({"member": person})
+    if quorum and 2 * sum(1 for r in rows if "status" not in r) <= len(rows):
+        rows = [{"member": r["member"]} for r in rows]
     return rows
+
+
+QUORUM_KINDS = (MeetingKind.BRANCH_COMMITTEE_MEETING, MeetingKind.BRANCH_GENERAL_MEETING)
 
 
 def _meeting(rng, org, kind, date, code, month, **fields):
     if (code, kind, month) in MISSING:
         return None
     people = services.default_attendees(org, kind)
-    return services.create_meeting(org, kind, date, attendance=_attendance(rng, people), **fields)
+    return services.create_meeting(org, kind, date, attendance=_attendance(rng, people, kind in QUORUM_KINDS),
+                                   **fields)
 
 
 @transaction.atomic
@@ -214,6 +228,8 @@ def load_sample_records(committee: Organization) -> str:
         for year, month in MONTHS:
             services.create_meeting(committee, MeetingKind.CENTRAL_GROUP_STUDY, _workday(year, month, 6),
                                     title=f"{month}月理论学习中心组学习", host=team_members[0].member,
+                                    recorder=team_members[-1].member, place="党委会议室",
+                                    start_time=dt.time(9, 0),
                                     attendance=_attendance(rng, [lm.member for lm in team_members]))
             counts["meetings"] += 1
     return ("记录样例：会议 {meetings} 次、集中学习 {study} 次、党课 {lectures} 次、谈心谈话 {talks} 次、"

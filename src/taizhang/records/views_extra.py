@@ -29,7 +29,7 @@ def _changeable_meeting(request, pk) -> Meeting:
     """The meeting ``pk`` if the user may change it: 404 when invisible, 403 when read-only."""
     meeting = get_object_or_404(Meeting.objects.restrict(request.user, VIEW), pk=pk)
     if not Meeting.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("您的账号只有查看权限，不能修改此会议。"))
     return meeting
 
 
@@ -83,7 +83,7 @@ def attendance_export(request):
 def _changeable_suggestion(request, pk) -> Suggestion:
     suggestion = get_object_or_404(Suggestion.objects.restrict(request.user, VIEW), pk=pk)
     if not Suggestion.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("您的账号只有查看权限，不能答复此建议。"))
     return suggestion
 
 

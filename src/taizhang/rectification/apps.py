@@ -10,7 +10,7 @@ class RectificationConfig(AppConfig):
     verbose_name = _("检视整改")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例问题与整改", "taizhang.rectification.sample.load_sample_problems")
+    sample_loader = (_("样例问题与整改"), "taizhang.rectification.sample.load_sample_problems")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

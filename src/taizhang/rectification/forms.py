@@ -72,6 +72,11 @@ class ProblemForm(forms.ModelForm):
         self.fields["description"].widget.attrs["hx-get"] = similar_url
         if self.instance.pk:
             self.fields["org"].disabled = True
+        elif not self.initial.get("org"):
+            # Like the record forms: the user's first branch (a secretary has one), not a blank.
+            orgs = self.fields["org"].queryset
+            first = orgs.filter(kind="branch").first() or orgs.first()
+            self.initial["org"] = first.pk if first else None
         style_fields(self)
 
 

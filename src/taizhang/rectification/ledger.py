@@ -73,17 +73,39 @@ def status_counts(queryset, today: dt.date | None = None) -> dict:
     return data
 
 
-def group_rows(rows: list[Rectification]) -> list[dict]:
-    """Page rows with the problem cells' rowspan: [{"m": measure, "span": n or 0, "n": 序号}]
-    where ``span`` is set on the first row of each run of the same problem (0 on the others)
-    and ``n`` is the problem's stored 序号 on every row of it (as in the exports)."""
+def group_rows(rows: list[Rectification], before: int = 0, carried: int | None = None) -> list[dict]:
+    """Page rows with the problem cells' rowspan: [{"m": measure, "span": n or 0, "n": 序号,
+    "ref": the problem's stored number}] where ``span`` is set on the first row of each run
+    of the same problem (0 on the others) and ``n`` runs 1, 2, 3 … down the page, problem by
+    problem, continuing from ``before`` problems on the earlier pages (``carried``: the id of
+    the last of them, which keeps its number when its measures continue on this page).
+    Issue 15 §2: with several organizations interleaved the stored numbers read 1,1,2,3,1;
+    each problem's own number on its organization's list is ``ref`` (the exports' 序号)."""
     out: list[dict] = []
     start = 0
+    n = before
     for i, rect in enumerate(rows):
-        out.append({"m": rect, "span": 0, "n": rect.problem.number})
+        new = rect.problem_id != (rows[i - 1].problem_id if i else carried)
+        if new:
+            n += 1
+        out.append({"m": rect, "span": 0, "n": n, "ref": rect.problem.number})
         if i == 0 or rect.problem_id != rows[i - 1].problem_id:
             start = i
             out[i]["span"] = 1
         else:
             out[start]["span"] += 1
     return out
+
+
+def problems_before(ordered_ids, offset: int) -> tuple[int, int | None]:
+    """(number of distinct problems, id of the last one) among the first ``offset`` rows of
+    ``ordered_ids`` (the ledger's problem ids in page order), for :func:`group_rows` on a
+    later page; one narrow query of ``offset`` integers, none on the first page."""
+    if offset <= 0:
+        return 0, None
+    count, last = 0, None
+    for problem_id in ordered_ids[:offset]:
+        if problem_id != last:
+            count += 1
+            last = problem_id
+    return count, last

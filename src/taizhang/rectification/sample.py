@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from taizhang.orgs.models import LeadershipMember, Organization
 
@@ -74,7 +75,7 @@ def load_sample_problems(committee: Organization) -> str:
                 person=leader.member.name if leader else "")
             measures += 1
             _advance(rect, state, today)
-    return f"{problems} problems, {measures} rectification measures"
+    return _("问题 %(problems)d 个，整改措施 %(measures)d 项") % {"problems": problems, "measures": measures}
 
 
 def _advance(rect, state: str, today: dt.date) -> None:

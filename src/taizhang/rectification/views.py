@@ -26,7 +26,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 from . import services
 from .filtersets import LedgerFilterSet, ProblemFilterSet
 from .forms import CompleteForm, ExtensionForm, MeasureForm, ProblemForm, TransitionForm, UpdateForm
-from .ledger import LEDGER_RELATED, group_rows, ledger_queryset, status_counts
+from .ledger import LEDGER_RELATED, group_rows, ledger_queryset, problems_before, status_counts
 from .models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -65,8 +65,12 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
         rows = ctx["object_list"]
         for rect in rows:
             rect.colour = rect.rag(today, amber)
+        page = ctx.get("page_obj")
+        offset = page.start_index() - 1 if page is not None and rows else 0
+        before, carried = problems_before(
+            ledger_queryset(self.object_list).values_list("problem_id", flat=True), offset)
         ctx.update(
-            rows=group_rows(rows),
+            rows=group_rows(rows, before, carried),
             counts=status_counts(self.object_list, today),
             statuses=RectificationStatus.choices,
             query_string=self.request.GET.urlencode(),
@@ -221,7 +225,7 @@ class MeasureEditView(ObjectEditView):
         if "problem_pk" in kwargs and request.user.is_authenticated:
             self.problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=kwargs["problem_pk"])
             if not can(request.user, CHANGE, self.problem.org):
-                raise PermissionDenied
+                raise PermissionDenied(_("您无权修改该问题。"))
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -306,7 +310,7 @@ class MeasureDetailView(ObjectDetailView):
 def _measure_for(request, pk, action=CHANGE):
     rect = get_object_or_404(Rectification.objects.visible_to(request.user), pk=pk)
     if not can(request.user, action, rect.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("您无权办理该整改措施。"))
     return rect
 
 
@@ -380,7 +384,7 @@ def extension_decide(request, pk):
     ext = get_object_or_404(ExtensionRequest.objects.visible_to(request.user).select_related(
         "rectification__org"), pk=pk)
     if not can(request.user, REVIEW, ext.rectification.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委的审核人员可以审批延期申请。"))
     try:
         services.decide_extension(ext, request.user, approve="approve" in request.POST,
                                   comment=request.POST.get("comment", ""))

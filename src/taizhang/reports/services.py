@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from taizhang.core.audit import audit_actor
 from taizhang.core.scoping import MANAGE, can
@@ -22,7 +23,7 @@ def upload_template(data: dict, *, actor) -> ReportTemplate:
     ``ValidationError`` with every reason (each naming the file and the placeholder)."""
     kind, org, upload = get_kind(data["kind"]), data["org"], data["file"]
     if not can(actor, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以上传报表模板。"))
     check_upload(upload, {".docx"})
     name = upload.name.rsplit("/", 1)[-1]
     try:
@@ -41,7 +42,7 @@ def delete_template(template: ReportTemplate, *, actor) -> None:
     """Remove an uploaded template (the report falls back to the next one up, or the
     shipped one). Raises ``PermissionDenied`` unless ``actor`` manages its org."""
     if not can(actor, MANAGE, template.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以删除报表模板。"))
     with transaction.atomic(), audit_actor(actor):
         template.file.delete(save=False)
         template.delete()

@@ -166,7 +166,7 @@ def job_start(request, kind, fmt):
         org = (Organization.objects.visible_to(request.user).order_by("depth", "path").first()
                if paths != [] else None)
     if org is None:
-        raise PermissionDenied
+        raise PermissionDenied(_("您没有可查看的党组织，无法生成报表。"))
     raw = {"campaign": params.campaign.pk if params.campaign else None,
            "org": params.org.code if params.org else "", "meeting": params.meeting.pk if params.meeting else None,
            "year": params.year, "records": params.records}

@@ -10,7 +10,7 @@ class RoleModelsConfig(AppConfig):
     verbose_name = _("先进典型")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例先进典型", "taizhang.rolemodels.sample.load_sample_role_models")
+    sample_loader = (_("样例先进典型"), "taizhang.rolemodels.sample.load_sample_role_models")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

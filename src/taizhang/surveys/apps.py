@@ -10,7 +10,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("群众满意度测评")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例满意度测评", "taizhang.surveys.sample.load_sample_surveys")
+    sample_loader = (_("样例满意度测评"), "taizhang.surveys.sample.load_sample_surveys")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -97,7 +98,7 @@ def _visible(request, pk) -> Survey:
 def _changeable(request, pk) -> Survey:
     survey = _visible(request, pk)
     if not Survey.objects.restrict(request.user, CHANGE).filter(pk=pk).exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("您的账号只有查看权限，不能修改此测评。"))
     return survey
 
 

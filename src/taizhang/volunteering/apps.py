@@ -10,7 +10,7 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("立足岗位作贡献")
 
     #: (label, dotted path of ``fn(committee) -> str``): this app's part of ``load_sample``.
-    sample_loader = ("样例立足岗位作贡献", "taizhang.volunteering.sample.load_sample_volunteering")
+    sample_loader = (_("样例立足岗位作贡献"), "taizhang.volunteering.sample.load_sample_volunteering")
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)

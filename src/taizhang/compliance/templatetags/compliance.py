@@ -73,3 +73,25 @@ def compliance_month_needs(context, limit: int = 6, items: int = SHOWN_ITEMS):
         entries.append({"root": root, "items": found[:items], "more": max(0, len(found) - items),
                         "can_record": can(user, CHANGE, root), "is_branch": True, "overview": False})
     return {"entries": entries, "show": True, "month": P.period_of(today, P.MONTH), "today": today}
+
+
+@register.filter
+def setting_value(value, name: str = "") -> str:
+    """A compliance setting's value as the rules page shows it to users, never as Python:
+    yes/no for a switch, a percentage for a fraction (0.5 → 50%), a month and day for a
+    (month, day) pair, the field names of a meeting in words, other lists joined with 、."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, float):
+        return f"{value * 100:g}%"
+    if isinstance(value, (tuple, list)):
+        if len(value) == 2 and all(isinstance(v, int) for v in value):
+            return _("%(month)d月%(day)d日") % {"month": value[0], "day": value[1]}
+        if name == "REQUIRED_MEETING_FIELDS":
+            from taizhang.records.models import Meeting
+
+            value = [str(Meeting._meta.get_field(v).verbose_name) for v in value]
+        return "、".join(str(v) for v in value)
+    return str(value)

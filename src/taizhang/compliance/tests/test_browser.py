@@ -41,4 +41,5 @@ def test_committee_view_and_branch_calendar(browser, live_server, sample):
     november.locator("a.record-btn").click()
     page.wait_for_url("**/records/meeting/add/**")
     assert page.locator("#id_kind").input_value() == "branch_committee_meeting"
+    assert page.locator("#id_date").input_value() == "2023-11-30"
     page.close()

@@ -42,6 +42,9 @@ def test_sample_gaps_are_exactly_the_frequency_violations_of_q4_2023(sample):
     code = codes(sample)
     gaps = {(code[v.org_id], v.rule.id, v.period.key) for v in report.violations if v.rule.id in FREQUENCY}
     assert gaps == GAPS
+    # Issue 15 §2: the sample breaks no other rule in those months (quorum, complete minutes).
+    assert [v.message for v in report.violations if v.rule.id not in FREQUENCY and v.severity == "error"] == []
+    assert [v.message for v in report.violations if v.rule.id in ("C16", "C17", "C19")] == []
 
 
 def test_committee_view_shows_the_gaps_per_branch_and_rule(client, office, sample):
@@ -81,7 +84,8 @@ def test_branch_calendar_shows_exactly_the_gaps_in_the_sample_months(client, off
     assert missing == GAPS
     zb03 = sample["branches"]["ZB03"]
     html = client.get(reverse("compliance:calendar", args=[zb03.pk]), {"year": 2023}).content.decode()
-    assert f'href="/records/meeting/add/?kind=branch_committee_meeting&org={zb03.pk}"' in html
+    # Issue 15 §2: the 登记 link of the missing November dates the record inside November.
+    assert f'href="/records/meeting/add/?kind=branch_committee_meeting&org={zb03.pk}&date=2023-11-30"' in html
     october = next(c for row in client.get(reverse("compliance:calendar", args=[zb03.pk]), {"year": 2023})
                    .context["rows"] if row.rule.id == "C05" for c, _ in row.slots if c.period.key == "2023-10")
     assert october.status == "met" and october.record_url.startswith("/records/meeting/")
@@ -106,6 +110,13 @@ def test_rules_page_lists_every_rule_with_its_source_and_the_settings(client, of
         assert f'data-rule="{rule.id}"' in html and rule.source in html
     assert "《中国共产党支部工作条例（试行）》第十二条" in html
     assert 'data-setting="LECTURES_PER_QUARTER"' in html
+    # Issue 15 §2: no developer configuration on the page (setting names, Python values).
+    import re
+    text = re.sub(r"<[^>]+>", " ", html)
+    for raw in ("FULL_MEMBERS_FOR_COMMITTEE", "TAIZHANG_COMPLIANCE", "('secretary'", "True", "False",
+                "roles:", "threshold:", "(12, 1)", "start_time"):
+        assert raw not in text, raw
+    assert "12月1日" in text and "开始时间、地点、主持人、记录人" in text and "50%" in text
 
 
 def test_other_branch_calendar_is_404_and_own_is_shown(client, sample):
@@ -177,3 +188,23 @@ def test_api_lists_branch_health_and_details(client, office, sample):
     detail = client.get(f"/api/compliance/branches/{zb04.pk}/", {"period": "2023-Q4"}).json()
     assert {(f["rule"], f["period"]) for f in detail["findings"] if f["rule"] in FREQUENCY} == {("C07", "2023-Q4")}
     assert client.get("/api/compliance/branches/", {"period": "bad"}).status_code == 400
+
+
+def test_overview_defaults_to_the_current_quarter_and_pages_the_findings(client, office, sample):
+    """Issue 15 §2: the current year's findings were one unpaginated wall (482 rows): the
+    summary comes first, the findings are paged, the current quarter is the default."""
+    from taizhang.compliance.views import DRILL_PAGE
+
+    client.force_login(office)
+    response = client.get(reverse("compliance:overview"))
+    assert response.context["period"] == P.period_of(P.today(), P.QUARTER)
+    year = client.get(reverse("compliance:overview"), {"period": "2023"})
+    total = year.context["drill_total"]
+    assert total > DRILL_PAGE
+    assert len(year.context["drill"]) == DRILL_PAGE
+    html = year.content.decode()
+    assert html.index('id="compliance-matrix"') < html.index('id="drill-table"')
+    assert 'id="drill-pages"' in html
+    last_page = -(-total // DRILL_PAGE)
+    last = client.get(reverse("compliance:overview"), {"period": "2023", "page": last_page})
+    assert len(last.context["drill"]) == total - DRILL_PAGE * (last_page - 1)

@@ -4,7 +4,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.history import history_for
+from taizhang.core.history import changes_of, history_for
 from taizhang.core.models import Attachment
 from taizhang.core.status import events_for
 
@@ -31,6 +31,13 @@ def audit_action(action: int) -> str:
 def _shown(value) -> str:
     """An audited value as a reader sees it: empty, "None" and null are "—"."""
     return "—" if value in (None, "", "None", "null") else str(value)
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) of an audit entry, values as a user writes them
+    (``core.history.changes_of``)."""
+    return changes_of(entry)
 
 
 @register.filter

@@ -47,3 +47,18 @@ def test_schema_and_offline_docs(client, published):
     assert schema.status_code == 200 and b"/api/assignments/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "//cdn" not in docs and "https://" not in docs
+
+
+def test_a_404_of_the_api_is_in_the_users_language(db):
+    """Issue 15 §2: DRF answered "No Meeting matches the given query." on a Chinese system."""
+    tree = build_tree(branches=1, groups=0)
+    user = UserFactory(username="api_404", password="pw-123456!")
+    grant(user, tree["branches"][0], "branch_secretary")
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.get("/api/meetings/999999/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到该记录，或您无权查看。"}
+    english = client.get("/api/meetings/999999/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404, english.json()
+    assert english.json()["detail"].isascii(), english.json()

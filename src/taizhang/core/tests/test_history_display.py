@@ -12,3 +12,35 @@ def test_a_plain_change_shows_its_two_values_and_empty_ones_as_a_dash():
 def test_a_many_to_many_change_names_the_members_added_or_removed():
     assert audit_change({"type": "m2m", "operation": "add", "objects": ["张一", "李二"]}) == ("—", "＋ 张一、李二")
     assert audit_change({"type": "m2m", "operation": "delete", "objects": ["张一"]}) == ("—", "－ 张一")
+
+
+def test_every_value_of_a_real_change_is_shown_as_a_user_writes_it(db):
+    """A meeting changed in every kind of field: no None, True, raw ids or English."""
+    import datetime as dt
+
+    from auditlog.models import LogEntry
+
+    from taizhang.core.history import changes_of
+    from taizhang.records import services
+    from taizhang.records.tests.factories import world
+
+    w = world(branches=1, members=3)
+    branch = w["branches"][0]
+    people = w["members"][branch.code]
+    meeting = services.create_meeting(branch, "branch_committee_meeting", dt.date(2023, 10, 9), attendance=[])
+    meeting.host = people[0]
+    meeting.start_time = dt.time(14, 30)
+    meeting.sign_in_enabled = True
+    meeting.kind = "branch_general_meeting"
+    meeting.date = dt.date(2023, 10, 12)
+    meeting.save()
+    entry = LogEntry.objects.get_for_object(meeting).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    rows = {label: (before, after) for label, before, after in changes_of(entry)}
+    assert rows["主持人"] == ("—", people[0].name)
+    assert rows["开始时间"] == ("—", "14:30")
+    assert rows["启用扫码签到"] == ("否", "是")
+    assert rows["会议类型"] == ("支委会", "支部党员大会")
+    assert rows["日期"] == ("2023-10-09", "2023-10-12")
+    text = repr(rows)
+    for raw in ("None", "True", "False", "Deleted"):
+        assert raw not in text

@@ -54,7 +54,7 @@ def test_serve_starts_the_worker_and_stops_it_with_the_server(served, capsys):
     [process] = served["processes"]
     assert process.argv == [sys.executable, "-m", "taizhang.cli", "worker"]
     assert process.stopped
-    assert "taizhang worker started (pid 4242)" in capsys.readouterr().out
+    assert "taizhang worker 已启动（进程 4242）" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

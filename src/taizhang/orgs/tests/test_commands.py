@@ -70,6 +70,14 @@ def test_export_roster_command(tree, tmp_path):
 
 def test_load_sample_counts_and_if_empty(db):
     out, _ = _run("load_sample")
+    # Issue 15 §2: everything printed is Chinese, through the catalogue; only the account
+    # names and the password are Latin letters.
+    import re
+    password = out.split("密码：")[1].split()[0]
+    prose = out.replace(password, "")
+    for username in ("dangwei", "ducha", *(f"zhibu{i}" for i in range(1, 7))):
+        prose = prose.replace(username, "")
+    assert re.findall(r"[A-Za-z]{3,}", prose) == []
     assert "组织 19 个（党委 1、党支部 6、党小组 12），党员 80 名（其中预备党员 5 名）" in out
     assert "领导班子 7 人，账号 8 个" in out
     assert Organization.objects.filter(kind=OrgKind.COMMITTEE).count() == 1
@@ -102,7 +110,7 @@ def test_load_sample_counts_and_if_empty(db):
     out, _ = _run("load_sample", "--if-empty")
     assert "未加载样例数据" in out
     assert (Organization.objects.count(), Member.objects.count(), Position.objects.count()) == counts
-    with pytest.raises(CommandError, match="already loaded"):
+    with pytest.raises(CommandError, match="样例数据已加载过"):
         call_command("load_sample", stdout=io.StringIO())
 
 
@@ -117,3 +125,21 @@ def test_sample_is_deterministic(db):
     Organization.objects.all().delete()
     create_sample_orgs()
     assert list(Member.objects.order_by("pk").values_list("name", "phone")) == names
+
+
+def test_import_roster_command_creates_no_organization_unconfirmed(tree, tmp_path):
+    """Issue 15 §2: a 所在支部 matching no branch is listed by --dry-run and created only
+    with --new-org; without it nothing is written."""
+    rows = [list(r) for r in ROWS] + [["周新", "男", "1990.1", "2015.1", "正式党员", "第l党支部", "", "", ""]]
+    path = tmp_path / "名册.csv"
+    path.write_bytes(csv_bytes(rows))
+    out, _ = _run("import_roster", str(path), "--dry-run")
+    assert "新建组织：第l党支部" in out
+    before = Organization.objects.count()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 处错误，未写入任何数据"):
+        call_command("import_roster", str(path), stderr=err)
+    assert "将新建组织“第l党支部”" in err.getvalue()
+    assert (Organization.objects.count(), Member.objects.count()) == (before, 0)
+    out, _ = _run("import_roster", str(path), "--new-org", "第l党支部")
+    assert Organization.objects.filter(name="第l党支部").count() == 1 and Member.objects.count() == 5

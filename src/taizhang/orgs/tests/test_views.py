@@ -179,3 +179,31 @@ def test_organization_pages(client, tree, members, staff):
     assert "第1党支部" in html and "第2党支部" in html and "导入花名册" in html
     html = client.get(reverse("orgs:organization_detail", args=[tree["branches"][0].pk])).content.decode()
     assert "甲支部党员" in html and "138****2222" in html and "历史记录" in html
+
+
+def test_import_creates_no_organization_the_user_did_not_tick(client, tree, staff):
+    """Issue 15 §2: a roster whose 所在支部 matches no branch (a typo) silently created one.
+    The preview lists each new organization with a box to tick; a confirm without every
+    box ticked writes nothing and shows the preview again."""
+    from taizhang.orgs.models import Organization
+
+    from .helpers import ROWS
+
+    client.force_login(staff)
+    rows = ROWS + [["周新", "男", "1990.1", "2015.1", "正式党员", "第l党支部", "", "", "13900000009"]]
+    upload = io.BytesIO(csv_bytes(rows))
+    upload.name = "名册.csv"
+    html = client.post(reverse("orgs:roster_import"), {"file": upload, "org": tree["committee"].pk}).content.decode()
+    assert 'name="new_org" value="第l党支部"' in html
+    token = client.session["orgs_roster_import"]["token"]
+    before = (Organization.objects.count(), Member.objects.count())
+    response = client.post(reverse("orgs:roster_import_confirm"), {"token": token, "confirm": ""})
+    assert response.status_code == 200
+    assert "请逐一勾选确认将新建的组织（第l党支部）" in response.content.decode()
+    assert (Organization.objects.count(), Member.objects.count()) == before
+    # Still confirmable: tick the box.
+    response = client.post(reverse("orgs:roster_import_confirm"),
+                           {"token": token, "confirm": "", "new_org": ["第l党支部"]})
+    assert response.status_code == 302
+    assert Organization.objects.filter(name="第l党支部").count() == 1
+    assert Member.objects.count() == before[1] + 5

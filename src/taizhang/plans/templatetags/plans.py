@@ -1,6 +1,7 @@
 """Display helpers of the plans app: readable recurrence and evidence names."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from ..forms import RECURRENCE_CHOICES
 from .. import evidence
@@ -28,11 +29,20 @@ def model_name(obj) -> str:
     return obj._meta.model_name
 
 
+def counted(cell) -> str:
+    """What a board cell counting several things says it counts (issue 15 §2: never a bare
+    "5/19"): periods of a recurring task ("3/5期"), organizations of a rolled-up row
+    ("12/19个组织")."""
+    if hasattr(cell, "periods"):
+        return cell.periods
+    return _("%(done)d/%(total)d个组织") % {"done": cell.done, "total": cell.total}
+
+
 @register.filter
 def board_cells(row) -> str:
     """The ``<td>`` cells of one progress-board row, built in Python: a board of 500 × 9
     cells spent most of its time in the template's per-cell tags (issue 14). A cell shows
-    done/total when it counts more than one (periods or organizations), else its label."""
+    what it counts when it counts more than one (:func:`counted`), else its label."""
     from django.utils.html import escape
     from django.utils.safestring import mark_safe
 
@@ -41,7 +51,7 @@ def board_cells(row) -> str:
         if cell is None:
             parts.append("<td></td>")
             continue
-        text = f"{cell.done}/{cell.total}" if cell.total > 1 else escape(cell.label)
+        text = escape(counted(cell)) if cell.total > 1 else escape(cell.label)
         parts.append(f'<td class="status-{cell.status}"><a href="{escape(cell.url)}" '
                      f'title="{escape(cell.title)}">{text}</a></td>')
     return mark_safe("".join(parts))

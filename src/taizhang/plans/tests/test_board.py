@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -77,3 +78,20 @@ def test_dashboard_counts(client, campaign, office, secretary_b):
     client.force_login(office)
     page = client.get(reverse("plans:dashboard", args=[campaign.pk])).content.decode()
     assert 'id="figures"' in page and "echarts.min.js" in page
+
+
+def test_cells_never_add_up_different_requirements(client, campaign, office):
+    """Issue 15 §2: a one-off task's cell read "5/19", the sum of different rules' counts
+    (records, members, leaders). It shows its status; a recurring task's cell counts periods
+    and says so ("1/5期")."""
+    board = build_board(campaign, office, today=TODAY)
+    one_off = [c for row in board.rows for c, item in zip(row.cells, board.items, strict=True)
+               if c and not item.recurrence]
+    assert one_off and all(c.total == 0 and c.periods == "" for c in one_off)
+    study = refs(board).index("三.2（3）")
+    cell = board.rows[0].cells[study]
+    assert (cell.done, cell.total) == (2, 5) and cell.periods == "2/5期"
+    client.force_login(office)
+    html = client.get(reverse("plans:board", args=[campaign.pk])).content.decode()
+    assert ">2/5期<" in html
+    assert not re.search(r">\d+/\d+<", html)

@@ -46,10 +46,10 @@ def test_save_then_publish(tree, seed_file):
     assert campaign.org == tree["committee"]
     out = run("publish_plan", str(campaign_id))
     created = Assignment.objects.count()
-    assert f"assignments: {created} created, 0 updated" in out
-    assert f"occurrences: {Occurrence.objects.count()} created" in out
+    assert f"新增任务分解 {created} 项、更新 0 项" in out
+    assert f"新增周期任务 {Occurrence.objects.count()} 项" in out
     again = run("publish_plan", str(campaign_id))
-    assert "assignments: 0 created, 0 updated, 0 removed; occurrences: 0 created" in again
+    assert "新增任务分解 0 项、更新 0 项、移除 0 项；新增周期任务 0 项" in again
 
 
 def test_save_with_org_code(tree, seed_file):

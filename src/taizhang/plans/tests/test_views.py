@@ -102,9 +102,11 @@ def test_branch_secretary_cannot_import_or_publish(client, secretary_a, office, 
     draft = services.draft_to_dict(parse_file(seed_file))
     campaign = services.save_draft(draft, tree["committee"])
     client.force_login(secretary_a)
+    # Issue 15 §2: the page answers 403 with the reason, not an empty form to fill in vain.
     form_page = client.get(reverse("plans:import"))
-    assert list(form_page.context["form"].fields["org"].queryset) == []
-    assert upload(client, seed_file, tree["committee"]).status_code == 200  # invalid org
+    assert form_page.status_code == 403
+    assert "只有党委（党总支）的管理人员可以导入任务清单" in form_page.content.decode()
+    assert upload(client, seed_file, tree["committee"]).status_code == 403
     assert PlanImport.objects.count() == 0
     # A draft is the committee's own: not even visible below it.
     assert client.post(reverse("plans:campaign_publish", args=[campaign.pk])).status_code == 404

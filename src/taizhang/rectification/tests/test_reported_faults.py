@@ -17,11 +17,11 @@ from taizhang.rectification.models import Rectification, RectificationStatus
 PAST, FUTURE = dt.date(2020, 1, 10), dt.date(2040, 1, 10)
 
 
-def _numbers(rows):
-    """{problem id: set of 序号 shown on its rows}."""
+def _numbers(rows, key="ref"):
+    """{problem id: set of numbers (``key``: "ref" the stored one, "n" the page's 序号)}."""
     seen = {}
     for row in rows:
-        seen.setdefault(row["m"].problem_id, set()).add(row["n"])
+        seen.setdefault(row["m"].problem_id, set()).add(row[key])
     return seen
 
 
@@ -40,7 +40,9 @@ def test_ledger_numbers_a_problem_once_like_the_export_and_keeps_overdue_first(c
 
     expected = {pid: {n} for pid, (n, *_rest) in ledger_rows(export_queryset(Rectification.objects.all()))}
     assert _numbers(rows) == expected  # one number per problem, the export's
-    assert all(row["n"] for row in rows)
+    # Issue 15 §2: the 序号 column runs 1..n down the page, one number per problem.
+    assert [row["n"] for row in rows if row["span"]] == [1, 2, 3, 4, 5]
+    assert all(len(ns) == 1 for ns in _numbers(rows, "n").values())
     # a problem's measures stay together; problems with an overdue measure come first
     order = [row["m"].problem_id for row in rows]
     assert order == sorted(order, key=lambda pid: (pid not in {problems[2].pk, problems[3].pk, problems[4].pk}, pid))
@@ -121,3 +123,21 @@ def test_measure_page_forms_are_styled(client, measure, secretary_a):
         for button in re.findall(r"<button\b[^>]*>", html):
             assert re.search(r'class="[^"]*\bbtn\b', button), button
     assert 'id="update-form"' in body and 'id="extension-form"' in body
+
+
+def test_ledger_serial_runs_down_the_page_when_organizations_interleave(client, tree, office):
+    """Issue 15 §2: problems of two branches, interleaved by the overdue rule, were numbered
+    1,1,2,… (each its own list's number); the page's 序号 now runs 1..n, and each problem
+    names its own number on its organization's list."""
+    a, b = tree["branches"][:2]
+    for org, day in ((a, PAST), (b, PAST), (a, FUTURE), (b, FUTURE), (b, FUTURE)):
+        problem = services.create_problem(org=org, source="巡视巡察", description=f"{org.name}问题")
+        services.add_measure(problem, measure="措施", deadline=day, leader_name="王五")
+    client.force_login(office)
+    response = client.get(reverse("rectification:ledger"))
+    rows = response.context["rows"]
+    assert [row["n"] for row in rows] == [1, 2, 3, 4, 5]
+    assert sorted(row["ref"] for row in rows) == [1, 1, 2, 2, 3]
+    body = response.content.decode()
+    assert re.findall(r'<td class="row-head" rowspan="1">(\d+)</td>', body) == ["1", "2", "3", "4", "5"]
+    assert f"{b.name}问题清单第 3 号" in body

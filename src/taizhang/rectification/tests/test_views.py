@@ -62,7 +62,7 @@ def test_filtered_ledger_and_csv_keep_each_problem_s_own_number(client, tree, of
     client.force_login(office)
     first = tree["branches"][0]
     rows = client.get(reverse("rectification:ledger") + f"?org={first.pk}").context["rows"]
-    assert sorted({(r["m"].problem.description, r["n"]) for r in rows}) == [("问题0", 1), ("问题2", 2)]
+    assert sorted({(r["m"].problem.description, r["ref"]) for r in rows}) == [("问题0", 1), ("问题2", 2)]
     response = client.get(reverse("rectification:export_csv"))
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0].split(",")[-1] == "所属组织"  # two branches: each numbers its own list

@@ -2,6 +2,7 @@
 the uploads and the secret key (see :mod:`taizhang.core.backup`). Exit code 1 on failure."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from taizhang.core.backup import BackupError, create_backup
 
@@ -18,5 +19,6 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["tables"].values())
-        self.stdout.write(f"已备份到 {path}：{len(manifest['tables'])} 张表 {rows} 行，"
-                          f"上传文件 {manifest['media_files']} 个（{manifest['engine']}）")
+        self.stdout.write(_("已备份到 %(path)s：%(tables)d 张表 %(rows)d 行，上传文件 %(files)d 个（%(engine)s）")
+                          % {"path": path, "tables": len(manifest["tables"]), "rows": rows,
+                             "files": manifest["media_files"], "engine": manifest["engine"]})

@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -15,11 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, username, **options):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
-            self.stdout.write(f"User '{username}' exists; its password is unchanged.")
+            self.stdout.write(_("账号“%(username)s”已存在，密码未改动。") % {"username": username})
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, password=password, email="")
         self.stdout.write(self.style.SUCCESS(
-            f"Created superuser '{username}' with password: {password}\n"
-            "(shown once; change it with `taizhang changepassword admin`)"
-        ))
+            _("已创建系统管理员“%(username)s”，密码：%(password)s\n"
+              "（只显示这一次；可用 `taizhang changepassword %(username)s` 修改）")
+            % {"username": username, "password": password}))

@@ -3,6 +3,7 @@ installation (a non-empty one only with ``--force``); checks every table's row c
 the archive's manifest afterwards (see :mod:`taizhang.core.backup`). Exit code 1 on failure."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from taizhang.core.backup import BackupError, restore_backup
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         manifest = result.manifest
-        self.stdout.write(f"已从 {file} 恢复 {manifest['created_at']} 的备份："
-                          f"{len(result.counts)} 张表 {sum(manifest['tables'].values())} 行、"
-                          f"上传文件 {result.media_files} 个，行数与备份清单一致。")
+        self.stdout.write(_("已从 %(file)s 恢复 %(created)s 的备份：%(tables)d 张表 %(rows)d 行、"
+                            "上传文件 %(files)d 个，行数与备份清单一致。")
+                          % {"file": file, "created": manifest["created_at"], "tables": len(result.counts),
+                             "rows": sum(manifest["tables"].values()), "files": result.media_files})

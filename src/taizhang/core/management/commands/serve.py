@@ -11,6 +11,7 @@ import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 def worker_command() -> list[str]:
@@ -88,8 +89,8 @@ class Command(BaseCommand):
 
         worker = None if no_worker else start_worker()
         if worker is not None:
-            self.stdout.write(f"Background jobs: taizhang worker started (pid {worker.pid})")
-        self.stdout.write(f"Taizhang serving on http://{host}:{port}/ (Ctrl+C to stop)")
+            self.stdout.write(_("后台任务：taizhang worker 已启动（进程 %(pid)d）") % {"pid": worker.pid})
+        self.stdout.write(_("台账已启动：http://%(host)s:%(port)s/（按 Ctrl+C 停止）") % {"host": host, "port": port})
         try:
             Server().run()
         finally:

@@ -1,6 +1,7 @@
 """``taizhang export_roster -o FILE.xlsx [--org CODE]``: export the roster, phones masked."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from taizhang.core.commands import output_path
 from taizhang.orgs.services import export_roster
@@ -19,4 +20,4 @@ class Command(BaseCommand):
         output = str(output_path(output, (".xlsx",)))
         target = org_from_code(org)
         count = export_roster(output, org=target)
-        self.stdout.write(f"已导出 {count} 名党员到 {output}")
+        self.stdout.write(_("已导出 %(count)d 名党员到 %(output)s") % {"count": count, "output": output})

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from taizhang.orgs.models import Organization
 from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
@@ -29,26 +30,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty: bool, **options):
         if if_empty and Organization.objects.exists():
-            self.stdout.write("已有组织数据，未加载样例数据。(database not empty: sample data not loaded)")
+            self.stdout.write(_("已有组织数据，未加载样例数据。"))
             return
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             try:
                 sample = create_sample_orgs()
             except ValueError as exc:
-                raise CommandError(f"sample data already loaded: {exc}") from None
+                raise CommandError(_("样例数据已加载过：%(reason)s") % {"reason": exc}) from None
             accounts = create_demo_accounts(password)
         committee = sample["committee"]
-        self.stdout.write(
-            f"组织 {1 + len(sample['branches']) + len(sample['groups'])} 个"
-            f"（党委 1、党支部 {len(sample['branches'])}、党小组 {len(sample['groups'])}），"
-            f"党员 {sample['members']} 名（其中预备党员 {sample['probationary']} 名），"
-            f"职务 {sample['positions']} 个，领导班子 {sample['leaders']} 人，账号 {len(accounts)} 个。"
-        )
-        self.stdout.write("演示账号（密码只显示这一次，请妥善保存）：")
+        self.stdout.write(_(
+            "组织 %(orgs)d 个（党委 1、党支部 %(branches)d、党小组 %(groups)d），"
+            "党员 %(members)d 名（其中预备党员 %(probationary)d 名），"
+            "职务 %(positions)d 个，领导班子 %(leaders)d 人，账号 %(accounts)d 个。"
+        ) % {"orgs": 1 + len(sample["branches"]) + len(sample["groups"]),
+             "branches": len(sample["branches"]), "groups": len(sample["groups"]),
+             "members": sample["members"], "probationary": sample["probationary"],
+             "positions": sample["positions"], "leaders": sample["leaders"], "accounts": len(accounts)})
+        self.stdout.write(_("演示账号（密码只显示这一次，请妥善保存）："))
         for username, org_name, role in accounts:
             self.stdout.write(f"  {username:<8} {role}  {org_name}")
-        self.stdout.write(f"密码：{password}")
+        self.stdout.write(_("密码：%(password)s") % {"password": password})
         # Every app's part, in INSTALLED_APPS order (dependency order): each app names its
         # loader in its AppConfig (``sample_loader``), so core imports no app above it.
         for config in apps.get_app_configs():

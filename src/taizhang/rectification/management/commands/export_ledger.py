@@ -4,6 +4,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from taizhang.core.commands import output_path
 from taizhang.orgs.management.commands._org_option import org_from_code
@@ -32,4 +33,4 @@ class Command(BaseCommand):
             count = queryset.count()
         else:
             count = write_ledger_xlsx(output, queryset)
-        self.stdout.write(f"已导出 {count} 项整改措施到 {output}")
+        self.stdout.write(_("已导出 %(count)d 项整改措施到 %(output)s") % {"count": count, "output": output})
