@@ -84,16 +84,29 @@ def assignable_items(plan: Plan, items: list[PlanItem] | None = None) -> list[Pl
     return [i for i in items if i.kind == ItemKind.TASK and i.pk not in parents_of_tasks]
 
 
-def responsible_orgs(item: PlanItem, committee: Organization, branches: list[Organization]):
-    """Which organizations answer for ``item``: the committee, or every branch under it.
+def responsible_orgs(item: PlanItem, committees: list[Organization] | Organization,
+                     branches: list[Organization]):
+    """Which organizations answer for ``item``: every committee of the tree, or every branch.
 
-    Member-level obligations (e.g. "普通党员全员讲好微党课", seed 三.2（2）) are tracked per
-    branch, which counts its members. An item with no responsible level is the committee's.
-    Returns ``branches`` itself or ``[committee]``.
+    ``committees`` is the campaign's committee followed by the committees below it (a city
+    committee's plan gives its 二.x tasks to each unit committee, issue 12 §1; seed 四.1–四.2),
+    or one ``Organization``. Member-level obligations (e.g. "普通党员全员讲好微党课", seed
+    三.2（2）) are tracked per branch, which counts its members. An item with no responsible
+    level is the committees'. Returns ``branches`` itself or the list of committees.
     """
     if item.responsible in (Responsible.BRANCH, Responsible.MEMBER):
         return branches
-    return [committee]
+    return list(committees) if isinstance(committees, list | tuple) else [committees]
+
+
+def tree_orgs(committee: Organization) -> tuple[list[Organization], list[Organization]]:
+    """The committees (``committee`` first, then the committees below it in tree order) and
+    the branches of ``committee``'s subtree: who gets a plan's tasks (one query)."""
+    below = list(Organization.objects.filter(
+        path__startswith=committee.path, kind__in=[OrgKind.COMMITTEE, OrgKind.BRANCH],
+    ).exclude(pk=committee.pk))
+    committees = [committee] + [o for o in below if o.kind == OrgKind.COMMITTEE]
+    return committees, [o for o in below if o.kind == OrgKind.BRANCH]
 
 
 def assignment_due(item: PlanItem, campaign_due: dt.date | None) -> dt.date | None:
@@ -131,7 +144,8 @@ class PublishResult:
 def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     """Publish (or re-publish) ``campaign``'s plan to its organization tree.
 
-    One ``Assignment`` per (task, responsible org: :func:`responsible_orgs`) due on
+    One ``Assignment`` per (task, responsible org: :func:`responsible_orgs`; committee tasks
+    go to the campaign's committee and every committee below it) due on
     :func:`assignment_due`, and for a recurring task one ``Occurrence`` per period of
     ``periods.periods_for`` inside the campaign period (DESIGN.md "The main job" step 3).
     Re-publishing after an edit updates deadlines and periods and adds rows without
@@ -152,15 +166,13 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))
     plan = campaign.plan
     committee = campaign.org
-    branches = list(
-        Organization.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH)
-    )
+    committees, branches = tree_orgs(committee)
     all_items = list(plan.items.prefetch_related("rules"))
     items = assignable_items(plan, all_items)
     result = PublishResult()
 
-    rows = _Rows.load(plan, all_items, [committee, *branches])
-    new_assignments = _sync_assignments(rows, campaign, items, committee, branches, result)
+    rows = _Rows.load(plan, all_items, [*committees, *branches])
+    new_assignments = _sync_assignments(rows, campaign, items, committees, branches, result)
     new_occurrences = _sync_occurrences(rows, campaign, items, result)
 
     targets = _targets(campaign, rows)
@@ -217,13 +229,13 @@ class _Rows:
 
 
 def _sync_assignments(rows: _Rows, campaign: Campaign, items: list[PlanItem],
-                      committee: Organization, branches: list[Organization],
+                      committees: list[Organization], branches: list[Organization],
                       result: PublishResult) -> list[Assignment]:
     """Update deadlines and remove stale pending assignments (with their occurrences) in
     the database; return the new assignments, not yet saved (``rows`` includes them)."""
     wanted: dict[tuple[int, int], tuple[PlanItem, Organization]] = {}
     for item in items:
-        for org in responsible_orgs(item, committee, branches):
+        for org in responsible_orgs(item, committees, branches):
             wanted[(item.pk, org.pk)] = (item, org)
     existing = {(a.item_id, a.org_id): a for a in rows.assignments}
     default_due = last_workday_on_or_before(campaign.end) if campaign.end else None

@@ -17,7 +17,7 @@ from taizhang.core.audit import audit_actor
 from taizhang.core.status import record_event
 from taizhang.orgs.models import Organization
 
-from . import publishing
+from . import levels, publishing
 from .evidence import evaluate_item, suggest_rules
 from .importer.model import Node, PlanDraft
 from .models import (
@@ -166,8 +166,11 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     publishing complete what they satisfy. Atomic; a number of queries that does not depend
     on the number of branches (bulk writes, see :mod:`taizhang.plans.publishing`, which does
     the work). ``user`` is the publishing user (``None`` from the command line). Raises
-    ``ValueError`` for a recurrence that cannot be read. Returns a :class:`PublishResult`.
+    ``ValueError`` for a recurrence that cannot be read, ``ValidationError`` for a plan
+    derived from a superior's that the superior has not approved (``levels.require_final``,
+    seed 四.2). Returns a :class:`PublishResult`.
     """
+    levels.require_final(campaign)
     return publishing.publish_plan(campaign, user=user)
 
 
@@ -219,6 +222,8 @@ def update_item(item: PlanItem, *, actor, form, rules_formset):
         rules_formset.save()
         outcome = evaluate_item(item)
     _record_rule_edit(item, before, outcome, actor)
+    if form.has_changed() or rules_formset.has_changed():
+        levels.plan_changed(item.plan.campaign, actor=actor)
     return outcome
 
 

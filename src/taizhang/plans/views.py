@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +25,7 @@ from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
+from .levels import derivable_orgs
 from .importer.model import DocumentError
 from .models import (
     Assignment,
@@ -65,7 +66,8 @@ def _tree(items: list[PlanItem]) -> list[dict]:
 class CampaignDetailView(ScopedQuerysetMixin, DetailView):
     """The plan as a tree with deadlines, recurrence, responsible level and evidence kind,
     each assignable task marked 由记录完成 or 需报送材料, and the coverage summary
-    (``plans.coverage``, issue 9 §4)."""
+    (``plans.coverage``, issue 9 §4); the plan it was derived from and its review, the units'
+    plans derived from it, and for a unit's office the button to derive its own (issue 12 §1)."""
 
     model = Campaign
     template_name = "plans/campaign_detail.html"
@@ -85,6 +87,8 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
             can_manage=can(self.request.user, MANAGE, self.object.org),
             task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
             assignment_count=Assignment.objects.filter(item__plan=plan).count(),
+            derivable_orgs=derivable_orgs(self.object, self.request.user),
+            derived_plans=self.object.derived.visible_to(self.request.user).select_related("org"),
         )
         return ctx
 
@@ -169,7 +173,11 @@ def campaign_publish(request, pk):
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
         raise PermissionDenied
-    result = services.publish_plan(campaign, user=request.user)
+    try:
+        result = services.publish_plan(campaign, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(campaign)
     messages.success(request, _(
         "已发布：新增任务分解 %(ac)d 项、更新 %(au)d 项、移除 %(ar)d 项；"
         "新增周期任务 %(oc)d 项、更新 %(ou)d 项、移除 %(or)d 项。"

@@ -17,7 +17,8 @@ from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
 
 class Command(BaseCommand):
     help = (
-        "Load the sample data: committee DW with 6 branches, 12 Party groups, 80 invented members, "
+        "Load the sample data: city committee SW over unit committees DW and XW (2 small "
+        "branches); committee DW with 6 branches, 12 Party groups, 80 invented members, "
         "the 7-person leadership team, demo accounts (one random password, printed once), the "
         "sample plan published, and records of Sep 2023 – Jan 2024 with deliberate gaps, and problems with "
         "rectification measures in every state, 党员示范岗 and 志愿服务."
@@ -34,11 +35,16 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             try:
-                sample = create_sample_orgs()
+                sample = create_sample_orgs(with_city=True)
             except ValueError as exc:
                 raise CommandError(f"sample data already loaded: {exc}") from None
             accounts = create_demo_accounts(password)
         committee = sample["committee"]
+        self.stdout.write(
+            f"市委 {sample['city'].name}（{sample['city'].code}）下辖党委 {len(sample['units'])} 个："
+            + "、".join(f"{u.name}（{u.code}）" for u in sample["units"])
+            + f"；另一单位党支部 {len(sample['unit_branches'])} 个。本单位（{committee.code}）："
+        )
         self.stdout.write(
             f"组织 {1 + len(sample['branches']) + len(sample['groups'])} 个"
             f"（党委 1、党支部 {len(sample['branches'])}、党小组 {len(sample['groups'])}），"
