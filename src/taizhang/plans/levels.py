@@ -217,7 +217,7 @@ def review_plan(campaign: Campaign, action: str, *, actor, comment: str = "") ->
     on the committee of the campaign it was derived from, and not the unit's own office
     alone. ``PermissionDenied`` otherwise; ``ValidationError`` when the plan is not waiting
     for review, for an unknown action or a return without comment. Audited."""
-    locked = Campaign.objects.select_for_update().select_related("derived_from__org").get(
+    locked = Campaign.objects.select_for_update(of=("self",)).select_related("derived_from__org").get(
         pk=campaign.pk)
     if not locked.derived_from_id or not can(actor, MANAGE, locked.derived_from.org):
         raise PermissionDenied

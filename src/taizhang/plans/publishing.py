@@ -425,3 +425,66 @@ def _ensure_pks(plan: Plan, assignments: list[Assignment]) -> None:
            Assignment.objects.filter(item__plan=plan).values_list("pk", "item_id", "org_id")}
     for a in assignments:
         a.pk = pks[(a.item_id, a.org_id)]
+
+
+@dataclass
+class OrgChange:
+    """What publishing gives one organization: ``tasks`` in all, of which ``new`` it does
+    not hold yet, ``changed`` whose deadline moves and ``removed`` pending ones withdrawn."""
+
+    org: Organization
+    tasks: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+
+    @property
+    def touched(self) -> bool:
+        """Whether the organization is told (something new, moved or withdrawn)."""
+        return bool(self.new or self.changed or self.removed)
+
+
+def preview(campaign: Campaign) -> list[OrgChange]:
+    """What :func:`publish_plan` would give each organization now, without writing: per
+    organization of the tree (committees first, then branches, in tree order) its tasks and
+    how many are new, have a new deadline, or are withdrawn. Deadlines of recurring tasks'
+    periods are not compared (their assignment's deadline is). Four queries."""
+    committees, branches = tree_orgs(campaign.org)
+    items = assignable_items(campaign.plan, list(campaign.plan.items.all()))
+    default_due = last_workday_on_or_before(campaign.end) if campaign.end else None
+    existing = {(i, o): (due, status) for i, o, due, status in Assignment.objects.filter(
+        item__plan=campaign.plan).values_list("item_id", "org_id", "due", "status")}
+    changes = {o.pk: OrgChange(o) for o in [*committees, *branches]}
+    wanted = set()
+    for item in items:
+        due = assignment_due(item, default_due)
+        for org in responsible_orgs(item, committees, branches):
+            wanted.add((item.pk, org.pk))
+            change = changes[org.pk]
+            change.tasks += 1
+            held = existing.get((item.pk, org.pk))
+            if held is None:
+                change.new += 1
+            elif held[0] != due:
+                change.changed += 1
+    for (item_id, org_id), (_due, status) in existing.items():
+        if (item_id, org_id) not in wanted and status == AssignmentStatus.PENDING and org_id in changes:
+            changes[org_id].removed += 1
+    return [c for c in changes.values() if c.tasks or c.removed]
+
+
+def notice_text(campaign: Campaign, change: OrgChange) -> tuple[str, str]:
+    """The (subject, body) told to ``change.org`` when ``campaign`` is published: the
+    confirmation page shows it and the notify app sends it (issue 12 §3)."""
+    from django.utils.translation import gettext as _
+
+    subject = _("任务下达：%(title)s") % {"title": campaign.title}
+    parts = [_("%(org)s 发布了《%(title)s》，贵组织共有任务 %(n)d 项") % {
+        "org": campaign.org.name, "title": campaign.title, "n": change.tasks}]
+    if change.new:
+        parts.append(_("新增 %(n)d 项") % {"n": change.new})
+    if change.changed:
+        parts.append(_("调整完成时限 %(n)d 项") % {"n": change.changed})
+    if change.removed:
+        parts.append(_("撤回 %(n)d 项") % {"n": change.removed})
+    return subject, "，".join(parts) + "。"

@@ -35,6 +35,7 @@ from .publishing import (  # noqa: F401  (part of this module's API: board, CLI,
     assignment_due,
     responsible_orgs,
 )
+from .signals import plan_published
 
 EXTRA_FIELDS = ("min_count", "lead_unit", "responsible_units", "ongoing")
 
@@ -165,13 +166,21 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     removed only while nothing was done on them (status pending). Records entered before
     publishing complete what they satisfy. Atomic; a number of queries that does not depend
     on the number of branches (bulk writes, see :mod:`taizhang.plans.publishing`, which does
-    the work). ``user`` is the publishing user (``None`` from the command line). Raises
+    the work). ``user`` is the publishing user (``None`` from the command line). Records a
+    ``publish`` event when anything changed and, after commit, sends ``signals.plan_published`` with the
+    organizations whose tasks changed (the notify app tells them). Raises
     ``ValueError`` for a recurrence that cannot be read, ``ValidationError`` for a plan
     derived from a superior's that the superior has not approved (``levels.require_final``,
     seed 四.2). Returns a :class:`PublishResult`.
     """
     levels.require_final(campaign)
-    return publishing.publish_plan(campaign, user=user)
+    changes = [c for c in publishing.preview(campaign) if c.touched]
+    result = publishing.publish_plan(campaign, user=user)
+    if changes or result != PublishResult():  # a publish that changed nothing leaves no trace
+        record_event(campaign, "publish", actor=user, comment=result.summary())
+    transaction.on_commit(lambda: plan_published.send(
+        sender=Campaign, campaign=campaign, changes=changes, user=user))
+    return result
 
 
 def _rules_text(item: PlanItem) -> str:

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from taizhang.core.excel import Column, xlsx_response
@@ -25,8 +24,9 @@ from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
-from .levels import derivable_orgs
 from .importer.model import DocumentError
+from .levels import derivable_orgs
+from .publishing import notice_text, preview
 from .models import (
     Assignment,
     Campaign,
@@ -166,13 +166,21 @@ def _already_handled(request, plan_import):
     return redirect("plans:campaign_list")
 
 
-@require_POST
 @login_required
 def campaign_publish(request, pk):
-    """Publish (or re-publish) the plan: assignments and occurrences for every org."""
-    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+    """Publish (or re-publish) the plan: GET shows what each organization will be given and
+    told (``publishing.preview``, issue 12 §3); POST publishes and the organizations whose
+    tasks changed are notified."""
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
         raise PermissionDenied
+    if request.method != "POST":
+        changes = preview(campaign)
+        return render(request, "plans/publish_confirm.html", {
+            "campaign": campaign,
+            "changes": [(c, notice_text(campaign, c)) for c in changes if c.touched],
+            "unchanged": [c for c in changes if not c.touched],
+        })
     try:
         result = services.publish_plan(campaign, user=request.user)
     except ValidationError as exc:

@@ -26,3 +26,12 @@ def evidence_label(code: str) -> str:
 def model_name(obj) -> str:
     """"assignment" / "occurrence": the URL kind of a review target."""
     return obj._meta.model_name
+
+
+@register.inclusion_tag("plans/includes/own_tasks.html", takes_context=True)
+def own_campaign_tasks(context):
+    """The home page's first card: the user's own organizations' overdue, due-soon and
+    returned campaign tasks (``plans.mytasks.own_tasks``, issue 12 §3)."""
+    from ..mytasks import own_tasks
+
+    return {"tasks": own_tasks(context["request"].user)}
