@@ -17,6 +17,7 @@ NAV = [
     ("orgs:organization_list", gettext_noop("组织"), "/orgs/"),
     ("orgs:member_list", gettext_noop("党员"), "/orgs/members/"),
     ("orgs:leadership", gettext_noop("领导班子"), "/orgs/leadership/"),
+    ("orgs:accounts_create", gettext_noop("党员账号"), "/orgs/members/accounts/"),
     SOURCES,  # the registered evidence sources with a menu label (core.sources), in order
     ("rectification:problem_list", gettext_noop("问题清单"), "/rectification/problems/"),
     ("rectification:ledger", gettext_noop("整改台账"), "/rectification/"),
@@ -24,6 +25,7 @@ NAV = [
     ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
     ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
+    ("notify:urge_board", gettext_noop("督办"), "/notify/urge/"),
 ]
 
 
@@ -36,6 +38,7 @@ GROUPS = {
     "evaluation": gettext_noop("组织生活"),
     "volunteering": gettext_noop("立足岗位"),
     "orgs": gettext_noop("组织"),
+    "notify": gettext_noop("通知与督办"),
 }
 
 

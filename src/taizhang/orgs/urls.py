@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_roster
+from . import views, views_accounts, views_roster
 
 app_name = "orgs"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("members/import/", views_roster.roster_import, name="roster_import"),
     path("members/import/confirm/", views_roster.roster_import_confirm, name="roster_import_confirm"),
     path("members/export/", views_roster.roster_export, name="roster_export"),
+    path("members/accounts/", views_accounts.accounts_create, name="accounts_create"),
+    path("password/", views_accounts.password_change, name="password_change"),
 ]
