@@ -25,6 +25,7 @@ NAV = [
     ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
     ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
+    ("notify:announcement_list", gettext_noop("通知公告"), "/notify/announcements/"),
     ("notify:urge_board", gettext_noop("督办"), "/notify/urge/"),
 ]
 

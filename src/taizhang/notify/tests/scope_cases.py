@@ -30,7 +30,15 @@ def cases(world):
     urging_b = Urging.objects.create(
         org=world.branch_b, content_type=ContentType.objects.get_for_model(work_b),
         object_id=work_b.pk, message=SECRET, sent_by=world.office)
+    from taizhang.notify.models import Announcement
+
+    notice_of_b = Announcement.objects.create(org=world.branch_b, title=SECRET, body=SECRET)
     return [
+        Case("notify:announcement_list", expect=LISTED),
+        Case("notify:announcement_add", post=True,
+             data={"org": world.branch_b.pk, "title": "x", "body": "x", "audience": "branches"}),
+        Case("notify:announcement_detail", {"pk": notice_of_b.pk}),
+        Case("notify:announcement_file", {"pk": notice_of_b.pk, "file_pk": 1}),
         Case("notify:urge_board", expect=LISTED),
         Case("notify:urge", {"kind": "assignment", "pk": work_b.pk}, post=True,
              data={"message": "x"}),
