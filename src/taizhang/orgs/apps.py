@@ -20,3 +20,9 @@ class OrgsConfig(AppConfig):
 
         post_save.connect(member_saved, sender=Member, dispatch_uid="orgs_member_account")
         user_logged_in.connect(on_login, dispatch_uid="orgs_one_time_password")
+
+        from django.contrib import admin
+
+        from .manage import superuser_only_admin
+
+        admin.site.has_permission = superuser_only_admin  # /admin: the superuser only
