@@ -1,7 +1,8 @@
 """The home page's first card (issue 12 §3): the campaign tasks of the user's own
 organizations — overdue, due soon, returned — before the month's regulation items.
 
-"Own organizations" are those the user holds a role on (the role's organization itself, not
+A task the organization holds twice — from the superior's plan and from its unit's plan
+derived from it — is shown once, the unit's. "Own organizations" are those the user holds a role on (the role's organization itself, not
 its subtree: a committee office sees the committee's own tasks, a branch secretary the
 branch's) and a member's branch. Only published campaigns count; a recurring task shows its
 open periods. A fixed number of queries (roles, member, assignments, occurrences).
@@ -76,7 +77,8 @@ def own_tasks(user, today: dt.date | None = None) -> OwnTasks:
         .select_related("item", "org").order_by("due", "pk"))
     for a in assignments:
         rows.append((a.status, a.due, Task(f"{a.item.ref} {a.item.title}".strip(), a.org.name,
-                                           a.due, a.get_absolute_url())))
+                                           a.due, a.get_absolute_url()),
+                     (a.item_id, a.org_id, None), (a.item.source_item_id, a.org_id, None)))
     occurrences = (Occurrence.objects.filter(
         assignment__org_id__in=orgs, status__in=open_states, due__lte=horizon,
         assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED)
@@ -85,8 +87,11 @@ def own_tasks(user, today: dt.date | None = None) -> OwnTasks:
         item = o.assignment.item
         rows.append((o.status, o.due, Task(f"{item.ref} {item.title}（{o.period_start:%Y-%m}）",
                                            o.assignment.org.name, o.due,
-                                           o.assignment.get_absolute_url())))
-    for status, due, task in sorted(rows, key=lambda r: (r[1] or dt.date.max, r[2].title)):
+                                           o.assignment.get_absolute_url()),
+                     (item.pk, o.assignment.org_id, o.period_start),
+                     (item.source_item_id, o.assignment.org_id, o.period_start)))
+    rows = _without_superseded(rows)
+    for status, due, task, _key, _source in sorted(rows, key=lambda r: (r[1] or dt.date.max, r[2].title)):
         if status == AssignmentStatus.RETURNED:
             group = "returned"
         elif due is None:
@@ -102,3 +107,11 @@ def own_tasks(user, today: dt.date | None = None) -> OwnTasks:
         if len(rows_of) < LIMIT:
             rows_of.append(task)
     return result
+
+
+def _without_superseded(rows: list[tuple]) -> list[tuple]:
+    """Drop a superior's task when the same organization holds the task derived from it in
+    its unit's plan (same period): the unit's own plan is the one it works from (seed 四.1;
+    both still count the same records)."""
+    derived_from = {source for *_rest, source in rows if source[0] is not None}
+    return [row for row in rows if row[3] not in derived_from]

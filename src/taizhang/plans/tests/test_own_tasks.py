@@ -56,3 +56,27 @@ def test_home_page_starts_with_own_tasks(client, tree, secretary_a):
     page = client.get("/").content.decode()
     assert page.index('id="own-tasks"') < page.index("主题教育 / 专项工作")
     assert 'id="own-overdue"' in page
+
+
+def test_a_task_held_from_the_superior_and_the_unit_is_shown_once(db):
+    from taizhang.plans import levels
+
+    from .conftest import user_with_role
+    from .test_levels import city_tree
+
+    t = city_tree()
+    city_office = user_with_role("city_office", t["city"], "committee_staff")
+    dw_office = user_with_role("dw_office", t["dw"], "committee_staff")
+    secretary = user_with_role("sec", t["branches"][0], "branch_secretary")
+    superior = services.save_draft(plan_data(), t["city"])
+    services.publish_plan(superior)
+    unit = levels.derive_plan(superior, t["dw"], actor=dw_office)
+    levels.submit_for_review(unit, actor=dw_office)
+    levels.review_plan(unit, "approve", actor=city_office)
+    services.publish_plan(unit)
+    tasks = own_tasks(secretary, today=TODAY)
+    assert [t.title for t in tasks.due_soon] == ["三.1 开展专题学习", "三.2 每月主题党日（2023-12）"]
+    assert len(tasks.overdue) == 3
+    unit_rows = Assignment.objects.filter(item__plan=unit.plan, org=t["branches"][0],
+                                          item__ref__in=["三.1", "三.2"])
+    assert {task.url for task in tasks.due_soon} == {a.get_absolute_url() for a in unit_rows}
