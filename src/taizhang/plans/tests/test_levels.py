@@ -217,3 +217,32 @@ def test_cli_with_the_city_of_the_sample(db, seed_file):
     branches = set(Assignment.objects.filter(item__plan=campaign.plan, item__ref__startswith="三.")
                    .values_list("org__code", flat=True))
     assert branches == {"ZB01", "ZB02", "ZB03", "ZB04", "ZB05", "ZB06", "XZ01", "XZ02"}
+
+
+def test_superior_sees_each_unit_and_units_not_each_other(city, client):
+    """The scope walk's world has one committee; here the city's view of each unit: every
+    page of each unit's derived plan opens for the city, and not for the other unit."""
+    plans = {}
+    for org, office in ((city["dw"], city["dw_office"]), (city["xw"], city["xw_office"])):
+        unit = levels.derive_plan(city["campaign"], org, actor=office)
+        levels.submit_for_review(unit, actor=office)
+        levels.review_plan(unit, "approve", actor=city["city_office"])
+        services.publish_plan(unit)
+        plans[org.code] = unit
+    names = ["plans:campaign_detail", "plans:plan_review", "plans:board", "plans:dashboard",
+             "plans:board_export", "plans:item_add", "plans:campaign_publish"]
+    for code, unit in plans.items():
+        other = city["xw_office"] if code == "DW" else city["dw_office"]
+        own = city["dw_office"] if code == "DW" else city["xw_office"]
+        for name in names:
+            url = reverse(name, args=[unit.pk])
+            client.force_login(city["city_office"])
+            assert client.get(url).status_code == 200, (code, name)
+            client.force_login(own)
+            assert client.get(url).status_code == 200, (code, name)
+            client.force_login(other)
+            assert client.get(url).status_code == 404, (code, name)
+    client.force_login(city["city_office"])
+    detail = client.get(city["campaign"].get_absolute_url()).content.decode()
+    units = detail.split('id="derived-plans"')[1].split("</table>")[0]
+    assert "局党委" in units and "中心党委" in units and units.count("上级已审核") == 2
