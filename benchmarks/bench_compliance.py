@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import citygen  # noqa: E402
+from figures import figure  # noqa: E402
 
 YEAR = "2023"
 
@@ -104,6 +105,8 @@ def main(argv=None) -> int:
               f"{r['raw_cells']} cells  → ratio {r['time'] / r['raw_time']:.0f}×")
         print(f"  violations per rule: {json.dumps(r['by_rule'], ensure_ascii=False, sort_keys=True)}")
     small, large = results
+    figure(f"regulations_year_{large['branches']}_branches", large["time"], "s",
+           large["time"] / large["raw_time"], "<=5x")
     same = small["queries"] == large["queries"]
     print(f"queries at {small['branches']} vs {large['branches']} branches: {small['queries']} vs "
           f"{large['queries']} → {'independent of the number of branches' if same else 'DEPENDS ON BRANCHES'}")

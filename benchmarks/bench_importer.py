@@ -21,6 +21,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from taizhang.plans.importer import parse_file  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from figures import figure  # noqa: E402
+
 SEED = ROOT.parent / "shared" / "seed" / "000_2284f9ce5468ae96.txt"
 CN = "一二三四五六七八九十"
 
@@ -79,6 +82,7 @@ def report(label: str, path: Path, repeat: int) -> float:
     print(f"{label:<14} {size / 1e6:6.2f} MB  parse_file {parsed * 1000:9.2f} ms   "
           f"read+split {raw * 1000:7.3f} ms   ratio {parsed / raw:8.1f}x   "
           f"{size / parsed / 1e6:6.2f} MB/s")
+    figure(f"parse_{label.replace(' ', '_')}", parsed * 1000, "ms", parsed / raw)
     return parsed
 
 

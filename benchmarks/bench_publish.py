@@ -39,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import citygen  # noqa: E402
+from figures import figure  # noqa: E402
 from bench_scale import QueryCounter  # noqa: E402
 
 FAILURES: list[str] = []
@@ -222,6 +223,7 @@ def main() -> int:
         seconds = statistics.median(r[label]["seconds"] for r in runs)
         run = runs[0][label]
         batches = ", ".join(f"{k} {n}" for k, n in sorted(run["batches"].items()))
+        figure(f"publish_{label}_{args.branches}_branches", seconds * 1000, "ms", seconds / raw_seconds)
         print(f"  {text:<27} {seconds * 1000:8.0f} ms  ratio {seconds / raw_seconds:5.2f}x   "
               f"queries {run['queries']:4d} = {run['other']} + row batches ({batches or 'none'})")
     edited = runs[0]["edited"]["result"]

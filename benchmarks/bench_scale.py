@@ -43,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import citygen  # noqa: E402
+from figures import figure  # noqa: E402
 
 MAX_TARGETS = 3  # a record can affect: the non-recurring task, this period's occurrence, + 1
 FAILURES: list[str] = []
@@ -224,6 +225,7 @@ def report_board(meta: dict, big: dict, small: dict | None) -> None:
     print(f"  page (client→view→template)  median {big['page'] * 1000:8.1f} ms   queries {big['queries']}")
     print(f"  build_board() alone          median {big['build'] * 1000:8.1f} ms   "
           f"(template + request {max(big['page'] - big['build'], 0) * 1000:.1f} ms)")
+    figure(f"board_build_{big['branches']}_branches", big["build"] * 1000, "ms", big["build"] / big["raw"])
     print(f"  raw SQL aggregate (1 query)  median {big['raw'] * 1000:8.1f} ms   "
           f"ratio page/raw {big['page'] / big['raw']:7.1f}x   build_board/raw {big['build'] / big['raw']:6.1f}x")
     if big["bad"] or big["raw_rows"] != big["cells"]:
@@ -461,6 +463,8 @@ def report_saves(results: list[dict], repeat: int) -> None:
         print(f"  {name:<46} {r['total'] * 1000:13.1f} ms {r['queries']:7.0f} {r['receiver'] * 1000:6.1f} ms "
               f"{r['receiver_queries']:9.0f} {r['targets']:7d} {r['bare'] * 1000:8.2f} ms "
               f"{r['total'] / r['bare']:6.0f}x")
+    for n, r in enumerate(results):
+        figure(f"save_{n + 1}_with_reevaluation", r["total"] * 1000, "ms", r["total"] / r["bare"])
     for r in results:
         touched = f"touched {', '.join(r['targets_list'])}; " if r["targets_list"] else ""
         print(f"    {r['label']}: {touched}status moves over all runs: {r['transitions']}")
@@ -583,6 +587,9 @@ def report_export(results: list[dict], view: dict | None) -> None:
         print(f"  {r['rows']:8d} {r['rows'] / r['ours']:13.0f} {r['rows'] / r['bare']:11.0f} "
               f"{r['bare'] / r['ours']:6.2f} {r['query']:8.2f} s {r['mem_ours']:15.1f} {r['mem_bare']:6.1f} "
               f"{r['bytes'] / 2**20:8.1f}")
+    last = results[-1]
+    figure(f"attendance_ledger_{last['rows']}_rows", last["rows"] / last["ours"], "rows/s",
+           last["bare"] / last["ours"])
     print("  (ratio = ledger rows/s ÷ bare write-only rows/s, same query and order; memory: "
           "tracemalloc peak of Python allocations, separate runs)")
     if len(results) > 1:

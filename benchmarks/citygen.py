@@ -41,7 +41,8 @@ Records per branch and month (80 at full scale): 20 meetings (4 支委会, 4 党
 10 self-studies, and talks for the rest. A deterministic few branch-months skip a kind
 (≈ 10 % study sessions, 15 % self-study, 5 % 支委会 / 主题党日 / one group's 党小组会) — the
 skipped records become talks — so the board and issue 5's checks have real gaps. No
-``ANALYZE`` is run (a deployed SQLite file is not analysed either).
+``ANALYZE`` is run on SQLite (a deployed SQLite file is not analysed either); PostgreSQL is
+analysed at the end, as its autovacuum would have done in a deployment.
 """
 
 from __future__ import annotations
@@ -418,6 +419,10 @@ def generate(scale: float, log=print) -> dict:
         cur.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key varchar(50) PRIMARY KEY, value text)")
         cur.execute(f"DELETE FROM {META_TABLE}")
         cur.execute(f"INSERT INTO {META_TABLE} (key, value) VALUES (%s, %s)", ["meta", json.dumps(meta)])
+        if connection.vendor == "postgresql":
+            # A deployed PostgreSQL has statistics (autovacuum); without them the planner
+            # joins every meeting of the city before LIMIT 50 (85 ms instead of 2 ms).
+            cur.execute("ANALYZE")
     return meta
 
 
@@ -432,9 +437,11 @@ def _insert_attendance() -> dict[str, int]:
     qn = connection.ops.quote_name
     mem, pos, lm = Member._meta.db_table, Position._meta.db_table, LeadershipMember._meta.db_table
     reason_cases = " ".join(f"WHEN {i} THEN '{r}'" for i, r in enumerate(REASONS))
-    roll = "((r.id * 7919 + p.id * 104729) % 100)"
+    # ``%%``: the statements carry parameters, so a literal modulo must be escaped (the
+    # PostgreSQL driver rejects a bare ``%``; Django's SQLite backend unescapes ``%%`` too).
+    roll = "((r.id * 7919 + p.id * 104729) %% 100)"
     values = (f"CASE WHEN {roll} < 7 THEN 'leave' WHEN {roll} < 9 THEN 'absent' ELSE 'present' END, "
-              f"CASE WHEN {roll} < 7 THEN CASE ((r.id + p.id) % {len(REASONS)}) {reason_cases} END ELSE '' END, "
+              f"CASE WHEN {roll} < 7 THEN CASE ((r.id + p.id) %% {len(REASONS)}) {reason_cases} END ELSE '' END, "
               "(p.status = 'full'), NULL")
 
     def insert(table, fk, source, join, where, params):

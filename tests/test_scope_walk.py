@@ -16,7 +16,7 @@ from taizhang.core.models import Event
 from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, body_text, build_world
 
 APPS = ["core", "orgs", "plans", "records", "rectification", "notify", "compliance", "evaluation", "rolemodels", "institutions",
-        "volunteering", "surveys"]
+        "volunteering", "surveys", "democratic", "reports"]
 SKIP_NAMESPACES = {"admin"}  # Django admin: superusers only (tested in core)
 
 

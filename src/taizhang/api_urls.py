@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from taizhang.compliance.api.urls import routes as compliance_routes
 from taizhang.core.views_tokens import ApiTokenViewSet, ObtainTokenView
+from taizhang.democratic.api.urls import routes as democratic_routes
 from taizhang.evaluation.api.urls import routes as evaluation_routes
 from taizhang.institutions.api.urls import routes as institution_routes
 from taizhang.notify.api.urls import routes as notify_routes
@@ -22,7 +23,7 @@ from taizhang.volunteering.api.urls import routes as volunteering_routes
 router = DefaultRouter()
 for prefix, viewset in [*plan_routes, *record_routes, *rectification_routes, *notify_routes,
                        *compliance_routes, *evaluation_routes, *rolemodel_routes, *institution_routes,
-                       *volunteering_routes, *survey_routes]:
+                       *volunteering_routes, *survey_routes, *democratic_routes]:
     router.register(prefix, viewset)
 router.register("tokens", ApiTokenViewSet, basename="apitoken")
 

@@ -13,6 +13,14 @@
   ``EMAIL_USE_TLS``/``EMAIL_USE_SSL``): SMTP for reminder e-mails; without it e-mails are
   printed by the worker (console backend). ``DEFAULT_FROM_EMAIL``.
 - ``TAIZHANG_BASE_URL``: the site's address used in e-mails, robot messages and feeds.
+- ``TAIZHANG_FOUR_EYES``: on unless ``0``: the one who claims a measure complete or submits
+  work does not verify, close or approve it himself (``core.foureyes``).
+- ``TAIZHANG_MAX_UPLOAD_MB`` (default 20): the largest uploaded file; a request body over it
+  + 1 MB is refused with 413 before it is read (``core.bodylimit``).
+- ``TAIZHANG_MAX_REQUESTS`` / ``TAIZHANG_MAX_REQUESTS_JITTER`` (1000 / 100): ``taizhang serve``
+  replaces a web worker after that many requests.
+- ``TAIZHANG_BACKGROUND_IMPORT_ROWS`` (2000): a confirmed import of at least that many rows
+  runs as a background job with a progress page (``core.jobs``).
 """
 
 import os
@@ -71,11 +79,13 @@ INSTALLED_APPS = [
     "taizhang.rectification",
     "taizhang.notify",
     "taizhang.compliance",
+    "taizhang.democratic",
     "taizhang.evaluation",
     "taizhang.rolemodels",
     "taizhang.institutions",
     "taizhang.volunteering",
     "taizhang.surveys",
+    "taizhang.reports",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +159,9 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A failed login is recorded even while a long write holds the database, or given up with a
+# warning: never a 500 (core.lockout).
+AXES_HANDLER = "taizhang.core.lockout.BusyTolerantHandler"
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese is the default (no cookie, no Accept-Language → zh-hans); English comes from the
@@ -170,9 +183,31 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-TAIZHANG_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Uploads: a file over 2.5 MB is spooled to disk, not memory; the fields of a form (or a JSON
+# body) may be 5 MB; an uploaded file at most TAIZHANG_MAX_UPLOAD_BYTES (20 MB). A request body over
+# TAIZHANG_MAX_REQUEST_BYTES (the upload limit + 1 MB of other fields) is refused with 413
+# by the WSGI wrapper (core.bodylimit) before it is read.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+TAIZHANG_MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+TAIZHANG_MAX_REQUEST_BYTES = TAIZHANG_MAX_UPLOAD_BYTES + 1024 * 1024
+# A confirmed import of at least this many rows runs as a background job with a progress page
+# (core.jobs) instead of in the web request.
+TAIZHANG_BACKGROUND_IMPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_IMPORT_ROWS", "2000"))
+# `taizhang serve`: each gunicorn worker is replaced after this many requests (plus up to
+# TAIZHANG_MAX_REQUESTS_JITTER, so they do not all restart at once): memory a large request
+# left behind is returned to the system.
+TAIZHANG_MAX_REQUESTS = int(os.environ.get("TAIZHANG_MAX_REQUESTS", "1000"))
+TAIZHANG_MAX_REQUESTS_JITTER = int(os.environ.get("TAIZHANG_MAX_REQUESTS_JITTER", "100"))
+# What an Office Open XML file (.xlsx/.docx) may unpack to before any importer parses it
+# (core.reading.ooxml, issue 16 §3): entries, total and per-XML-part unpacked bytes, and the
+# unpacked/packed ratio once it unpacks to over TAIZHANG_OOXML_RATIO_FLOOR_BYTES. The CLI
+# import commands may widen them for one run (--max-mb, --max-ratio).
+TAIZHANG_OOXML_MAX_ENTRIES = int(os.environ.get("TAIZHANG_OOXML_MAX_ENTRIES", "2000"))
+TAIZHANG_OOXML_MAX_UNPACKED_BYTES = int(os.environ.get("TAIZHANG_OOXML_MAX_UNPACKED_MB", "100")) * 1024 * 1024
+TAIZHANG_OOXML_MAX_PART_BYTES = int(os.environ.get("TAIZHANG_OOXML_MAX_PART_MB", "50")) * 1024 * 1024
+TAIZHANG_OOXML_MAX_RATIO = float(os.environ.get("TAIZHANG_OOXML_MAX_RATIO", "100"))
+TAIZHANG_OOXML_RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -183,6 +218,8 @@ SESSION_COOKIE_AGE = int(float(os.environ.get("TAIZHANG_SESSION_IDLE_HOURS", "8"
 TAIZHANG_SESSION_REFRESH_SECONDS = int(os.environ.get("TAIZHANG_SESSION_REFRESH_SECONDS", "300"))
 # API tokens (core.tokens) expire this many days after they are issued.
 TAIZHANG_TOKEN_DAYS = int(os.environ.get("TAIZHANG_TOKEN_DAYS", "30"))
+# Four eyes (core.foureyes, issue 12 §4): claimant ≠ verifier / closer, submitter ≠ approver.
+TAIZHANG_FOUR_EYES = _env_flag("TAIZHANG_FOUR_EYES", True)
 
 # TAIZHANG_HTTPS=1: the site is served over HTTPS by a reverse proxy (README "HTTPS"), which
 # passes X-Forwarded-Proto. Cookies are Secure, HTTP is redirected (except /health/ for a

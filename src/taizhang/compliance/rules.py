@@ -178,7 +178,32 @@ RULES: tuple[Rule, ...] = (
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 assert len(BY_ID) == len(RULES), "duplicate rule id"
 
+#: Check types registered by the apps whose records the rules read and which compliance does
+#: not import (:func:`register`); the built-in types are ``checks.CHECKS``.
+REGISTERED_CHECKS: dict = {}
+_REGISTERED: list[Rule] = []
+
+
+def register(*rules: Rule, checks: dict | None = None) -> None:
+    """Add ``rules`` and their check types (``checks``: name → ``fn(rule, ctx)``, the contract
+    of :mod:`.checks`) from the app that owns the records they read, from its
+    ``AppConfig.ready`` (the 民主生活会 checks 21–23 come from the democratic app). Registering
+    the same rule again is a no-op; another rule with a taken id raises ValueError."""
+    REGISTERED_CHECKS.update(checks or {})
+    for rule in rules:
+        if rule.id in BY_ID:
+            if BY_ID[rule.id] != rule:
+                raise ValueError(f"compliance rule {rule.id} is declared twice")
+            continue
+        BY_ID[rule.id] = rule
+        _REGISTERED.append(rule)
+
+
+def all_rules() -> list[Rule]:
+    """Every declared rule: :data:`RULES`, then the registered ones, ordered by id."""
+    return sorted([*RULES, *_REGISTERED], key=lambda r: r.id)
+
 
 def active_rules() -> list[Rule]:
     """The rules evaluated now (declared, switched on and with a data source)."""
-    return [rule for rule in RULES if rule.enabled]
+    return [rule for rule in all_rules() if rule.enabled]

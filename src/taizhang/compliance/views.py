@@ -24,7 +24,7 @@ from taizhang.orgs.models import Organization, OrgKind
 
 from . import conf, services
 from . import periods as P
-from .rules import RULES, SEVERITY_LABELS
+from .rules import SEVERITY_LABELS, all_rules
 
 ROOT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 
@@ -120,7 +120,7 @@ def overview(request):
         "by_rule": report.by_rule(), "drill": sorted(drill, key=_order),
         "drilled": bool(selected_row or selected_rule), "names": names,
         "selected_row": int(selected_row) if selected_row and selected_row.isdigit() else None,
-        "selected_rule": selected_rule, "skipped": [r for r in RULES if r not in report.rules],
+        "selected_rule": selected_rule, "skipped": [r for r in all_rules() if r not in report.rules],
         "health_counts": {h: sum(1 for r in rows if r["health"] == h) for h in ("red", "amber", "green")},
     })
 
@@ -182,4 +182,4 @@ def calendar(request, pk: int):
 def rules(request):
     """Every rule: id, title, source and tag, scope, period, severity, check type and
     parameters; then every setting with its current value."""
-    return render(request, "compliance/rules.html", {"rules": RULES, "settings": conf.current()})
+    return render(request, "compliance/rules.html", {"rules": all_rules(), "settings": conf.current()})

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -141,3 +142,21 @@ def consume_form_token(token: str | None, url: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+#: How long a used token is remembered. A resubmit comes seconds after the first POST; a page
+#: left open longer than this and posted again creates anew, like any fresh add page.
+FORM_TOKEN_KEEP = timedelta(days=2)
+
+
+def prune_form_tokens(*, now=None) -> int:
+    """Delete used form tokens older than :data:`FORM_TOKEN_KEEP` (run daily by the worker,
+    ``core.prune_form_tokens``); returns how many rows were removed. ``now``: an aware
+    datetime, default the current time."""
+    from django.utils import timezone
+
+    from .models import UsedFormToken
+
+    cutoff = (now or timezone.now()) - FORM_TOKEN_KEEP
+    deleted, _ = UsedFormToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -12,6 +12,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from .reading import ooxml
+
 
 class FileImportCommand(BaseCommand):
     """Base command: subclasses set ``help`` and implement :meth:`run_import` and
@@ -22,6 +24,7 @@ class FileImportCommand(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--org", help="code of the organization (default: the only root)")
         parser.add_argument("--dry-run", action="store_true", help="validate and count; write nothing")
+        add_limit_arguments(parser)
 
     def run_import(self, path: Path, org, dry_run: bool):
         """Import ``path`` into ``org`` (writing nothing when ``dry_run``); returns the result."""
@@ -37,7 +40,13 @@ class FileImportCommand(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}：文件不存在")
-        result = self.run_import(path, org_from_code(org), dry_run)
+        with file_limits(options):
+            try:
+                ooxml.check_file_size(path)
+                ooxml.check_ooxml(path)
+            except ooxml.FileRefused as refusal:
+                raise CommandError(str(refusal)) from None
+            result = self.run_import(path, org_from_code(org), dry_run)
         for warning in getattr(result, "warnings", ()):
             self.stderr.write(f"提示：{warning}")
         if result.errors:
@@ -45,6 +54,26 @@ class FileImportCommand(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(f"{path.name}: {len(result.errors)} 处错误，未写入任何数据")
         self.stdout.write(self.summary(result, dry_run))
+
+
+def add_limit_arguments(parser) -> None:
+    """The flags that widen the file limits for one run: ``--max-mb`` (the file itself, what
+    an .xlsx/.docx unpacks to in total and per part; default: the settings, the same as an
+    upload's) and ``--max-ratio`` (the unpacked/packed ratio)."""
+    parser.add_argument("--max-mb", type=float, default=None,
+                        help="size limit in MB for the file, its unpacked total and each XML part "
+                             "(default: the upload limits of the settings)")
+    parser.add_argument("--max-ratio", type=float, default=None,
+                        help="largest unpacked/packed ratio of an .xlsx/.docx (default: the settings)")
+
+
+def file_limits(options: dict):
+    """A context in which the limits of ``core.reading.ooxml`` are those of the settings,
+    widened by ``--max-mb``/``--max-ratio`` when given (``options``: the command's options)."""
+    max_mb, ratio = options.get("max_mb"), options.get("max_ratio")
+    size = int(max_mb * ooxml.MB) if max_mb else None
+    return ooxml.overridden(max_file_bytes=size, max_unpacked_bytes=size, max_part_bytes=size,
+                            max_ratio=ratio)
 
 
 def output_path(output: str, suffixes: tuple[str, ...]) -> Path:

@@ -24,6 +24,8 @@ NAV = [
     ("compliance:overview", gettext_noop("合规检查"), "/compliance/"),
     ("compliance:rules", gettext_noop("规则与依据"), "/compliance/rules/"),
     ("evaluation:appraisal_list", gettext_noop("民主评议"), "/evaluation/"),
+    ("evaluation:branch_life", gettext_noop("专题组织生活会和民主评议"), "/evaluation/branches/"),
+    ("reports:index", gettext_noop("报告"), "/reports/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
     ("notify:announcement_list", gettext_noop("通知公告"), "/notify/announcements/"),
     ("notify:urge_board", gettext_noop("督办"), "/notify/urge/"),
@@ -38,6 +40,7 @@ GROUPS = {
     "compliance": gettext_noop("组织生活"),
     "evaluation": gettext_noop("组织生活"),
     "volunteering": gettext_noop("立足岗位"),
+    "democratic": gettext_noop("民主生活会"),
     "orgs": gettext_noop("组织"),
     "notify": gettext_noop("通知与督办"),
 }

@@ -72,6 +72,28 @@ class ObjectListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     export_url_name: str | None = None
     title: str | None = None
 
+    def paginate_queryset(self, queryset, page_size):
+        """No second paginator: the table pages itself (django-tables2, one COUNT); ListView's
+        own paging would count the same queryset again. Returns (None, None, queryset, False)."""
+        return None, None, queryset, False
+
+    def annotate_rows(self, rows: list) -> None:
+        """Add per-row figures (counts, sums) to the objects of the shown page only, in place:
+        called once per request with the page's rows (at most ``paginate_by``), after the
+        paginator counted the plain filtered queryset. Override with one query for the whole
+        page (e.g. ``pk__in``): a list never aggregates rows it does not show (issue 14)."""
+
+    def get_table(self, **kwargs):
+        """The table with its current page evaluated once and passed to
+        :meth:`annotate_rows`; the paginator's count stays a plain ``COUNT(*)`` of the
+        filtered queryset (no annotation, no GROUP BY)."""
+        table = super().get_table(**kwargs)
+        bound = table.page.object_list if getattr(table, "page", None) else table.rows
+        rows = list(bound.data)
+        self.annotate_rows(rows)
+        bound.data = rows
+        return table
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         may_add = may_change_somewhere(self.request.user)  # inspectors only read

@@ -76,7 +76,8 @@ VERB_LABELS = {
     "close": gettext_lazy("销号"), "reject": gettext_lazy("不同意"), "answer": gettext_lazy("答复"), "start_handling": gettext_lazy("开始办理"),
     "import": gettext_lazy("导入"), "request_extension": gettext_lazy("申请延期"), "extend": gettext_lazy("同意延期"),
     "reject_extension": gettext_lazy("不同意延期"), "delete_attachment": gettext_lazy("删除附件"),
-    "edit_rules": gettext_lazy("修改佐证规则"), "cancel": gettext_lazy("取消"), "delete": gettext_lazy("删除"),
+    "edit_rules": gettext_lazy("修改佐证规则"), "edit_statements": gettext_lazy("填写发言和批评意见"), "cancel": gettext_lazy("取消"), "delete": gettext_lazy("删除"),
+    "issue_tokens": gettext_lazy("生成答卷链接"),
 }
 
 

@@ -1,4 +1,6 @@
-"""Background tasks of core: the daily backup (huey periodic task, run by ``taizhang worker``).
+"""Background tasks of core (huey, run by ``taizhang worker``): the daily backup, the daily
+pruning of used one-time form tokens (:func:`core.badinput.prune_form_tokens`) and the large
+imports of :mod:`taizhang.core.jobs`.
 
 At ``TAIZHANG_BACKUP_TIME`` (local "HH:MM", default 02:30) the worker writes
 ``TAIZHANG_VAR_DIR/backups/taizhang-YYYYmmdd-HHMMSS.tar.gz`` and keeps the newest
@@ -12,9 +14,10 @@ from pathlib import Path
 
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from .backup import create_backup, prune_backups
+from .badinput import prune_form_tokens
 
 logger = logging.getLogger(__name__)
 _HOUR, _MINUTE = (int(part) for part in settings.TAIZHANG_BACKUP_TIME.split(":"))
@@ -38,3 +41,17 @@ def daily_backup():
     """Every day at TAIZHANG_BACKUP_TIME: :func:`run_daily_backup`."""
     path = run_daily_backup()
     return str(path) if path else ""
+
+
+@db_periodic_task(crontab(minute="10", hour="3"), name="core.prune_form_tokens")
+def prune_used_form_tokens():
+    """Every day at 03:10: forget used one-time form tokens older than two days."""
+    return prune_form_tokens()
+
+
+@db_task(name="core.run_job")
+def run_job(job_id: str):
+    """Run a queued import job (:func:`taizhang.core.jobs.execute`); returns its status."""
+    from .jobs import execute
+
+    return execute(job_id)["status"]

@@ -11,7 +11,9 @@ success message and where to go afterwards. This module does the rest, once:
   cancel, a newer upload, or :data:`PENDING_MAX_AGE`;
 - the preview is a dry run inside a transaction that is always rolled back; the confirm
   validates the kept file again and writes in one transaction, rolled back on any error
-  (CONTRIBUTING "Imports are atomic": every bad row reported, nothing written);
+  (CONTRIBUTING "Imports are atomic": every bad row reported, nothing written); an import
+  that is atomic itself (``import_is_atomic``) is called without one, so that it reads the
+  file before it takes the database's write lock;
 - both steps need the view's ``scope_action`` on some organization (403 otherwise), and the
   confirm writes only into an organization where the user still has it (404 otherwise).
 """
@@ -150,6 +152,13 @@ class CheckedImportView(LoginRequiredMixin, View):
     - ``suffixes`` and ``wrong_type``: the accepted extensions and the reason for others
       (see :func:`check_upload`);
     - ``scope_action``: the action needed ("change" by default, "manage" for the roster);
+    - ``import_is_atomic``: True when :meth:`run_import` writes nothing for a dry run or an
+      error by itself and should be called outside a transaction (a large import reads its
+      file before taking the database's write lock);
+    - ``background_runner``: the dotted path of the import function to run as a background
+      job (:mod:`taizhang.core.jobs`) when the previewed file has at least
+      ``settings.TAIZHANG_BACKGROUND_IMPORT_ROWS`` rows (needs ``import_is_atomic``);
+      ``background_label`` names the import on the job's page;
     - ``expired_message``: shown when the confirm finds no pending import (token not of this
       session, file expired or already used); ``expired_status``: ``None`` redirects to the
       upload page, a status code (e.g. 400) renders the page with that status instead;
@@ -170,6 +179,9 @@ class CheckedImportView(LoginRequiredMixin, View):
     scope_action = CHANGE
     expired_message: str = ""
     expired_status: int | None = None
+    import_is_atomic = False
+    background_runner: str = ""
+    background_label: str = ""
 
     # ---- what a subclass states --------------------------------------------------------
 
@@ -178,7 +190,8 @@ class CheckedImportView(LoginRequiredMixin, View):
 
         ``name``: the user's file name, for messages. Returns a result with ``ok`` (bool) and
         ``errors`` (each naming its row), never raising for bad content. The caller wraps it
-        in a transaction (rolled back for a dry run or when not ``ok``).
+        in a transaction (rolled back for a dry run or when not ``ok``), unless
+        ``import_is_atomic`` says it is atomic itself.
         """
         raise ImproperlyConfigured(f"{type(self).__name__} must define run_import()")
 
@@ -244,7 +257,8 @@ class CheckedImportView(LoginRequiredMixin, View):
         result = self.import_atomically(self.pending.path(token, name), org, dry_run=True, name=name)
         context = {"form": form, "result": result, "org": org, "filename": name}
         if result.ok:
-            self.request.session[self.session_key] = {"token": token, "org": org.pk, "name": name}
+            self.request.session[self.session_key] = {"token": token, "org": org.pk, "name": name,
+                                                      "rows": getattr(result, "rows_read", 0)}
             context.update(token=token, confirm_url=reverse(self.confirm_url_name))
         else:
             self.pending.discard(token)
@@ -284,6 +298,8 @@ class CheckedImportView(LoginRequiredMixin, View):
         if not path.is_file():
             self.forget_pending()
             return self.expired()
+        if self.runs_in_background(pending):
+            return self.start_background(path, org, name or path.name)
         result = self.import_atomically(path, org, dry_run=False, name=name or path.name)
         self.forget_pending()
         if not result.ok:
@@ -291,8 +307,30 @@ class CheckedImportView(LoginRequiredMixin, View):
         messages.success(request, self.success_message(result))
         return redirect(self.get_success_url(org, result))
 
+    def runs_in_background(self, pending: dict) -> bool:
+        """True when the confirmed import is large enough for a background job."""
+        rows = pending.get("rows") if isinstance(pending.get("rows"), int) else 0
+        return bool(self.background_runner) and self.import_is_atomic \
+            and rows >= settings.TAIZHANG_BACKGROUND_IMPORT_ROWS
+
+    def start_background(self, path: Path, org, name: str):
+        """Queue the import of the kept file as a job and show its page (issue 13 §1)."""
+        from .jobs import start_job
+
+        job = start_job(runner=self.background_runner, source=path, name=name, org=org,
+                        user=self.request.user, label=self.background_label,
+                        next_url=self.get_success_url(org, None))
+        self.forget_pending()
+        messages.info(self.request, _("导入已在后台开始，您可以离开本页，稍后回来查看结果。"))
+        return redirect("job_detail", job["id"])
+
     def import_atomically(self, path: Path, org, *, dry_run: bool, name: str):
-        """:meth:`run_import` in one transaction, rolled back for a dry run or any error."""
+        """:meth:`run_import` in one transaction, rolled back for a dry run or any error;
+        or, when ``import_is_atomic``, called as it is (it reads and checks the file outside
+        any transaction and writes in a short one of its own: a transaction around it would
+        hold SQLite's write lock while the file is read, issue 13 §1)."""
+        if self.import_is_atomic:
+            return self.run_import(path, org, dry_run=dry_run, name=name)
         with transaction.atomic():
             result = self.run_import(path, org, dry_run=dry_run, name=name)
             if dry_run or not result.ok:

@@ -8,12 +8,15 @@ for a year it does not know yet, Monday–Friday are working days.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import chinese_calendar
 
 
+@lru_cache(maxsize=8192)
 def is_workday(day: dt.date) -> bool:
-    """True when ``day`` is a working day in mainland China (holidays and 调休 included)."""
+    """True when ``day`` is a working day in mainland China (holidays and 调休 included).
+    Cached: an import of 10,000 deadlines asks about a few hundred distinct days."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:  # year not yet published in the package

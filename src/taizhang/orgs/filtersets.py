@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.widgets import QuickSelect
+
 from .models import Member, MemberStatus, Organization, OrgKind
 
 
@@ -51,6 +53,10 @@ class OrgScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        org = self.form.fields.get("org")
+        if org is not None and type(org.widget) is forms.Select:
+            # every organization of a city: rendered in Python, not one template per option
+            org.widget = QuickSelect(attrs=org.widget.attrs, choices=org.widget.choices)
         for field in self.form.fields.values():
             widget = field.widget
             if hasattr(widget, "widgets"):

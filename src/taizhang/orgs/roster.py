@@ -23,6 +23,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from taizhang.core.reading.headers import normalise_header
+
 from .roster_files import RosterFileError, Table, read_tables
 from .roster_values import (
     BRANCH,
@@ -57,7 +59,6 @@ HEADER_NAMES = {
     PHONE: ("联系电话", "手机", "手机号", "手机号码", "电话", "电话号码", "联系方式", "移动电话"),
 }
 _NAME_TO_KEY = {name: key for key, names in HEADER_NAMES.items() for name in names}
-_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 _FOOTER = re.compile(r"^(注|备注|说明|填表|制表|合计|审核|负责人|联系人)")
 _HEADER_SCAN_ROWS = 15
 
@@ -115,9 +116,7 @@ def header_key(text: str) -> str | None:
 
     Whitespace, bracketed notes ("联系电话（手机）") and marks such as ``*`` or ``：`` are ignored.
     """
-    value = nfkc(text)
-    stripped = re.sub(r"[\s*:：]", "", _BRACKETS.sub("", value))
-    return _NAME_TO_KEY.get(stripped) or _NAME_TO_KEY.get(re.sub(r"[\s*:：]", "", value))
+    return _NAME_TO_KEY.get(normalise_header(text)) or _NAME_TO_KEY.get(re.sub(r"[\s*:：]", "", nfkc(text)))
 
 
 def find_header(rows: list) -> tuple[int, int, dict[str, int], dict[str, str]] | None:

@@ -1,10 +1,11 @@
 """Read a roster file (.xlsx, .xls, .csv) into plain tables of text cells; no Django.
 
 The kind is sniffed from the first bytes, not the extension (offices rename files freely):
-``PK`` → .xlsx (through the plans importer's reader, which fills merged cells), the OLE2
-signature → .xls (xlrd, merged cells filled the same way), anything else → CSV text in UTF-8
-(with or without BOM), GB18030/GBK or UTF-16, decoded by the plans importer's
-``decode_bytes``.
+``PK`` → .xlsx, the OLE2 signature → .xls, an HTML table or Excel 2003 XML → that
+(all through :mod:`taizhang.core.reading.workbook`, which checks an .xlsx's archive before
+unpacking it and fills merged cells), anything else → CSV text in UTF-8
+(with or without BOM), GB18030/GBK or UTF-16, decoded by
+:func:`taizhang.core.reading.text.decode_bytes`.
 
 A table is ``(sheet name, [(row number, [cell text, ...]), ...])``; row numbers are the ones
 a user sees (sheet rows for workbooks, record numbers for CSV, both 1-based). Dates in
@@ -14,10 +15,12 @@ workbook date cells become ISO text (``1985-03-01``), whole numbers lose their `
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import tempfile
 from pathlib import Path
+
+from taizhang.core.reading.ooxml import FileRefused, ReadError
+from taizhang.core.reading.text import decode_bytes
+from taizhang.core.reading.workbook import read_workbook, visible_first, workbook_kind
 
 Row = tuple[int, list[str]]
 Table = tuple[str, list[Row]]
@@ -39,7 +42,9 @@ def read_tables(data: bytes, filename: str = "") -> tuple[list[Table], str]:
     if data.startswith(b"PK\x03\x04"):
         return read_xlsx_tables(data, filename), "xlsx"
     if data.startswith(OLE2_MAGIC):
-        return read_xls_tables(data), "xls"
+        return read_xls_tables(data, filename), "xls"
+    if workbook_kind(bytes(data[:8192])) in {"html", "spreadsheetml"}:
+        return read_xlsx_tables(data, filename), "xls (" + workbook_kind(bytes(data[:8192])) + ")"
     suffix = Path(filename).suffix.lower()
     if suffix in {".xlsx", ".xls", ".xlsm", ".et"}:
         raise RosterFileError(f"“{filename}”不是 Excel 工作簿（文件内容与扩展名 {suffix} 不符，请在 Excel/WPS 中另存为 .xlsx）")
@@ -48,80 +53,32 @@ def read_tables(data: bytes, filename: str = "") -> tuple[list[Table], str]:
 
 
 def read_xlsx_tables(data: bytes, filename: str = "") -> list[Table]:
-    """Every non-empty sheet of an .xlsx workbook, merged cells filled with their value."""
-    from taizhang.plans.importer.model import DocumentError
-    from taizhang.plans.importer.readers.xlsx import read_xlsx
+    """Every non-empty sheet of a workbook (.xlsx after the OOXML size check, BIFF .xls, an
+    HTML table or Excel 2003 XML saved as .xls), merged cells filled with their value;
+    visible sheets first (a hidden drop-down list's source is not the roster).
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "roster.xlsx"  # read_xlsx takes a path
-        path.write_bytes(data)
-        try:
-            document = read_xlsx(path, filename or "roster.xlsx")
-        except DocumentError as exc:  # the library's own words name our temporary file
-            raise RosterFileError(
-                f"无法读取 Excel 文件“{filename or '花名册'}”：文件已损坏或不是 .xlsx 工作簿") from exc
-    return [(table.name, [(number, list(cells)) for number, cells in table.rows]) for table in document.tables]
-
-
-def read_xls_tables(data: bytes) -> list[Table]:
-    """Every non-empty sheet of a legacy .xls (BIFF) workbook, read with xlrd."""
-    import xlrd
-
+    Raises :class:`RosterFileError` naming the file and the reason (refused, damaged, empty).
+    """
+    name = filename or "花名册"
     try:
-        # Merged ranges are only reported with formatting_info; a few writers produce files
-        # whose formatting records xlrd rejects, so retry without them.
-        try:
-            book = xlrd.open_workbook(file_contents=data, formatting_info=True)
-        except (NotImplementedError, AssertionError, KeyError, IndexError):
-            book = xlrd.open_workbook(file_contents=data)
-    except xlrd.XLRDError as exc:
-        raise RosterFileError(f"无法读取 .xls 文件：{exc}") from exc
-    except Exception as exc:  # xlrd raises many low-level errors on damaged files
-        raise RosterFileError(f"无法读取 .xls 文件（文件已损坏或不是 Excel 文件）：{exc}") from exc
-    tables = []
-    for sheet in book.sheets():
-        grid = [
-            [xls_cell_text(sheet.cell(r, c), book.datemode) for c in range(sheet.ncols)]
-            for r in range(sheet.nrows)
-        ]
-        for rlo, rhi, clo, chi in getattr(sheet, "merged_cells", []) or []:
-            value = grid[rlo][clo] if rlo < len(grid) and clo < len(grid[rlo]) else ""
-            for r in range(rlo, min(rhi, len(grid))):
-                for c in range(clo, min(chi, len(grid[r]))):
-                    grid[r][c] = value
-        rows = [(r + 1, cells) for r, cells in enumerate(grid) if any(cells)]
-        if rows:
-            tables.append((sheet.name, rows))
-    if not tables:
+        sheets = read_workbook(bytes(data), name)
+    except FileRefused as exc:  # too large or a ZIP bomb: the reason as the check words it
+        raise RosterFileError(str(exc)) from exc
+    except ReadError as exc:
+        if bytes(data[:8]) == OLE2_MAGIC:
+            raise RosterFileError(f"无法读取 .xls 文件（文件已损坏或不是 Excel 文件）：{exc.__cause__ or exc}") from exc
+        raise RosterFileError(f"无法读取 Excel 文件“{name}”：文件已损坏或不是 .xlsx 工作簿") from exc
+    if not sheets:
         raise RosterFileError("Excel 文件中没有数据")
-    return tables
+    return [(sheet.name, [(number, list(cells)) for number, cells in sheet.rows])
+            for sheet in visible_first(sheets)]
 
 
-def xls_cell_text(cell, datemode: int) -> str:
-    """Text of an xlrd cell: dates ISO, whole numbers without ``.0``, text stripped."""
-    import xlrd
-
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            value = xlrd.xldate_as_datetime(cell.value, datemode)
-        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
-            return _number_text(cell.value)
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%d %H:%M")
-    if cell.ctype == xlrd.XL_CELL_NUMBER:
-        return _number_text(cell.value)
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return "是" if cell.value else "否"
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-        return ""
-    return str(cell.value).strip()
+read_xls_tables = read_xlsx_tables  # a BIFF .xls goes through the same reader
 
 
 def read_csv_tables(data: bytes) -> tuple[list[Table], str]:
     """One table from CSV bytes; returns (tables, encoding name as detected)."""
-    from taizhang.plans.importer.readers.text import decode_bytes
-
     try:
         text, encoding = decode_bytes(data)
     except ValueError as exc:
@@ -141,9 +98,3 @@ def read_csv_tables(data: bytes) -> tuple[list[Table], str]:
     if not rows:
         raise RosterFileError("文件中没有数据")
     return [("csv", rows)], encoding
-
-
-def _number_text(value: float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)

@@ -11,18 +11,9 @@ import datetime as dt
 import re
 import unicodedata
 
-# Excel's 1900 date system: serial 1 = 1900-01-01, with the fictitious 1900-02-29, so
-# serials from 61 on count from 1899-12-30.
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_EARLIEST = dt.date(1900, 1, 1)
+from taizhang.core.reading.dates import parse_typed_date
 
-_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")
-_YMD = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
-_YM = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?(份)?$")
-_Y = re.compile(r"^(\d{4})年?$")
-_DIGITS8 = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DIGITS6 = re.compile(r"^(\d{4})(\d{2})$")
-_SERIAL = re.compile(r"^(\d{4,5})(\.0+)?$")
+_EARLIEST = dt.date(1900, 1, 1)
 
 
 def nfkc(text: str) -> str:
@@ -33,16 +24,12 @@ def nfkc(text: str) -> str:
 def parse_date(text: str, today: dt.date | None = None) -> dt.date:
     """A date typed in any of the common roster forms.
 
-    Accepted: 2023-09-30, 2023/9/30, 2023.9.30, 2023年9月30日, 20230930, and month
-    precision 1985年3月, 1985.03, 1985-3, 198503 (→ the 1st), year only 1985 / 1985年 (→ 1 Jan),
-    Excel serial numbers (45199 → 2023-09-30), with full-width digits. A trailing time
-    ("2023-09-30 00:00") is ignored. Raises ``ValueError`` for anything else, an impossible
+    The forms are those of :func:`taizhang.core.reading.dates.parse_typed_date` (2023-09-30,
+    2023年9月30日, 1985.03, 198503, 1985年, Excel serials 45199 …). Raises ``ValueError`` for anything else, an impossible
     date (2023.13.40), a date before 1900 or after ``today`` (default: the current date).
     """
     raw = (text or "").strip()
-    value = _TIME_SUFFIX.sub("", nfkc(raw))
-    value = re.sub(r"\s+", "", value)
-    day = _match_date(value)
+    day = parse_typed_date(raw)
     if day is None:
         raise ValueError(f"无法识别的日期“{raw}”")
     if day < _EARLIEST:
@@ -50,34 +37,6 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date:
     if day > (today or dt.date.today()):
         raise ValueError(f"日期晚于今天“{raw}”")
     return day
-
-
-def _match_date(value: str) -> dt.date | None:
-    parts = None
-    for pattern in (_YMD, _DIGITS8):
-        m = pattern.match(value)
-        if m:
-            parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            break
-    else:
-        for pattern in (_YM, _DIGITS6):
-            m = pattern.match(value)
-            if m:
-                parts = (int(m.group(1)), int(m.group(2)), 1)
-                break
-    if parts is None:
-        m = _Y.match(value)
-        if m and 1900 <= int(m.group(1)) <= 2100:
-            parts = (int(m.group(1)), 1, 1)
-    if parts is None:
-        m = _SERIAL.match(value)
-        if m and 20000 <= int(m.group(1)) <= 80000:  # 1954-10-03 .. 2119-01-10
-            return _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
-        return None
-    try:
-        return dt.date(*parts)
-    except ValueError:
-        return None
 
 
 GENDERS = {"男": "male", "男性": "male", "m": "male", "male": "male",

@@ -26,6 +26,7 @@ from django.db.models import Prefetch
 from taizhang.core.excel import DATE_FORMAT, MONTH_FORMAT, Column, write_xlsx
 
 from .models import Member, MemberStatus, Organization, OrgKind, Position, mask_phone
+from .roster_write import RosterBatch
 from .roster import (
     BRANCH_COL,
     GROUP_COL,
@@ -267,11 +268,17 @@ class _Resolver:
                     new_groups[key] = _add_child(plan.branch, plan.group, OrgKind.GROUP)
                     result.orgs_created.append(f"{plan.branch.name} / {plan.group}")
                 plan.group = new_groups[key]
+        # Every member and post is decided in memory, then written in bulk (orgs.roster_write).
+        orgs = {**self.by_id, **{o.pk: o for o in (*new_branches.values(), *new_groups.values())}}
+        if self.committee is not None:
+            orgs[self.committee.pk] = self.committee
+        self.batch = RosterBatch(self.members, SINGLE_HOLDER_ROLES, orgs, self.today)
         for plan in plans:
             change = self._apply_member(plan, result)
             result.changes.append(change)
             counter = _COUNTERS[change.action]
             setattr(result, counter, getattr(result, counter) + 1)
+        self.batch.flush()
 
     def _apply_member(self, plan: _RowPlan, result: RosterResult) -> MemberChange:
         row, member = plan.row, plan.member
@@ -287,18 +294,14 @@ class _Resolver:
                               group=plan.group.name if plan.group else "", action="create")
         old_orgs: list[Organization] = []
         if member is None:
-            member = Member.objects.create(name=row.name, **wanted)
+            member = self.batch.create_member(name=row.name, **wanted)
         else:
             old_orgs = [o for o in (member.org, member.group) if o is not None]
             changed = [k for k, v in wanted.items() if getattr(member, k) != v]
             if not member.is_active:
-                member.is_active = True
                 changed.append("is_active")
-            for key in changed:
-                if key != "is_active":
-                    setattr(member, key, wanted[key])
             if changed:
-                member.save()
+                self.batch.change_member(member, {k: wanted.get(k, True) for k in changed})
             change.fields = [FIELD_LABELS.get(k, "在册") for k in changed]
             change.action = "update" if changed else "unchanged"
         if POSITIONS in self.columns:
@@ -317,24 +320,7 @@ class _Resolver:
             scope_orgs[COMMITTEE] = self.committee
             managed.append(self.committee)
         target = {(scope_orgs[scope].pk, role) for scope, role in plan.row.positions if scope_orgs.get(scope)}
-        managed_ids = {o.pk for o in managed}
-        current = list(Position.objects.filter(member=member, ended_on__isnull=True, org_id__in=managed_ids))
-        added = ended = 0
-        for position in current:
-            if (position.org_id, position.role) not in target:
-                position.ended_on = self.today
-                position.save(update_fields=["ended_on", "updated_at"])
-                ended += 1
-        have = {(p.org_id, p.role) for p in current}
-        for org_id, role in sorted(target - have):
-            if role in SINGLE_HOLDER_ROLES:
-                for other in Position.objects.filter(org_id=org_id, role=role, ended_on__isnull=True).exclude(member=member):
-                    other.ended_on = self.today
-                    other.save(update_fields=["ended_on", "updated_at"])
-                    ended += 1
-            Position.objects.create(member=member, org_id=org_id, role=role)
-            added += 1
-        return added, ended
+        return self.batch.sync_positions(member, target, {o.pk for o in managed})
 
 
 def _same_phone(row: RosterRow, member: Member) -> bool:

@@ -34,6 +34,7 @@ class RosterImportView(CheckedImportView):
     suffixes = frozenset(ROSTER_SUFFIXES)
     wrong_type = gettext_lazy("不支持的文件类型 %(suffix)s：请上传 .xlsx、.xls 或 .csv 文件。")
     scope_action = MANAGE
+    import_is_atomic = True  # import_roster reads and checks the file before its transaction
     expired_message = gettext_lazy("导入已失效，请重新上传花名册。")
 
     def run_import(self, path, org, *, dry_run, name):

@@ -59,10 +59,11 @@ class Cell:
     done: int = 0
     total: int = 0
     url: str = ""
+    label_text: str = ""  # the status label, translated once per board (not per cell)
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return self.label_text or str(STATUS_LABELS[self.status])
 
     @property
     def title(self) -> str:
@@ -72,10 +73,15 @@ class Cell:
 
 @dataclass
 class Row:
+    """One organization's row; ``path`` its tree path (for rolling rows up per child
+    organization, ``plans.rollup``); ``drill_url`` set on a rolled-up row."""
+
     org_id: int
     org_name: str
     cells: list[Cell | None]
     counts: dict[str, int] = field(default_factory=dict)
+    path: str = ""
+    drill_url: str = ""
 
 
 @dataclass
@@ -118,15 +124,17 @@ def _under(item: PlanItem, section_id: int, parents: dict[int, int | None]) -> b
 
 def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
                 today: dt.date | None = None, section: int | None = None,
-                month: dt.date | None = None, status: str | None = None) -> Board:
+                month: dt.date | None = None, status: str | None = None, under=None) -> Board:
     """The board of ``campaign`` for the organizations ``user`` may see.
 
     ``responsible`` picks the columns: branch tasks (the default: the branches' board, which
     includes member-level tasks) or committee tasks. ``section`` keeps the tasks under one
     top-level section; ``month`` (the first day of a month) shows that month: recurring tasks
     by that month's period, other tasks only when due in it; ``status`` keeps the rows with
-    at least one cell of that status. Queries: a fixed handful, independent of the number of
-    organizations and tasks.
+    at least one cell of that status; ``under`` (an Organization) keeps its subtree (the
+    drill-down of a rolled-up board). Queries: a fixed handful, independent of the number of
+    organizations and tasks. Per-cell work is cached per value: the status labels are
+    translated once and the working-day distance computed once per deadline.
     """
     today = today or timezone.localdate()
     levels = ([Responsible.BRANCH, Responsible.MEMBER] if responsible == Responsible.BRANCH
@@ -146,13 +154,17 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
     paths = scope_paths(user)
     if paths is not None:
         assignments = assignments.filter(path_q("org", paths)) if paths else assignments.none()
+    if under is not None:
+        assignments = assignments.filter(org__path__startswith=under.path)
+    chosen = assignments
     assignments = list(
         assignments.order_by("org__path").values_list(
             "pk", "item_id", "org_id", "org__name", "status", "due", "evidence_count",
-            "evidence_needed",
+            "evidence_needed", "org__path",
         )
     )
-    occurrences = Occurrence.objects.filter(assignment_id__in=[a[0] for a in assignments])
+    # a subquery, not 4,000 ids as parameters (building and binding them cost more than the SQL)
+    occurrences = Occurrence.objects.filter(assignment__in=chosen.values("pk"))
     if month:
         occurrences = occurrences.filter(period_start__lte=month_end, period_end__gte=month)
     occ = {
@@ -170,11 +182,21 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
 
     # One reverse() for all cells: 4,000 {% url %} tags were most of a big board's time.
     url_pattern = reverse("plans:assignment_detail", args=[0]).replace("/0/", "/{}/")
+    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    statuses: dict[tuple, str] = {}
+
+    def status_of(stored, due):  # the same few (status, deadline) pairs per column
+        key = (stored, due)
+        found = statuses.get(key)
+        if found is None:
+            found = statuses[key] = display_status(stored, due, today)
+        return found
+
     rows: dict[int, Row] = {}
-    for pk, item_id, org_id, org_name, stored_status, due, count, needed in assignments:
+    for pk, item_id, org_id, org_name, stored_status, due, count, needed, org_path in assignments:
         row = rows.get(org_id)
         if row is None:
-            row = rows[org_id] = Row(org_id, org_name, [None] * len(items))
+            row = rows[org_id] = Row(org_id, org_name, [None] * len(items), path=org_path)
         agg = occ.get(pk)
         if agg:
             stored = (AssignmentStatus.DONE if agg["done"] == agg["total"]
@@ -182,15 +204,16 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
                       else AssignmentStatus.SUBMITTED if agg["submitted"]
                       else AssignmentStatus.PENDING)
             cell_due = agg["next_due"]
-            cell = Cell(pk, display_status(stored, cell_due, today), cell_due,
+            cell = Cell(pk, status_of(stored, cell_due), cell_due,
                         agg["done"], agg["total"])
         elif month and items[item_index[item_id]].recurrence:
             cell = None  # a recurring task without a period in this month
         else:
-            cell = Cell(pk, display_status(stored_status, due, today), due,
+            cell = Cell(pk, status_of(stored_status, due), due,
                         count if needed > 1 else 0, needed if needed > 1 else 0)
         if cell is not None:
             cell.url = url_pattern.format(pk)
+            cell.label_text = labels[cell.status]
         row.cells[item_index[item_id]] = cell
 
     if status:

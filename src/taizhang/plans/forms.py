@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
+from taizhang.core.uploads import check_upload
 from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
@@ -18,7 +17,7 @@ from .evidence import evidence_choices
 from .levels import check_due
 from .models import Campaign, EvidenceRule, ItemKind, PlanItem, Responsible
 
-UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".pdf", ".doc", ".wps"}
+UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".xls", ".et", ".pdf", ".doc", ".wps"}
 
 RECURRENCE_CHOICES = [
     ("", _("不重复")),
@@ -34,7 +33,7 @@ class PlanUploadForm(forms.Form):
     """Upload a task-list document for an organization the user manages."""
 
     file = forms.FileField(label=_("任务清单文件"),
-                           help_text=_("支持 .txt .md .docx .xlsx .pdf；.doc/.wps 需服务器安装 LibreOffice"),
+                           help_text=_("支持 .txt .md .docx .xlsx .xls .pdf；.doc/.wps 需服务器安装 LibreOffice"),
                            error_messages={"empty": _("文件是空的。")})
     org = forms.ModelChoiceField(label=_("所属党组织"), queryset=Organization.objects.none())
 
@@ -52,20 +51,16 @@ class PlanUploadForm(forms.Form):
         # Name the user's file in every message about it ("清单.docx：文件为空").
         upload = self.files.get("file") if self.files else None
         if upload is not None and "file" in self._errors:
+            prefix = f"{upload.name}："
             self._errors["file"] = self.error_class(
-                [f"{upload.name}：{message}" for message in self._errors["file"]]
+                [m if m.startswith(prefix) else prefix + m for m in self._errors["file"]]
             )
 
     def clean_file(self):
+        """The type and size check every import shares (``core.uploads.check_upload``)."""
         upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise forms.ValidationError(
-                _("不支持的文件类型 %(suffix)s，请上传 .txt、.docx、.xlsx 或 .pdf。"),
-                params={"suffix": suffix or "（无扩展名）"},
-            )
-        if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大（上限 20 MB）。"))
+        check_upload(upload, UPLOAD_SUFFIXES,
+                     wrong_type=_("不支持的文件类型 %(suffix)s，请上传 .txt、.docx、.xlsx 或 .pdf。"))
         return upload
 
 
@@ -96,12 +91,22 @@ class DraftEditForm(forms.Form):
 
     title = forms.CharField(label=_("名称"), max_length=200)
 
-    def __init__(self, *args, draft: dict, **kwargs):
+    def __init__(self, *args, draft: dict, keys=None, **kwargs):
+        """``keys``: the rows of the page being edited (``plans.preview``), None for all."""
         super().__init__(*args, **kwargs)
         self.draft = draft
+        self.keys = set(keys) if keys is not None else None
         self.fields["title"].initial = draft.get("title")
+        if draft.get("year_needed"):
+            # The table's dates name no year and nothing else did (issue 16 §1): asked once,
+            # every date of the draft is then read with it.
+            self.fields["year"] = forms.IntegerField(
+                label=_("年份"), min_value=2000, max_value=2100, required=False,
+                help_text=_("表格中的日期没有写年份，请填写，所有日期将按此年份读取"))
         self.rows = []
         for key, depth, node in flatten(draft.get("items") or []):
+            if self.keys is not None and key not in self.keys:
+                continue
             self.fields[f"{key}-title"] = forms.CharField(
                 max_length=500, initial=node.get("title"), required=True)
             self.fields[f"{key}-kind"] = forms.ChoiceField(
@@ -129,7 +134,11 @@ class DraftEditForm(forms.Form):
         """Return the draft with the user's edits (call after ``is_valid()``)."""
         data = self.cleaned_data
         self.draft["title"] = data["title"]
+        if data.get("year"):
+            self.apply_year(data["year"])
         for key, _depth, node in flatten(self.draft.get("items") or []):
+            if self.keys is not None and key not in self.keys:
+                continue
             node["title"] = data[f"{key}-title"]
             node["kind"] = data[f"{key}-kind"]
             node["responsible"] = data[f"{key}-responsible"] or None
@@ -143,6 +152,33 @@ class DraftEditForm(forms.Form):
                     else None
                 )
         return self.draft
+
+    def apply_year(self, year: int) -> None:
+        """Read every node's deadline cell as written again with ``year``; the fields of
+        the page then show those dates (an edit made on the same page still wins)."""
+        from .importer.dates import parse_deadline
+
+        latest, rolled = 0, False  # a schedule from December into January: the next year
+        for key, _depth, node in flatten(self.draft.get("items") or []):
+            found = parse_deadline(node.get("deadline_text") or "", year=year)
+            if found is None or found.due is None:
+                continue
+            dates = []
+            for day in found.dates:
+                rolled = rolled or latest - day.month >= 6
+                if rolled and day.month < 7:
+                    day = day.replace(year=year + 1, day=min(day.day, 28) if day.month == 2 else day.day)
+                elif not rolled:
+                    latest = max(latest, day.month)
+                dates.append(day)
+            due = min(dates)
+            node["due"] = due.isoformat()
+            node["due_workday"] = (last_workday_on_or_before(due).isoformat()
+                                   if not is_workday(due) else None)
+            field = f"{key}-due"
+            if field in self.cleaned_data and self.cleaned_data[field] is None:
+                self.cleaned_data[field] = due
+        self.draft["year_needed"] = False
 
 
 class SubmissionForm(forms.Form):

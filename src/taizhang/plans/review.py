@@ -4,6 +4,9 @@ A branch answers a task that no record proves with a submission (text and attach
 committee approves it or returns it with a comment; work completed by records is confirmed
 or returned the same way. Every move goes through the declared transitions and leaves an
 event with who, when and why, so the history keeps every round.
+
+Four eyes (issue 12 §4, ``core.foureyes``): a submission is not approved by the user who
+submitted it (the latest "submit" of the target), unless ``TAIZHANG_FOUR_EYES`` is off.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from taizhang.core import foureyes
 from taizhang.core.models import Attachment
 from taizhang.core.scoping import CHANGE, REVIEW, can, path_q, scope_paths
 from taizhang.core.status import apply_transition, org_of
@@ -25,6 +29,7 @@ REVIEW_ACTIONS = {
     "confirm": gettext_lazy("确认"),
     "return_for_revision": gettext_lazy("退回"),
 }
+OWN_SUBMISSION = gettext_lazy("双人把关：不能审核通过自己报送的材料，请由其他审核人员审核。")
 
 
 @transaction.atomic
@@ -61,7 +66,8 @@ def review(target: Assignment | Occurrence, action: str, user, comment: str = ""
     """The committee's decision on ``target``: "approve" (submitted → done), "confirm"
     (done by records → done, reviewed) or "return_for_revision" (→ returned; a comment is
     required, ValidationError otherwise). Needs the "review" action on the target's
-    organization (PermissionDenied). Returns the event."""
+    organization (PermissionDenied); "approve" by the user who submitted the work is refused
+    with ValidationError (four eyes, :func:`four_eyes_reason`). Returns the event."""
     if action not in REVIEW_ACTIONS:
         raise ValidationError(f"未知的审核操作：{action}")
     if not can(user, REVIEW, org_of(target)):
@@ -69,7 +75,34 @@ def review(target: Assignment | Occurrence, action: str, user, comment: str = ""
     comment = (comment or "").strip()
     if action == "return_for_revision" and not comment:
         raise ValidationError("退回时请写明原因。")
+    if action == "approve" and target.status == AssignmentStatus.SUBMITTED:
+        reason = four_eyes_reason(target, user)
+        if reason:
+            raise ValidationError(reason)
     return apply_transition(target, action, actor=user, comment=comment)
+
+
+def four_eyes_reason(target: Assignment | Occurrence, user, submitter_id: int | None = None) -> str:
+    """Why ``user`` may not approve ``target``: :data:`OWN_SUBMISSION` when the rule is on and
+    ``user`` made its latest submission (``submitter_id`` if the caller knows it, else one
+    query), else ""."""
+    if not foureyes.enabled() or user is None:
+        return ""
+    if submitter_id is None:
+        submitter_id = foureyes.last_actor_id(target, "submit")
+    return str(OWN_SUBMISSION) if foureyes.same_person(user, submitter_id) else ""
+
+
+def mark_four_eyes(user, targets) -> None:
+    """Set ``four_eyes`` on each of ``targets`` (assignments and occurrences) waiting for
+    approval: the reason ``user`` may not approve it, or "" (pages show the button disabled
+    with the reason). One query per model, none when the rule is off."""
+    targets = list(targets)
+    waiting = [t for t in targets if t.status == AssignmentStatus.SUBMITTED]
+    submitters = foureyes.last_actor_ids(waiting, "submit") if waiting and foureyes.enabled() else {}
+    for target in targets:
+        submitter = submitters.get((type(target), target.pk))
+        target.four_eyes = four_eyes_reason(target, user, submitter) if submitter is not None else ""
 
 
 def waiting_q(prefix: str = "") -> Q:

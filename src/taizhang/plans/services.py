@@ -37,7 +37,7 @@ from .publishing import (  # noqa: F401  (part of this module's API: board, CLI,
 )
 from .signals import plan_published
 
-EXTRA_FIELDS = ("min_count", "lead_unit", "responsible_units", "ongoing")
+EXTRA_FIELDS = ("min_count", "lead_unit", "responsible_units", "ongoing", "deadline_text")
 
 
 def draft_to_dict(draft: PlanDraft) -> dict:
@@ -45,7 +45,8 @@ def draft_to_dict(draft: PlanDraft) -> dict:
 
     The result is JSON-serialisable: it is what an upload preview stores and edits, and what
     :func:`save_draft` reads. Each node dict gains ``min_count``, ``lead_unit``,
-    ``responsible_units`` and ``ongoing``.
+    ``responsible_units``, ``ongoing`` and ``deadline_text`` (a table's deadline cell, read
+    again when the preview is given the year); the draft gains ``year_needed``.
     """
     data = draft.to_dict()
 
@@ -57,6 +58,7 @@ def draft_to_dict(draft: PlanDraft) -> dict:
 
     for node, node_dict in zip(draft.items, data["items"], strict=True):
         add_extra(node, node_dict)
+    data["year_needed"] = draft.year_needed
     return data
 
 

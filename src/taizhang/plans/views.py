@@ -4,8 +4,6 @@ the progress board and assignments. Every queryset goes through the scoping mech
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,14 +14,17 @@ from django.views.generic import DetailView, ListView
 
 from taizhang.core.excel import Column, xlsx_response
 from taizhang.core.scoping import MANAGE, can, scope_paths
+from taizhang.core.uploads import PendingUploads, kept_name
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board, owing_by_org
+from .rollup import limit_rows
 from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
+from .preview import page_number, paginate
 from .importer.model import DocumentError
 from .levels import derivable_orgs
 from .publishing import notice_text, preview
@@ -93,25 +94,30 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
         return ctx
 
 
+MAX_DIAGNOSTICS_SHOWN = 500
+MAX_SECTIONS_SHOWN = 300  # a huge document's diagnostics must not make a huge page
+PLAN_UPLOADS = "plan-uploads"  # folder under MEDIA_ROOT of a plan file while it is parsed
+
+
 @login_required
 def import_upload(request):
     """Upload a task-list document → parse it → a pending import shown as a preview."""
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            # Keep the user's file name: the importer's messages name the file.
-            safe_name = Path(upload.name).name.replace("\x00", "") or f"upload{suffix}"
-            path = Path(tmp) / safe_name
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            try:
-                draft = parse_file(path)
-            except DocumentError as exc:
-                form.add_error("file", str(exc).replace(str(path), upload.name))
-                return render(request, "plans/import_upload.html", {"form": form})
+        # Kept under the user's own name (the importer's messages name the file) by the
+        # pending-upload store every import shares, and dropped once parsed: the draft is
+        # what the preview works on.
+        pending = PendingUploads(PLAN_UPLOADS)
+        name = kept_name(upload.name)
+        token = pending.store(upload, name)
+        try:
+            draft = parse_file(pending.path(token, name))
+        except DocumentError as exc:
+            form.add_error("file", str(exc))
+            return render(request, "plans/import_upload.html", {"form": form})
+        finally:
+            pending.discard(token)
         plan_import = services.create_import(
             {"org": form.cleaned_data["org"], "source_name": upload.name,
              "draft": services.draft_to_dict(draft)}, actor=request.user)
@@ -126,7 +132,10 @@ def import_preview(request, pk):
     if plan_import.status != PlanImportStatus.PENDING:
         # A second tab (or a double click) on an import that was already handled.
         return _already_handled(request, plan_import)
-    form = DraftEditForm(request.POST or None, draft=plan_import.draft)
+    pages, sections = paginate(plan_import.draft)
+    page = pages[page_number(request.POST.get("page") or request.GET.get("page"), pages) - 1]
+    form = DraftEditForm(request.POST or None, draft=plan_import.draft,
+                         keys=page.keys if len(pages) > 1 else None)
     if request.method == "POST":
         if "cancel" in request.POST:
             try:
@@ -139,6 +148,9 @@ def import_preview(request, pk):
         if form.is_valid():
             plan_import.draft = form.apply()
             plan_import.save(update_fields=["draft", "updated_at"])
+            if "goto" in request.POST:  # a long preview: this page's edits kept, another page shown
+                target = page_number(request.POST.get("goto"), pages)
+                return redirect(f"{plan_import.get_absolute_url()}?page={target}")
             try:
                 campaign = services.confirm_import(plan_import, user=request.user)
             except ValueError:
@@ -149,7 +161,13 @@ def import_preview(request, pk):
             return redirect(campaign)
     return render(request, "plans/import_preview.html", {
         "plan_import": plan_import, "form": form, "draft": plan_import.draft,
-        "diagnostics": plan_import.draft.get("diagnostics") or [],
+        "diagnostics": (plan_import.draft.get("diagnostics") or [])[:MAX_DIAGNOSTICS_SHOWN],
+        "diagnostic_count": len(plan_import.draft.get("diagnostics") or []),
+        "pages": pages if len(pages) > 1 else [], "page": page,
+        # Every section collapsed to one line; for thousands of them, those of the pages
+        # around this one (the page itself stays bounded whatever the document's size).
+        "sections": sections if len(sections) <= MAX_SECTIONS_SHOWN
+        else [s for s in sections if abs(s.page - page.number) <= 2],
     })
 
 
@@ -208,6 +226,11 @@ def _board_args(request, campaign) -> dict:
         pass
     if request.GET.get("status") in STATUS_LABELS:
         args["status"] = request.GET["status"]
+    if request.GET.get("under", "").isdigit():  # drill-down into one organization's subtree
+        from taizhang.orgs.models import Organization
+
+        args["under"] = get_object_or_404(Organization.objects.visible_to(request.user),
+                                          pk=int(request.GET["under"]))
     return args
 
 
@@ -224,14 +247,28 @@ def _months(campaign) -> list[dt.date]:
 @login_required
 def board(request, pk):
     """Progress board: organizations × tasks, coloured by status, counts per row/column;
-    filters by section, month and status."""
+    filters by section, month and status; above ``TAIZHANG_BOARD_ROWS`` rows one row per
+    child organization with drill-down (``?under=``), then pages (``plans.rollup``)."""
     campaign = get_object_or_404(
         Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
     )
     args = _board_args(request, campaign)
     data = build_board(campaign, request.user, **args)
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    keep.pop("under", None)
+    keep.pop("rollup", None)
+
+    def drill_url(org_id: int) -> str:
+        keep["under"] = str(org_id)
+        return "?" + keep.urlencode()
+
+    data, page, rolled_up = limit_rows(data, drill_url, request.GET.get("page"),
+                                       rollup=request.GET.get("rollup") == "1" and "under" not in args)
+    keep.pop("under", None)
     return render(request, "plans/board.html", {
         "campaign": campaign, "board": data, "level": args["responsible"], "args": args,
+        "page": page, "rolled_up": rolled_up, "under": args.get("under"), "top_query": keep.urlencode(),
         "status_labels": STATUS_LABELS, "query": request.GET.urlencode(),
         "sections": campaign.plan.items.filter(parent__isnull=True, kind=ItemKind.SECTION),
         "months": _months(campaign),

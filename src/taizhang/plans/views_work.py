@@ -76,6 +76,7 @@ def assignment_detail(request, pk):
     user = request.user
     org = assignment.org
     by_records = evidence.has_record_rules(item)
+    review.mark_four_eyes(user, [t.obj for t in targets])  # issue 12 §4: not one's own submission
     period_events = []
     if occurrences:
         by_pk = {occ.pk: occ for occ in occurrences}
@@ -159,6 +160,7 @@ def review_queue(request):
         campaign = get_object_or_404(Campaign.objects.visible_to(request.user),
                                      pk=request.GET["campaign"])
     assignments, occurrences = review.review_queue(request.user, campaign=campaign)
+    review.mark_four_eyes(request.user, [*assignments, *occurrences])
     return render(request, "plans/review_queue.html", {
         "assignments": assignments, "occurrences": occurrences, "campaign": campaign,
         "campaigns": Campaign.objects.visible_to(request.user).only("pk", "title"),

@@ -46,6 +46,21 @@ def changeable_orgs(user):
     return Organization.objects.restrict(user, CHANGE)
 
 
+def default_org(user, kind: str | None = None):
+    """The organization a new record of ``kind`` opens on: for a leadership-team meeting
+    (``TEAM_KINDS``: 党委会, 中心组学习, 民主生活会 …) the first changeable organization with a
+    leadership team; otherwise (or when there is none) the first changeable branch, else the
+    first changeable organization; None when the user may change nothing."""
+    from .models import TEAM_KINDS
+
+    orgs = changeable_orgs(user)
+    if kind in TEAM_KINDS:
+        team_org = orgs.filter(leadership_team__isnull=False).order_by("depth", "path").first()
+        if team_org is not None:
+            return team_org
+    return orgs.filter(kind=OrgKind.BRANCH).first() or orgs.first()
+
+
 def people_for(user):
     """Members ``user`` may pick: visible members and leaders of visible leadership teams."""
     leaders = LeadershipMember.objects.visible_to(user).values("member_id")

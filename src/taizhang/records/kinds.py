@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.excel import DATE_FORMAT, Column, Ledger
 from taizhang.core.sources import Evidence, Source
+from taizhang.core.tables import DateColumn
 
 from . import filtersets, forms
 from .api.serializers import RecordSerializer
@@ -46,7 +47,7 @@ def build_table(model, fields):
     linked = False
     for f in _fields(model, fields):
         if isinstance(f, models.DateField):
-            attrs[f.name] = tables.DateColumn(format="Y-m-d", verbose_name=f.verbose_name, linkify=True)
+            attrs[f.name] = DateColumn(format="Y-m-d", verbose_name=f.verbose_name, linkify=True)
         elif isinstance(f, models.CharField) and not f.choices and not linked:
             attrs[f.name] = tables.Column(verbose_name=f.verbose_name, linkify=True)
             linked = True

@@ -4,13 +4,15 @@ views so every table renders in a constant number of queries)."""
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.tables import DateColumn
+
 from .models import Lecture, Meeting, ResearchVisit, SelfStudy, StudySession, Suggestion, Talk
 
 ATTRS = {"class": "table card-table table-vcenter table-sm"}
 
 
 class MeetingTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
     kind = tables.Column(verbose_name=_("会议类型"))
     title = tables.Column(verbose_name=_("会议主题"), linkify=True)
     org = tables.Column(verbose_name=_("组织"), order_by=("org__path",))
@@ -28,7 +30,7 @@ class MeetingTable(tables.Table):
 
 
 class StudySessionTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
     kind = tables.Column(verbose_name=_("学习形式"))
     theme = tables.Column(verbose_name=_("专题"))
     topic = tables.Column(verbose_name=_("学习主题"), linkify=True)
@@ -48,7 +50,7 @@ class StudySessionTable(tables.Table):
 
 
 class SelfStudyTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
     member = tables.Column(verbose_name=_("党员"))
     subject = tables.Column(empty_values=(), orderable=False, verbose_name=_("学习内容"))
     hours = tables.Column(verbose_name=_("学时"))
@@ -65,7 +67,7 @@ class SelfStudyTable(tables.Table):
 
 
 class LectureTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("日期"), linkify=True)
     kind = tables.Column(verbose_name=_("类型"))
     title = tables.Column(verbose_name=_("题目"), linkify=True)
     speaker = tables.Column(verbose_name=_("主讲人"))
@@ -79,7 +81,7 @@ class LectureTable(tables.Table):
 
 
 class ResearchVisitTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("调研时间"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("调研时间"), linkify=True)
     topic = tables.Column(verbose_name=_("调研课题"), linkify=True)
     leader = tables.Column(verbose_name=_("牵头领导"))
     place = tables.Column(verbose_name=_("调研对象/地点"))
@@ -94,7 +96,7 @@ class ResearchVisitTable(tables.Table):
 
 
 class TalkTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("谈话时间"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("谈话时间"), linkify=True)
     party_a = tables.Column(verbose_name=_("谈话人"))
     party_b = tables.Column(verbose_name=_("谈话对象"))
     relation = tables.Column(verbose_name=_("关系类型"))
@@ -109,7 +111,7 @@ class TalkTable(tables.Table):
 
 
 class SuggestionTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("提出日期"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("提出日期"), linkify=True)
     content = tables.Column(verbose_name=_("意见建议内容"), linkify=True)
     author = tables.Column(empty_values=(), orderable=False, verbose_name=_("提出人"))
     status = tables.Column(verbose_name=_("办理状态"))

@@ -21,6 +21,7 @@ from taizhang.core.status import org_of
 
 from . import forms, services
 from .models import (
+    attach_counts,
     Lecture,
     Meeting,
     Reading,
@@ -36,11 +37,12 @@ class RecordListView(ObjectListView):
     kind: Source
 
     def get_queryset(self):
-        queryset = super().get_queryset().select_related(*self.kind.related)
-        if not self.kind.options.get("counts"):
-            return queryset
-        # A GROUP BY query drops Meta.ordering: restate it, or pages would overlap.
-        return queryset.with_counts().order_by(*queryset.model._meta.ordering)
+        return super().get_queryset().select_related(*self.kind.related)
+
+    def annotate_rows(self, rows: list) -> None:
+        """Attendance counts (``with_counts``) of the shown rows only, in one query."""
+        if self.kind.options.get("counts") and rows:
+            attach_counts(rows)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -85,6 +87,18 @@ class RecordEditView(ObjectEditView):
 
     def get_template_names(self):
         return [self.kind.options.get("edit_template", "core/object_edit.html")]
+
+    def get_initial(self):
+        """A new record's form takes starting values from the query string for its own
+        fields (``?party_a=&party_b=&purpose=`` from a missing pair of the 民主生活会 talk
+        matrix); the form still limits every choice to what the user may pick."""
+        initial = super().get_initial()
+        if self.object is None:
+            fields = self.get_form_class().base_fields
+            for name, value in self.request.GET.items():
+                if name in fields and name not in initial:
+                    initial[name] = value
+        return initial
 
     def save(self, form):
         m2m = {f.name: form.cleaned_data[f.name] for f in form.instance._meta.many_to_many
@@ -143,13 +157,12 @@ class AttendedEditView(RecordEditView):
         org_id = data.get("org")
         if org_id and str(org_id).isdigit():
             org = forms.changeable_orgs(self.request.user).filter(pk=org_id).first() or org
-        if org is None:
-            org = forms.changeable_orgs(self.request.user).filter(kind="branch").first() \
-                or forms.changeable_orgs(self.request.user).first()
         if data.get("kind"):
             kind = data["kind"]
         elif kind is None and self.model is Meeting:
             kind = "branch_committee_meeting"
+        if org is None:
+            org = forms.default_org(self.request.user, kind)
         return org, kind
 
     def get_initial(self):
@@ -157,6 +170,12 @@ class AttendedEditView(RecordEditView):
         for name in ("org", "kind"):
             if self.request.GET.get(name):
                 initial[name] = self.request.GET[name]
+        if self.object is None and not initial.get("org") and initial.get("kind"):
+            # A leadership-team meeting (民主生活会, 党委会 …) opens on the organization of a
+            # team, with the team as attendees, not on the user's first branch.
+            org = forms.default_org(self.request.user, initial["kind"])
+            if org is not None:
+                initial["org"] = org.pk
         return initial
 
     def checklist(self):

@@ -1,7 +1,7 @@
 """Exports of the ledger: streamed .xlsx with merged problem cells, CSV, and Word documents.
 
 Columns practitioners use (issue 4 §3): 序号, 问题来源, 问题表现, 整改措施, 责任领导, 责任部门,
-整改时限, 整改进展, 完成情况, 是否销号 — one row per measure; 序号/问题来源/问题表现 are merged
+整改时限, 整改进展, 完成情况, 是否销号, then (issue 11) 状态, 发现日期, 责任人, 整改目标 — one row per measure; 序号/问题来源/问题表现 are merged
 down over a problem's measures. User text is never a formula (``core.excel.safe_value``; CSV:
 ``core.excel.neutralise``).
 
@@ -32,10 +32,13 @@ COLUMNS = [
     Column("序号", 6), Column("问题来源", 12), Column("问题表现", 36), Column("整改措施", 40),
     Column("责任领导", 10), Column("责任部门", 14), Column("整改时限", 16, DATE_FORMAT),
     Column("整改进展", 36), Column("完成情况", 24), Column("是否销号", 9),
+    # Issue 11: the columns offices use that the ten lack (read back by the import where it
+    # has a field for them: 责任人, 整改目标).
+    Column("状态", 10), Column("发现日期", 12, DATE_FORMAT), Column("责任人", 10), Column("整改目标", 30),
 ]
 HEADERS = [c.header for c in COLUMNS]
 PROBLEM_COLUMNS = (0, 1, 2)  # merged over a problem's measures
-WRAPPED = {1, 2, 3, 5, 6, 7, 8}  # text columns that wrap when longer than the column (6: 长期坚持（…）)
+WRAPPED = {1, 2, 3, 5, 6, 7, 8, 13}  # text columns that wrap when longer than the column (6: 长期坚持（…）)
 MEASURE_WRAPPED = sorted(WRAPPED - set(PROBLEM_COLUMNS))  # the ones that set a measure row's height
 TITLE = "问题整改台账"
 
@@ -44,8 +47,8 @@ _STATUS_LABELS = dict(RectificationStatus.choices)
 _KIND_WORDS = {"immediate": "立行立改", "long_term": "长期坚持"}
 ROW_FIELDS = ("problem_id", "problem__number", "problem__source__name", "problem__description", "measure",
               "leader_name", "department", "department_org__name", "deadline", "kind", "progress",
-              "completion_note", "status")
-# A ledger of several organizations gets their name after the practitioners' ten columns: the
+              "completion_note", "status", "problem__found_on", "person", "target")
+# A ledger of several organizations gets their name after the practitioners' fourteen columns: the
 # 序号 is each organization's own (models.next_problem_number), so it repeats across them.
 ORG_COLUMN = Column("所属组织", 18)
 
@@ -72,16 +75,17 @@ def deadline_cell(deadline, kind: str):
 
 
 def ledger_rows(queryset, with_org: bool = False) -> Iterator[tuple[int, list]]:
-    """(problem id, the 10 cells — 11 with the organization's name when ``with_org``) per
+    """(problem id, the 14 cells — 15 with the organization's name when ``with_org``) per
     measure of ``queryset`` (ordered problem by problem, see ``ledger.export_queryset``),
     read as tuples in chunks; 序号 is the problem's stored number."""
     fields = ROW_FIELDS + ("problem__org__name",) if with_org else ROW_FIELDS
     labels = {status: str(label) for status, label in _STATUS_LABELS.items()}
     for (problem_id, number, source, description, measure, leader, department, department_org, deadline, kind,
-         progress, note, status, *org) in queryset.values_list(*fields).iterator(chunk_size=2000):
+         progress, note, status, found_on, person, target, *org) in queryset.values_list(*fields).iterator(chunk_size=2000):
         yield problem_id, [number, source, description, measure, leader, department or department_org or "",
                            deadline_cell(deadline, kind), progress, completion_text(note, status, labels),
-                           "是" if status == RectificationStatus.CLOSED else "否", *org]
+                           "是" if status == RectificationStatus.CLOSED else "否",
+                           labels.get(status, status), found_on, person, target, *org]
 
 
 class _MergeSpool:
@@ -115,7 +119,7 @@ class _MergeSpool:
 
 
 def columns_for(queryset, with_org: bool | None = None) -> tuple[list[Column], bool]:
-    """(columns, with_org): the ten columns, plus 所属组织 when ``with_org`` or, if it is
+    """(columns, with_org): the fourteen columns, plus 所属组织 when ``with_org`` or, if it is
     None, when the ledger spans several organizations."""
     if with_org is None:
         with_org = spans_several_orgs(queryset)
@@ -132,7 +136,7 @@ def write_ledger_xlsx(target, queryset, title: str = TITLE, with_org: bool | Non
     for index, column in enumerate(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
     # Grid lines on screen and in print instead of a border on every cell: a styled cell
-    # costs openpyxl about twice a plain one, and the ledger has 10 columns per measure.
+    # costs openpyxl about twice a plain one, and the ledger has 14 columns per measure.
     sheet.print_options.gridLines = True
     sheet.freeze_panes = "A3"
     sheet.print_title_rows = "1:2"

@@ -10,18 +10,30 @@ its description (whitespace ignored), a measure by its problem and its text. A r
 add a progress update (new 整改进展 text) or fill blank fields; it never moves a deadline
 (that is an extension request) nor a status (that is the committee's verification): such
 differences are reported as warnings.
+
+Writing (issue 13 §1): reading, checking and planning every change happen outside any
+transaction, so SQLite's write lock is not held while the workbook is read. Then one short
+transaction checks that the problem lists did not change meanwhile (else plans again under
+the lock) and writes everything in bulk — new rows with ``bulk_create``, changed rows with
+``bulk_update``, their audit entries and domain events in bulk too
+(:mod:`taizhang.core.bulkwrite`): a 10,000-row ledger holds the lock about a second.
+A dry run only plans: nothing is written and no lock is taken.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from taizhang.core.audit import audit_actor
+from taizhang.core.bulkwrite import audit_updated, bulk_events, insert_rows, prepare_created
 from taizhang.core.sources import announce
 from taizhang.orgs.models import LeadershipMember, Organization, OrgKind
 
@@ -32,14 +44,9 @@ from .models import (
     ProgressUpdate,
     Rectification,
     RectificationStatus,
-    next_problem_number,
 )
 
 from .ledger_parse import LedgerIssue, LedgerResult, MeasureRow, _squash, parse_ledger
-
-
-class _Rollback(Exception):
-    """Raised inside the transaction of a dry run so that nothing is kept."""
 
 
 def _committee_of(org: Organization) -> Organization:
@@ -79,15 +86,28 @@ def resolve_orgs(result: LedgerResult, org: Organization) -> None:
             result.errors.append(LedgerIssue(prow.row, "所属组织", f"“{prow.org_name}”{reason}"))
 
 
+Progress = Callable[[int, str], None]
+"""A progress callback: ``progress(percent 0..100, stage)`` (the background job's display)."""
+
+_MEASURE_FIELDS = ["leader_name", "department", "person", "target", "leader", "deadline",
+                   "due_workday", "effective_due", "progress", "progress_on", "version", "updated_at"]
+
+
 def import_ledger(file, org: Organization, dry_run: bool = False, user=None,
-                  name: str | None = None, today: dt.date | None = None) -> LedgerResult:
+                  name: str | None = None, today: dt.date | None = None,
+                  progress: Progress | None = None) -> LedgerResult:
     """Import a ledger into ``org``'s problem list, all or nothing.
 
     ``file``: a path, bytes or a file object; ``name`` the user's file name for messages.
-    ``user``: recorded as the creator (None: the CLI). Returns a :class:`LedgerResult`;
-    raises only ``OSError`` for an unreadable path.
+    ``user``: recorded as the creator and the audit actor (None: the CLI). ``progress``:
+    called with (percent, stage) as the import advances. Returns a :class:`LedgerResult`;
+    raises only ``OSError`` for an unreadable path. The write is one short transaction of
+    bulk statements (see the module docstring); call it outside a transaction so that the
+    workbook is not read while the write lock is held.
     """
     today = today or timezone.localdate()
+    report = progress or (lambda percent, stage: None)
+    report(0, "read")
     path, name, tmp = _as_path(file, name)
     try:
         result = parse_ledger(path, name, today=today)
@@ -95,22 +115,41 @@ def import_ledger(file, org: Organization, dry_run: bool = False, user=None,
         if tmp is not None:
             tmp.cleanup()
     result.dry_run = dry_run
+    report(60, "check")
     if not result.errors:
         resolve_orgs(result, org)
     if result.errors:
         return result
-    try:
-        with transaction.atomic():
-            _Writer(org, user, today, result).apply()
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    writer = _Writer(org, user, today, result)
+    writer.plan()
+    if dry_run:
+        report(100, "done")
+        return result
+    report(80, "write")
+    writer.prepare_audit()
+    with transaction.atomic():
+        writer.lock_lists()
+        if writer.stale():  # someone wrote to these lists since they were read: plan again
+            writer = _Writer(org, user, today, _reset(result))
+            writer.plan()
+            writer.prepare_audit()
+        writer.write()
+    report(100, "done")
+    return result
+
+
+def _reset(result: LedgerResult) -> LedgerResult:
+    """``result`` with the counts and warnings of a plan cleared (to plan again)."""
+    result.problems_created = result.problems_updated = result.problems_unchanged = 0
+    result.measures_created = result.measures_updated = result.measures_unchanged = 0
+    result.sources_created = []
+    result.warnings = []
     return result
 
 
 class _Writer:
-    """Applies parsed problems to the database (inside the caller's transaction)."""
+    """Plans the changes of parsed problems against the database (reads only), then writes
+    them in bulk (:meth:`write`, inside the caller's transaction)."""
 
     def __init__(self, org, user, today, result: LedgerResult):
         self.org, self.user, self.today, self.result = org, user, today, result
@@ -126,26 +165,62 @@ class _Writer:
         self.orgs = {n: os_[0] for n, os_ in names.items() if len(os_) == 1}
         self.sources = {s.name: s for s in ProblemSource.objects.all()}
         # The problem lists written to: ``org``'s, or those named in a 所属组织 column.
-        org_ids = sorted({(prow.org or org).pk for prow in result.problems} | {org.pk})
-        self.problems: dict[tuple[int, str], Problem] = {}  # (org id, squashed description)
-        self.numbers: dict[int, set[int]] = {pk: set() for pk in org_ids}
-        for pk in org_ids:
-            next_problem_number(pk)  # locks each list for the import's transaction
-        for p in Problem.objects.filter(org_id__in=org_ids).select_related("source"):
-            self.problems.setdefault((p.org_id, _squash(p.description)), p)
+        self.org_ids = sorted({(prow.org or org).pk for prow in result.problems} | {org.pk})
+        self.fingerprint = self.read_fingerprint()
+        # Problems by (org id, squashed description); measures by (that key, squashed text).
+        self.problems: dict[tuple[int, str], Problem] = {}
+        self.numbers: dict[int, set[int]] = {pk: set() for pk in self.org_ids}
+        key_of: dict[int, tuple[int, str]] = {}
+        for p in Problem.objects.filter(org_id__in=self.org_ids).select_related("source"):
+            key = (p.org_id, _squash(p.description))
+            self.problems.setdefault(key, p)
+            key_of[p.pk] = key
             self.numbers[p.org_id].add(p.number)
-        self.measures = {}
-        self.positions: dict[int, int] = {}  # problem id → highest measure position
-        # What changed, per model: (a written row, org ids, days) for one announcement each.
-        self.changed: dict[type, tuple[object, set, set]] = {}
-        for m in Rectification.objects.filter(org_id__in=org_ids):
-            self.measures.setdefault((m.problem_id, _squash(m.measure)), m)
-            self.positions[m.problem_id] = max(self.positions.get(m.problem_id, 0), m.position)
+        self.measures: dict[tuple, Rectification] = {}
+        self.positions: dict[tuple[int, str], int] = {}  # problem key → highest measure position
+        for m in Rectification.objects.filter(org_id__in=self.org_ids):
+            pkey = key_of[m.problem_id]
+            self.measures.setdefault((pkey, _squash(m.measure)), m)
+            self.positions[pkey] = max(self.positions.get(pkey, 0), m.position)
+        # What the plan writes.
+        self.new_sources: list[ProblemSource] = []
+        self.new_problems: list[Problem] = []
+        self.changed_problems: dict[int, tuple[Problem, Problem]] = {}  # pk → (before, after)
+        self.new_measures: list[Rectification] = []
+        self.changed_measures: dict[int, tuple[Rectification, Rectification]] = {}
+        self.new_updates: list[ProgressUpdate] = []
+        self.events: list[tuple] = []
+        # What changed, per model: (org ids, days) for one announcement each.
+        self.changed: dict[type, tuple[set, set]] = {}
+
+    # ---- reading and planning (no lock) --------------------------------------------------
+
+    def read_fingerprint(self) -> tuple:
+        """What identifies the state of the problem lists written to: count, highest id and
+        latest change of their problems and measures, and the problem sources."""
+        def summary(queryset):
+            return tuple(queryset.aggregate(n=models.Count("pk"), top=models.Max("pk"),
+                                            at=models.Max("updated_at")).values())
+        return (summary(Problem.objects.filter(org_id__in=self.org_ids)),
+                summary(Rectification.objects.filter(org_id__in=self.org_ids)),
+                tuple(ProblemSource.objects.aggregate(n=models.Count("pk"), top=models.Max("pk")).values()))
+
+    def stale(self) -> bool:
+        """True when the problem lists changed since this plan read them."""
+        return self.read_fingerprint() != self.fingerprint
+
+    def lock_lists(self) -> None:
+        """Lock the organizations written to until the transaction ends (PostgreSQL: row
+        locks, so two imports or a new problem do not take the same 序号; SQLite's writer
+        lock already serialises them)."""
+        if connection.features.has_select_for_update:
+            list(Organization.objects.select_for_update().filter(pk__in=self.org_ids).values_list("pk"))
 
     def source(self, name: str) -> ProblemSource:
         name = " ".join(name.split())[:40] or OTHER_SOURCE
         if name not in self.sources:
-            self.sources[name] = ProblemSource.objects.create(name=name, order=900)
+            self.sources[name] = ProblemSource(name=name, order=900)
+            self.new_sources.append(self.sources[name])
             self.result.sources_created.append(name)
             self.result.warnings.append(LedgerIssue(None, "问题来源", f"新增问题来源“{name}”"))
         return self.sources[name]
@@ -161,48 +236,43 @@ class _Writer:
         used.add(number)
         return number
 
-    def apply(self) -> None:
+    def plan(self) -> None:
+        """Work out every row to create or change and count it in the result (no writes)."""
         for prow in self.result.problems:
             org = prow.org or self.org
             key = (org.pk, _squash(prow.description))
             problem = self.problems.get(key)
             source = self.source(prow.source)
             if problem is None:
-                problem = Problem.objects.create(
+                problem = Problem(
                     org=org, number=self.number_for(org.pk, prow.number), source=source,
                     category=prow.category, description=prow.description, remarks=prow.remarks,
                     created_by=self.actor)
                 self.problems[key] = problem
+                self.new_problems.append(problem)
                 self.result.problems_created += 1
-                self.note(problem, org.pk, self.today)
+                self.note(Problem, org.pk, self.today)
             else:
-                changed = []
+                changed = False
+                before = self.changed_problems.get(problem.pk, (copy.copy(problem), None))[0]
                 if problem.source_id != source.pk:
                     problem.source = source
-                    changed.append("source")
+                    changed = True
                 if prow.category and problem.category != prow.category:
                     problem.category = prow.category
-                    changed.append("category")
+                    changed = True
                 if changed:
-                    problem.save()
+                    self.changed_problems[problem.pk] = (before, problem)
                     self.result.problems_updated += 1
                 else:
                     self.result.problems_unchanged += 1
             for mrow in prow.measures:
-                self.apply_measure(problem, mrow)
-        self.announce()
+                self.plan_measure(key, problem, mrow)
 
-    def note(self, obj, org_id: int, *days) -> None:
-        """Remember a written row of ``obj``'s model for :meth:`announce`."""
-        _last, orgs, dates = self.changed.get(type(obj), (obj, set(), set()))
-        self.changed[type(obj)] = (obj, orgs | {org_id}, dates | set(days))
-
-    def announce(self) -> None:
-        """Announce the import's changes (``core.sources``) once per model, with every
-        organization and day concerned (not per row: a ledger of thousands of rows is one
-        re-evaluation per model)."""
-        for obj, org_ids, dates in self.changed.values():
-            announce(obj, "update", org_ids, dates)
+    def note(self, model: type, org_id: int, *days) -> None:
+        """Remember a change of ``model`` for :meth:`announce`."""
+        orgs, dates = self.changed.get(model, (set(), set()))
+        self.changed[model] = (orgs | {org_id}, dates | set(days))
 
     def _links(self, mrow: MeasureRow) -> dict:
         leader = self.leaders.get(_squash(mrow.leader))
@@ -210,33 +280,13 @@ class _Writer:
         return {"leader": leader, "leader_name": leader.member.name if leader else mrow.leader[:50],
                 "department_org": dept_org, "department": mrow.department[:100]}
 
-    def apply_measure(self, problem: Problem, mrow: MeasureRow) -> None:
-        key = (problem.pk, _squash(mrow.measure))
+    def plan_measure(self, pkey: tuple[int, str], problem: Problem, mrow: MeasureRow) -> None:
+        key = (pkey, _squash(mrow.measure))
         rect = self.measures.get(key)
         if rect is None:
-            status = (RectificationStatus.CLOSED if mrow.closed else
-                      RectificationStatus.IN_PROGRESS if mrow.progress else RectificationStatus.OPEN)
-            position = self.positions[problem.pk] = self.positions.get(problem.pk, 0) + 1
-            rect = Rectification(
-                problem=problem, org_id=problem.org_id, position=position, measure=mrow.measure,
-                target=mrow.target, kind=mrow.kind, person=mrow.person[:50],
-                deadline=mrow.deadline, status=status, progress=mrow.progress,
-                progress_on=self.today if mrow.progress else None,
-                completion_note=mrow.completion if mrow.completion not in _STATUS_WORDS else "",
-                closed_on=self.today if mrow.closed else None, **self._links(mrow))
-            rect.save()
-            self.measures[key] = rect
-            self.note(rect, rect.org_id, rect.effective_due, self.today)
-            if mrow.progress:
-                update = ProgressUpdate.objects.create(rectification=rect, reported_on=self.today,
-                                                       done=mrow.progress, author=self.actor)
-                self.note(update, rect.org_id, self.today)
-            if status != RectificationStatus.OPEN:
-                from taizhang.core.status import record_event
-
-                record_event(rect, "import", actor=self.user, comment="导入台账时的状态", to_state=status)
-            self.result.measures_created += 1
+            self.plan_new_measure(key, pkey, problem, mrow)
             return
+        before = self.changed_measures.get(rect.pk, (copy.copy(rect), None))[0]
         changed = False
         links = self._links(mrow)
         for name in ("leader_name", "department", "person", "target"):
@@ -258,17 +308,95 @@ class _Writer:
             self.result.warnings.append(LedgerIssue(
                 mrow.row, "是否销号", f"系统中为“{rect.get_status_display()}”，未修改（销号须经核验）"))
         if mrow.progress and _squash(mrow.progress) != _squash(rect.progress):
-            update = ProgressUpdate.objects.create(rectification=rect, reported_on=self.today,
-                                                   done=mrow.progress, author=self.actor)
-            self.note(update, rect.org_id, self.today)
+            self.new_updates.append(ProgressUpdate(rectification=rect, reported_on=self.today,
+                                                   done=mrow.progress, author=self.actor))
+            self.note(ProgressUpdate, rect.org_id, self.today)
             rect.progress, rect.progress_on = mrow.progress, self.today
             changed = True
         if changed:
-            rect.save()
-            self.note(rect, rect.org_id, rect.effective_due, self.today)
+            rect.derive_dates()
+            self.changed_measures[rect.pk] = (before, rect)
+            self.note(Rectification, rect.org_id, rect.effective_due, self.today)
             self.result.measures_updated += 1
         else:
             self.result.measures_unchanged += 1
+
+    def plan_new_measure(self, key, pkey, problem: Problem, mrow: MeasureRow) -> None:
+        status = (RectificationStatus.CLOSED if mrow.closed else
+                  RectificationStatus.IN_PROGRESS if mrow.progress else RectificationStatus.OPEN)
+        position = self.positions[pkey] = self.positions.get(pkey, 0) + 1
+        rect = Rectification(
+            problem=problem, org_id=problem.org_id, position=position, measure=mrow.measure,
+            target=mrow.target, kind=mrow.kind, person=mrow.person[:50],
+            deadline=mrow.deadline, status=status, progress=mrow.progress,
+            progress_on=self.today if mrow.progress else None,
+            completion_note=mrow.completion if mrow.completion not in _STATUS_WORDS else "",
+            closed_on=self.today if mrow.closed else None, **self._links(mrow))
+        rect.derive_dates()
+        self.measures[key] = rect
+        self.new_measures.append(rect)
+        self.note(Rectification, rect.org_id, rect.effective_due, self.today)
+        if mrow.progress:
+            self.new_updates.append(ProgressUpdate(rectification=rect, reported_on=self.today,
+                                                   done=mrow.progress, author=self.actor))
+            self.note(ProgressUpdate, rect.org_id, self.today)
+        if status != RectificationStatus.OPEN:
+            self.events.append((rect, "import", "导入台账时的状态", "", status))
+        self.result.measures_created += 1
+
+    # ---- writing (inside the caller's transaction) ---------------------------------------
+
+    def prepare_audit(self) -> None:
+        """Build the "create" audit entries of the new rows before the write lock is taken
+        (their ids and the links to rows created alongside are filled in by :meth:`write`)."""
+        with audit_actor(self.actor):
+            self.audits = [prepare_created(self.new_problems, refresh=("source",)),
+                           prepare_created(self.new_measures, refresh=("problem",)),
+                           prepare_created(self.new_updates, refresh=("rectification",))]
+
+    def write(self) -> None:
+        """Write the plan in bulk, with its audit entries and events, and announce it."""
+        now = timezone.now()
+        with audit_actor(self.actor):
+            for source in self.new_sources:  # a handful; audited by auditlog's receiver
+                source.save()
+            for problem in self.new_problems:
+                problem.source_id = problem.source.pk
+            insert_rows(Problem, self.new_problems)
+            problem_pairs = list(self.changed_problems.values())
+            for _before, problem in problem_pairs:
+                problem.source_id = problem.source.pk
+                problem.updated_at = now
+            Problem.objects.bulk_update([p for _b, p in problem_pairs], ["source", "category", "updated_at"],
+                                        batch_size=500)
+            for rect in self.new_measures:
+                rect.problem_id = rect.problem.pk
+            insert_rows(Rectification, self.new_measures)
+            measure_pairs = list(self.changed_measures.values())
+            for _before, rect in measure_pairs:
+                rect.version = (rect.version or 0) + 1
+                rect.updated_at = now
+            Rectification.objects.bulk_update([r for _b, r in measure_pairs], _MEASURE_FIELDS, batch_size=500)
+            for update in self.new_updates:
+                update.rectification_id = update.rectification.pk
+            insert_rows(ProgressUpdate, self.new_updates)
+            for audit in self.audits:
+                audit.write()
+            audit_updated(problem_pairs)
+            audit_updated(measure_pairs)
+            bulk_events(self.events, actor=self.user)
+        self.announce()
+
+    def announce(self) -> None:
+        """Announce the import's changes (``core.sources``) once per model, with every
+        organization and day concerned (not per row: a ledger of thousands of rows is one
+        re-evaluation per model)."""
+        written = {Problem: self.new_problems + [p for _b, p in self.changed_problems.values()],
+                   Rectification: self.new_measures + [r for _b, r in self.changed_measures.values()],
+                   ProgressUpdate: self.new_updates}
+        for model, (org_ids, dates) in self.changed.items():
+            if written[model]:
+                announce(written[model][-1], "update", org_ids, dates)
 
 
 _STATUS_WORDS = {label for _v, label in RectificationStatus.choices} | {"是", "否"}

@@ -35,6 +35,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from taizhang.core.excel import FORMULA_PREFIXES
+from taizhang.core.reading.headers import normalise_header
 from taizhang.orgs.models import Organization
 from taizhang.plans.importer.dates import parse_deadline, year_in
 from taizhang.plans.importer.model import DocumentError
@@ -61,7 +62,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "completion": ("完成情况", "整改完成情况"),
     "closed": ("是否销号", "销号", "销号情况"),
     "remarks": ("备注",),
-    # A ledger of several organizations (the export adds it after its ten columns).
+    # A ledger of several organizations (the export adds it after its fourteen columns).
     "org": ("所属组织", "所属党组织", "所属单位", "党组织名称"),
 }
 LABELS = {
@@ -77,7 +78,6 @@ YES = {"是", "已销号", "销号", "√", "✓", "✔", "y", "yes", "已完成
 NO = {"", "否", "未销号", "×", "✗", "n", "no", "未", "不"}
 KIND_WORDS = {"立行立改": RectificationKind.IMMEDIATE, "限期整改": RectificationKind.DEADLINE,
               "长期坚持": RectificationKind.LONG_TERM}
-_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 _NOTE_START = ("注", "说明", "填表", "备注：", "备注:")
 
 
@@ -153,18 +153,15 @@ class LedgerResult:
                 f"{self.measures_created}、更新 {self.measures_updated}、未变 {self.measures_unchanged}")
 
 
-def _clean_header(text: str) -> str:
-    return _BRACKETS.sub("", "".join(text.split())).replace("／", "/")
+# Normalised header name → field (the shared header rules of core.reading.headers).
+_NAME_TO_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+_NAME_TO_FIELD.update({alias.replace("/", ""): name for alias, name in list(_NAME_TO_FIELD.items())})
 
 
 def _field_of(text: str) -> str | None:
-    cleaned = _clean_header(text)
-    if not cleaned:
-        return None
-    for name, aliases in ALIASES.items():
-        if cleaned in aliases or cleaned.replace("/", "") in aliases:
-            return name
-    return None
+    """The ledger field a header cell names ("整改\n时限（截止）" → "deadline"), or None."""
+    name = normalise_header(text)
+    return _NAME_TO_FIELD.get(name) or _NAME_TO_FIELD.get(name.replace("/", ""))
 
 
 def _squash(text: str) -> str:

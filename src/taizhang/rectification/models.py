@@ -229,12 +229,18 @@ class Rectification(OrgScopedModel):
     def get_absolute_url(self):
         return reverse("rectification:measure_detail", args=[self.pk])
 
-    def save(self, *args, **kwargs):
-        """Derive ``due_workday``/``effective_due`` from ``deadline``; bump ``version``."""
+    def derive_dates(self) -> None:
+        """Set ``due_workday``/``effective_due`` from ``deadline`` (a deadline on a weekend or
+        public holiday is due the working day before). :meth:`save` calls it; bulk writes
+        (the ledger import) call it themselves."""
         self.due_workday = None
         if self.deadline and not is_workday(self.deadline):
             self.due_workday = last_workday_on_or_before(self.deadline)
         self.effective_due = self.due_workday or self.deadline
+
+    def save(self, *args, **kwargs):
+        """Derive ``due_workday``/``effective_due`` from ``deadline``; bump ``version``."""
+        self.derive_dates()
         if self.pk is not None and not kwargs.get("force_insert"):
             self.version = (self.version or 0) + 1
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:

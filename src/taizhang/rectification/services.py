@@ -8,6 +8,8 @@ Permissions (``core.scoping``): creating and editing problems, measures, progres
 claiming completion and asking for an extension need "change" on the organization; verifying,
 returning, closing (销号), reopening and deciding extensions need "review" — the committee's
 审核把关 (seed 四.2). ``user=None`` is the system (CLI, import, sample data): always allowed.
+Four eyes (issue 12 §4, ``core.foureyes``): the user who claimed a measure complete does not
+verify or close it himself (unless ``TAIZHANG_FOUR_EYES`` is off).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from taizhang.core import foureyes
 from taizhang.core.models import Attachment
 from taizhang.core.scoping import CHANGE, REVIEW, can
 from taizhang.core.sources import announce
-from taizhang.core.status import IllegalTransition, apply_transition, record_event
+from taizhang.core.status import IllegalTransition, apply_transition, can_proceed, record_event
 from taizhang.core.workdays import is_workday
 
 from .models import (
@@ -76,11 +79,28 @@ TRANSITION_LABELS = {
     "return_for_revision": gettext_lazy("退回"), "reopen": gettext_lazy("重新打开"),
 }
 REASON_REQUIRED = {"return_for_revision", "reopen"}
+# Moves that the claimant of the completion may not make himself (four eyes, issue 12 §4).
+FOUR_EYES_MOVES = {
+    "verify": gettext_lazy("双人把关：申报完成的人不能自己核验，请由其他审核人员核验。"),
+    "close": gettext_lazy("双人把关：申报完成的人不能自己销号，请由其他审核人员销号。"),
+}
 
 
 def _require(user, action: str, org) -> None:
     if user is not None and not can(user, action, org):
         raise PermissionDenied("您无权在该组织执行此操作。")
+
+
+def four_eyes_reason(rect: Rectification, user, name: str) -> str:
+    """Why ``user`` may not make move ``name`` on ``rect`` under the four-eyes rule (issue 12
+    §4): the message, or "" when nothing stands in the way (another move, the rule off, or
+    ``user`` is not the one who last claimed the measure complete). One query for verify and
+    close, none otherwise."""
+    if name not in FOUR_EYES_MOVES or not foureyes.enabled() or user is None:
+        return ""
+    if foureyes.same_person(user, foureyes.last_actor_id(rect, "complete")):
+        return str(FOUR_EYES_MOVES[name])
+    return ""
 
 
 def _actor(user):
@@ -354,6 +374,8 @@ def move(rect: Rectification, name: str, user=None, comment: str = "", *,
     (完成情况) and evidence (text or a file: domain-rules.md §5 check 26); ``return`` and
     ``reopen`` need a reason. Raises ``PermissionDenied``, :class:`RectificationError`,
     ``core.status.IllegalTransition`` (not possible from the current status; nothing written).
+    ``verify`` and ``close`` by the user who claimed the measure complete raise
+    :class:`RectificationError` (four eyes, :func:`four_eyes_reason`; nothing written).
     """
     if name not in TRANSITION_ACTIONS:
         raise IllegalTransition(f"未知操作：{name}")
@@ -381,7 +403,10 @@ def move(rect: Rectification, name: str, user=None, comment: str = "", *,
             if not has_evidence(current):
                 raise RectificationError("申报完成须提供佐证材料（文字说明或附件）。")
             kwargs = {"at": now}
-        elif name == "verify":
+        elif (name in FOUR_EYES_MOVES and can_proceed(getattr(current, name))
+              and (reason := four_eyes_reason(current, user, name))):
+            raise RectificationError(reason)
+        if name == "verify":
             kwargs = {"at": now, "by": _actor(user)}
         elif name == "close":
             kwargs = {"on": timezone.localdate()}

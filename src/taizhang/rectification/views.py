@@ -291,6 +291,9 @@ class MeasureDetailView(ObjectDetailView):
             transition_form=TransitionForm(auto_id="t_%s", initial={"version": rect.version}),
             extension_form=ExtensionForm(auto_id="e_%s"),
             actions=[(n, services.TRANSITION_LABELS[n]) for n in available if n in allowed and n != "complete"],
+            # Four eyes (issue 12 §4): verify / close shown disabled to the claimant, with the reason.
+            blocked={n: services.four_eyes_reason(rect, user, n) for n in available
+                     if n in allowed and n in services.FOUR_EYES_MOVES},
             can_complete="complete" in available and "complete" in allowed,
             can_review=can_review,
             extensions=rect.extensions.select_related("requested_by", "decided_by"),

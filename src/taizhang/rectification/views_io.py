@@ -105,6 +105,9 @@ class LedgerImportView(CheckedImportView):
     suffixes = frozenset({".xlsx", ".xlsm", ".xls", ".et", ".ods"})
     wrong_type = gettext_lazy("请上传 Excel 台账（.xlsx）。")
     scope_action = CHANGE
+    import_is_atomic = True  # reads the workbook before its short bulk-write transaction
+    background_runner = "taizhang.rectification.importer.import_ledger"
+    background_label = gettext_lazy("导入整改台账")
     expired_message = gettext_lazy("导入已失效，请重新上传台账。")
     expired_status = 400
 

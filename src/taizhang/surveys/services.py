@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from taizhang.core import sources
 from taizhang.core.scoping import CHANGE, can
+from taizhang.core.status import record_event
 from taizhang.records.services import audit_actor
 
 from .models import Rating, Survey, SurveyAnswer, SurveyItem, SurveyResponse, SurveyToken
@@ -122,7 +123,10 @@ def issue_tokens(survey: Survey, count: int, *, actor=None) -> list[SurveyToken]
     if not 1 <= int(count) <= MAX_BATCH:
         raise ValidationError({"count": [f"每批可生成 1 至 {MAX_BATCH} 个链接"]})
     with transaction.atomic(), audit_actor(actor):
-        return SurveyToken.objects.bulk_create(SurveyToken(survey=survey) for _ in range(int(count)))
+        tokens = SurveyToken.objects.bulk_create(SurveyToken(survey=survey) for _ in range(int(count)))
+        # bulk_create sends no signals, so the audit trail gets one event for the batch.
+        record_event(survey, "issue_tokens", actor=actor, comment=str(len(tokens)))
+        return tokens
 
 
 def token_survey(token: str) -> Survey:

@@ -62,7 +62,7 @@ def test_year_evaluation_queries_do_not_depend_on_the_number_of_branches():
     populate(committee, 4, 10)
     large, report_large = count_queries(lambda: evaluate(committee, period, today))
     assert small == large
-    assert small <= 20
+    assert small <= 21  # 20, and the leadership teams read once for checks 21–23 (democratic)
     # The larger tree really has more findings: the queries are not constant by doing less.
     assert len(report_large.violations) > len(report_small.violations)
     assert {"C05", "C06", "C07", "C09", "C11", "C15", "C16", "C17", "C19", "C24", "C25", "C26", "C10"} <= {

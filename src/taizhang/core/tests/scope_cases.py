@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
+from taizhang.core import jobs
 from taizhang.core.models import Attachment
 from taizhang.core.testing import LISTED, PUBLIC, SECRET, Case, source_cases
 from taizhang.core.tokens import issue_token
@@ -17,9 +18,16 @@ def cases(world):
         org=world.branch_b, content_type=content_type, object_id=b_member.pk,
         file=ContentFile(SECRET.encode(), name="b.txt"), name=f"{SECRET}.txt", size=9)
     b_token, _key = issue_token(world.secretary_b, actor=world.secretary_b, name=f"{SECRET}令牌")
+    (jobs.jobs_dir() / ("b" * 32)).mkdir(exist_ok=True)  # B's background import
+    b_job = jobs.write_job({"id": "b" * 32, "user_id": world.secretary_b.pk, "org_id": world.branch_b.pk,
+                            "label": "导入整改台账", "name": f"{SECRET}.xlsx", "status": "done", "percent": 100,
+                            "stage": "done", "summary": SECRET, "errors": [], "warnings": [], "next_url": "/",
+                            "created": "2026-12-07T10:00:00+00:00", "finished": ""})
     return [
         Case("home", expect=LISTED),
         Case("api_tokens", expect=LISTED),
+        Case("jobs", expect=LISTED),
+        Case("job_detail", {"job_id": b_job["id"]}),
         Case("api_token_revoke", {"pk": b_token.pk}, post=True),
         Case("apitoken-list", expect=LISTED),
         Case("apitoken-detail", {"pk": b_token.pk}),

@@ -274,3 +274,20 @@ def test_concurrent_double_submit_creates_one_meeting():
         t.join()
     assert statuses == [302] * 4
     assert Meeting.objects.count() == 1
+
+
+def test_used_form_tokens_older_than_two_days_are_pruned():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taizhang.core.badinput import consume_form_token, prune_form_tokens, used_form_token
+    from taizhang.core.models import UsedFormToken
+
+    assert consume_form_token("old-token", "/records/meeting/1/")
+    assert consume_form_token("new-token", "/records/meeting/2/")
+    UsedFormToken.objects.filter(token="old-token").update(
+        created_at=timezone.now() - timedelta(days=2, minutes=1))
+    assert prune_form_tokens() == 1
+    assert used_form_token("old-token") is None
+    assert used_form_token("new-token") == "/records/meeting/2/"

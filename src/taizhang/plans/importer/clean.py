@@ -25,6 +25,8 @@ _WIDTH_TABLE[0xFF0E] = ord(".")
 for _invisible in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"):
     _WIDTH_TABLE[ord(_invisible)] = None
 
+_NEEDS_WIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_WIDTH_TABLE)) + "]")
+
 # Any run of whitespace, including U+3000 (ideographic space, the usual paragraph
 # indentation of Chinese documents) and U+00A0.
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0]+")
@@ -37,6 +39,8 @@ def normalize_width(text: str) -> str:
     ``"１０月１５日"`` → ``"10月15日"``. Chinese punctuation is left alone. Used by every
     parser that may receive raw text (table cells as well as lines).
     """
+    if not _NEEDS_WIDTH_RE.search(text):  # the usual case: nothing to change, no copy
+        return text
     return text.translate(_WIDTH_TABLE)
 
 
@@ -61,7 +65,15 @@ def clean_line(text: str) -> str:
     if "&" in text and _ENTITY_RE.search(text):
         text = html.unescape(text)
     text = normalize_width(text)
-    return _SPACE_RE.sub(" ", text).strip()
+    text = _SPACE_RE.sub(" ", text).strip()
+    if text[:1].isdigit() and "." in text[:6]:
+        text = _DOUBLED_DOT_RE.sub(r"\1.", text, count=1)
+    return text
+
+
+# "1..开展谈心谈话", "2．．" (full-width, normalised first): a doubled dot after an item's
+# number is a typing slip, not a decimal (issue 16 §2).
+_DOUBLED_DOT_RE = re.compile(r"^(\d{1,3})\s*\.(?:\s*\.)+(?!\d)")
 
 
 def split_lines(text: str) -> list[str]:

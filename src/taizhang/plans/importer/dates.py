@@ -13,14 +13,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .clean import normalize_width
 from .numerals import cn_to_int
 
-try:  # The maintained holiday calendar (PyPI "chinesecalendar"); weekends only without it.
-    import chinese_calendar as _holidays
-except ImportError:  # pragma: no cover - the dependency is declared; this is a safety net.
-    _holidays = None
+from taizhang.core.workdays import is_workday as _core_is_workday
 
 Period = tuple[date, date]
 
@@ -99,22 +97,16 @@ class _Hit:
     due: date | None  # None: the year could not be determined
 
 
+@lru_cache(maxsize=1024)
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
 def is_workday(d: date) -> bool:
-    """True when ``d`` is a working day in mainland China.
-
-    Uses ``chinese_calendar`` (public holidays and make-up working days); for a year the
-    package does not cover, or without the package, Monday–Friday are working days.
-    """
-    if _holidays is not None:
-        try:
-            return bool(_holidays.is_workday(d))
-        except (NotImplementedError, ValueError):
-            pass
-    return d.weekday() < 5
+    """True when ``d`` is a working day in mainland China: the one calendar of the project,
+    :func:`taizhang.core.workdays.is_workday` (``chinese_calendar``; Monday–Friday for a year
+    it does not cover)."""
+    return _core_is_workday(d)
 
 
 def last_workday_before(d: date) -> date:
@@ -228,11 +220,30 @@ def _hit_date(match: re.Match, period: Period | None, year: int | None) -> date 
     return None
 
 
+# Every form of _DEADLINE_RE holds 年, 月 or 季, or a digit followed by . / - (2023.12.31):
+# a text without any of them is passed over without running the expression (big documents).
+_MAY_HOLD_DATE_RE = re.compile(r"[年月季]|\d[./\-]\d")
+
+
+def may_hold_date(text: str) -> bool:
+    """False when ``text`` cannot hold any deadline phrase (nor 长期坚持 and the like): a cheap
+    test that lets big documents skip the full reading of most clauses."""
+    return bool(_MAY_HOLD_DATE_RE.search(text) or _ONGOING_RE.search(text))
+
+
+@lru_cache(maxsize=2048)
+def _matches(text: str) -> tuple[re.Match, ...]:
+    """The deadline phrases of ``text`` (cached: one line is read by the deadline, the
+    unread-phrase report and the evidence stage in turn; big documents, issue 16 §3)."""
+    if not _MAY_HOLD_DATE_RE.search(text):
+        return ()
+    return tuple(match for match in _DEADLINE_RE.finditer(text)
+                 if not ((match.group("m") or match.group("cm")) and _NOT_DEADLINE_AFTER.match(text, match.end())))
+
+
 def _scan(text: str, period: Period | None, year: int | None) -> list[_Hit]:
     hits = []
-    for match in _DEADLINE_RE.finditer(text):
-        if (match.group("m") or match.group("cm")) and _NOT_DEADLINE_AFTER.match(text, match.end()):
-            continue
+    for match in _matches(text):
         try:
             due = _hit_date(match, period, year)
         except ValueError:  # e.g. 2023.2.30
@@ -281,6 +292,10 @@ def unparsed_deadline_phrases(text: str, period: Period | None = None, year: int
     (issue 2 §3: "every phrase it could not place"). Linear in ``len(text)``.
     """
     text = normalize_width(text)
+    if "每" in text:  # "每月31日前" is a recurrence's due day, not a deadline left unread
+        from .recurrence import MONTH_END_RE
+
+        text = MONTH_END_RE.sub(lambda m: " " * len(m.group()), text)
     hits = _scan(text, period, year)
     starts = [hit.span[0] for hit in hits]  # finditer: sorted, non-overlapping
     spans = [hit.span for hit in hits if hit.due is None]

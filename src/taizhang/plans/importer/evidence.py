@@ -47,6 +47,10 @@ _KEYWORDS: dict[str, str] = {
     "支委会": "branch_committee_meeting",
     "党小组会": "group_meeting",
     "主题党日": "theme_party_day",
+    # 民主生活会 preparation (seed 二.9 "做好年度民主生活会会前准备") before the meeting itself.
+    "民主生活会会前准备": "democratic_preparation",
+    "民主生活会前准备": "democratic_preparation",
+    "民主生活会准备": "democratic_preparation",
     "民主生活会": "democratic_life_meeting",
     "组织生活会": "organizational_life_meeting",
     "集中学习": "study_session",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from taizhang.core.reading.ooxml import ReadError
+
 KIND_SECTION = "section"
 KIND_TASK = "task"
 KIND_NOTE = "note"
@@ -26,7 +28,7 @@ LEVEL_WARNING = "warning"
 LEVEL_INFO = "info"
 
 
-class DocumentError(Exception):
+class DocumentError(ReadError):
     """A document that cannot be imported at all (missing, unreadable, empty, no numbered items).
 
     The message is one line meant for the user and names the file.
@@ -67,6 +69,8 @@ class SourceDocument:
     name: str
     lines: list[SourceLine] = field(default_factory=list)
     tables: list[SourceTable] = field(default_factory=list)
+    # Names of the workbook's hidden sheets that were left out (issue 16 §3).
+    hidden_tables: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +112,18 @@ class Node:
     lead_unit: str = ""
     responsible_units: str = ""
     ongoing: bool = False
+    deadline_text: str = ""  # a table's 完成时限 cell as written (re-read when the year is given)
+
+    @property
+    def units(self) -> list[str]:
+        """The departments named as lead and responsible units, each as written, in order
+        ("党办、教务处；德育处" → ["党办", "教务处", "德育处"]; issue 16 §1)."""
+        from .table_cells import split_units
+
+        units: list[str] = []
+        for text in (self.lead_unit, self.responsible_units):
+            units.extend(u for u in split_units(text) if u not in units)
+        return units
 
     def to_dict(self) -> dict:
         return {
@@ -141,6 +157,8 @@ class PlanDraft:
     period_end: dt.date | None = None
     items: list[Node] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A table's dates name no year and nothing else does: the preview asks for it (issue 16 §1).
+    year_needed: bool = False
 
     def to_dict(self) -> dict:
         return {

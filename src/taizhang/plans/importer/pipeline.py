@@ -14,6 +14,7 @@ from . import dates as dates_mod
 from .clean import clean_line
 from .enumeration import find_parts, part_owners, part_title_text, separate_work
 from .evidence import suggest_evidence
+from .forwarding import split_forwarding
 from .model import (
     KIND_NOTE, KIND_SECTION, KIND_TASK, LEVEL_INFO, LEVEL_WARNING,
     Diagnostic, DocumentError, Node, PlanDraft, SourceDocument,
@@ -48,7 +49,9 @@ def make_title(text: str) -> str:
     sentence = match.group().strip() if match else text.strip()
     clauses = [c.strip() for c in _CLAUSE_SPLIT_RE.split(sentence) if c.strip()]
     if len(clauses) > 1:
-        kept = [c for c in clauses if not _is_date_only(c)] or clauses
+        # Only a sentence with a date in it can have a date-only clause (big documents).
+        dated = dates_mod.may_hold_date(sentence)
+        kept = ([c for c in clauses if not _is_date_only(c)] or clauses) if dated else clauses
         if len(sentence) > _TITLE_MAX or len(kept) < len(clauses):
             sentence = next((c for c in kept if not _is_lead_in(c)), kept[0])
     return sentence.strip(_END_PUNCT)
@@ -64,7 +67,13 @@ def _is_lead_in(clause: str) -> bool:
     return bool(_LEAD_IN_RE.search(clause))
 
 
+# A clause that is only a date is short ("2023年12月31日之前全部完成" is 16 characters).
+_DATE_ONLY_MAX = 24
+
+
 def _is_date_only(clause: str) -> bool:
+    if len(clause) > _DATE_ONLY_MAX:
+        return False
     deadline = dates_mod.parse_deadline(clause, year=2000)
     if deadline is None:
         return False
@@ -226,6 +235,15 @@ class _Builder:
                     message=f"本行另有 {len(phrases) - _MAX_PHRASES_PER_LINE} 处完成时限无法识别",
                 ))
         recurrence = parse_recurrence(dated)
+        if kind == KIND_SECTION and recurrence is not None:
+            # A section heads tasks; a recurrence in its own text belongs to a task written
+            # without a number under it, never to the section (issue 16 §2).
+            self.diagnostics.append(Diagnostic(
+                line=item.first_line, level=LEVEL_WARNING,
+                message=f"“{title}”是章节标题，其正文中的周期要求（{_rrule_words(recurrence.rrule)}）"
+                        "未计入章节，请在预览中补为任务",
+            ))
+            recurrence = None
 
         node = Node(
             label=label,
@@ -257,6 +275,13 @@ class _Builder:
         return node
 
 
+def _rrule_words(rrule: str) -> str:
+    """A recurrence as the documents write it (for messages)."""
+    words = {"FREQ=WEEKLY": "每周", "FREQ=MONTHLY": "每月", "FREQ=MONTHLY;BYMONTHDAY=-1": "每月底前",
+             "FREQ=MONTHLY;INTERVAL=3": "每季度", "FREQ=MONTHLY;INTERVAL=6": "每半年", "FREQ=YEARLY": "每年"}
+    return words.get(rrule, rrule)
+
+
 # Section headings whose numbered items state how to work rather than work to deliver
 # (seed 四、工作要求: 层层压实责任, 杜绝形式主义 …): their items are notes, never assigned.
 REQUIREMENT_HEADINGS = re.compile(r"工作要求|有关要求|保障措施|组织保障|工作保障|注意事项|组织领导")
@@ -264,15 +289,20 @@ REQUIREMENT_HEADINGS = re.compile(r"工作要求|有关要求|保障措施|组�
 
 def _level_is_section(items: list[OutlineItem], top: bool = True) -> bool:
     """Items of one level are sections when their style is a heading style (一、 （一） 第一章
-    Ⅰ、 第一部分), or, at the top level, when any of them has numbered children (seed: 一 has
-    none and is still a section). Under a part (第一部分, Ⅰ、, 第一章) only the style counts:
+    Ⅰ、 第一部分) and one of them has numbered children (seed: 一 has none and is still a
+    section; a level of such headings none of which has children is a level of tasks), or,
+    at the top level, when any of them has numbered children. Under a part (第一部分, Ⅰ、, 第一章) only the style counts:
     "第一章 / 第一条" articles with sub-points stay tasks."""
     numbered = [item for item in items if item.label is not None]
     if not numbered:
         return False
+    has_children = any(item.children for item in numbered)
     if numbered[0].label.style in _SECTION_STYLES:
-        return True
-    return top and any(item.children for item in numbered)
+        # A document that is only "一、 二、 三、" with text under each (bold typed headings,
+        # no sub-items) lists its tasks at that level: sections of nothing would leave no
+        # task at all (issue 16 §2).
+        return has_children
+    return top and has_children
 
 
 def _top_is_section(items: list[OutlineItem]) -> bool:
@@ -297,6 +327,11 @@ def draft_from_lines(lines: list[Line], name: str) -> PlanDraft:
     builder.find_document_facts([line for line in lines if line[1]])
     top_is_section = _top_is_section(outline.items)
     items = [builder.node(item, builder.default_responsible, top_is_section) for item in outline.items]
+    if not any(node.kind == KIND_TASK for item in items for node in item.walk()):
+        builder.diagnostics.append(Diagnostic(
+            line=None, level=LEVEL_WARNING,
+            message="没有识别出任何任务：编号的条目都被读作章节标题或说明；请在预览中把要落实的条目改为“任务”",
+        ))
     diagnostics = sorted(builder.diagnostics, key=lambda d: (d.line is None, d.line or 0))
     return PlanDraft(
         title=outline.title[1] if outline.title else name,
@@ -314,4 +349,14 @@ def draft_from_document(doc: SourceDocument) -> PlanDraft:
     Raises :class:`DocumentError` for an empty document or one without numbered items.
     """
     lines = [(line.number, clean_line(line.text)) for line in doc.lines]
-    return draft_from_lines(lines, doc.name)
+    forwarding, plan_lines = split_forwarding(lines)
+    if not forwarding:
+        return draft_from_lines(lines, doc.name)
+    draft = draft_from_lines(plan_lines, doc.name)
+    notice = "\n".join(text for _, text in forwarding if text)
+    draft.preamble = notice + ("\n" + draft.preamble if draft.preamble else "")
+    first = next(number for number, text in plan_lines if text)
+    draft.diagnostics.insert(0, Diagnostic(
+        line=first, level=LEVEL_INFO,
+        message=f"这是一份转发通知：任务清单从第 {first} 行“{draft.title}”读起，转发说明作为前言，不作为任务"))
+    return draft

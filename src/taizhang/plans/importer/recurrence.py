@@ -49,6 +49,13 @@ _DURATION_RE = re.compile(r"(\d{1,3}|[一二两三四五六七八九十]{1,3})\s
 _CLAUSE_END_RE = re.compile(r"[，,。；;！？!?\n]")
 
 
+# "每月31日前", "每月30日前", "每月底前", "每月月底", "每月末": the last day of every month
+# (issue 16 §2). A day of 29–31 cannot be every month's, so it means the month's end; days 1–28
+# keep a plain monthly recurrence (the due day is left to the plan's office).
+MONTH_END_RE = re.compile(
+    r"每(?:个)?月(?:的)?\s*(?:(?:29|30|31|二十九|三十一?)\s*[日号]|月?底|月?末)(?:之?前|以前)?")
+
+
 @dataclass
 class Recurrence:
     """``rrule``: an RFC 5545 RRULE without DTSTART (e.g. ``FREQ=MONTHLY;INTERVAL=3``);
@@ -66,6 +73,8 @@ def find_recurrence(text: str) -> tuple[Recurrence, tuple[int, int]] | None:
     if match is None:
         return None
     rrule = _FREQUENCIES[match.group()]
+    if rrule == "FREQ=MONTHLY" and MONTH_END_RE.match(text, match.start()):
+        rrule = "FREQ=MONTHLY;BYMONTHDAY=-1"
     end_match = _CLAUSE_END_RE.search(text, match.end())
     clause = text[match.end(): end_match.start() if end_match else len(text)]
     min_count = 1
@@ -81,7 +90,8 @@ def parse_recurrence(text: str) -> Recurrence | None:
     """Read the first recurrence phrase of ``text``; None when there is none.
 
     每月 → ``FREQ=MONTHLY``; 每季度 → ``FREQ=MONTHLY;INTERVAL=3``; 每周 → ``FREQ=WEEKLY``;
-    每半年 → ``FREQ=MONTHLY;INTERVAL=6``; 每年 → ``FREQ=YEARLY``. ``min_count`` is the count in
+    每半年 → ``FREQ=MONTHLY;INTERVAL=6``; 每年 → ``FREQ=YEARLY``; 每月31日前/每月底前 →
+    ``FREQ=MONTHLY;BYMONTHDAY=-1`` (the last day of each month, issue 16 §2). ``min_count`` is the count in
     the same clause ("每月至少安排1天" → 1, "每季度组织2次" → 2); hours are not counts
     ("每周不少于2小时" → 1). "每名…", "每一名…", "每个…" (people, units) are not recurrence; nor
     is "年度" ("年度民主生活会", seed 二.9). Never raises.

@@ -26,6 +26,16 @@ recurrence the measure's text may give one ("各支部每月开展1次集中学�
 完成时限 that yields no date, no recurrence and no "ongoing" ("每次会议") is reported as a
 warning diagnostic with the row number.
 
+Tables as offices send them (issue 16 §1): columns are found by what their header says when
+the name is on no list (``table_header``); a sub-id in the 序号 column ("6—2", "6-2", "6.2")
+or in a second 序号 column makes the row a sub-item of task 6, and a number written at the
+start of a cell ("1.校园植树", "（二）…", "①…") is the item's label, a sub-id twice is
+reported; deadline words without a date (全年 → ongoing; 寒假前/开学前/待定 → flagged, see
+``table_cells.term_deadline``); the year comes from the title, else the sheet or file name,
+and in a term or week schedule a January after December is the next year's; when no year is
+found anywhere ``PlanDraft.year_needed`` asks the preview for it once. A diagnostic on the
+header row says which column was taken for what; another names the sheets read and left out.
+
 Owners: 牵头单位 → ``Node.lead_unit``, 责任单位 (and 配合单位 etc.) → ``Node.responsible_units``,
 ``responsible`` from the responsible units, else from the lead unit
 (``responsible.responsible_from_text``). ``lines`` are (first row, last row): sheet row
@@ -38,11 +48,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from .clean import clean_line
-from .dates import parse_deadline, parse_period
+from .clean import normalize_width
+from .dates import parse_deadline, parse_period, workday_adjusted
 from .evidence import suggest_evidence
 from .model import (
     KIND_NOTE,
@@ -59,27 +68,13 @@ from .model import (
 from .pipeline import make_title
 from .recurrence import parse_recurrence
 from .responsible import responsible_from_text
+from .table_cells import parent_label, split_label, term_deadline, year_from_names
+from .table_header import (
+    DEADLINE, LEAD, MEASURE, SEQ, SUBSEQ, TASK, UNITS, Columns, _is_header_like, find_header, header_key,
+)
 
-SEQ, TASK, MEASURE, LEAD, UNITS, DEADLINE, REMARK = (
-    "seq", "task", "measure", "lead", "units", "deadline", "remark")
+__all__ = ["build_from_tables", "find_header", "header_key"]
 
-# Header names as offices write them (whitespace and bracketed notes removed first).
-HEADER_NAMES = {
-    SEQ: ("序号", "编号", "序"),
-    TASK: ("重点任务", "工作任务", "主要任务", "任务", "重点工作", "任务名称", "工作项目", "项目",
-           "任务事项", "工作事项", "类别", "工作类别", "任务类别", "重点任务名称"),
-    MEASURE: ("具体措施", "工作措施", "主要措施", "措施", "工作举措", "具体举措", "举措", "落实措施",
-              "具体内容", "工作内容", "主要内容", "内容", "具体任务", "任务内容", "具体工作",
-              "工作要求", "任务要求"),
-    LEAD: ("牵头单位", "牵头部门", "牵头科室", "牵头领导", "牵头责任单位", "牵头"),
-    UNITS: ("责任单位", "责任部门", "责任主体", "责任科室", "责任支部", "责任人", "负责单位",
-            "落实单位", "实施单位", "配合单位", "配合部门", "参与单位", "协助单位"),
-    DEADLINE: ("完成时限", "时间安排", "完成时间", "时间节点", "时限", "时间要求", "时间",
-               "完成期限", "推进时间", "进度安排", "截止时间", "时限要求", "办结时限", "计划完成时间"),
-    REMARK: ("备注", "说明"),
-}
-_NAME_TO_KEY = {name: key for key, names in HEADER_NAMES.items() for name in names}
-_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 _NOTE_RE = re.compile(r"^\s*(注|备注|说明|附注|附)\s*[0-9一二三四五六七八九十]*\s*[：:．.、]")
 # The label of a section row: 一、 （一） 第一部分/第一章 Ⅰ、 I. (outline.py has the same styles for
 # text; "第一部分" must keep its 分: a character class [部分章] once cut it to "第一部").
@@ -89,88 +84,6 @@ _SECTION_LABEL_RE = re.compile(
     r"|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]{1,4}(?:\s*[、.．]|\s+)|[IVX]{1,6}(?:、|[.．](?![\dA-Za-z.]))(?!\s*[A-Za-z\d]))"
 )
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-# How far down a header may sit (title rows, notes and blank rows above it).
-HEADER_SEARCH_ROWS = 15
-
-
-@dataclass
-class _Columns:
-    """Column indexes per key; UNITS may have several (责任单位 + 配合单位)."""
-
-    index: dict[str, list[int]] = field(default_factory=dict)
-
-    def get(self, cells: list[str], key: str) -> str:
-        """The cleaned text of column ``key`` (several columns joined with "；")."""
-        values = []
-        for col in self.index.get(key, []):
-            value = clean_line(cells[col]) if col < len(cells) else ""
-            if value and value not in values:
-                values.append(value)
-        return "；".join(values)
-
-    def has(self, key: str) -> bool:
-        return key in self.index
-
-
-def header_key(cell: str) -> str | None:
-    """The column key a header cell names ("完成\\n时限（截止）" → "deadline"), or None."""
-    name = _BRACKETS.sub("", re.sub(r"[\s\u3000*＊]+", "", cell or ""))
-    return _NAME_TO_KEY.get(name)
-
-
-class Header(NamedTuple):
-    """Where a task table's header is: indexes into ``table.rows`` (first and last header
-    row) and the columns it names."""
-
-    first: int
-    last: int
-    columns: _Columns
-
-
-def find_header(table: SourceTable) -> Header | None:
-    """Locate the header of a task table, or None when ``table`` is not one.
-
-    A task table's header names a task or measure column and at least one of lead unit,
-    responsible units or deadline. Among the first rows the one naming most columns wins;
-    header-like rows right above and below it (the other row of a two-row header, or merged
-    header cells copied down) are part of the header, the lower row naming the column.
-    """
-    best: tuple[int, int] | None = None
-    for i, (_row_no, cells) in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        keys = {header_key(c) for c in cells} - {None}
-        if not (keys & {TASK, MEASURE}) or not (keys & {LEAD, UNITS, DEADLINE}):
-            continue
-        if best is None or len(keys) > best[1]:
-            best = (i, len(keys))
-    if best is None:
-        return None
-    start = end = best[0]
-    while start > 0 and _is_header_like(table.rows[start - 1][1]):
-        start -= 1
-    while end + 1 < len(table.rows) and _is_header_like(table.rows[end + 1][1]):
-        end += 1
-    columns = _Columns()
-    for i in range(start, end + 1):
-        for col, cell in enumerate(table.rows[i][1]):
-            key = header_key(cell)
-            if key is None:
-                continue
-            # A lower header row refines an upper one ("责任主体" over 牵头单位 | 责任单位).
-            for other in columns.index.values():
-                if col in other:
-                    other.remove(col)
-            columns.index.setdefault(key, [])
-            if col not in columns.index[key]:
-                columns.index[key].append(col)
-    columns.index = {k: sorted(v) for k, v in columns.index.items() if v}
-    for key in (SEQ, TASK, MEASURE, LEAD, DEADLINE, REMARK):
-        if key in columns.index:
-            columns.index[key] = columns.index[key][:1]  # the first such column is the one
-    return Header(start, end, columns)
-
-
-def _is_header_like(cells: list[str]) -> bool:
-    return len({header_key(c) for c in cells} - {None}) >= 2
 
 
 def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
@@ -187,18 +100,46 @@ def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
     first_table, first_header = found[0]
     title, preamble = _title_and_preamble(doc, first_table, first_header.first)
     draft = PlanDraft(title=title, preamble=preamble)
+    stem = doc.name.rsplit(".", 1)[0] if "." in doc.name else doc.name
     year = _year(title, preamble)
-    period = parse_period(title) or parse_period(preamble)
+    # A calendar year's plan ("2024年度…") lists its months in any order; a term or week
+    # schedule (or one whose year only the sheet or file name gives) runs in date order, so
+    # a January after December there is the next year's.
+    may_roll = year is None or _SCHEDULE_RE.search(title + preamble) is not None
+    year = year or year_from_names(first_table.name, stem)
+    explicit = parse_period(title) or parse_period(preamble)
+    period = explicit
     if period is None and year is not None:
         period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
     if period is not None:
         draft.period_start, draft.period_end = period
+    used = {id(table) for table, _ in found}
     for table, header in found:
         # Name the sheet/table in messages only when there is more than one to tell apart.
         prefix = f"{table.name}：" if len(doc.tables) > 1 else ""
-        builder = _TableBuilder(table, header.columns, period, year, draft.diagnostics, prefix)
+        draft.diagnostics.append(Diagnostic(
+            line=table.rows[header.last][0], level=LEVEL_INFO,
+            message=f"{prefix}列的识别：{header.columns.describe()}"))
+        builder = _TableBuilder(table, header.columns, explicit, year, draft.diagnostics, prefix)
+        builder.may_roll = may_roll
         draft.items.extend(builder.build(header.last + 1))
+    others = [t.name for t in doc.tables if id(t) not in used] + list(doc.hidden_tables)
+    if len(doc.tables) > 1 or doc.hidden_tables:
+        names = "、".join(f"“{t.name}”" for t, _ in found)
+        rest = f"；未读取的工作表：{'、'.join(others)}" if others else ""
+        draft.diagnostics.insert(0, Diagnostic(line=None, level=LEVEL_INFO, message=f"读取了工作表 {names}{rest}"))
+    if year is None and explicit is None and _has_yearless_dates(draft):
+        draft.year_needed = True
+        draft.diagnostics.insert(0, Diagnostic(
+            line=None, level=LEVEL_WARNING,
+            message="表格中的日期没有写年份，标题、工作表名和文件名中也没有：请在预览中填写年份"))
     return draft
+
+
+def _has_yearless_dates(draft: PlanDraft) -> bool:
+    """Whether a deadline cell names a month and day that only a year would date."""
+    return any(node.deadline_text and parse_deadline(node.deadline_text) is None
+               and parse_deadline(node.deadline_text, year=2000) is not None for node in draft.walk())
 
 
 def _title_and_preamble(doc: SourceDocument, table: SourceTable, header_at: int) -> tuple[str, str]:
@@ -237,7 +178,7 @@ def _year(*texts: str) -> int | None:
 
 
 class _TableBuilder:
-    def __init__(self, table: SourceTable, columns: _Columns, period, year: int | None,
+    def __init__(self, table: SourceTable, columns: Columns, period, year: int | None,
                  diagnostics: list[Diagnostic], prefix: str = ""):
         self.prefix = prefix
         self.table = table
@@ -245,6 +186,11 @@ class _TableBuilder:
         self.period = period
         self.year = year
         self.diagnostics = diagnostics
+        # A schedule that runs from December into January: once a month 6 or more below the
+        # latest seen appears, the early months are of the next year (issue 16 §1).
+        self.latest_month: int | None = None
+        self.rolled = False
+        self.may_roll = True
 
     def build(self, body_from: int) -> list[Node]:
         items: list[Node] = []
@@ -271,23 +217,37 @@ class _TableBuilder:
             task_text = self.cols.get(cells, TASK) if self.cols.has(TASK) else ""
             measure_text = self.cols.get(cells, MEASURE) if self.cols.has(MEASURE) else ""
             if not self.cols.has(TASK) or not self.cols.has(MEASURE):
-                label = self.cols.get(cells, SEQ) or str(len(siblings) + 1)
-                leaf = self._task_node(row_no, cells, task_text or measure_text, label, section)
-                self._fill_leaf(leaf, row_no, cells, task_text or measure_text)
+                text = task_text or measure_text
+                written, rest = split_label(text)
+                seq = "" if self._covered(row_no, SEQ) else self.cols.get(cells, SEQ)
+                label = self.cols.get(cells, SUBSEQ) or seq or written or str(len(siblings) + 1)
+                leaf = self._task_node(row_no, cells, rest if written else text, label, section)
+                leaf.text = text
+                self._fill_leaf(leaf, row_no, cells, text)
                 siblings.append(leaf)
                 continue
             seq = self.cols.get(cells, SEQ)
+            sub = self.cols.get(cells, SUBSEQ)
+            if parent_label(seq):  # "6—2" in the 序号 column: a sub-item of task 6
+                seq, sub = parent_label(seq), seq
             covered = self._covered(row_no, TASK)
             new_text = task_text and not covered and task_text != prev_task_text
             new_seq = seq and not self._covered(row_no, SEQ) and seq != prev_seq
             if task is None or new_text or new_seq:
-                task = self._task_node(row_no, cells, task_text, seq or str(len(siblings) + 1), section)
+                written, rest = split_label(task_text)
+                task = self._task_node(row_no, cells, rest if written else task_text,
+                                       seq or written or str(len(siblings) + 1), section)
+                task.text = task_text
                 siblings.append(task)
                 prev_task_text, prev_seq = task_text, seq
             task.lines = (task.lines[0], row_no)
             if measure_text:
-                leaf = Node(label=f"{task.label}.{len(task.children) + 1}", kind=KIND_TASK,
-                            title=make_title(measure_text), text=measure_text, lines=(row_no, row_no))
+                written, rest = split_label(measure_text)
+                label = sub or written or f"{task.label}.{len(task.children) + 1}"
+                if any(child.label == label for child in task.children):
+                    self._diag(row_no, LEVEL_WARNING, f"子项编号“{label}”在任务“{task.label}”下重复出现")
+                leaf = Node(label=label, kind=KIND_TASK, title=make_title(rest if written else measure_text),
+                            text=measure_text, lines=(row_no, row_no))
                 self._owners(leaf, cells)
                 self._fill_leaf(leaf, row_no, cells, measure_text)
                 leaf.responsible = leaf.responsible or task.responsible
@@ -361,40 +321,73 @@ class _TableBuilder:
         """Deadline, recurrence and evidence of a leaf from its 完成时限 cell and its text."""
         node.evidence = suggest_evidence(text) if text else None
         phrase = self.cols.get(cells, DEADLINE)
+        node.deadline_text = phrase
         recurrence = parse_recurrence(phrase) if phrase else None
+        term = term_deadline(phrase) if phrase else None
         deadline = parse_deadline(phrase, period=self.period, year=self.year) if phrase else None
         if deadline is not None:
             node.ongoing = deadline.ongoing
-            dates = sorted(set(deadline.dates))
-            if len(dates) > 1:
+            dates = self._rolled(deadline.dates, phrase)
+            if len(set(dates)) > 1:
+                dates = sorted(set(dates))
                 node.due = dates[0]
-                # due_workday of the chosen date, from the same calendar parse_deadline uses.
-                again = parse_deadline(dates[0].isoformat())
-                node.due_workday = again.due_workday if again else None
-                if recurrence is None:
-                    rrule = _spacing_rrule(dates)
-                    if rrule:
-                        node.recurrence = rrule
-                    else:
-                        self._diag(row_no, LEVEL_INFO, f"完成时限“{phrase}”包含多个日期，"
-                                                       f"已取最早的 {_cn_date(dates[0])}")
-            else:
-                node.due, node.due_workday = deadline.due, deadline.due_workday
+                node.due_workday = workday_adjusted(dates[0])
+                rrule = _spacing_rrule(dates) if recurrence is None else None
+                if rrule:
+                    node.recurrence = rrule
+                elif recurrence is None:
+                    self._diag(row_no, LEVEL_INFO, f"完成时限“{phrase}”包含多个日期，"
+                                                   f"已取最早的 {_cn_date(dates[0])}")
+            elif dates:
+                node.due, node.due_workday = dates[0], workday_adjusted(dates[0])
+        if term is not None:
+            node.ongoing = node.ongoing or term.ongoing
+            if term.flag:
+                self._diag(row_no, LEVEL_WARNING, f"完成时限“{phrase}”：{term.flag}，没有具体日期，请在预览中填写")
         if recurrence is not None:
             node.recurrence, node.min_count = recurrence.rrule, recurrence.min_count
         elif node.recurrence is None and text:
             from_text = parse_recurrence(text)
             if from_text is not None:
                 node.recurrence, node.min_count = from_text.rrule, from_text.min_count
-        if phrase and deadline is None and recurrence is None:
-            why = "" if (self.year or self.period) else "（标题中也没有年份）"
+        if phrase and deadline is None and recurrence is None and term is None:
+            why = "" if (self.year or self.period) else "（标题、工作表名和文件名中也没有年份）"
             self._diag(row_no, LEVEL_WARNING, f"完成时限“{phrase}”没有具体日期或周期{why}")
         if node.responsible is None and (node.lead_unit or node.responsible_units):
             owners = "；".join(x for x in (node.lead_unit, node.responsible_units) if x)
             self._diag(row_no, LEVEL_INFO, f"无法从“{owners}”判断责任层级（党委/党支部/党员）")
 
+    def _rolled(self, dates: list[dt.date], phrase: str) -> list[dt.date]:
+        """``dates`` (as written, in order) with the early months of a schedule that ran from
+        the autumn into January moved to the next year. Only dates whose year came from the
+        title/sheet/file (not written in the cell, no period stated) are moved."""
+        if not self.may_roll or self.period is not None or self.year is None or _YEAR_RE.search(normalize_width(phrase)) \
+                or _ISO_DATE_RE.search(phrase):
+            return dates
+        out = []
+        for day in dates:
+            if not self.rolled and self.latest_month is not None and self.latest_month - day.month >= 6:
+                self.rolled = True
+            if self.rolled and day.year == self.year and day.month < 7:
+                day = _next_year(day)
+            elif not self.rolled:
+                self.latest_month = max(self.latest_month or 0, day.month)
+            out.append(day)
+        return out
+
     def _diag(self, row_no: int, level: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(line=row_no, level=level, message=self.prefix + message))
+
+
+_SCHEDULE_RE = re.compile(r"学期|学年|寒假|秋季|冬季|周(?:工作)?安排|第[一二三四五六七八九十\d]+周|行事历|日程")
+_ISO_DATE_RE = re.compile(r"(?:19|20)\d{2}[-./]\d{1,2}")
+
+
+def _next_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _cn_date(day: dt.date) -> str:
@@ -411,6 +404,8 @@ def _spacing_rrule(dates: list[dt.date]) -> str | None:
     gap = gaps.pop()
     if gap <= 0:
         return None
+    if gap < 3 and len(dates) < 3:
+        return None  # two dates a month apart ("12月底，1月初") are two steps, not a rhythm
     if gap == 12:
         return "FREQ=YEARLY"
     if gap == 1:

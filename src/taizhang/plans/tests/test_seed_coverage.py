@@ -5,7 +5,8 @@ The real task list (../shared seed) is imported and published to the sample orga
 the committee and the branches do the campaign's work and record it **once**, through the
 owning apps' services, as an office would: meetings, study sessions, lectures, research
 visits, suggestions, problems and their measures, role models, rules made, appraisals,
-model posts and volunteer activities. No submission is written. Every task must then be
+model posts and volunteer activities, the 民主生活会's opinions, talks, approved materials and
+the meeting with its report. No submission is written. Every task must then be
 completed by those records: ``22 of 22 tasks completed by records``.
 
 The world is built once for the module (a few seconds) and rolled back afterwards.
@@ -31,7 +32,9 @@ from taizhang.records import services as records
 from taizhang.evaluation import services as evaluation
 from taizhang.evaluation.models import Grade
 from taizhang.institutions import services as institutions
-from taizhang.records.models import FilmViewing, Lecture, LectureKind, MeetingKind, ResearchVisit, SelfStudy
+from taizhang.democratic import services as democratic
+from taizhang.records.models import (FilmViewing, Lecture, LectureKind, MeetingKind, ResearchVisit, SelfStudy, Talk,
+                                     TalkPurpose, TalkRelation)
 from taizhang.rolemodels import services as rolemodels
 from taizhang.rolemodels.models import NomineeKind
 from taizhang.rectification import services as rectification
@@ -52,8 +55,9 @@ def _day(year: int, month: int, day: int) -> dt.date:
     return D(year, month, day)
 
 
-def _do_the_work(committee: Organization, actor) -> None:
-    """What the committee and its branches really do during the campaign, recorded once."""
+def _do_the_work(committee: Organization, actor, reviewer) -> None:
+    """What the committee and its branches really do during the campaign, recorded once;
+    ``reviewer`` verifies what ``actor`` claimed (four eyes, issue 12 §4)."""
     team = list(LeadershipMember.objects.filter(team__org=committee).select_related("member")
                 .prefetch_related("contact_branches").order_by("order"))
     leaders = [lm.member for lm in team]
@@ -100,13 +104,30 @@ def _do_the_work(committee: Organization, actor) -> None:
         with time_machine.travel(dt.datetime(2023, 12, 22, 10, tzinfo=dt.timezone.utc), tick=False):
             rectification.move(measure, "complete", actor, completion_note="已落实到位",
                                evidence="工作记录")
-            rectification.move(measure, "verify", actor, comment="经核查，整改到位")
+            rectification.move(measure, "verify", reviewer, comment="经核查，整改到位")
     # 二.14 建章立制: the committee makes a rule out of the rectification.
     institutions.create_institution({"org": committee, "name": "一次办结制度", "date": D(2023, 12, 28),
                                      "summary": "同一事项一次办结", "problems": [problem]}, actor=actor)
-    # 二.9 and 二.12 the 专题民主生活会.
-    records.create_meeting(committee, MeetingKind.DEMOCRATIC_LIFE_MEETING, D(2024, 1, 10), actor=actor,
-                           title="主题教育专题民主生活会", host=chair)
+    # 二.9 民主生活会会前准备: opinions gathered, every pair of the talk matrix talked, the team's
+    # and each leader's 对照检查材料 approved by the office (四.2 审核把关).
+    democratic.create_opinion({"org": committee, "date": D(2023, 12, 4), "channel": "forum",
+                               "giver": "基层党支部书记座谈会", "text": "调研成果转化不够及时",
+                               "answer": "已建立成果转化清单", "answered_on": D(2023, 12, 20)}, actor=actor)
+    for i, a in enumerate(team):
+        for b in team[i + 1:]:
+            records.create_record(Talk, actor=actor, org=committee, party_a=a.member, party_b=b.member,
+                                  date=D(2023, 12, 11), relation=TalkRelation.TEAM_TEAM,
+                                  purpose=TalkPurpose.BEFORE_DEMOCRATIC_LIFE, topics="会前谈心谈话")
+    materials = [democratic.create_exam({"org": committee, "date": D(2023, 12, 18), "content": "班子对照检查材料"},
+                                        actor=actor)]
+    materials += [democratic.create_exam({"org": committee, "date": D(2023, 12, 18), "leader": lm,
+                                          "content": "个人对照检查材料"}, actor=actor) for lm in team]
+    for material in materials:
+        democratic.move_exam(material, "submit", actor=actor)
+        democratic.move_exam(material, "approve", actor=actor, on=D(2023, 12, 28))
+    # 二.12 the 专题民主生活会, its report and record sent to the superior within 15 days.
+    democratic.create_life_meeting({"org": committee, "year": 2023, "title": "主题教育专题民主生活会",
+                                    "date": D(2024, 1, 10), "reported_on": D(2024, 1, 19)}, actor=actor)
 
     for branch in branches:
         members = list(Member.objects.filter(org__path__startswith=branch.path, is_active=True)
@@ -171,12 +192,14 @@ def seed_world(django_db_setup, django_db_blocker, seed_file):
             committee = sample["committee"]
             office = UserFactory(username="seed-office")
             grant(office, committee, "committee_staff")
+            reviewer = UserFactory(username="seed-reviewer")
+            grant(reviewer, committee, "committee_staff")
             campaign = services.save_draft(services.draft_to_dict(parse_file(seed_file)), committee,
                                            source_name=seed_file.name)
             services.publish_plan(campaign)
             # Records announce their change on commit: run those callbacks as a commit would.
             with TestCase.captureOnCommitCallbacks(execute=True):
-                _do_the_work(committee, office)
+                _do_the_work(committee, office, reviewer)
             yield {"campaign": campaign, "committee": committee}
         finally:
             transaction.set_rollback(True)
@@ -219,3 +242,17 @@ def test_coverage_line_reads_22_of_22(seed_world):
     coverage = plan_coverage(seed_world["campaign"].plan)
     assert coverage.line == "22 of 22 tasks completed by records"
     assert [t.item.ref for t in coverage.by_submission] == BY_SUBMISSION
+
+
+def test_the_democratic_life_meeting_tasks_read_the_new_kinds(seed_world):
+    """二.9 is the preparation (opinions, talk matrix, approved materials), 二.12 the meeting with
+    its report (issue 10 §1), each one code of the registry."""
+    from taizhang.plans.models import EvidenceRule
+
+    campaign = seed_world["campaign"]
+    rules = {ref: list(EvidenceRule.objects.filter(item__plan__campaign=campaign, item__ref=ref)
+                       .values_list("record_kind", flat=True)) for ref in ("二.9", "二.12")}
+    assert rules == {"二.9": ["democratic_preparation"], "二.12": ["democratic_life_meeting"]}
+    done = Assignment.objects.get(item__plan__campaign=campaign, item__ref="二.9")
+    # 1 opinion + 21 pairs of the 7-person team + 8 materials
+    assert (done.evidence_count, done.evidence_needed) == (30, 30)

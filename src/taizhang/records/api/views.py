@@ -18,6 +18,7 @@ from ..models import (
     StudySession,
     Suggestion,
     Talk,
+    attach_counts,
 )
 from . import serializers
 
@@ -33,15 +34,31 @@ class RecordViewSet(ScopedModelViewSet):
 _rows = Attendance.objects.select_related("member").order_by("pk")
 
 
-class MeetingViewSet(RecordViewSet):
-    queryset = (Meeting.objects.with_counts().order_by("-date", "-pk")
+class PageCountsMixin:
+    """Attendance counts for the page's rows only (one GROUP BY over them): the paginator's
+    COUNT(*) then stays a plain count, not a count over a GROUP BY of every attendance row
+    (issue 14). Without pagination the whole queryset is annotated (``with_counts``)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if self.paginator is not None else queryset.with_counts()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_counts(page)
+        return page
+
+
+class MeetingViewSet(PageCountsMixin, RecordViewSet):
+    queryset = (Meeting.objects.order_by("-date", "-pk")
                 .prefetch_related(Prefetch("attendance", queryset=_rows), "motions", "election_results"))
     serializer_class = serializers.MeetingSerializer
     filterset_class = filtersets.MeetingFilterSet
 
 
-class StudySessionViewSet(RecordViewSet):
-    queryset = (StudySession.objects.with_counts().order_by("-date", "-pk")
+class StudySessionViewSet(PageCountsMixin, RecordViewSet):
+    queryset = (StudySession.objects.order_by("-date", "-pk")
                 .prefetch_related(Prefetch("attendance", queryset=StudyAttendance.objects.select_related("member")),
                                   "readings"))
     serializer_class = serializers.StudySessionSerializer

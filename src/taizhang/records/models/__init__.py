@@ -1,6 +1,6 @@
 """Models of the records app (DESIGN.md glossary): the real records of work, entered once."""
 
-from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, count_expressions
+from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, attach_counts, count_expressions
 from .meetings import (
     TEAM_KINDS,
     THREE_MEETINGS_ONE_LECTURE,
@@ -34,5 +34,6 @@ __all__ = [
     "MeetingKind", "Motion", "MotionKind", "Reading", "ReportStatus", "ResearchMethod",
     "ResearchVisit", "SelfStudy", "StudyAttendance", "StudyKind", "StudySession", "StudyTheme",
     "Suggestion", "SuggestionStatus", "Talk", "TalkMode", "TalkPurpose", "TalkRelation",
+    "attach_counts",
     "count_expressions",
 ]

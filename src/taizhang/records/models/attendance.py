@@ -149,3 +149,20 @@ def count_expressions(prefix: str = "attendance__") -> dict:
         "n_voting_expected": Count(rows, filter=voting),
         "n_voting_present": Count(rows, filter=voting & present),
     }
+
+
+def attach_counts(records: list) -> None:
+    """Set the ``n_expected`` … ``n_voting_present`` counts (see :func:`count_expressions`) on
+    ``records`` (saved instances of one attended model, e.g. a list page's rows) with one
+    GROUP BY over their attendance rows only; a record without rows gets zeros. One query
+    whatever the number of records (none for an empty list)."""
+    if not records:
+        return
+    model = type(records[0])
+    found = {row.pop("pk"): row for row in model._base_manager.filter(pk__in=[r.pk for r in records])
+             .order_by().values("pk").annotate(**count_expressions())}
+    zeros = dict.fromkeys(count_expressions(), 0)
+    for record in records:
+        record.forget_attendance_counts()
+        for name, value in found.get(record.pk, zeros).items():
+            setattr(record, name, value or 0)

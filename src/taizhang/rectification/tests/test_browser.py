@@ -82,6 +82,20 @@ def test_problem_to_close_out(browser, live_server, tree, office):
     page.fill("#c_completion_note", "午间值班已落实，回访群众10人均满意")
     page.click("#do-complete")
     page.wait_for_selector("#measure-status >> text=已完成待核验")
+    # Four eyes (issue 12 §4): the claimant does not verify; a second reviewer of the office does.
+    assert page.locator("#do-verify").is_disabled()
+    assert "申报完成的人不能自己核验" in page.inner_text("#four-eyes")
+    from taizhang.orgs.tests.factories import UserFactory, grant
+
+    grant(UserFactory(username="office2", password=PASSWORD), tree["committee"], "committee_staff")
+    measure_url = page.url
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "office2")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(measure_url)
     move("#do-verify", "核验属实")
     page.wait_for_selector("#measure-status >> text=已核验")
     move("#do-close", "同意销号")

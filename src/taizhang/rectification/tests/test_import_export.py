@@ -143,7 +143,7 @@ def test_a_ledger_of_several_organizations_goes_back_to_each(tree, problem, meas
     # a new row for the second branch lands on that branch's list, numbered there
     wb = openpyxl.load_workbook(out)
     ws = wb.active
-    ws.append([2, "巡视巡察", "窗口材料不全", "补齐材料", "周宁", "办公室", "2030.6.30", "", "", "否", "第2党支部"])
+    ws.append([2, "巡视巡察", "窗口材料不全", "补齐材料", "周宁", "办公室", "2030.6.30", "", "", "否", "", "", "", "", "第2党支部"])
     wb.save(out)
     assert import_ledger(out, tree["committee"]).ok
     added = Problem.objects.get(description="窗口材料不全")
@@ -154,7 +154,7 @@ def test_an_unknown_organization_is_an_error_naming_the_row(tree, problem, measu
     out = tmp_path / "all.xlsx"
     write_ledger_xlsx(out, export_queryset(), with_org=True)
     wb = openpyxl.load_workbook(out)
-    wb.active["K3"] = "别的党委第9支部"
+    wb.active["O3"] = "别的党委第9支部"
     wb.save(out)
     result = import_ledger(out, tree["branches"][0])
     assert [str(e) for e in result.errors] == ["第 3 行［所属组织］：“别的党委第9支部”不是“第1党支部”或其下级组织"]
@@ -211,9 +211,9 @@ def test_xlsx_export_merges_problem_cells_and_neutralises(tree, problem, measure
     ws = openpyxl.load_workbook(out).active
     # two branches: each numbers its own list, so their names follow the ten columns
     assert [c.value for c in ws[2]] == HEADERS + ["所属组织"]
-    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A1:K1", "A3:A4", "B3:B4", "C3:C4"]
+    assert sorted(str(r) for r in ws.merged_cells.ranges) == ["A1:O1", "A3:A4", "B3:B4", "C3:C4"]
     assert [ws.cell(r, 1).value for r in (3, 5)] == [1, 1]
-    assert [ws.cell(r, 11).value for r in (3, 4, 5)] == ["第1党支部", "第1党支部", "第2党支部"]
+    assert [ws.cell(r, 15).value for r in (3, 4, 5)] == ["第1党支部", "第1党支部", "第2党支部"]
     assert ws["D4"].value == "-1+1 公布电话" and ws["C5"].value == "@SUM(A1)"
     assert all((ws[ref].data_type, ws[ref].quotePrefix) == ("s", True) for ref in ("D4", "C5"))
     assert ws["D3"].quotePrefix is False  # the style shared with other cells is left alone
@@ -276,3 +276,17 @@ def test_export_commands_refuse_a_wrong_suffix_or_folder(tree, tmp_path):
     with pytest.raises(CommandError, match=r"r\.csv：不支持的文件类型，请用 \.xlsx"):
         call_command("export_roster", "-o", str(tmp_path / "r.csv"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_has_the_columns_offices_use(tree, problem, measure, tmp_path):
+    """Issue 11: 状态, 发现日期, 责任人, 整改目标 after the ten columns, from the measure."""
+    measure.person, measure.target = "王敏", "年底前全部整改到位"
+    measure.save(update_fields=["person", "target"])
+    out = tmp_path / "ledger.xlsx"
+    write_ledger_xlsx(out, export_queryset(), with_org=False)
+    ws = openpyxl.load_workbook(out).active
+    assert [c.value for c in ws[2]][10:] == ["状态", "发现日期", "责任人", "整改目标"]
+    row = [c.value for c in ws[3]]
+    found = row[11].date() if row[11] else None
+    assert (row[10], found, row[12], row[13]) == (
+        measure.get_status_display(), problem.found_on, "王敏", "年底前全部整改到位")

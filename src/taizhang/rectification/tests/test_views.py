@@ -70,7 +70,7 @@ def test_filtered_ledger_and_csv_keep_each_problem_s_own_number(client, tree, of
         "1第1党支部", "2第1党支部", "1第2党支部", "2第2党支部"]
     response = client.get(reverse("rectification:export_csv") + f"?org={first.pk}")
     header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
-    assert header.endswith("是否销号")
+    assert header.endswith("是否销号,状态,发现日期,责任人,整改目标")
 
 
 def test_problem_list_constant_queries(client, tree, office):

@@ -233,3 +233,12 @@ def test_results_per_organization_on_the_list(client, tree):
     page = client.get(reverse("surveys:survey_list"))
     assert [r.item for r in page.context["org_results"]] == ["第1党支部"]
     assert "各组织测评结果" in page.content.decode()
+
+
+def test_a_token_batch_is_in_the_surveys_history(tree):
+    from taizhang.core.models import Event
+
+    survey = make(tree["a"])
+    services.issue_tokens(survey, 3, actor=tree["office"])
+    event = Event.objects.get(verb="issue_tokens", object_id=survey.pk)
+    assert (event.comment, event.actor, event.org) == ("3", tree["office"], tree["a"])

@@ -39,6 +39,27 @@ def stop_worker(process) -> None:
         process.kill()
 
 
+def gunicorn_config(host: str, port: int, workers: int) -> dict:
+    """gunicorn's settings for ``taizhang serve`` (issue 13 §4): besides the address and
+    workers, request lines and headers are limited (gunicorn refuses more before the body),
+    request bodies are capped by the WSGI wrapper (``core.bodylimit``), and each worker is
+    replaced after ``TAIZHANG_MAX_REQUESTS`` requests (+ up to ``TAIZHANG_MAX_REQUESTS_JITTER``),
+    returning to the system what a large request left in its memory."""
+    from django.conf import settings
+
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "accesslog": "-",
+        "timeout": 120,
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+        "max_requests": settings.TAIZHANG_MAX_REQUESTS,
+        "max_requests_jitter": settings.TAIZHANG_MAX_REQUESTS_JITTER,
+    }
+
+
 class Command(BaseCommand):
     help = "Serve Taizhang with gunicorn and WhiteNoise static files (not runserver), with the worker."
 
@@ -59,10 +80,8 @@ class Command(BaseCommand):
 
         class Server(BaseApplication):
             def load_config(self):
-                self.cfg.set("bind", f"{host}:{port}")
-                self.cfg.set("workers", workers)
-                self.cfg.set("accesslog", "-")
-                self.cfg.set("timeout", 120)
+                for name, value in gunicorn_config(host, port, workers).items():
+                    self.cfg.set(name, value)
 
             def load(self):
                 return application

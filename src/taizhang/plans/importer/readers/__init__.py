@@ -10,7 +10,8 @@ file are all common, so the content wins over the name.
 | ZIP with word/document.xml | :func:`.docx.read_docx` |
 | ZIP with xl/workbook.xml | :func:`.xlsx.read_xlsx` |
 | ``%PDF-`` | :func:`.pdf.read_pdf` |
-| OLE2 compound file (.doc/.wps/.xls/.et), RTF, HTML, OpenDocument | :func:`.legacy.read_legacy` (LibreOffice) |
+| .xls that is BIFF, an HTML table or Excel 2003 XML | :func:`.xlsx.read_xlsx` (no LibreOffice) |
+| OLE2 compound file (.doc/.wps/.et), RTF, HTML, OpenDocument | :func:`.legacy.read_legacy` (LibreOffice) |
 | anything else with a text extension or decodable as text | :func:`.text.read_text` |
 
 A file named .docx/.xlsx/.pdf without that format's signature is refused as damaged or
@@ -22,14 +23,23 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from taizhang.core.reading.ooxml import ReadError, check_file_size, check_ooxml
+from taizhang.core.reading.workbook import workbook_kind
+
 from ..model import DocumentError, SourceDocument
 from .docx import read_docx
-from .legacy import SHEET_LIKE, WORD_LIKE, read_legacy
+from .legacy import SHEET_LIKE, WORD_LIKE, find_soffice, read_legacy
 from .pdf import read_pdf
 from .text import read_text_bytes
 from .xlsx import read_xlsx
 
 __all__ = ["read_document", "sniff"]
+
+
+def _markup_or_biff(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    return workbook_kind(head) in {"html", "spreadsheetml", "biff"}
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text", ""}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -58,6 +68,10 @@ def read_document(path) -> SourceDocument:
             raise DocumentError(f"{name}：文件是空的，没有任何内容")
     kind = sniff(path, head)
     try:
+        check_file_size(path, name)
+    except ReadError as exc:
+        raise DocumentError(str(exc)) from exc
+    try:
         return _read(path, name, kind)
     except DocumentError as exc:
         message = " ".join(str(exc).split())
@@ -72,6 +86,20 @@ def read_document(path) -> SourceDocument:
 
 
 def _read(path: Path, name: str, kind: str) -> SourceDocument:
+    if kind in ("docx", "xlsx"):
+        try:
+            check_ooxml(path, name)  # before any parser unpacks a byte (issue 16 §3)
+        except ReadError as exc:
+            raise DocumentError(str(exc)) from exc
+    if kind == "legacy-sheet" and _markup_or_biff(path):
+        # An .xls that is an HTML table, Excel 2003 XML or BIFF: read as what it is,
+        # without LibreOffice (issue 16 §3); a BIFF file xlrd cannot read goes to
+        # LibreOffice when it is installed.
+        try:
+            return read_xlsx(path, name)
+        except DocumentError:
+            if find_soffice() is None:
+                raise
     if kind == "docx":
         return read_docx(path, name)
     if kind == "xlsx":
@@ -128,6 +156,8 @@ def sniff(path: Path, head: bytes) -> str:
         if suffix in SHEET_LIKE or _ole_is_workbook(head):
             return "legacy-sheet"
         return "legacy-word"
+    if suffix in SHEET_LIKE and workbook_kind(head) in {"html", "spreadsheetml"}:
+        return "legacy-sheet"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{\\rtf"):
         return "legacy-word"

@@ -7,12 +7,15 @@ saying how to convert it by hand.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from taizhang.core.office import find_soffice
+
 from ..model import DocumentError, SourceDocument
+
+__all__ = ["find_soffice", "read_legacy"]
 
 WORD_LIKE = {".doc", ".wps", ".rtf", ".dot", ".wpt", ".odt"}
 SHEET_LIKE = {".xls", ".et", ".ods"}
@@ -20,9 +23,7 @@ SHEET_LIKE = {".xls", ".et", ".ods"}
 TIMEOUT_SECONDS = 180
 
 
-def find_soffice() -> str | None:
-    """Path of the LibreOffice command (``soffice`` or ``libreoffice``), or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+# find_soffice lives in core.office (pure Python, shared with the reports' PDF); re-exported here.
 
 
 def read_legacy(path: Path, target: str, name: str | None = None) -> SourceDocument:

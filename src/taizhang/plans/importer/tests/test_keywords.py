@@ -41,6 +41,8 @@ def test_not_recurrence(text):
     ("深入开展基层调研", "research_visit"),
     ("形成问题清单", "problem"),
     ("召开专题民主生活会", "democratic_life_meeting"),
+    ("做好年度民主生活会会前准备", "democratic_preparation"),
+    ("做好民主生活会准备工作", "democratic_preparation"),
     ("召开专题组织生活会", "organizational_life_meeting"),
     ("开展民主评议党员", "appraisal"),
     ("开展谈心谈话", "talk"),

@@ -133,25 +133,26 @@ def test_ole_without_known_extension_is_classified_by_its_streams():
     assert sniff(Path("export"), OLE2 + "WordDocument".encode("utf-16-le")) == "legacy-word"
 
 
-def test_html_saved_as_xls_goes_to_libreoffice(tmp_path, monkeypatch):
+def test_html_saved_as_xls_is_read_without_libreoffice(tmp_path, monkeypatch):
+    """Issue 16 §3: a web system's "Excel" export (an HTML table) is read as what it is."""
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     path = tmp_path / "导出.xls"
     path.write_text("<html><body><table><tr><td>任务</td></tr></table></body></html>", encoding="utf-8")
-    with pytest.raises(DocumentError, match=r"^导出\.xls：.*另存为 \.xlsx"):
-        read_document(path)
+    doc = read_document(path)
+    assert [t.rows for t in doc.tables] == [[(1, ["任务"])]]
 
 
 def test_unexpected_parser_failure_becomes_one_line(tmp_path, monkeypatch):
     import openpyxl
 
-    import taizhang.plans.importer.readers.xlsx as xlsx_reader
+    import taizhang.core.reading.workbook as xlsx_reader
 
     def explode(*args, **kwargs):
         raise AttributeError("odd\nworkbook")
 
     path = tmp_path / "odd.xlsx"
     openpyxl.Workbook().save(path)
-    monkeypatch.setattr(xlsx_reader, "_read_sheet", explode)
+    monkeypatch.setattr(xlsx_reader, "_xlsx_sheet", explode)
     with pytest.raises(DocumentError) as info:
         read_document(path)
     assert str(info.value) == "odd.xlsx：文件可能已损坏，无法读取（AttributeError: odd workbook）"

@@ -102,6 +102,7 @@ def test_monthly_recurrence(seed_draft):
     (("二、", "6."), "research_visit"),
     (("二、", "7."), "problem"),
     (("二、", "8."), "rectification"),
+    (("二、", "9."), "democratic_preparation"),
     (("二、", "12."), "democratic_life_meeting"),
     (("二、", "13."), "organizational_life_meeting"),
     (("三、", "2.", "（3）"), "study_session"),

@@ -124,7 +124,10 @@ def test_xlsx_extra_empty_column_and_dates_typed_as_text(tmp_path):
     assert measures[2].responsible_units == "支委；机关党委"  # 责任部门 + 配合单位
     assert measures[2].responsible == "branch"
     assert [m.lines for m in measures] == [(4, 4), (5, 5), (6, 6), (7, 7)]
-    assert draft.diagnostics == []
+    # The only diagnostic says which column was taken for what (issue 16 §1).
+    assert [(d.line, d.level, d.message) for d in draft.diagnostics] == [(3, "info", (
+        "列的识别：第1列“序号”→序号；第2列“工作任务”→任务；第4列“工作措施”→措施；第5列“责任部门”→责任单位；"
+        "第6列“配合单位”→责任单位；第7列“完成时间（截止）”→完成时限"))]
 
 
 def test_header_names():
@@ -156,8 +159,11 @@ def test_two_row_header_with_merged_group(tmp_path):
     assert (first.lead_unit, first.responsible_units, first.responsible) == ("党委办公室", "党委班子成员", "committee")
     assert first.children == []  # no measure column: each task is a leaf
     assert first.due is None  # no year anywhere: "9月底前" cannot be dated
-    assert [(d.line, d.level) for d in draft.diagnostics] == [(3, "warning")]
-    assert draft.diagnostics[0].message == "完成时限“9月底前”没有具体日期或周期（标题中也没有年份）"
+    # The preview asks for the year once (issue 16 §1); the row says why it has no date.
+    assert draft.year_needed
+    assert [(d.line, d.level) for d in draft.diagnostics] == [(None, "warning"), (2, "info"), (3, "warning")]
+    assert draft.diagnostics[0].message.startswith("表格中的日期没有写年份")
+    assert draft.diagnostics[2].message == "完成时限“9月底前”没有具体日期或周期（标题、工作表名和文件名中也没有年份）"
     assert second.recurrence == "FREQ=MONTHLY;INTERVAL=3"
     assert second.responsible == "branch"
     assert draft.title == "two-rows"  # nothing above the header: the file name

@@ -4,6 +4,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand, CommandError
 
+from taizhang.core.commands import add_limit_arguments, file_limits
 from taizhang.orgs.management.commands._org_option import org_from_code
 from taizhang.plans import services
 from taizhang.plans.importer import parse_file
@@ -15,6 +16,9 @@ LEVEL_NAMES = {LEVEL_ERROR: "错误", LEVEL_WARNING: "警告", LEVEL_INFO: "提�
 
 
 class Command(BaseCommand):
+    # Parsing needs no system checks (they load every URLconf and view); ``--json`` does not
+    # even reach Django from the console script (``taizhang.cli.import_plan_json``).
+    requires_system_checks = []
     help = (
         "Parse a task-list document (.txt/.md/.docx/.xlsx/.pdf, .doc/.wps via LibreOffice). "
         "--json prints the parsed tree and writes nothing; --save stores it as a campaign."
@@ -26,10 +30,12 @@ class Command(BaseCommand):
         mode.add_argument("--json", action="store_true", help="print the tree as JSON; write nothing")
         mode.add_argument("--save", action="store_true", help="store as a campaign; print its id")
         parser.add_argument("--org", help="code of the owning organization (default: the only root)")
+        add_limit_arguments(parser)
 
     def handle(self, *args, file, json: bool, save: bool, org: str | None, **options):
         try:
-            draft = parse_file(file)
+            with file_limits(options):
+                draft = parse_file(file)
         except DocumentError as exc:
             raise CommandError(str(exc)) from None
         if json:

@@ -1,0 +1,252 @@
+"""Workbooks as plain tables of text cells: .xlsx, legacy .xls (BIFF, HTML or SpreadsheetML).
+
+One reader for every importer (the plan, the roster, the ledger). Pure Python, no Django.
+
+A :class:`Sheet` holds:
+
+- ``rows``: (sheet row number, cells) for every row up to the last non-empty one, cells up
+  to the last non-empty column, as stripped strings; a merged range's value is copied to
+  every cell it covers, and ``merged[(row, col)]`` is True for each covered cell other than
+  the range's top-left one (``row`` the sheet row number, ``col`` 0-based);
+- ``written``: the non-empty rows as written (a merged value once, on its first row);
+- ``hidden``: the sheet is hidden in the workbook (a drop-down list's source, issue 16 §3).
+
+Cell text: dates become ISO strings (``2023-09-30``, `` HH:MM`` when a time is set), whole
+numbers lose their ``.0``, formulas give their cached value. Sheets without any value are
+left out. The kind is told by the first bytes, never by the extension: ``PK`` → .xlsx
+(checked by :func:`~taizhang.core.reading.ooxml.check_ooxml` first), OLE2 → BIFF .xls
+(xlrd), ``<html``/``<table`` → an HTML table saved as .xls by a web system, ``<?xml`` with a
+``Workbook`` → Excel 2003 XML (SpreadsheetML).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from .ooxml import ReadError, check_ooxml
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclasses.dataclass
+class Sheet:
+    """One sheet as text cells (see the module docstring)."""
+
+    name: str
+    rows: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
+    merged: dict[tuple[int, int], bool] = dataclasses.field(default_factory=dict)
+    written: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
+    hidden: bool = False
+
+
+def cell_text(value) -> str:
+    """The text of a cell value as every reader sees it (dates ISO, 3.0 → "3", True → "是")."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def workbook_kind(head: bytes) -> str | None:
+    """"xlsx", "biff", "html", "spreadsheetml" from a file's first bytes, or None."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(OLE2_MAGIC):
+        return "biff"
+    text = _head_text(head)
+    if re.match(r"\s*(<!--.*?-->\s*)*<\?xml", text, re.S) and re.search(r"<(\w+:)?Workbook\b", text):
+        return "spreadsheetml"
+    if re.search(r"<(html|table|!doctype html)\b", text[:4096], re.I):
+        return "html"
+    return None
+
+
+def _head_text(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[:8192].decode("utf-16", "ignore")
+    return head[:8192].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf")
+
+
+def read_workbook(source, name: str | None = None) -> list[Sheet]:
+    """Every non-empty sheet of the workbook at ``source`` (a path or ``bytes``), in order.
+
+    ``name``: the user's file name for messages. Raises :class:`ReadError` (one line naming
+    the file) for a file refused by the OOXML check, a damaged file, or one of no workbook
+    kind; an empty list when every sheet is empty.
+    """
+    data = source if isinstance(source, (bytes, bytearray)) else None
+    if data is None:
+        path = Path(source)
+        name = name or path.name
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    else:
+        name = name or "工作簿"
+        head = bytes(data[:8192])
+    kind = workbook_kind(head)
+    if kind == "xlsx":
+        return _read_xlsx(io.BytesIO(data) if data is not None else Path(source), name)
+    blob = bytes(data) if data is not None else Path(source).read_bytes()
+    if kind == "biff":
+        return _read_biff(blob, name)
+    if kind == "html":
+        from .markup import read_html_tables
+
+        return read_html_tables(blob, name)
+    if kind == "spreadsheetml":
+        from .markup import read_spreadsheetml
+
+        return read_spreadsheetml(blob, name)
+    raise ReadError(f"{name}：不是 Excel 工作簿（既不是 .xlsx/.xls，也不是网页或 XML 表格）")
+
+
+def _read_xlsx(source, name: str) -> list[Sheet]:
+    import openpyxl
+
+    check_ooxml(source, name)
+    try:
+        # A file object, not the path: openpyxl refuses names not ending in .xlsx. Not
+        # read_only: merged ranges are only available on normal worksheets.
+        if isinstance(source, Path):
+            with source.open("rb") as handle:
+                workbook = openpyxl.load_workbook(handle, data_only=True)
+        else:
+            workbook = openpyxl.load_workbook(source, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise ReadError(f"{name}：文件已损坏或不是 Excel 工作簿，无法读取（{exc}）；"
+                        "请用 WPS 或 Excel 打开后另存为 .xlsx 再上传") from exc
+    try:
+        sheets = []
+        for worksheet in workbook.worksheets:
+            sheet = _xlsx_sheet(worksheet)
+            if sheet.rows:
+                sheets.append(sheet)
+        return sheets
+    finally:
+        workbook.close()
+
+
+def _stored_values(sheet):
+    """((row, col), value) of the cells the file stores, 1-based.
+
+    Not ``iter_rows()``: it creates every cell of the used rectangle, and sheets formatted
+    down to row 1,048,576 (common in files from WPS) would take minutes. ``_cells`` is
+    openpyxl's own store of the cells it loaded (stable since openpyxl 2.x); the public
+    path is the fallback.
+    """
+    cells = getattr(sheet, "_cells", None)
+    if isinstance(cells, dict):
+        return [(key, cell.value) for key, cell in cells.items() if cell.value is not None]
+    return [((cell.row, cell.column), cell.value) for row in sheet.iter_rows() for cell in row
+            if cell.value is not None]
+
+
+def _xlsx_sheet(worksheet) -> Sheet:
+    values = {key: text for key, value in _stored_values(worksheet) if (text := cell_text(value))}
+    ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in worksheet.merged_cells.ranges]
+    sheet = sheet_from_cells(worksheet.title, values, ranges)
+    sheet.hidden = getattr(worksheet, "sheet_state", "visible") != "visible"
+    return sheet
+
+
+def sheet_from_cells(title: str, values: dict[tuple[int, int], str],
+                     ranges: list[tuple[int, int, int, int]]) -> Sheet:
+    """A :class:`Sheet` from written cell texts ``{(row, col): text}`` (1-based) and merged
+    ranges ``(min_row, min_col, max_row, max_col)`` (1-based, inclusive); every reader ends here.
+    A merge never widens the table beyond the written cells (whole-row merges exist)."""
+    grid: dict[int, list[str]] = {}
+    for (r, c), text in sorted(values.items()):
+        cells = grid.setdefault(r, [])
+        cells.extend([""] * (c - len(cells)))
+        cells[c - 1] = text
+    written = {r: list(cells) for r, cells in grid.items()}
+    merged: dict[tuple[int, int], bool] = {}
+    last_row = max(grid, default=0)
+    last_col = max((len(cells) for cells in grid.values()), default=0)
+    for min_row, min_col, max_row, max_col in ranges:
+        value = values.get((min_row, min_col), "")
+        if not value:
+            continue
+        for r in range(min_row, min(max_row, last_row) + 1):
+            cells = grid.setdefault(r, [])
+            for c in range(min_col, min(max_col, last_col) + 1):
+                while len(cells) < c:
+                    cells.append("")
+                cells[c - 1] = value
+                if (r, c) != (min_row, min_col):
+                    merged[(r, c - 1)] = True
+    if not grid:
+        return Sheet(name=title)
+    width = max((max((i + 1 for i, v in enumerate(cells) if v), default=0) for cells in grid.values()), default=0)
+    rows = [(r, (grid.get(r, []) + [""] * width)[:width]) for r in range(1, max(grid) + 1)]
+    return Sheet(name=title, rows=rows, merged=merged,
+                 written=[(r, written[r]) for r in sorted(written)])
+
+
+def _read_biff(data: bytes, name: str) -> list[Sheet]:
+    import xlrd
+
+    try:
+        # Merged ranges are only reported with formatting_info; a few writers produce files
+        # whose formatting records xlrd rejects, so retry without them.
+        try:
+            book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+        except (NotImplementedError, AssertionError, KeyError, IndexError):
+            book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:  # noqa: BLE001 - xlrd raises many low-level errors on damaged files
+        raise ReadError(f"{name}：无法读取 .xls 文件（文件已损坏或不是 Excel 文件：{exc}）；"
+                        "请用 WPS 或 Excel 打开后另存为 .xlsx 再上传") from exc
+    sheets = []
+    for xsheet in book.sheets():
+        values = {}
+        for r in range(xsheet.nrows):
+            for c in range(xsheet.ncols):
+                text = xls_cell_text(xsheet.cell(r, c), book.datemode)
+                if text:
+                    values[(r + 1, c + 1)] = text
+        ranges = [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in getattr(xsheet, "merged_cells", []) or []]
+        sheet = sheet_from_cells(xsheet.name, values, ranges)
+        sheet.hidden = bool(getattr(xsheet, "visibility", 0))
+        if sheet.rows:
+            sheets.append(sheet)
+    return sheets
+
+
+def xls_cell_text(cell, datemode: int) -> str:
+    """Text of an xlrd cell: dates ISO, whole numbers without ``.0``, text stripped."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return cell_text(xlrd.xldate_as_datetime(cell.value, datemode))
+        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+            return cell_text(float(cell.value))
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return cell_text(float(cell.value))
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return "是" if cell.value else "否"
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    return str(cell.value).strip()
+
+
+def visible_first(sheets: list[Sheet]) -> list[Sheet]:
+    """The sheets with the visible ones first (each group in workbook order): a hidden
+    drop-down source sheet before the data must not be read as the data."""
+    return [s for s in sheets if not s.hidden] + [s for s in sheets if s.hidden]
