@@ -18,6 +18,7 @@ NAV = [
     ("orgs:organization_list", gettext_noop("组织"), "/orgs/"),
     ("orgs:member_list", gettext_noop("党员"), "/orgs/members/"),
     ("orgs:leadership", gettext_noop("领导班子"), "/orgs/leadership/"),
+    ("orgs:accounts_create", gettext_noop("党员账号"), "/orgs/members/accounts/"),
     SOURCES,  # the registered evidence sources with a menu label (core.sources), in order
     ("rectification:problem_list", gettext_noop("问题清单"), "/rectification/problems/"),
     ("rectification:ledger", gettext_noop("整改台账"), "/rectification/"),
@@ -27,6 +28,8 @@ NAV = [
     ("evaluation:branch_life", gettext_noop("专题组织生活会和民主评议"), "/evaluation/branches/"),
     ("reports:index", gettext_noop("报告"), "/reports/"),
     ("notify:notice_list", gettext_noop("通知"), "/notify/"),
+    ("notify:announcement_list", gettext_noop("通知公告"), "/notify/announcements/"),
+    ("notify:urge_board", gettext_noop("督办"), "/notify/urge/"),
 ]
 
 
@@ -45,6 +48,7 @@ GROUPS = {
     "volunteering": gettext_noop("立足岗位"),
     "democratic": gettext_noop("民主生活会"),
     "orgs": gettext_noop("组织"),
+    "notify": gettext_noop("通知与督办"),
 }
 
 

@@ -22,8 +22,11 @@ class IllegalTransition(Exception):
 
 
 def org_of(obj):
-    """The organization an object belongs to, following its model's ``scope_org_field``."""
+    """The organization an object belongs to, following its model's ``scope_org_field``
+    (an organization itself when the field is empty)."""
     value = obj
+    if not obj.scope_org_field:
+        return obj
     for part in obj.scope_org_field.split("__"):
         value = getattr(value, part)
     return value

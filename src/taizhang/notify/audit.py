@@ -5,6 +5,8 @@ stored in the history (auditlog's masking keeps the address's end, which is the 
 
 from auditlog.registry import auditlog
 
-from .models import OrgWebhook
+from .models import Announcement, OrgWebhook, Urging
 
 auditlog.register(OrgWebhook, exclude_fields=["secret", "url"])
+auditlog.register(Urging)
+auditlog.register(Announcement, m2m_fields={"recipients"})

@@ -197,3 +197,71 @@ class NotifyProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class Urging(OrgScopedModel):
+    """督办: the committee office urges an organization about one overdue or slow piece of
+    work (an assignment, an occurrence or a rectification measure) with a message (issue 12
+    §3; seed 四.1 "加强督促指导"). ``org`` is the urged organization (the work's); the
+    message goes out as reminder kind ``urge`` (in-app, e-mail, group robots), and who
+    opened it when is read from the in-app notices it made (``notify.urging.receipts``)."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    message = models.TextField(_("督办内容"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("督办人"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.message[:40]
+
+    def get_absolute_url(self):
+        return reverse("notify:urging_detail", args=[self.pk])
+
+    @property
+    def target(self):
+        """The urged work (Assignment, Occurrence or Rectification), or None if deleted."""
+        model = self.content_type.model_class()
+        return model.objects.filter(pk=self.object_id).first() if model else None
+
+
+class Audience(models.TextChoices):
+    BRANCHES = "branches", _("各党组织负责人")
+    MEMBERS = "members", _("全体党员")
+
+
+class Announcement(OrgScopedModel):
+    """A notice (通知) from an organization's office to organizations below it (issue 12 §3):
+    to their officers (``branches``) or to every member with an account (``members``), with
+    attachments (``core.Attachment``) and read receipts (the in-app notices it made, see
+    ``notify.announcements.receipts``). ``org`` is the sender."""
+
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    audience = models.CharField(_("发送对象"), max_length=20, choices=Audience.choices,
+                                default=Audience.BRANCHES)
+    recipients = models.ManyToManyField("orgs.Organization", verbose_name=_("接收组织"),
+                                        related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发送人"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("通知公告")
+        verbose_name_plural = _("通知公告")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("notify:announcement_detail", args=[self.pk])

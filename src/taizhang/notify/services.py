@@ -96,6 +96,13 @@ def plan_reminders(today: dt.date, kinds: list[str] | None = None) -> list[Plann
     messages = []
     for kind in get_kinds(kinds):
         messages.extend((kind, message) for message in kind.collect(ctx))
+    return plan_messages(messages)
+
+
+def plan_messages(messages: list[tuple]) -> list[Planned]:
+    """The reminder rows of ``messages`` ([(ReminderKind, registry.Message)]): a notice and
+    (for users with an address who did not opt out) an e-mail per recipient, and a post to
+    each enabled group robot of the message's organization, as the kind's channels say."""
     if not messages:
         return []
     all_users = {u.pk: u for _k, m in messages for u in m.recipients}
@@ -156,6 +163,21 @@ def send_reminders(today: dt.date | None = None, kinds: list[str] | None = None,
     planned = plan_reminders(today, kinds)
     if channels is not None:
         planned = [p for p in planned if p.channel in channels]
+    return _send_planned(planned, today, dry_run)
+
+
+def send_messages(kind_name: str, messages: list, today: dt.date | None = None) -> RunResult:
+    """Send ``messages`` (``registry.Message`` rows made by the caller, e.g. an urging or a
+    notice from the office) as reminder kind ``kind_name`` on its channels, now: the same
+    ledger, notices, e-mail and group-robot deliveries as :func:`send_reminders` (each
+    (target, key, recipient, channel) still once). ``KeyError`` for an undeclared kind."""
+    kind = get_kinds([kind_name])[0]
+    return _send_planned(plan_messages([(kind, m) for m in messages]),
+                         today or timezone.localdate(), dry_run=False)
+
+
+def _send_planned(planned: list[Planned], today: dt.date, dry_run: bool) -> RunResult:
+    """Write the rows of ``planned`` not written before (see :func:`send_reminders`)."""
     existing = _existing(planned)
     seen = set()
     new = []

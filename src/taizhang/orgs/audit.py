@@ -2,7 +2,15 @@
 
 from auditlog.registry import auditlog
 
-from .models import LeadershipMember, LeadershipTeam, Member, Organization, Position, RoleAssignment
+from .models import (
+    AccountState,
+    LeadershipMember,
+    LeadershipTeam,
+    Member,
+    Organization,
+    Position,
+    RoleAssignment,
+)
 
 auditlog.register(Organization, exclude_fields=["path", "depth", "numchild"])
 # Phone numbers are masked in the stored history too (DESIGN.md: personal data is minimal).
@@ -11,3 +19,4 @@ auditlog.register(Position)
 auditlog.register(LeadershipTeam)
 auditlog.register(LeadershipMember, m2m_fields={"contact_branches"})
 auditlog.register(RoleAssignment)
+auditlog.register(AccountState)

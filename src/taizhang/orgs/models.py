@@ -257,3 +257,22 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} {self.get_role_display()} @ {self.org}"
+
+
+class AccountState(models.Model):
+    """A sign-in account's state kept by the product (issue 12 §2): made in bulk from the
+    roster (``from_roster``), and whether its password is still the one-time one handed out
+    (``must_change_password``: the user is sent to change it at first sign-in)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="account_state")
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    from_roster = models.BooleanField(_("由党员名册创建"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("账号状态")
+        verbose_name_plural = _("账号状态")
+
+    def __str__(self):
+        return str(self.user)

@@ -31,6 +31,10 @@ from .models import (
 
 SEED = 20230901
 COMMITTEE = ("DW", "某某局机关党委")
+# With ``with_city``: a city committee over DW and a second, smaller unit committee (issue 12
+# §1: a superior publishes to its units, each derives its own plan).
+CITY = ("SW", "某某市委")
+SECOND_UNIT = ("XW", "某某中心党委", [("XZ01", "综合科党支部", 9), ("XZ02", "业务科党支部", 5)])
 # (code, name, number of members) — ZB06 is small on purpose: fewer than 7 full members.
 BRANCHES = [
     ("ZB01", "办公室党支部", 17),
@@ -67,6 +71,8 @@ REFERENCE_DAY = dt.date(2023, 9, 1)
 DEMO_ACCOUNTS = [("dangwei", "DW", Role.COMMITTEE_STAFF), ("ducha", "DW", Role.INSPECTOR)] + [
     (f"zhibu{i}", code, Role.BRANCH_SECRETARY) for i, (code, _n, _c) in enumerate(BRANCHES, start=1)
 ]
+#: The accounts of the city and the second unit (when the sample has them, ``with_city``).
+CITY_ACCOUNTS = [("shiwei", "SW", Role.COMMITTEE_STAFF), ("danwei2", "XW", Role.COMMITTEE_STAFF)]
 
 
 def _name(rng: random.Random, female: bool, used: set[str]) -> str:
@@ -100,11 +106,16 @@ def _member(rng: random.Random, branch: Organization, group: Organization, used:
 
 
 @transaction.atomic
-def create_sample_orgs() -> dict:
+def create_sample_orgs(with_city: bool = False) -> dict:
     """Create the sample committee, branches, groups, members, posts and leadership team.
 
+    With ``with_city`` (``load_sample``) the committee sits under a city committee
+    :data:`CITY` next to a second, smaller unit committee :data:`SECOND_UNIT` (branches with
+    a secretary each, no groups); the committee's own part is the same either way.
     Returns {"committee": Organization, "branches": [Organization], "groups": [Organization],
-    "members": int, "probationary": int, "positions": int, "leaders": int}. Raises
+    "members": int, "probationary": int, "positions": int, "leaders": int, "city":
+    Organization or None, "units": [Organization], "unit_branches": [Organization]} —
+    ``branches``, ``members`` and ``positions`` count the committee DW only. Raises
     ``ValueError`` when an organization with code ``DW`` already exists.
     """
     if Organization.objects.filter(code=COMMITTEE[0]).exists():
@@ -112,8 +123,10 @@ def create_sample_orgs() -> dict:
     rng = random.Random(SEED)
     used: set[str] = set()
     tree = Organization.objects
-    committee = tree.add_root(dict(code=COMMITTEE[0], name=COMMITTEE[1], kind=OrgKind.COMMITTEE,
-                                   committee_elected_on=dt.date(2021, 6, 18)))
+    dw = dict(code=COMMITTEE[0], name=COMMITTEE[1], kind=OrgKind.COMMITTEE,
+              committee_elected_on=dt.date(2021, 6, 18))
+    city = tree.add_root(dict(code=CITY[0], name=CITY[1], kind=OrgKind.COMMITTEE)) if with_city else None
+    committee = tree.add_child(city, dw) if city else tree.add_root(dw)
     branches, groups, members_by_branch = [], [], {}
     positions: list[Position] = []
     for code, name, size in BRANCHES:
@@ -156,12 +169,40 @@ def create_sample_orgs() -> dict:
     for position in positions:
         position.save()
     all_members = [m for ms in members_by_branch.values() for m in ms]
+    units, unit_branches = [committee], []
+    if city is not None:
+        units.append(_second_unit(rng, city, used))
+        unit_branches = list(Organization.objects.filter(
+            path__startswith=units[1].path, kind=OrgKind.BRANCH))
     return {
         "committee": committee, "branches": branches, "groups": groups, "team": team,
         "members": len(all_members),
         "probationary": sum(1 for m in all_members if m.status == MemberStatus.PROBATIONARY),
         "positions": len(positions), "leaders": len(LEADERS),
+        "city": city, "units": units if city else [], "unit_branches": unit_branches,
     }
+
+
+def _second_unit(rng: random.Random, city: Organization, used: set[str]) -> Organization:
+    """The second, smaller unit committee under ``city``: its branches, members (all full)
+    and each branch's secretary."""
+    code, name, branch_specs = SECOND_UNIT
+    unit = Organization.objects.add_child(city, dict(
+        code=code, name=name, kind=OrgKind.COMMITTEE, committee_elected_on=dt.date(2022, 5, 20)))
+    for branch_code, branch_name, size in branch_specs:
+        branch = Organization.objects.add_child(unit, dict(
+            code=branch_code, name=branch_name, kind=OrgKind.BRANCH,
+            committee_elected_on=dt.date(2022, 6, 1)))
+        members = [_member(rng, branch, None, used, probationary=False) for _ in range(size)]
+        for member in members:
+            member.save()
+        roles = [PositionRole.SECRETARY]  # 支部工作条例 ch.6, as for DW's branches
+        if size >= FULL_COMMITTEE_MIN:
+            roles += list(BRANCH_COMMITTEE_ROLES)
+        for member, role in zip(members, roles, strict=False):
+            Position.objects.create(member=member, org=branch, role=role,
+                                    started_on=branch.committee_elected_on)
+    return unit
 
 
 def _holds(positions: list[Position], member: Member) -> bool:
@@ -169,12 +210,15 @@ def _holds(positions: list[Position], member: Member) -> bool:
 
 
 def create_demo_accounts(password: str) -> list[tuple[str, str, str]]:
-    """Create (or reset) the demo login accounts of :data:`DEMO_ACCOUNTS` with ``password``;
+    """Create (or reset) the demo login accounts of :data:`DEMO_ACCOUNTS` (and of
+    :data:`CITY_ACCOUNTS` when those organizations exist) with ``password``;
     each branch secretary's account is linked to the branch's 书记. Returns
     [(username, organization name, role label)]."""
     User = get_user_model()
     rows = []
-    for username, code, role in DEMO_ACCOUNTS:
+    codes = set(Organization.objects.filter(code__in=[c for _u, c, _r in CITY_ACCOUNTS])
+                .values_list("code", flat=True))
+    for username, code, role in DEMO_ACCOUNTS + [a for a in CITY_ACCOUNTS if a[1] in codes]:
         org = Organization.objects.get(code=code)
         user, _ = User.objects.get_or_create(username=username)
         user.set_password(password)

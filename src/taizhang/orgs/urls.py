@@ -1,15 +1,21 @@
 from django.urls import path
 
-from . import views, views_roster
+from . import views, views_accounts, views_manage, views_roster
 
 app_name = "orgs"
 urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="organization_list"),
     path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+    path("<int:pk>/add/", views_manage.organization_add, name="organization_add"),
+    path("<int:pk>/edit/", views_manage.organization_edit, name="organization_edit"),
+    path("<int:pk>/roles/", views_manage.roles, name="roles"),
+    path("roles/<int:pk>/revoke/", views_manage.role_revoke, name="role_revoke"),
     path("leadership/", views.LeadershipView.as_view(), name="leadership"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
     path("members/import/", views_roster.roster_import, name="roster_import"),
     path("members/import/confirm/", views_roster.roster_import_confirm, name="roster_import_confirm"),
     path("members/export/", views_roster.roster_export, name="roster_export"),
+    path("members/accounts/", views_accounts.accounts_create, name="accounts_create"),
+    path("password/", views_accounts.password_change, name="password_change"),
 ]

@@ -2,7 +2,16 @@
 
 from auditlog.registry import auditlog
 
-from .models import Assignment, Campaign, EvidenceRule, Occurrence, Plan, PlanImport, PlanItem
+from .models import (
+    Assignment,
+    Campaign,
+    EvidenceRule,
+    Occurrence,
+    Plan,
+    PlanImport,
+    PlanItem,
+    PlanReview,
+)
 
 auditlog.register(Campaign)
 auditlog.register(Plan, exclude_fields=["diagnostics"])
@@ -11,3 +20,4 @@ auditlog.register(EvidenceRule)  # rule edits change statuses: who changed a rul
 auditlog.register(Assignment)
 auditlog.register(Occurrence)
 auditlog.register(PlanImport, exclude_fields=["draft"])
+auditlog.register(PlanReview)

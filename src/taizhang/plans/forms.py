@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
@@ -13,6 +14,7 @@ from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
 from .evidence import evidence_choices
+from .levels import check_due
 from .models import Campaign, EvidenceRule, ItemKind, PlanItem, Responsible
 
 UPLOAD_SUFFIXES = {".txt", ".md", ".docx", ".xlsx", ".xls", ".et", ".pdf", ".doc", ".wps"}
@@ -218,6 +220,11 @@ class ItemEditForm(forms.ModelForm):
         due = data.get("due")
         self.instance.due_workday = (
             last_workday_on_or_before(due) if due and not is_workday(due) else None)
+        if self.instance.plan_id and self.instance.plan.campaign.derived_from_id and "due" in data:
+            try:
+                check_due(self.instance, due, bool(data.get("ongoing")))
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return data
 
 
@@ -269,3 +276,31 @@ class CampaignForm(forms.ModelForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("结束日期不能早于开始日期。"))
         return data
+
+
+class ItemAddForm(forms.Form):
+    """A task the unit adds to its plan (issue 12 §1), under a section or task of the plan."""
+
+    parent = forms.ModelChoiceField(label=_("所属条目"), queryset=PlanItem.objects.none(),
+                                    required=False)
+    title = forms.CharField(label=_("标题"), max_length=500)
+    responsible = forms.ChoiceField(label=_("责任层级"), choices=Responsible.choices)
+    due = forms.DateField(label=_("完成时限"), required=False,
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    recurrence = forms.ChoiceField(label=_("周期"), choices=RECURRENCE_CHOICES, required=False)
+    text = forms.CharField(label=_("内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = plan.items.exclude(kind=ItemKind.NOTE).order_by(
+            "line_first", "position")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+
+
+class PlanReviewForm(forms.Form):
+    """The comment of a review step (required when returning)."""
+
+    comment = forms.CharField(label=_("意见"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

@@ -24,8 +24,22 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class ReviewStatus(models.TextChoices):
+    """Where a unit's derived plan stands in the superior's review (审核把关, seed 四.2)."""
+
+    DRAFT = "", _("未报审")
+    SUBMITTED = "submitted", _("待上级审核")
+    RETURNED = "returned", _("上级退回")
+    APPROVED = "approved", _("上级已审核")
+
+
 class Campaign(OrgScopedModel):
-    """A campaign (主题教育 / 专项工作) run by a committee over a period, with one plan."""
+    """A campaign (主题教育 / 专项工作) run by a committee over a period, with one plan.
+
+    A unit committee's campaign may be derived from its superior's (``derived_from``, seed
+    四.1–四.2: the unit adds tasks and sets earlier deadlines); such a plan counts as final
+    once the superior approved it (``review_status``, rounds in ``PlanReview``).
+    """
 
     title = models.CharField(_("名称"), max_length=200)
     start = models.DateField(_("开始日期"), null=True, blank=True)
@@ -36,6 +50,13 @@ class Campaign(OrgScopedModel):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    derived_from = models.ForeignKey(
+        "self", verbose_name=_("上级任务清单"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="derived",
+    )
+    review_status = models.CharField(
+        _("上级审核"), max_length=20, choices=ReviewStatus.choices, blank=True, default="",
     )
 
     scope_visible_below = True  # the branches under the committee read its campaign …
@@ -135,6 +156,10 @@ class PlanItem(TimeStampedModel):
         _("记录完成后仍需党委审核"), default=False,
         help_text=_("默认不需要：工作记录满足佐证规则即完成任务，党委只审核报送的材料。"
                     "勾选后，由记录完成的每期工作也进入审核把关，由党委确认或退回。"))
+    source_item = models.ForeignKey(
+        "self", verbose_name=_("上级清单条目"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="derived_items",
+    )
     line_first = models.PositiveIntegerField(_("起始行"), default=0)
     line_last = models.PositiveIntegerField(_("结束行"), default=0)
 
@@ -377,3 +402,34 @@ class Submission(OrgScopedModel):
 
     def get_absolute_url(self):
         return self.assignment.get_absolute_url()
+
+
+class PlanReviewAction(models.TextChoices):
+    SUBMIT = "submit", _("报上级审核")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回修改")
+
+
+class PlanReview(TimeStampedModel):
+    """One step of the superior's review of a unit's derived plan (审核把关, seed 四.2):
+    the unit submits, the superior approves or returns it with a comment. Every round is
+    kept; ``round`` counts the submissions (1, 2, …)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reviews")
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    action = models.CharField(_("操作"), max_length=20, choices=PlanReviewAction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scope_org_field = "campaign__org"
+
+    class Meta:
+        verbose_name = _("清单审核")
+        verbose_name_plural = _("清单审核")
+        ordering = ["campaign", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.campaign} #{self.round} {self.get_action_display()}"

@@ -84,16 +84,29 @@ def assignable_items(plan: Plan, items: list[PlanItem] | None = None) -> list[Pl
     return [i for i in items if i.kind == ItemKind.TASK and i.pk not in parents_of_tasks]
 
 
-def responsible_orgs(item: PlanItem, committee: Organization, branches: list[Organization]):
-    """Which organizations answer for ``item``: the committee, or every branch under it.
+def responsible_orgs(item: PlanItem, committees: list[Organization] | Organization,
+                     branches: list[Organization]):
+    """Which organizations answer for ``item``: every committee of the tree, or every branch.
 
-    Member-level obligations (e.g. "普通党员全员讲好微党课", seed 三.2（2）) are tracked per
-    branch, which counts its members. An item with no responsible level is the committee's.
-    Returns ``branches`` itself or ``[committee]``.
+    ``committees`` is the campaign's committee followed by the committees below it (a city
+    committee's plan gives its 二.x tasks to each unit committee, issue 12 §1; seed 四.1–四.2),
+    or one ``Organization``. Member-level obligations (e.g. "普通党员全员讲好微党课", seed
+    三.2（2）) are tracked per branch, which counts its members. An item with no responsible
+    level is the committees'. Returns ``branches`` itself or the list of committees.
     """
     if item.responsible in (Responsible.BRANCH, Responsible.MEMBER):
         return branches
-    return [committee]
+    return list(committees) if isinstance(committees, list | tuple) else [committees]
+
+
+def tree_orgs(committee: Organization) -> tuple[list[Organization], list[Organization]]:
+    """The committees (``committee`` first, then the committees below it in tree order) and
+    the branches of ``committee``'s subtree: who gets a plan's tasks (one query)."""
+    below = list(Organization.objects.filter(
+        path__startswith=committee.path, kind__in=[OrgKind.COMMITTEE, OrgKind.BRANCH],
+    ).exclude(pk=committee.pk))
+    committees = [committee] + [o for o in below if o.kind == OrgKind.COMMITTEE]
+    return committees, [o for o in below if o.kind == OrgKind.BRANCH]
 
 
 def assignment_due(item: PlanItem, campaign_due: dt.date | None) -> dt.date | None:
@@ -135,7 +148,8 @@ class PublishResult:
 def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     """Publish (or re-publish) ``campaign``'s plan to its organization tree.
 
-    One ``Assignment`` per (task, responsible org: :func:`responsible_orgs`) due on
+    One ``Assignment`` per (task, responsible org: :func:`responsible_orgs`; committee tasks
+    go to the campaign's committee and every committee below it) due on
     :func:`assignment_due`, and for a recurring task one ``Occurrence`` per period of
     ``periods.periods_for`` inside the campaign period (DESIGN.md "The main job" step 3).
     Re-publishing after an edit updates deadlines and periods and adds rows without
@@ -156,15 +170,13 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))
     plan = campaign.plan
     committee = campaign.org
-    branches = list(
-        Organization.objects.filter(path__startswith=committee.path, kind=OrgKind.BRANCH)
-    )
+    committees, branches = tree_orgs(committee)
     all_items = list(plan.items.prefetch_related("rules"))
     items = assignable_items(plan, all_items)
     result = PublishResult()
 
-    rows = _Rows.load(plan, all_items, [committee, *branches])
-    new_assignments = _sync_assignments(rows, campaign, items, committee, branches, result)
+    rows = _Rows.load(plan, all_items, [*committees, *branches])
+    new_assignments = _sync_assignments(rows, campaign, items, committees, branches, result)
     new_occurrences = _sync_occurrences(rows, campaign, items, result)
 
     targets = _targets(campaign, rows)
@@ -221,13 +233,13 @@ class _Rows:
 
 
 def _sync_assignments(rows: _Rows, campaign: Campaign, items: list[PlanItem],
-                      committee: Organization, branches: list[Organization],
+                      committees: list[Organization], branches: list[Organization],
                       result: PublishResult) -> list[Assignment]:
     """Update deadlines and remove stale pending assignments (with their occurrences) in
     the database; return the new assignments, not yet saved (``rows`` includes them)."""
     wanted: dict[tuple[int, int], tuple[PlanItem, Organization]] = {}
     for item in items:
-        for org in responsible_orgs(item, committee, branches):
+        for org in responsible_orgs(item, committees, branches):
             wanted[(item.pk, org.pk)] = (item, org)
     existing = {(a.item_id, a.org_id): a for a in rows.assignments}
     default_due = last_workday_on_or_before(campaign.end) if campaign.end else None
@@ -417,3 +429,66 @@ def _ensure_pks(plan: Plan, assignments: list[Assignment]) -> None:
            Assignment.objects.filter(item__plan=plan).values_list("pk", "item_id", "org_id")}
     for a in assignments:
         a.pk = pks[(a.item_id, a.org_id)]
+
+
+@dataclass
+class OrgChange:
+    """What publishing gives one organization: ``tasks`` in all, of which ``new`` it does
+    not hold yet, ``changed`` whose deadline moves and ``removed`` pending ones withdrawn."""
+
+    org: Organization
+    tasks: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+
+    @property
+    def touched(self) -> bool:
+        """Whether the organization is told (something new, moved or withdrawn)."""
+        return bool(self.new or self.changed or self.removed)
+
+
+def preview(campaign: Campaign) -> list[OrgChange]:
+    """What :func:`publish_plan` would give each organization now, without writing: per
+    organization of the tree (committees first, then branches, in tree order) its tasks and
+    how many are new, have a new deadline, or are withdrawn. Deadlines of recurring tasks'
+    periods are not compared (their assignment's deadline is). Four queries."""
+    committees, branches = tree_orgs(campaign.org)
+    items = assignable_items(campaign.plan, list(campaign.plan.items.all()))
+    default_due = last_workday_on_or_before(campaign.end) if campaign.end else None
+    existing = {(i, o): (due, status) for i, o, due, status in Assignment.objects.filter(
+        item__plan=campaign.plan).values_list("item_id", "org_id", "due", "status")}
+    changes = {o.pk: OrgChange(o) for o in [*committees, *branches]}
+    wanted = set()
+    for item in items:
+        due = assignment_due(item, default_due)
+        for org in responsible_orgs(item, committees, branches):
+            wanted.add((item.pk, org.pk))
+            change = changes[org.pk]
+            change.tasks += 1
+            held = existing.get((item.pk, org.pk))
+            if held is None:
+                change.new += 1
+            elif held[0] != due:
+                change.changed += 1
+    for (item_id, org_id), (_due, status) in existing.items():
+        if (item_id, org_id) not in wanted and status == AssignmentStatus.PENDING and org_id in changes:
+            changes[org_id].removed += 1
+    return [c for c in changes.values() if c.tasks or c.removed]
+
+
+def notice_text(campaign: Campaign, change: OrgChange) -> tuple[str, str]:
+    """The (subject, body) told to ``change.org`` when ``campaign`` is published: the
+    confirmation page shows it and the notify app sends it (issue 12 §3)."""
+    from django.utils.translation import gettext as _
+
+    subject = _("任务下达：%(title)s") % {"title": campaign.title}
+    parts = [_("%(org)s 发布了《%(title)s》，贵组织共有任务 %(n)d 项") % {
+        "org": campaign.org.name, "title": campaign.title, "n": change.tasks}]
+    if change.new:
+        parts.append(_("新增 %(n)d 项") % {"n": change.new})
+    if change.changed:
+        parts.append(_("调整完成时限 %(n)d 项") % {"n": change.changed})
+    if change.removed:
+        parts.append(_("撤回 %(n)d 项") % {"n": change.removed})
+    return subject, "，".join(parts) + "。"

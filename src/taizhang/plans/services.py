@@ -17,7 +17,7 @@ from taizhang.core.audit import audit_actor
 from taizhang.core.status import record_event
 from taizhang.orgs.models import Organization
 
-from . import publishing
+from . import levels, publishing
 from .evidence import evaluate_item, suggest_rules
 from .importer.model import Node, PlanDraft
 from .models import (
@@ -35,6 +35,7 @@ from .publishing import (  # noqa: F401  (part of this module's API: board, CLI,
     assignment_due,
     responsible_orgs,
 )
+from .signals import plan_published
 
 EXTRA_FIELDS = ("min_count", "lead_unit", "responsible_units", "ongoing", "deadline_text")
 
@@ -167,10 +168,21 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     removed only while nothing was done on them (status pending). Records entered before
     publishing complete what they satisfy. Atomic; a number of queries that does not depend
     on the number of branches (bulk writes, see :mod:`taizhang.plans.publishing`, which does
-    the work). ``user`` is the publishing user (``None`` from the command line). Raises
-    ``ValueError`` for a recurrence that cannot be read. Returns a :class:`PublishResult`.
+    the work). ``user`` is the publishing user (``None`` from the command line). Records a
+    ``publish`` event when anything changed and, after commit, sends ``signals.plan_published`` with the
+    organizations whose tasks changed (the notify app tells them). Raises
+    ``ValueError`` for a recurrence that cannot be read, ``ValidationError`` for a plan
+    derived from a superior's that the superior has not approved (``levels.require_final``,
+    seed 四.2). Returns a :class:`PublishResult`.
     """
-    return publishing.publish_plan(campaign, user=user)
+    levels.require_final(campaign)
+    changes = [c for c in publishing.preview(campaign) if c.touched]
+    result = publishing.publish_plan(campaign, user=user)
+    if changes or result != PublishResult():  # a publish that changed nothing leaves no trace
+        record_event(campaign, "publish", actor=user, comment=result.summary())
+    transaction.on_commit(lambda: plan_published.send(
+        sender=Campaign, campaign=campaign, changes=changes, user=user))
+    return result
 
 
 def _rules_text(item: PlanItem) -> str:
@@ -221,6 +233,8 @@ def update_item(item: PlanItem, *, actor, form, rules_formset):
         rules_formset.save()
         outcome = evaluate_item(item)
     _record_rule_edit(item, before, outcome, actor)
+    if form.has_changed() or rules_formset.has_changed():
+        levels.plan_changed(item.plan.campaign, actor=actor)
     return outcome
 
 

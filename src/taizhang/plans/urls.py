@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_work
+from . import views, views_levels, views_work
 
 app_name = "plans"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),
+    path("<int:pk>/derive/", views_levels.derive, name="derive"),
+    path("<int:pk>/items/add/", views_levels.item_add, name="item_add"),
+    path("<int:pk>/review/", views_levels.plan_review, name="plan_review"),
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/board/export/", views.board_export, name="board_export"),
     path("<int:pk>/dashboard/", views.dashboard, name="dashboard"),

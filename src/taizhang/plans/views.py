@@ -7,10 +7,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from taizhang.core.excel import Column, xlsx_response
@@ -27,6 +26,8 @@ from .forms import CampaignForm, DraftEditForm, PlanUploadForm
 from .importer import parse_file
 from .preview import page_number, paginate
 from .importer.model import DocumentError
+from .levels import derivable_orgs
+from .publishing import notice_text, preview
 from .models import (
     Assignment,
     Campaign,
@@ -66,7 +67,8 @@ def _tree(items: list[PlanItem]) -> list[dict]:
 class CampaignDetailView(ScopedQuerysetMixin, DetailView):
     """The plan as a tree with deadlines, recurrence, responsible level and evidence kind,
     each assignable task marked 由记录完成 or 需报送材料, and the coverage summary
-    (``plans.coverage``, issue 9 §4)."""
+    (``plans.coverage``, issue 9 §4); the plan it was derived from and its review, the units'
+    plans derived from it, and for a unit's office the button to derive its own (issue 12 §1)."""
 
     model = Campaign
     template_name = "plans/campaign_detail.html"
@@ -86,6 +88,8 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
             can_manage=can(self.request.user, MANAGE, self.object.org),
             task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
             assignment_count=Assignment.objects.filter(item__plan=plan).count(),
+            derivable_orgs=derivable_orgs(self.object, self.request.user),
+            derived_plans=self.object.derived.visible_to(self.request.user).select_related("org"),
         )
         return ctx
 
@@ -184,14 +188,26 @@ def _already_handled(request, plan_import):
     return redirect("plans:campaign_list")
 
 
-@require_POST
 @login_required
 def campaign_publish(request, pk):
-    """Publish (or re-publish) the plan: assignments and occurrences for every org."""
-    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), pk=pk)
+    """Publish (or re-publish) the plan: GET shows what each organization will be given and
+    told (``publishing.preview``, issue 12 §3); POST publishes and the organizations whose
+    tasks changed are notified."""
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
         raise PermissionDenied(_("只有党委办公室可以发布任务清单。"))
-    result = services.publish_plan(campaign, user=request.user)
+    if request.method != "POST":
+        changes = preview(campaign)
+        return render(request, "plans/publish_confirm.html", {
+            "campaign": campaign,
+            "changes": [(c, notice_text(campaign, c)) for c in changes if c.touched],
+            "unchanged": [c for c in changes if not c.touched],
+        })
+    try:
+        result = services.publish_plan(campaign, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(campaign)
     messages.success(request, _(
         "已发布：新增任务分解 %(ac)d 项、更新 %(au)d 项、移除 %(ar)d 项；"
         "新增周期任务 %(oc)d 项、更新 %(ou)d 项、移除 %(or)d 项。"

@@ -11,7 +11,7 @@ presents B's *revoked* token (regenerated), which must be 404 for everyone.
 
 from taizhang.core.testing import HIDDEN, LISTED, PUBLIC, SECRET, Case
 from taizhang.notify import services
-from taizhang.notify.models import Notice, OrgWebhook
+from taizhang.notify.models import Notice, OrgWebhook, Urging
 
 
 def cases(world):
@@ -21,7 +21,30 @@ def cases(world):
     services.regenerate_feed_token(world.secretary_b)  # token_b is now a revoked token
     hook_b = OrgWebhook.objects.create(org=world.branch_b, kind="wecom", name=SECRET,
                                        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=b")
+    from django.contrib.contenttypes.models import ContentType
+
+    from taizhang.notify.tests.helpers import assign, make_campaign, make_task
+
+    campaign = make_campaign(world.committee)
+    work_b = assign(make_task(campaign, "三.1", "学习"), world.branch_b, due=world_day())
+    urging_b = Urging.objects.create(
+        org=world.branch_b, content_type=ContentType.objects.get_for_model(work_b),
+        object_id=work_b.pk, message=SECRET, sent_by=world.office)
+    from taizhang.notify.models import Announcement
+
+    notice_of_b = Announcement.objects.create(org=world.branch_b, title=SECRET, body=SECRET)
     return [
+        Case("notify:announcement_list", expect=LISTED),
+        Case("notify:announcement_add", post=True,
+             data={"org": world.branch_b.pk, "title": "x", "body": "x", "audience": "branches"}),
+        Case("notify:announcement_detail", {"pk": notice_of_b.pk}),
+        Case("notify:announcement_file", {"pk": notice_of_b.pk, "file_pk": 1}),
+        Case("notify:urge_board", expect=LISTED),
+        Case("notify:urge", {"kind": "assignment", "pk": work_b.pk}, post=True,
+             data={"message": "x"}),
+        Case("notify:urge", {"kind": "measure", "pk": 999999}),
+        Case("notify:urging_list", expect=LISTED),
+        Case("notify:urging_detail", {"pk": urging_b.pk}),
         Case("notify:notice_list", expect=LISTED),
         Case("notify:notice_read", {"pk": notice_b.pk}, post=True),
         Case("notify:notice_read_all", expect=HIDDEN),  # POST only: GET is 405
@@ -44,3 +67,9 @@ def cases(world):
         Case("notice-read-all", expect=HIDDEN),  # POST only
         Case("notice-unread-count", expect=LISTED),
     ]
+
+
+def world_day():
+    import datetime as dt
+
+    return dt.date(2023, 10, 31)

@@ -1,6 +1,7 @@
 """Scoping-walk cases of the orgs URLs (see taizhang.core.testing)."""
 
 from taizhang.core.testing import HIDDEN, LISTED, Case
+from taizhang.orgs.models import RoleAssignment
 
 
 def cases(world):
@@ -11,6 +12,15 @@ def cases(world):
         Case("orgs:organization_detail", {"pk": world.committee.pk}),
         Case("orgs:leadership", expect=LISTED),
         Case("orgs:member_list", expect=LISTED),
+        Case("orgs:accounts_create", post=True, data={"org": b.pk, "rule": "code"}),
+        Case("orgs:accounts_create", query=f"org={b.pk}"),
+        Case("orgs:password_change", expect=LISTED),
+        Case("orgs:organization_add", {"pk": b.pk}, post=True, data={"name": "x", "kind": "group"}),
+        Case("orgs:organization_edit", {"pk": b.pk}, post=True, data={"name": "x"}),
+        Case("orgs:organization_edit", {"pk": world.branch_a.pk}, post=True, data={"name": "x"}),
+        Case("orgs:roles", {"pk": b.pk}),
+        Case("orgs:roles", {"pk": world.branch_a.pk}),
+        Case("orgs:role_revoke", {"pk": RoleAssignment.objects.get(user=world.secretary_b).pk}, post=True),
         Case("orgs:member_list", expect=LISTED, query=f"org={b.pk}"),
         Case("orgs:member_detail", {"pk": world.member_b.pk}),
         Case("orgs:roster_import", expect=HIDDEN, post=True),

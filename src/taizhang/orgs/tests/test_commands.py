@@ -79,14 +79,21 @@ def test_load_sample_counts_and_if_empty(db):
         prose = prose.replace(username, "")
     assert re.findall(r"[A-Za-z]{3,}", prose) == []
     assert "组织 19 个（党委 1、党支部 6、党小组 12），党员 80 名（其中预备党员 5 名）" in out
-    assert "领导班子 7 人，账号 8 个" in out
-    assert Organization.objects.filter(kind=OrgKind.COMMITTEE).count() == 1
+    assert "领导班子 7 人，账号 10 个" in out
+    assert "市委 某某市委（SW）下辖党委 2 个：某某局机关党委（DW）、某某中心党委（XW）" in out
+    # issue 12 §1: the city committee SW over DW and the smaller unit XW
+    assert list(Organization.objects.filter(kind=OrgKind.COMMITTEE).values_list("code", flat=True)) == [
+        "SW", "DW", "XW"]
+    assert [o.code for o in Organization.objects.get_children(Organization.objects.get(code="SW"))] == ["DW", "XW"]
     assert list(Organization.objects.filter(kind=OrgKind.BRANCH).values_list("code", flat=True)) == [
-        "ZB01", "ZB02", "ZB03", "ZB04", "ZB05", "ZB06"]
+        "ZB01", "ZB02", "ZB03", "ZB04", "ZB05", "ZB06", "XZ01", "XZ02"]
     assert Organization.objects.filter(kind=OrgKind.GROUP).count() == 12
-    assert Member.objects.count() == 80
+    assert Member.objects.filter(org__path__startswith=Organization.objects.get(code="DW").path).count() == 80
+    assert Member.objects.count() == 94
     assert Member.objects.filter(status="probationary").count() == 5
-    assert len(set(Member.objects.values_list("name", flat=True))) == 80
+    assert len(set(Member.objects.values_list("name", flat=True))) == 94
+    assert RoleAssignment.objects.get(user__username="shiwei").org.code == "SW"
+    assert RoleAssignment.objects.get(user__username="danwei2").org.code == "XW"
     assert LeadershipMember.objects.count() == 7
     assert sorted(LeadershipMember.objects.values_list("title", flat=True)) == sorted(
         ["党委书记", "党委副书记", "党委副书记", "纪委书记", "党委委员", "党委委员", "党委委员"])

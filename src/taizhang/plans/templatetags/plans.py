@@ -38,6 +38,15 @@ def counted(cell) -> str:
     return _("%(done)d/%(total)d个组织") % {"done": cell.done, "total": cell.total}
 
 
+@register.inclusion_tag("plans/includes/own_tasks.html", takes_context=True)
+def own_campaign_tasks(context):
+    """The home page's first card: the user's own organizations' overdue, due-soon and
+    returned campaign tasks (``plans.mytasks.own_tasks``, issue 12 §3)."""
+    from ..mytasks import own_tasks
+
+    return {"tasks": own_tasks(context["request"].user)}
+
+
 @register.filter
 def board_cells(row) -> str:
     """The ``<td>`` cells of one progress-board row, built in Python: a board of 500 × 9

@@ -3,7 +3,7 @@
 from taizhang.core.testing import LISTED, SECRET, Case
 from taizhang.plans import services
 from taizhang.plans.importer import parse_text
-from taizhang.plans.models import Assignment, Occurrence, PlanImport, PlanItem
+from taizhang.plans.models import Assignment, Campaign, Occurrence, Plan, PlanImport, PlanItem
 
 PLAN = f"""{SECRET}任务清单
 本次工作从2023年9月开始，2024年1月基本结束。
@@ -23,6 +23,9 @@ def cases(world):
     b_occurrence = Occurrence.objects.filter(assignment=b_assignment).first()
     b_item = PlanItem.objects.filter(plan=b_campaign.plan).first()
     pending = PlanImport.objects.create(org=world.committee, source_name="x.txt", draft=draft)
+    # a plan derived below the committee, held by branch B (issue 12 §1): A never sees it
+    b_derived = Campaign.objects.create(org=world.branch_b, title=SECRET, derived_from=committee_campaign)
+    Plan.objects.create(campaign=b_derived)
     return [
         Case("plans:campaign_list", expect=LISTED),
         Case("plans:import"),  # 403 with the reason: a branch secretary may not import
@@ -32,6 +35,14 @@ def cases(world):
         Case("plans:campaign_edit", {"pk": b_campaign.pk}, post=True, data={"title": "x"}),
         Case("plans:campaign_edit", {"pk": committee_campaign.pk}, post=True, data={"title": "x"}),
         Case("plans:campaign_publish", {"pk": committee_campaign.pk}, post=True),
+        Case("plans:derive", {"pk": committee_campaign.pk}, post=True,
+             data={"org": world.branch_b.pk}),
+        Case("plans:derive", {"pk": b_campaign.pk}, post=True, data={"org": world.branch_a.pk}),
+        Case("plans:item_add", {"pk": b_campaign.pk}, post=True, data={"title": "x"}),
+        Case("plans:item_add", {"pk": b_derived.pk}),
+        Case("plans:item_add", {"pk": committee_campaign.pk}, post=True, data={"title": "x"}),
+        Case("plans:plan_review", {"pk": b_derived.pk}, post=True, data={"action": "approve"}),
+        Case("plans:plan_review", {"pk": b_derived.pk}),
         Case("plans:board", {"pk": b_campaign.pk}),
         Case("plans:board", {"pk": committee_campaign.pk}, expect=LISTED),
         Case("plans:board", {"pk": committee_campaign.pk}, expect=LISTED, query="status=overdue"),

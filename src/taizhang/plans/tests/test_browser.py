@@ -29,6 +29,8 @@ def test_upload_confirm_publish_board(browser, live_server, tree, seed_file):
     page.wait_for_selector("#plan-tree")
     assert page.locator("#plan-tree [data-ref='三.2（3）']").count() == 1
     page.click("#publish")
+    page.wait_for_selector("#publish-changes")  # the confirmation page: what will be sent
+    page.click("#publish-confirm")
     page.wait_for_selector("#board")
     rows = page.locator("#board tbody tr")
     assert rows.count() == 3

@@ -18,7 +18,8 @@ from taizhang.orgs.sample import create_demo_accounts, create_sample_orgs
 
 class Command(BaseCommand):
     help = (
-        "Load the sample data: committee DW with 6 branches, 12 Party groups, 80 invented members, "
+        "Load the sample data: city committee SW over unit committees DW and XW (2 small "
+        "branches); committee DW with 6 branches, 12 Party groups, 80 invented members, "
         "the 7-person leadership team, demo accounts (one random password, printed once), the "
         "sample plan published, and records of Sep 2023 – Jan 2024 with deliberate gaps, and problems with "
         "rectification measures in every state, 党员示范岗 and 志愿服务."
@@ -35,11 +36,17 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             try:
-                sample = create_sample_orgs()
+                sample = create_sample_orgs(with_city=True)
             except ValueError as exc:
                 raise CommandError(_("样例数据已加载过：%(reason)s") % {"reason": exc}) from None
             accounts = create_demo_accounts(password)
         committee = sample["committee"]
+        self.stdout.write(_(
+            "市委 %(city)s（%(city_code)s）下辖党委 %(units)d 个：%(unit_names)s；"
+            "另一单位党支部 %(unit_branches)d 个。本单位（%(code)s）："
+        ) % {"city": sample["city"].name, "city_code": sample["city"].code, "units": len(sample["units"]),
+             "unit_names": "、".join(f"{u.name}（{u.code}）" for u in sample["units"]),
+             "unit_branches": len(sample["unit_branches"]), "code": committee.code})
         self.stdout.write(_(
             "组织 %(orgs)d 个（党委 1、党支部 %(branches)d、党小组 %(groups)d），"
             "党员 %(members)d 名（其中预备党员 %(probationary)d 名），"

@@ -1,5 +1,6 @@
 """``taizhang publish_plan ID``: assignments and occurrences for every responsible org."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from taizhang.plans import services
@@ -17,5 +18,8 @@ class Command(BaseCommand):
             campaign = Campaign.objects.select_related("org", "plan").get(pk=campaign_id)
         except Campaign.DoesNotExist:
             raise CommandError(f"no campaign with id {campaign_id}") from None
-        result = services.publish_plan(campaign)
+        try:
+            result = services.publish_plan(campaign)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
         self.stdout.write(result.summary())

@@ -1,0 +1,109 @@
+"""Pages of notices (通知, issue 12 §3): the list (sent from one's subtree, or received),
+the form to send one, a notice with its files and, for the sender's side, read receipts.
+The writes are ``notify.announcements``'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from taizhang.core.scoping import MANAGE, can, scope_paths
+from taizhang.orgs.models import Organization, OrgKind
+
+from . import announcements
+from .models import Audience
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class AnnouncementForm(forms.Form):
+    """Sender (an organization the user manages), recipients below it, audience, text, files."""
+
+    org = forms.ModelChoiceField(label=gettext_lazy("发送组织"), queryset=Organization.objects.none(),
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    recipients = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("接收组织"), queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+    audience = forms.ChoiceField(label=gettext_lazy("发送对象"), choices=Audience.choices,
+                                 widget=forms.RadioSelect, initial=Audience.BRANCHES)
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    body = forms.CharField(label=gettext_lazy("正文"),
+                           widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}))
+    files = MultipleFileField(label=gettext_lazy("附件"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        managed = Organization.objects.restrict(user, MANAGE)
+        self.fields["org"].queryset = managed.exclude(kind=OrgKind.GROUP)
+        self.fields["recipients"].queryset = managed.exclude(kind=OrgKind.GROUP)
+
+
+@login_required
+def announcement_list(request):
+    """Notices sent from the user's subtrees or to the user, newest first."""
+    notices = announcements.readable(request.user).select_related("org", "sent_by")[:200]
+    return render(request, "notify/announcement_list.html", {
+        "notices": notices, "can_send": scope_paths(request.user, MANAGE) != []})
+
+
+@login_required
+def announcement_add(request):
+    """Write and send a notice (the office of an organization, to organizations below it)."""
+    if scope_paths(request.user, MANAGE) == []:
+        raise PermissionDenied
+    form = AnnouncementForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = announcements.send_announcement(form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [
+                    (None, exc.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("通知已发送。"))
+            return redirect(notice)
+    return render(request, "notify/announcement_add.html", {"form": form})
+
+
+@login_required
+def announcement_detail(request, pk: int):
+    """A notice with its files; read receipts for the sender's side."""
+    notice = get_object_or_404(announcements.readable(request.user).select_related("org", "sent_by"), pk=pk)
+    sender_side = can(request.user, MANAGE, notice.org)
+    return render(request, "notify/announcement_detail.html", {
+        "notice": notice, "files": announcements.attachments_of(notice),
+        "recipients": notice.recipients.all(), "sender_side": sender_side,
+        "receipts": announcements.receipts(notice) if sender_side else []})
+
+
+@login_required
+def announcement_file(request, pk: int, file_pk: int):
+    """Download one file of a notice the user may read (recipients included)."""
+    notice = get_object_or_404(announcements.readable(request.user), pk=pk)
+    attachment = next((a for a in announcements.attachments_of(notice) if a.pk == file_pk), None)
+    if attachment is None:
+        raise PermissionDenied
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

@@ -1,0 +1,89 @@
+"""Pages of 督办 (issue 12 §3): what may be urged now, the urging form, the urgings sent and
+received, and one urging with its read receipts. The writes are ``notify.urging``'s."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import ListView
+
+from taizhang.core.scoping import MANAGE, can
+from taizhang.core.status import org_of
+from taizhang.core.views_mixins import ScopedQuerysetMixin
+
+from . import urging as urging_service
+from .models import Urging
+
+
+class UrgeForm(forms.Form):
+    """The urging's message."""
+
+    message = forms.CharField(label=gettext_lazy("督办内容"), widget=forms.Textarea(
+        attrs={"rows": 3, "class": "form-control"}))
+
+
+@login_required
+def urge_board(request):
+    """Overdue and slow work in the user's managed subtrees, each with a 督办 button."""
+    return render(request, "notify/urge_board.html", {
+        "candidates": urging_service.candidates(request.user)})
+
+
+@login_required
+def urge(request, kind: str, pk: int):
+    """Urge one piece of work (GET: the form with a default message; POST: send)."""
+    try:
+        target = urging_service.target_of(kind, pk, request.user)
+    except LookupError:
+        raise Http404 from None
+    org = org_of(target)
+    if not can(request.user, MANAGE, org):
+        raise PermissionDenied
+    title = urging_service.title_of(target)
+    due = urging_service.due_of(target)
+    initial = _("请抓紧落实“%(title)s”（完成时限 %(due)s），并及时报送完成情况。") % {
+        "title": title, "due": due.isoformat() if due else "—"}
+    form = UrgeForm(request.POST or None, initial={"message": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = urging_service.urge(target, form.cleaned_data["message"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已督办，%(org)s 将收到站内通知及已配置渠道的消息。") % {"org": org.name})
+            return redirect(sent)
+    return render(request, "notify/urge.html", {
+        "form": form, "target": target, "org": org, "title": title, "due": due,
+        "earlier": urging_service.urgings_of(target)})
+
+
+class UrgingListView(ScopedQuerysetMixin, ListView):
+    """Urgings sent by the office or received by the user's organizations, newest first."""
+
+    model = Urging
+    template_name = "notify/urging_list.html"
+    context_object_name = "urgings"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("org", "sent_by", "content_type")
+
+
+@login_required
+def urging_detail(request, pk: int):
+    """One urging: the message, the work, and for the office its read receipts (who opened
+    the notice, when) and the other channels' deliveries."""
+    urging = get_object_or_404(Urging.objects.visible_to(request.user).select_related(
+        "org", "sent_by"), pk=pk)
+    is_sender_side = can(request.user, MANAGE, urging.org)
+    return render(request, "notify/urging_detail.html", {
+        "urging": urging, "target": urging.target, "is_sender_side": is_sender_side,
+        "receipts": urging_service.receipts(urging) if is_sender_side else [],
+        "deliveries": urging_service.deliveries(urging) if is_sender_side else [],
+    })
