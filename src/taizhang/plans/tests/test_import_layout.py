@@ -167,3 +167,21 @@ def test_other_branch_cannot_reread(client, office, tree, secretary_b):
     assert response.status_code == 404
     plan_import.refresh_from_db()
     assert plan_import.status == PlanImportStatus.PENDING and plan_import.draft["layout"]["sheet"] == "上学期"
+
+
+def test_cli_takes_the_same_choices(tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "安排.xlsx"
+    path.write_bytes(_book(UNKNOWN))
+    call_command("import_plan", str(path), "--json", "--column", "2=task", "--column", "3=deadline")
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [(n["title"], n["due"]) for n in items] == [("开展植树活动", "2025-03-12"), ("召开家长会", "2025-04-20")]
+    path.write_bytes(_book(TWO))
+    with pytest.raises(CommandError, match="安排.xlsx：没有名为“全年”的工作表"):
+        call_command("import_plan", str(path), "--json", "--sheet", "全年")
+    with pytest.raises(CommandError, match="--column x=task：应写作 列号=用途"):
+        call_command("import_plan", str(path), "--json", "--column", "x=task")
