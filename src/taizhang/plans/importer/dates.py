@@ -241,10 +241,7 @@ def _matches(text: str) -> tuple[re.Match, ...]:
                  if not ((match.group("m") or match.group("cm")) and _NOT_DEADLINE_AFTER.match(text, match.end())))
 
 
-@lru_cache(maxsize=2048)
-def _scan(text: str, period: Period | None, year: int | None) -> tuple[_Hit, ...]:
-    """The dated phrases of ``text`` (cached like :func:`_matches`: a line is read by the
-    deadline and by the unread-phrase report in turn); callers must not change the hits."""
+def _scan(text: str, period: Period | None, year: int | None) -> list[_Hit]:
     hits = []
     for match in _matches(text):
         try:
@@ -252,7 +249,7 @@ def _scan(text: str, period: Period | None, year: int | None) -> tuple[_Hit, ...
         except ValueError:  # e.g. 2023.2.30
             due = None
         hits.append(_Hit(match.span(), match.group(), due))
-    return tuple(hits)
+    return hits
 
 
 def parse_deadline(text: str, period: Period | None = None, year: int | None = None) -> Deadline | None:

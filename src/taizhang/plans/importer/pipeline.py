@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from . import dates as dates_mod
-from .clean import clean_line, normalize_width
+from .clean import clean_line
 from .enumeration import find_parts, part_owners, part_title_text, separate_work
 from .evidence import suggest_evidence
 from .forwarding import split_forwarding
@@ -73,10 +73,6 @@ _DATE_ONLY_MAX = 24
 
 def _is_date_only(clause: str) -> bool:
     if len(clause) > _DATE_ONLY_MAX:
-        return False
-    # Most clauses of a dated sentence name no date: the cheap test parse_deadline itself
-    # starts with (same normalised text) spares the full reading (big documents).
-    if not dates_mod.may_hold_date(normalize_width(clause)):
         return False
     deadline = dates_mod.parse_deadline(clause, year=2000)
     if deadline is None:
