@@ -304,3 +304,45 @@ class PlanReviewForm(forms.Form):
 
     comment = forms.CharField(label=_("意见"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
+# The roles a table column may be given in the preview (keys of ``importer.overrides.ROLES``).
+COLUMN_ROLE_CHOICES = [
+    ("task", _("任务")), ("measure", _("措施")), ("deadline", _("完成时限")),
+    ("units", _("责任单位")), ("people", _("负责人")), ("lead", _("牵头单位")),
+    ("seq", _("序号")), ("subseq", _("子项编号")), ("remark", _("备注")), ("ignore", _("不导入")),
+]
+
+
+class TableLayoutForm(forms.Form):
+    """The sheet read and each header column's role, as the importer took them
+    (``draft["layout"]``, see ``importer.overrides.layout_of``); changing them reads the kept
+    upload again. Fields: ``sheet`` (one of the workbook's sheets) and ``col-<index>`` per
+    header column (a :data:`COLUMN_ROLE_CHOICES` key)."""
+
+    sheet = forms.ChoiceField(label=_("工作表"))
+
+    def __init__(self, *args, layout: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout = layout
+        self.fields["sheet"].choices = [(name, name) for name in layout.get("sheets") or []]
+        self.fields["sheet"].initial = layout.get("sheet")
+        self.column_fields = []
+        for column in layout.get("columns") or []:
+            name = f"col-{column['index']}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{column['index'] + 1}. {column['header'] or '—'}",
+                choices=COLUMN_ROLE_CHOICES, initial=column["role"])
+            self.column_fields.append(self[name])
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+
+    def overrides(self) -> dict:
+        """{"sheet": name or None, "columns": {index: role} or None} for ``parse_file``
+        (call after ``is_valid()``): a sheet other than the one read is read by its own
+        header, so the columns of the old one are not applied to it."""
+        sheet = self.cleaned_data["sheet"]
+        if sheet != self.layout.get("sheet"):
+            return {"sheet": sheet, "columns": None}
+        columns = {int(name[4:]): role for name, role in self.cleaned_data.items() if name.startswith("col-")}
+        return {"sheet": sheet if self.layout.get("picked") else None, "columns": columns}

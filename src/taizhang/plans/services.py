@@ -59,6 +59,8 @@ def draft_to_dict(draft: PlanDraft) -> dict:
     for node, node_dict in zip(draft.items, data["items"], strict=True):
         add_extra(node, node_dict)
     data["year_needed"] = draft.year_needed
+    if draft.layout is not None:
+        data["layout"] = draft.layout
     return data
 
 
@@ -269,6 +271,24 @@ def create_import(data: dict, *, actor) -> PlanImport:
         return PlanImport.objects.create(
             org=data["org"], source_name=str(data["source_name"])[:255], draft=data["draft"],
             created_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+@transaction.atomic
+def replace_draft(plan_import: PlanImport, draft: dict, *, actor) -> PlanImport:
+    """Put ``draft`` (a dict of :func:`draft_to_dict`) in place of a pending import's draft:
+    the kept upload read again with the user's sheet and column roles (issue 16 §1, §3).
+    Audited with ``actor``, with a ``reread`` event. Raises ValueError when the import is no
+    longer pending (confirmed or cancelled meanwhile)."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if locked.status != PlanImportStatus.PENDING:
+        raise ValueError("该导入已处理。")
+    with audit_actor(actor):
+        locked.draft = draft
+        locked.save(update_fields=["draft", "updated_at"])
+    layout = draft.get("layout") or {}
+    record_event(locked, "reread", actor=actor, comment=f"{layout.get('sheet', '')}："
+                 + "；".join(f"{c['index'] + 1}={c['role']}" for c in layout.get("columns") or []))
+    return locked
 
 
 @transaction.atomic

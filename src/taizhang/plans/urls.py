@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.CampaignListView.as_view(), name="campaign_list"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("import/<int:pk>/layout/", views.import_layout, name="import_layout"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("<int:pk>/publish/", views.campaign_publish, name="campaign_publish"),

@@ -22,7 +22,7 @@ from .board import STATUS_LABELS, build_board, owing_by_org
 from .rollup import limit_rows
 from .coverage import plan_coverage
 from .dashboard import completion
-from .forms import CampaignForm, DraftEditForm, PlanUploadForm
+from .forms import CampaignForm, DraftEditForm, PlanUploadForm, TableLayoutForm
 from .importer import parse_file
 from .preview import page_number, paginate
 from .importer.model import DocumentError
@@ -102,6 +102,11 @@ PLAN_UPLOADS = "plan-uploads"  # folder under MEDIA_ROOT of a plan file while it
 @login_required
 def import_upload(request):
     """Upload a task-list document → parse it → a pending import shown as a preview.
+
+    A table's file is kept with the pending import (``draft["upload"]``) so that the preview
+    can read it again with the user's sheet and column roles (:func:`import_layout`); so is
+    a workbook whose header names nothing the importer knows: its preview has no items yet
+    and asks for the roles. Every other file is dropped once parsed.
     Refused (403, with the reason) to a user who manages no committee or general branch:
     the page would offer no organization to import into."""
     if not PlanUploadForm.organizations(request.user).exists():
@@ -110,23 +115,83 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # Kept under the user's own name (the importer's messages name the file) by the
-        # pending-upload store every import shares, and dropped once parsed: the draft is
-        # what the preview works on.
+        # pending-upload store every import shares.
         pending = PendingUploads(PLAN_UPLOADS)
         name = kept_name(upload.name)
         token = pending.store(upload, name)
         try:
-            draft = parse_file(pending.path(token, name))
+            data = services.draft_to_dict(parse_file(pending.path(token, name)))
         except DocumentError as exc:
-            form.add_error("file", str(exc))
-            return render(request, "plans/import_upload.html", {"form": form})
-        finally:
+            layout = getattr(exc, "layout", None)
+            if not layout or len(layout.get("columns") or []) < 2:
+                pending.discard(token)
+                form.add_error("file", str(exc))
+                return render(request, "plans/import_upload.html", {"form": form})
+            data = unread_table_draft(name, str(exc), layout)
+        if data.get("layout"):
+            data["upload"] = {"token": token, "name": name}
+        else:
             pending.discard(token)
         plan_import = services.create_import(
-            {"org": form.cleaned_data["org"], "source_name": upload.name,
-             "draft": services.draft_to_dict(draft)}, actor=request.user)
+            {"org": form.cleaned_data["org"], "source_name": upload.name, "draft": data},
+            actor=request.user)
         return redirect(plan_import)
     return render(request, "plans/import_upload.html", {"form": form})
+
+
+def unread_table_draft(name: str, message: str, layout: dict) -> dict:
+    """The draft of a workbook whose table was not recognised: no items, the importer's
+    message and a request to pick the columns' roles, and the ``layout`` to pick them in."""
+    return {"title": name.rsplit(".", 1)[0], "preamble": "", "period": {"start": None, "end": None},
+            "items": [], "year_needed": False, "layout": layout,
+            "diagnostics": [{"line": None, "level": "error", "message": message},
+                            {"line": layout.get("header_row"), "level": "warning",
+                             "message": _("没有识别出表头各列的含义：请在“表格的读取”中为各列选择用途，然后重新读取。")}]}
+
+
+@require_POST
+@login_required
+def import_layout(request, pk):
+    """Read the kept upload of a pending import again with the sheet and column roles the
+    user picked (``TableLayoutForm``) and show the new preview; a bad choice or a file that
+    does not fit it leaves the draft as it was and says why."""
+    plan_import = get_object_or_404(PlanImport.objects.restrict(request.user, MANAGE), pk=pk)
+    if plan_import.status != PlanImportStatus.PENDING:
+        return _already_handled(request, plan_import)
+    draft = plan_import.draft
+    kept = draft.get("upload") or {}
+    form = TableLayoutForm(request.POST, layout=draft.get("layout") or {})
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}：{' '.join(errors)}")
+        return redirect(plan_import)
+    try:
+        path = PendingUploads(PLAN_UPLOADS).path(kept.get("token", ""), kept.get("name", ""))
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        messages.error(request, _("上传的文件已不在服务器上（超过保留期限），请重新上传。"))
+        return redirect(plan_import)
+    overrides = form.overrides()
+    try:
+        data = services.draft_to_dict(parse_file(path, **overrides))
+    except DocumentError as exc:
+        layout = getattr(exc, "layout", None)
+        if overrides["columns"] is not None or not layout:
+            messages.error(request, str(exc))
+            return redirect(plan_import)
+        data = unread_table_draft(kept["name"], str(exc), layout)  # another sheet, its header unknown
+    data["upload"] = kept
+    data["layout"] = data.get("layout") or draft["layout"]
+    data["layout"]["picked"] = overrides["sheet"] is not None or bool(draft["layout"].get("picked"))
+    try:
+        services.replace_draft(plan_import, data, actor=request.user)
+    except ValueError:
+        plan_import.refresh_from_db()
+        return _already_handled(request, plan_import)
+    messages.success(request, _("已按所选重新读取。"))
+    return redirect(plan_import)
 
 
 @login_required
@@ -147,8 +212,12 @@ def import_preview(request, pk):
             except ValueError:  # confirmed or cancelled meanwhile in another tab
                 plan_import.refresh_from_db()
                 return _already_handled(request, plan_import)
+            _drop_kept_upload(plan_import.draft)
             messages.info(request, _("已取消导入。"))
             return redirect("plans:campaign_list")
+        if "confirm" in request.POST and not plan_import.draft.get("items"):
+            messages.error(request, _("没有可导入的条目：请先在“表格的读取”中为各列选择用途并重新读取。"))
+            return redirect(plan_import)
         if form.is_valid():
             plan_import.draft = form.apply()
             plan_import.save(update_fields=["draft", "updated_at"])
@@ -161,6 +230,7 @@ def import_preview(request, pk):
                 # Confirmed meanwhile by a parallel request: show what it created.
                 plan_import.refresh_from_db()
                 return _already_handled(request, plan_import)
+            _drop_kept_upload(plan_import.draft)
             messages.success(request, _("任务清单已导入，请核对后发布。"))
             return redirect(campaign)
     return render(request, "plans/import_preview.html", {
@@ -168,11 +238,20 @@ def import_preview(request, pk):
         "diagnostics": (plan_import.draft.get("diagnostics") or [])[:MAX_DIAGNOSTICS_SHOWN],
         "diagnostic_count": len(plan_import.draft.get("diagnostics") or []),
         "pages": pages if len(pages) > 1 else [], "page": page,
+        "layout_form": (TableLayoutForm(layout=plan_import.draft["layout"])
+                        if plan_import.draft.get("layout") and plan_import.draft.get("upload") else None),
         # Every section collapsed to one line; for thousands of them, those of the pages
         # around this one (the page itself stays bounded whatever the document's size).
         "sections": sections if len(sections) <= MAX_SECTIONS_SHOWN
         else [s for s in sections if abs(s.page - page.number) <= 2],
     })
+
+
+def _drop_kept_upload(draft: dict) -> None:
+    """Drop the upload kept for re-reading once the import is confirmed or cancelled."""
+    kept = draft.get("upload") or {}
+    if kept.get("token"):
+        PendingUploads(PLAN_UPLOADS).discard(kept["token"])
 
 
 def _already_handled(request, plan_import):

@@ -71,6 +71,10 @@ class SourceDocument:
     tables: list[SourceTable] = field(default_factory=list)
     # Names of the workbook's hidden sheets that were left out (issue 16 §3).
     hidden_tables: list[str] = field(default_factory=list)
+    # Every sheet of a workbook, hidden ones too, and each sheet's lines: what the user may
+    # pick in the preview instead of the sheets read by default (``overrides.select_sheet``).
+    all_tables: list[SourceTable] = field(default_factory=list)
+    table_lines: dict[str, list[SourceLine]] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +163,11 @@ class PlanDraft:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # A table's dates name no year and nothing else does: the preview asks for it (issue 16 §1).
     year_needed: bool = False
+    # A table's layout as read, for the preview to show and change (``overrides.layout_of``):
+    # {"sheet": name read, "sheets": [every sheet], "header_row": sheet row number,
+    #  "columns": [{"index": 0-based, "header": text as written, "role": ROLES key}]}.
+    # Not in the JSON contract of ``import_plan --json``.
+    layout: dict | None = None
 
     def to_dict(self) -> dict:
         return {

@@ -86,20 +86,31 @@ _SECTION_LABEL_RE = re.compile(
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
-def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
+def build_from_tables(doc: SourceDocument, columns: dict[int, str] | None = None) -> PlanDraft | None:
     """Build a plan from the task tables of ``doc``; None when no table looks like one.
 
     ``doc``: what a reader returned (``doc.tables`` with merged cells filled in). Every
     table whose header qualifies (:func:`find_header`) contributes its tasks, in order; the
-    title, year and period come from the first one. Never raises for odd content: what
-    cannot be read becomes a diagnostic with the row number.
+    title, year and period come from the first one. ``columns``: the user's roles of the
+    first table's columns ({0-based index: ``overrides.ROLES`` key}, checked by
+    ``overrides.check_columns``), put over what its header says; that table is then read
+    even when its header names nothing known. Never raises for odd content: what cannot be
+    read becomes a diagnostic with the row number; a bad override raises
+    :class:`DocumentError` (``overrides.header_with_overrides``).
     """
+    from .overrides import header_with_overrides, layout_of
+
     found = [(table, header) for table in doc.tables if (header := find_header(table))]
+    if columns is not None and doc.tables:
+        target = found[0][0] if found else doc.tables[0]
+        chosen = header_with_overrides(target, columns, doc.name)
+        found = [(target, chosen)] + [(t, h) for t, h in found if t is not target]
     if not found:
         return None
     first_table, first_header = found[0]
     title, preamble = _title_and_preamble(doc, first_table, first_header.first)
     draft = PlanDraft(title=title, preamble=preamble)
+    draft.layout = layout_of(doc, first_table, first_header)
     stem = doc.name.rsplit(".", 1)[0] if "." in doc.name else doc.name
     year = _year(title, preamble)
     # A calendar year's plan ("2024年度…") lists its months in any order; a term or week
@@ -117,9 +128,10 @@ def build_from_tables(doc: SourceDocument) -> PlanDraft | None:
     for table, header in found:
         # Name the sheet/table in messages only when there is more than one to tell apart.
         prefix = f"{table.name}：" if len(doc.tables) > 1 else ""
+        chosen = "（按所选）" if columns is not None and table is first_table else ""
         draft.diagnostics.append(Diagnostic(
             line=table.rows[header.last][0], level=LEVEL_INFO,
-            message=f"{prefix}列的识别：{header.columns.describe()}"))
+            message=f"{prefix}列的识别{chosen}：{header.columns.describe()}"))
         builder = _TableBuilder(table, header.columns, explicit, year, draft.diagnostics, prefix)
         builder.may_roll = may_roll
         draft.items.extend(builder.build(header.last + 1))

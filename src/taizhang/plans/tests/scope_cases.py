@@ -30,6 +30,7 @@ def cases(world):
         Case("plans:campaign_list", expect=LISTED),
         Case("plans:import"),  # 403 with the reason: a branch secretary may not import
         Case("plans:import_preview", {"pk": pending.pk}, post=True, data={"confirm": "1"}),
+        Case("plans:import_layout", {"pk": pending.pk}, post=True, data={"sheet": "x"}),
         Case("plans:campaign_detail", {"pk": b_campaign.pk}),
         Case("plans:campaign_publish", {"pk": b_campaign.pk}, post=True),
         Case("plans:campaign_edit", {"pk": b_campaign.pk}, post=True, data={"title": "x"}),

@@ -47,4 +47,9 @@ def read_sheets(source, name: str | None = None) -> SourceDocument:
     if not doc.tables:
         raise DocumentError(f"{name}：工作簿是空的，所有工作表都没有内容")
     doc.hidden_tables = [s.name for s in sheets if s.hidden and s not in visible]
+    for sheet in sheets:
+        doc.all_tables.append(next((t for t in doc.tables if t.name == sheet.name), None)
+                              or SourceTable(name=sheet.name, rows=sheet.rows, merged=sheet.merged))
+        doc.table_lines[sheet.name] = [SourceLine(number=r, text="\t".join(v for v in cells if v))
+                                       for r, cells in sheet.written]
     return doc

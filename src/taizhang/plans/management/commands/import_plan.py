@@ -30,12 +30,25 @@ class Command(BaseCommand):
         mode.add_argument("--json", action="store_true", help="print the tree as JSON; write nothing")
         mode.add_argument("--save", action="store_true", help="store as a campaign; print its id")
         parser.add_argument("--org", help="code of the owning organization (default: the only root)")
+        parser.add_argument("--sheet", help="read this workbook sheet (hidden ones too) instead of the visible ones")
+        parser.add_argument("--column", action="append", default=[], metavar="N=ROLE",
+                            help="the role of table column N (1-based): task, measure, deadline, units, "
+                                 "people, lead, seq, subseq, remark or ignore; repeatable")
         add_limit_arguments(parser)
 
-    def handle(self, *args, file, json: bool, save: bool, org: str | None, **options):
+    def handle(self, *args, file, json: bool, save: bool, org: str | None, sheet: str | None = None,
+               column: list[str] | None = None, **options):
+        columns = None
+        if column:
+            columns = {}
+            for spec in column:
+                number, _sep, role = spec.partition("=")
+                if not number.strip().isdigit() or int(number) < 1 or not role:
+                    raise CommandError(f"--column {spec}：应写作 列号=用途，列号从 1 起，如 --column 2=task")
+                columns[int(number) - 1] = role.strip()
         try:
             with file_limits(options):
-                draft = parse_file(file)
+                draft = parse_file(file, columns=columns, sheet=sheet)
         except DocumentError as exc:
             raise CommandError(str(exc)) from None
         if json:
