@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
+from django.views.decorators.http import require_POST
 
 from taizhang.core.excel import Column, xlsx_response
 from taizhang.core.scoping import MANAGE, can, scope_paths
