@@ -16,7 +16,6 @@ from itertools import combinations
 
 from dateutil.relativedelta import relativedelta
 
-from taizhang.core.sources import evidence_label
 from taizhang.orgs.models import OrgKind
 
 from . import conf
@@ -118,8 +117,9 @@ def frequency(rule: Rule, ctx: Context) -> None:
     needed = int(rule.param("min_count", 1))
     sources = rule.param("sources")
     add_kind = next((kind for model, kind in sources if model == "meeting"), "")
+    periods = ctx.period.split(rule.period)  # once per rule, not per organization
     for org in _required_orgs(rule, ctx):
-        for period in ctx.period.split(rule.period):
+        for period in periods:
             if period.start > ctx.today:
                 ctx.cells.append(Cell(rule, org.id, period, 0, needed, FUTURE, add_kind=add_kind))
                 continue
@@ -127,7 +127,7 @@ def frequency(rule: Rule, ctx: Context) -> None:
             status = MET if count >= needed else (DUE if period.end >= ctx.today else MISSING)
             ctx.cells.append(Cell(rule, org.id, period, count, needed, status, url, add_kind))
             if status == MISSING:
-                label = evidence_label(add_kind)
+                label = ctx.label(add_kind)
                 name = org.name
                 if org.kind == OrgKind.GROUP and ctx.row_of(org.id) in ctx.orgs:
                     name = ctx.orgs[ctx.row_of(org.id)].name + name
@@ -284,10 +284,10 @@ def _term(rule, ctx, add):
 # --- record checks (16–19) --------------------------------------------------------------------
 
 def _meeting_violation(rule, ctx, m, message):
-    ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=P.period_of(m["date"], P.MONTH),
-                      message=f"{m['date']:%Y-%m-%d} {evidence_label(m['kind'])}：{message}",
+    ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=ctx.month_of(m["date"]),
+                      message=f"{m['date']:%Y-%m-%d} {ctx.label(m['kind'])}：{message}",
                       record_url=detail_url("meeting", m["id"]),
-                      record_label=m["title"] or evidence_label(m["kind"], "")))
+                      record_label=m["title"] or ctx.label(m["kind"], "")))
 
 
 def committee_quorum_facts(ctx: Context, meeting: dict) -> tuple[int, int]:

@@ -329,6 +329,23 @@ class Context:
                     .values("id", "org_id", "member_id", "member__name", "member__status", "year", "grade",
                             "follow_up").order_by("org_id", "year", "member__name", "id"))
 
+    # --- labels -----------------------------------------------------------------------------
+    def label(self, code: str, fallback: str | None = None) -> str:
+        """``core.sources.evidence_label(code, fallback)``, looked up once per code in this
+        evaluation (thousands of findings name a handful of kinds; issue 14)."""
+        key = (code, fallback)
+        labels = self.__dict__.setdefault("_labels", {})
+        if key not in labels:
+            from taizhang.core.sources import evidence_label
+
+            labels[key] = evidence_label(code, fallback)
+        return labels[key]
+
+    @staticmethod
+    def month_of(day: dt.date) -> P.Period:
+        """The month containing the calendar date ``day`` (cached: findings of one month)."""
+        return _month_of(day)
+
     # --- run ------------------------------------------------------------------------------
     def add(self, violation: Violation) -> None:
         self.violations.append(violation)
@@ -347,6 +364,11 @@ def detail_url(source: str, pk: int) -> str:
     """The detail page of record ``pk`` of the registered source ``source`` ("meeting",
     "lecture"; ``core.sources``), reversed once per source: thousands of cells."""
     return f"{_detail_prefix(source)}{pk}/"
+
+
+@lru_cache(maxsize=4096)
+def _month_of(day: dt.date) -> P.Period:
+    return P.period_of(day, P.MONTH)
 
 
 @lru_cache(maxsize=4096)
