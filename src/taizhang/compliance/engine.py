@@ -257,17 +257,20 @@ class Context:
     # --- records, one by one (record checks) ---------------------------------------------
     @cached_property
     def meetings(self) -> list[dict]:
-        """Meetings dated in the period up to today with their attendance counts (one query)."""
-        from taizhang.records.models import AttendanceStatus, Meeting, count_expressions
+        """Meetings dated in the period up to today with their attendance counts (one query,
+        no join: the counts are those stored on each meeting by the records services,
+        ``Meeting.att_*``; issue 14)."""
+        from django.db.models import F
 
-        missing_reason = Q(attendance__status__in=(AttendanceStatus.LEAVE, AttendanceStatus.ABSENT),
-                           attendance__reason="")
+        from taizhang.records.models import Meeting
+
         return list(Meeting.objects.filter(org__path__startswith=self.path,
                                            date__range=(self.period.start, self.as_of))
-                    .annotate(**count_expressions(), n_missing_reason=Count("attendance__id", filter=missing_reason))
                     .values("id", "org_id", "kind", "date", "title", "start_time", "place", "host_id",
-                            "recorder_id", "n_expected", "n_present", "n_leave", "n_voting_expected",
-                            "n_voting_present", "n_missing_reason").order_by("date", "id"))
+                            "recorder_id", n_expected=F("att_expected"), n_present=F("att_present"),
+                            n_leave=F("att_leave"), n_voting_expected=F("att_voting_expected"),
+                            n_voting_present=F("att_voting_present"),
+                            n_missing_reason=F("att_missing_reason")).order_by("date", "id"))
 
     @cached_property
     def committee_attendance(self) -> dict[int, list[tuple[int, str]]]:
