@@ -80,9 +80,13 @@ def default_cache_dir() -> Path:
 
 
 def cache_key(scale: float) -> str:
-    """The cache file name for ``scale``: scale, generator version and the seed's hash."""
-    seed_hash = hashlib.sha256(SEED.read_bytes()).hexdigest()[:8]
-    return f"city-s{scale:g}-v{GENERATOR_VERSION}-{seed_hash}.sqlite3"
+    """The cache file name for ``scale``: scale, generator version, the seed's hash and a
+    hash of the migration file names (a file generated before a new migration lacks its
+    tables or columns: the benchmarks then failed with "no such table")."""
+    digest = hashlib.sha256(SEED.read_bytes())
+    for name in sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src").glob("taizhang/*/migrations/0*.py")):
+        digest.update(name.encode())
+    return f"city-s{scale:g}-v{GENERATOR_VERSION}-{digest.hexdigest()[:8]}.sqlite3"
 
 
 def cached_path(scale: float, cache_dir: Path | None = None) -> Path:
@@ -474,7 +478,31 @@ def _insert_attendance() -> dict[str, int]:
         counts["study"] += insert(
             StudyAttendance._meta.db_table, "session_id", s, f"JOIN {mem} p ON p.org_id = r.org_id",
             "p.is_active = %s", [True])
+        _store_meeting_counts()
     return counts
+
+
+def _store_meeting_counts() -> None:
+    """Fill the stored attendance counts of every meeting (``Meeting.att_*``, kept by the
+    records services for the regulations; issue 14) from the rows inserted above: one
+    ``UPDATE`` with a correlated count per column (portable SQLite / PostgreSQL)."""
+    from django.db import connection
+
+    from taizhang.records.models import Attendance, Meeting
+
+    m, a = Meeting._meta.db_table, Attendance._meta.db_table
+    conditions = {
+        "att_expected": "1 = 1",
+        "att_present": "x.status = 'present'",
+        "att_leave": "x.status = 'leave'",
+        "att_voting_expected": "x.voting",
+        "att_voting_present": "x.voting AND x.status = 'present'",
+        "att_missing_reason": "x.status IN ('leave', 'absent') AND x.reason = ''",
+    }
+    sets = ", ".join(f"{col} = (SELECT COUNT(*) FROM {a} x WHERE x.meeting_id = {m}.id AND {cond})"
+                     for col, cond in conditions.items())
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {m} SET {sets}")
 
 
 def read_meta() -> dict:

@@ -16,7 +16,6 @@ from itertools import combinations
 
 from dateutil.relativedelta import relativedelta
 
-from taizhang.core.sources import evidence_label
 from taizhang.orgs.models import OrgKind
 
 from . import conf
@@ -118,8 +117,9 @@ def frequency(rule: Rule, ctx: Context) -> None:
     needed = int(rule.param("min_count", 1))
     sources = rule.param("sources")
     add_kind = next((kind for model, kind in sources if model == "meeting"), "")
+    periods = ctx.period.split(rule.period)  # once per rule, not per organization
     for org in _required_orgs(rule, ctx):
-        for period in ctx.period.split(rule.period):
+        for period in periods:
             if period.start > ctx.today:
                 ctx.cells.append(Cell(rule, org.id, period, 0, needed, FUTURE, add_kind=add_kind))
                 continue
@@ -127,7 +127,7 @@ def frequency(rule: Rule, ctx: Context) -> None:
             status = MET if count >= needed else (DUE if period.end >= ctx.today else MISSING)
             ctx.cells.append(Cell(rule, org.id, period, count, needed, status, url, add_kind))
             if status == MISSING:
-                label = evidence_label(add_kind)
+                label = ctx.label(add_kind)
                 name = org.name
                 if org.kind == OrgKind.GROUP and ctx.row_of(org.id) in ctx.orgs:
                     name = ctx.orgs[ctx.row_of(org.id)].name + name
@@ -284,10 +284,10 @@ def _term(rule, ctx, add):
 # --- record checks (16–19) --------------------------------------------------------------------
 
 def _meeting_violation(rule, ctx, m, message):
-    ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=P.period_of(m["date"], P.MONTH),
-                      message=f"{m['date']:%Y-%m-%d} {evidence_label(m['kind'])}：{message}",
+    ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=ctx.month_of(m["date"]),
+                      message=f"{m['date']:%Y-%m-%d} {ctx.label(m['kind'])}：{message}",
                       record_url=detail_url("meeting", m["id"]),
-                      record_label=m["title"] or evidence_label(m["kind"], "")))
+                      record_label=m["title"] or ctx.label(m["kind"], "")))
 
 
 def committee_quorum_facts(ctx: Context, meeting: dict) -> tuple[int, int]:
@@ -339,10 +339,10 @@ def coverage(rule: Rule, ctx: Context) -> None:
     """Check 15 (TZ ch.5): in the year every pair of committee members has talked, and
     every other member has talked with at least one committee member (either direction,
     any purpose). In a year not yet over the gaps are reminders."""
-    pairs = defaultdict(set)
+    partners = defaultdict(set)  # member id → those they talked with (either direction, any org)
     for t in ctx.talks:
-        pairs[ctx.row_of(t["org_id"])].add(frozenset((t["party_a_id"], t["party_b_id"])))
-    talked = {frozenset(p) for ps in pairs.values() for p in ps}
+        partners[t["party_a_id"]].add(t["party_b_id"])
+        partners[t["party_b_id"]].add(t["party_a_id"])
     over = ctx.period.end < ctx.today
     severity = rule.severity if over else REMINDER
     for org in ctx.of_kind(OrgKind.BRANCH):
@@ -353,14 +353,14 @@ def coverage(rule: Rule, ctx: Context) -> None:
         if not committee:
             continue
         for a, b in combinations(committee, 2):
-            if frozenset((a, b)) not in talked:
+            if b not in partners.get(a, ()):
                 ctx.add(Violation(rule, org.id, org.id, period=ctx.period, severity=severity, member_id=a,
                                   member_name=f"{names.get(a, a)}—{names.get(b, b)}",
                                   message=f"支委{names.get(a, a)}与{names.get(b, b)}{ctx.period.label}未开展谈心谈话"))
         for m in members:
             if m["id"] in posts:
                 continue
-            if not any(frozenset((m["id"], c)) in talked for c in committee):
+            if partners.get(m["id"], set()).isdisjoint(committee):
                 ctx.add(Violation(rule, org.id, org.id, period=ctx.period, severity=severity, member_id=m["id"],
                                   member_name=m["name"],
                                   message=f"党员{m['name']}{ctx.period.label}未与支委开展谈心谈话"))
@@ -370,7 +370,7 @@ def inactivity(rule: Rule, ctx: Context) -> None:
     """Check 20 ([U] DZ Art. 9): an active member who joined before the window and, in the
     ``months`` months up to ``ctx.as_of``, was present at no meeting or study session and
     has no recorded reason for any absence, in a branch that did record meetings then."""
-    from django.db.models import Count, Q
+    from django.db.models import Q
 
     from taizhang.records.models import Attendance, Meeting, StudyAttendance
 
@@ -380,11 +380,11 @@ def inactivity(rule: Rule, ctx: Context) -> None:
     start = ctx.as_of + dt.timedelta(days=1) - relativedelta(months=months)
     active = set()
     for model, record in ((Attendance, "meeting"), (StudyAttendance, "session")):
-        rows = (model.objects.filter(**{f"{record}__org__path__startswith": ctx.path,
+        # DISTINCT over the qualifying rows, not a GROUP BY of every row (2.4× faster; issue 14)
+        rows = (model.objects.filter(Q(status="present") | ~Q(reason=""),
+                                     **{f"{record}__org__path__startswith": ctx.path,
                                         f"{record}__date__range": (start, ctx.as_of)})
-                .values("member_id")
-                .annotate(ok=Count("id", filter=Q(status="present") | ~Q(reason="")))
-                .filter(ok__gt=0).values_list("member_id", flat=True))
+                .order_by().values_list("member_id", flat=True).distinct())
         active.update(rows)
     holding = {ctx.row_of(o) for o in Meeting.objects.filter(
         org__path__startswith=ctx.path, date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)

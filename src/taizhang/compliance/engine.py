@@ -266,17 +266,20 @@ class Context:
     # --- records, one by one (record checks) ---------------------------------------------
     @cached_property
     def meetings(self) -> list[dict]:
-        """Meetings dated in the period up to today with their attendance counts (one query)."""
-        from taizhang.records.models import AttendanceStatus, Meeting, count_expressions
+        """Meetings dated in the period up to today with their attendance counts (one query,
+        no join: the counts are those stored on each meeting by the records services,
+        ``Meeting.att_*``; issue 14)."""
+        from django.db.models import F
 
-        missing_reason = Q(attendance__status__in=(AttendanceStatus.LEAVE, AttendanceStatus.ABSENT),
-                           attendance__reason="")
+        from taizhang.records.models import Meeting
+
         return list(Meeting.objects.filter(org__path__startswith=self.path,
                                            date__range=(self.period.start, self.as_of))
-                    .annotate(**count_expressions(), n_missing_reason=Count("attendance__id", filter=missing_reason))
                     .values("id", "org_id", "kind", "date", "title", "start_time", "place", "host_id",
-                            "recorder_id", "n_expected", "n_present", "n_leave", "n_voting_expected",
-                            "n_voting_present", "n_missing_reason").order_by("date", "id"))
+                            "recorder_id", n_expected=F("att_expected"), n_present=F("att_present"),
+                            n_leave=F("att_leave"), n_voting_expected=F("att_voting_expected"),
+                            n_voting_present=F("att_voting_present"),
+                            n_missing_reason=F("att_missing_reason")).order_by("date", "id"))
 
     @cached_property
     def committee_attendance(self) -> dict[int, list[tuple[int, str]]]:
@@ -338,6 +341,23 @@ class Context:
                     .values("id", "org_id", "member_id", "member__name", "member__status", "year", "grade",
                             "follow_up").order_by("org_id", "year", "member__name", "id"))
 
+    # --- labels -----------------------------------------------------------------------------
+    def label(self, code: str, fallback: str | None = None) -> str:
+        """``core.sources.evidence_label(code, fallback)``, looked up once per code in this
+        evaluation (thousands of findings name a handful of kinds; issue 14)."""
+        key = (code, fallback)
+        labels = self.__dict__.setdefault("_labels", {})
+        if key not in labels:
+            from taizhang.core.sources import evidence_label
+
+            labels[key] = evidence_label(code, fallback)
+        return labels[key]
+
+    @staticmethod
+    def month_of(day: dt.date) -> P.Period:
+        """The month containing the calendar date ``day`` (cached: findings of one month)."""
+        return _month_of(day)
+
     # --- run ------------------------------------------------------------------------------
     def add(self, violation: Violation) -> None:
         self.violations.append(violation)
@@ -356,6 +376,11 @@ def detail_url(source: str, pk: int) -> str:
     """The detail page of record ``pk`` of the registered source ``source`` ("meeting",
     "lecture"; ``core.sources``), reversed once per source: thousands of cells."""
     return f"{_detail_prefix(source)}{pk}/"
+
+
+@lru_cache(maxsize=4096)
+def _month_of(day: dt.date) -> P.Period:
+    return P.period_of(day, P.MONTH)
 
 
 @lru_cache(maxsize=4096)

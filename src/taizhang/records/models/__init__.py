@@ -11,6 +11,9 @@ from .meetings import (
     MeetingKind,
     Motion,
     MotionKind,
+    STORED_COUNTS,
+    stored_count_expressions,
+    stored_count_values,
 )
 from .film import FilmViewing
 from .study import Reading, SelfStudy, StudyAttendance, StudyKind, StudySession, StudyTheme
@@ -34,6 +37,5 @@ __all__ = [
     "MeetingKind", "Motion", "MotionKind", "Reading", "ReportStatus", "ResearchMethod",
     "ResearchVisit", "SelfStudy", "StudyAttendance", "StudyKind", "StudySession", "StudyTheme",
     "Suggestion", "SuggestionStatus", "Talk", "TalkMode", "TalkPurpose", "TalkRelation",
-    "attach_counts",
-    "count_expressions",
+    "STORED_COUNTS", "attach_counts", "count_expressions", "stored_count_expressions", "stored_count_values",
 ]

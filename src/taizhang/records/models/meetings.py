@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import ScopedQuerySet
 
-from .attendance import AttendanceBase, AttendedRecord, count_expressions
+from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, count_expressions
 
 
 class MeetingKind(models.TextChoices):
@@ -96,6 +96,17 @@ class Meeting(AttendedRecord):
         _("签到码"), max_length=40, unique=True, default=new_sign_in_token, editable=False
     )
 
+    # Attendance counts kept on the meeting (issue 14: the regulations of a year read them
+    # instead of joining every attendance row). Written only by ``records.services``
+    # (``set_attendance``, the QR sign-in) and bulk loaders through
+    # :func:`stored_count_values`; never edited in a form. Pages keep using the live counts.
+    att_expected = models.PositiveIntegerField(default=0, editable=False)
+    att_present = models.PositiveIntegerField(default=0, editable=False)
+    att_leave = models.PositiveIntegerField(default=0, editable=False)
+    att_voting_expected = models.PositiveIntegerField(default=0, editable=False)
+    att_voting_present = models.PositiveIntegerField(default=0, editable=False)
+    att_missing_reason = models.PositiveIntegerField(default=0, editable=False)
+
     objects = AttendedQuerySet.as_manager()
 
     class Meta:
@@ -107,6 +118,18 @@ class Meeting(AttendedRecord):
     def __str__(self):
         label = self.title or self.get_kind_display()
         return f"{self.date:%Y-%m-%d} {label}"
+
+    def save(self, *args, **kwargs):
+        """Save; an existing meeting's stored attendance counts (``att_*``) are left out of
+        a plain save: only the attendance writers set them (a form's instance read before a
+        QR sign-in must not write the counts back)."""
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None \
+                and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()  # as Django does: loaded fields only
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name not in STORED_COUNTS
+                                       and f.attname not in deferred]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("records:meeting_detail", args=[self.pk])
@@ -223,3 +246,36 @@ class ElectionResult(models.Model):
 
     def __str__(self):
         return f"{self.post} {self.candidate or self.candidate_name}"
+
+
+STORED_COUNTS = ("att_expected", "att_present", "att_leave", "att_voting_expected", "att_voting_present",
+                 "att_missing_reason")
+
+
+def stored_count_values(states) -> dict[str, int]:
+    """The stored attendance counts of a meeting (``Meeting.att_*``) from its rows' states,
+    an iterable of ``(status, reason, voting)``: expected = rows, present, on leave, voting
+    rows, voting rows present, and rows on leave or absent without a reason."""
+    values = dict.fromkeys(STORED_COUNTS, 0)
+    for status, reason, voting in states:
+        values["att_expected"] += 1
+        values["att_present"] += status == AttendanceStatus.PRESENT
+        values["att_leave"] += status == AttendanceStatus.LEAVE
+        values["att_voting_expected"] += bool(voting)
+        values["att_voting_present"] += bool(voting) and status == AttendanceStatus.PRESENT
+        values["att_missing_reason"] += (status in (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)
+                                         and not reason)
+    return values
+
+
+def stored_count_expressions(prefix: str = "attendance__") -> dict:
+    """Aggregate expressions computing the ``Meeting.att_*`` counts from the attendance rows
+    (the data migration and the consistency tests; ``prefix`` is the path to the rows)."""
+    from django.db.models import Count, Q
+
+    live = count_expressions(prefix)
+    missing = Q(**{f"{prefix}status__in": (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT),
+                   f"{prefix}reason": ""})
+    return {"att_expected": live["n_expected"], "att_present": live["n_present"], "att_leave": live["n_leave"],
+            "att_voting_expected": live["n_voting_expected"], "att_voting_present": live["n_voting_present"],
+            "att_missing_reason": Count(f"{prefix}id", filter=missing)}

@@ -24,6 +24,7 @@ from ..models import (
     AttendedRecord,
     Meeting,
     MeetingKind,
+    stored_count_values,
 )
 from .base import (
     COMMITTEE_ROLES,
@@ -242,5 +243,22 @@ def set_attendance(record: AttendedRecord, rows: Iterable, actor=None) -> None:
             model.objects.bulk_update(to_update, ["status", "reason", "voting"])
         if to_create:
             model.objects.bulk_create(to_create)
+        store_counts(record, after.values(), before.values())
         _log_attendance(record, before, after, names, actor)
     record.forget_attendance_counts()
+
+
+def store_counts(record: AttendedRecord, states, previous=None) -> None:
+    """Keep ``record``'s stored attendance counts (``Meeting.att_*``; other attended records
+    store none) equal to its rows, given as the ``(status, reason, voting)`` of every row;
+    one UPDATE, none when they equal those of ``previous`` (the states before). Called by
+    the writers of attendance rows only (issue 14: the regulations read these counts)."""
+    if not hasattr(record, "att_expected"):
+        return
+    values = stored_count_values(states)
+    if previous is not None and values == stored_count_values(previous) and all(
+            getattr(record, k) == v for k, v in values.items()):
+        return
+    type(record)._base_manager.filter(pk=record.pk).update(**values)
+    for name, value in values.items():
+        setattr(record, name, value)
