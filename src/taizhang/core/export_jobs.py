@@ -103,8 +103,10 @@ def execute(job_id: str) -> dict:
         with target.open("wb") as handle:
             for chunk in (response.streaming_content if response.streaming else [response.content]):
                 handle.write(chunk)
-        if hasattr(response, "close"):
-            response.close()
+        # Not response.close(): it sends request_finished, which closes the worker's (or, run
+        # inline, the request's) database connection. Close the streamed file itself.
+        if getattr(response, "file_to_stream", None) is not None:
+            response.file_to_stream.close()
         name = _filename(response.headers.get("Content-Disposition", ""), f"{state['label']}.xlsx")
         outcome = {"status": "done", "result": Path(name).name, "summary": f"{state['label']}：{state['rows']} 行",
                    "content_type": response.headers.get("Content-Type", "application/octet-stream")}

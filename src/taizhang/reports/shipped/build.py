@@ -217,6 +217,7 @@ def dlm_report():
     para(d, "（一）征求意见。共征求意见建议 {{ opinions.total }} 条，其中针对领导班子 {{ opinions.to_team }} 条、针对班子成员 "
             "{{ opinions.to_members }} 条，已反馈 {{ opinions.answered }} 条。")
     loop_table(d, ["征求方式", "意见数"], "for c in channels", ["{{ c.label }}", "{{ c.count }}"])
+    para(d, "")
     loop_table(d, ["提出人或单位", "意见数"], "for g in givers", ["{{ g.name }}", "{{ g.count }}"])
     para(d, "（二）谈心谈话。应谈 {{ talks.needed }} 对，已谈 {{ talks.covered }} 对，覆盖率 {{ talks.rate }}；未谈：{{ talks.missing }}。")
     para(d, "（三）对照检查材料。应有 {{ exams.needed }} 份，会前审核通过 {{ exams.approved }} 份；未通过：{{ exams.missing }}。")
@@ -227,6 +228,7 @@ def dlm_report():
         ("出席人员", "{{ attendance.present_names }}", "", ""),
         ("上级督导人员", "{{ meeting.observers }}", "", ""),
     ])
+    para(d, "")
     loop_table(d, ["缺席人员", "情况", "原因"], "for a in absentees", ["{{ a.name }}", "{{ a.status }}", "{{ a.reason }}"])
     para(d, "{{ meeting.summary }}")
     heading(d, "三、批评和自我批评情况")
