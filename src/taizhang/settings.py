@@ -21,6 +21,9 @@
   replaces a web worker after that many requests.
 - ``TAIZHANG_BACKGROUND_IMPORT_ROWS`` (2000): a confirmed import of at least that many rows
   runs as a background job with a progress page (``core.jobs``).
+- ``TAIZHANG_BACKGROUND_EXPORT_ROWS`` (5000): an Excel export of more rows runs as a background
+  job with the same page (``core.export_jobs``). ``TAIZHANG_JOB_KEEP_DAYS`` (7): finished jobs'
+  files (imports, exports, reports) older than that are removed every day at 03:20.
 """
 
 import os
@@ -195,6 +198,8 @@ TAIZHANG_MAX_REQUEST_BYTES = TAIZHANG_MAX_UPLOAD_BYTES + 1024 * 1024
 # A confirmed import of at least this many rows runs as a background job with a progress page
 # (core.jobs) instead of in the web request.
 TAIZHANG_BACKGROUND_IMPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_IMPORT_ROWS", "2000"))
+TAIZHANG_BACKGROUND_EXPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_EXPORT_ROWS", "5000"))
+TAIZHANG_JOB_KEEP_DAYS = int(os.environ.get("TAIZHANG_JOB_KEEP_DAYS", "7"))
 # `taizhang serve`: each gunicorn worker is replaced after this many requests (plus up to
 # TAIZHANG_MAX_REQUESTS_JITTER, so they do not all restart at once): memory a large request
 # left behind is returned to the system.

@@ -35,6 +35,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("jobs/", views_jobs.job_list, name="jobs"),
     path("jobs/<str:job_id>/", views_jobs.job_detail, name="job_detail"),
+    path("jobs/<str:job_id>/download/", views_jobs.job_download, name="job_download"),
     path("tokens/", views_tokens.token_list, name="api_tokens"),
     path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="api_token_revoke"),
     path("admin/", admin.site.urls),

@@ -350,7 +350,8 @@ class ObjectDeleteView(ScopedQuerysetMixin, DeleteView):
 class SourceExportView(LoginRequiredMixin, View):
     """The Excel ledger of a registered kind (``core.sources``): the rows the user may see,
     with the list page's filters (the kind's ``filterset``), streamed through the kind's
-    ``ledger`` (``core.excel.Ledger``). Subclasses or ``as_view`` name the kind by
+    ``ledger`` (``core.excel.Ledger``); over ``TAIZHANG_BACKGROUND_EXPORT_ROWS`` rows a
+    background job (``core.export_jobs``). Subclasses or ``as_view`` name the kind by
     ``source_code`` (or give the ``kind`` itself)."""
 
     source_code: str = ""
@@ -358,10 +359,13 @@ class SourceExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         from .excel import xlsx_response
+        from .export_jobs import offload
         from .sources import get_source
 
         kind = self.kind or get_source(self.source_code)
         visible = kind.model_class.objects.visible_to(request.user)
         queryset = kind.part("filterset")(request.GET, queryset=visible, request=request).qs
         ledger = kind.part("ledger")
+        if (job := offload(request, queryset.count(), ledger.title)) is not None:
+            return job  # a large export: made by the worker, downloaded from the job page
         return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))

@@ -84,14 +84,26 @@ def user_jobs(user, limit: int = 20) -> list[dict]:
     return found[:limit]
 
 
-def _prune() -> None:
-    now = time.time()
+def prune(keep_seconds: float | None = None) -> int:
+    """Remove the folders of finished jobs (done or failed) untouched for ``keep_seconds``
+    (default :data:`KEEP_SECONDS`; the daily task passes ``TAIZHANG_JOB_KEEP_DAYS``), and of
+    folders without a readable state that old. Returns how many were removed."""
+    keep = KEEP_SECONDS if keep_seconds is None else keep_seconds
+    now, removed = time.time(), 0
     for folder in jobs_dir().iterdir():
         try:
-            if now - folder.stat().st_mtime > KEEP_SECONDS and read_job(folder.name)["status"] in ("done", "failed"):
-                shutil.rmtree(folder, ignore_errors=True)
-        except (KeyError, OSError):
+            if now - folder.stat().st_mtime <= keep:
+                continue
+            try:
+                finished = read_job(folder.name)["status"] in ("done", "failed")
+            except KeyError:
+                finished = True  # a broken or foreign folder
+            if finished:
+                shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink()
+                removed += 1
+        except OSError:
             continue
+    return removed
 
 
 def start_job(*, runner: str, source: Path, name: str, org, user, label: str, next_url: str) -> dict:
@@ -105,7 +117,7 @@ def start_job(*, runner: str, source: Path, name: str, org, user, label: str, ne
     """
     from .tasks import run_job
 
-    _prune()
+    prune()
     job_id = secrets.token_hex(JOB_ID_LENGTH // 2)
     folder = jobs_dir() / job_id
     folder.mkdir()
@@ -128,6 +140,10 @@ def execute(job_id: str) -> dict:
 
     from taizhang.orgs.models import Organization
 
+    if read_job(job_id).get("kind") == "export":
+        from .export_jobs import execute as execute_export
+
+        return execute_export(job_id)
     state = update_job(job_id, status="running", percent=1)
     folder = _folder(job_id)
     last = [0.0]

@@ -1,6 +1,7 @@
 """Background tasks of core (huey, run by ``taizhang worker``): the daily backup, the daily
-pruning of used one-time form tokens (:func:`core.badinput.prune_form_tokens`) and the large
-imports of :mod:`taizhang.core.jobs`.
+pruning of used one-time form tokens (:func:`core.badinput.prune_form_tokens`), the daily
+removal of old job files (:func:`prune_job_files`) and the large imports and exports of
+:mod:`taizhang.core.jobs`.
 
 At ``TAIZHANG_BACKUP_TIME`` (local "HH:MM", default 02:30) the worker writes
 ``TAIZHANG_VAR_DIR/backups/taizhang-YYYYmmdd-HHMMSS.tar.gz`` and keeps the newest
@@ -47,6 +48,21 @@ def daily_backup():
 def prune_used_form_tokens():
     """Every day at 03:10: forget used one-time form tokens older than two days."""
     return prune_form_tokens()
+
+
+def prune_job_files(days: int | None = None) -> int:
+    """Remove the folders of finished background jobs (imports and exports, ``core.jobs``)
+    older than ``days`` (default ``TAIZHANG_JOB_KEEP_DAYS``); returns how many."""
+    from .jobs import prune
+
+    days = settings.TAIZHANG_JOB_KEEP_DAYS if days is None else days
+    return prune(days * 24 * 3600)
+
+
+@db_periodic_task(crontab(minute="20", hour="3"), name="core.prune_job_files")
+def prune_old_job_files():
+    """Every day at 03:20: :func:`prune_job_files`."""
+    return prune_job_files()
 
 
 @db_task(name="core.run_job")

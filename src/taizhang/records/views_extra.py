@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taizhang.core.excel import xlsx_response
+from taizhang.core.export_jobs import offload
 from taizhang.core.generic import ObjectListView
 from taizhang.core.scoping import CHANGE, VIEW
 from taizhang.core.status import IllegalTransition
@@ -77,6 +78,8 @@ def attendance_export(request):
     queryset = Attendance.objects.visible_to(request.user)
     queryset = filtersets.AttendanceFilterSet(request.GET, queryset=queryset, request=request).qs
     ledger = ATTENDANCE_LEDGER
+    if (job := offload(request, queryset.count(), ledger.title)) is not None:
+        return job  # a large export: made in the background (core.export_jobs)
     return xlsx_response(f"{ledger.title}.xlsx", ledger.title, ledger.columns, ledger.rows(queryset))
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taizhang.core.export_jobs import offload
 from taizhang.core.scoping import CHANGE
 from taizhang.core.uploads import CONFIRM, CheckedImportView
 
@@ -44,9 +45,13 @@ def _stamp() -> str:
 
 @login_required
 def export_xlsx(request):
-    """The ledger as a streamed .xlsx (problem cells merged over their measures)."""
+    """The ledger as a streamed .xlsx (problem cells merged over their measures); over
+    ``TAIZHANG_BACKGROUND_EXPORT_ROWS`` measures a background job (``core.export_jobs``)."""
+    measures = filtered_measures(request)
+    if (job := offload(request, measures.count(), _("整改台账"))) is not None:
+        return job
     handle = tempfile.TemporaryFile()
-    write_ledger_xlsx(handle, filtered_measures(request))
+    write_ledger_xlsx(handle, measures)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=f"整改台账-{_stamp()}.xlsx", content_type=XLSX)
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
+from taizhang.democratic.models import LifeMeeting
 from taizhang.orgs.models import Organization
 from taizhang.plans.models import Campaign
 from taizhang.records.models import Meeting
@@ -22,6 +23,7 @@ class ParamsForm(forms.Form):
     org = forms.CharField(label=_("组织编码"), required=False, max_length=32,
                           help_text=_("留空：全部可见组织（总结：主题教育所属党委）"))
     meeting = forms.ModelChoiceField(label=_("会议"), queryset=Meeting.objects.none(), required=False)
+    life_meeting = forms.ModelChoiceField(label=_("民主生活会"), queryset=LifeMeeting.objects.none(), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     records = forms.CharField(label=_("编入简报的记录"), required=False, max_length=2000,
                               help_text=_("记录类型:编号，以空格或逗号分隔，如 meeting:12 lecture:3"))
@@ -42,6 +44,9 @@ class ParamsForm(forms.Form):
                 ids.append(int(self.data["meeting"]))
             self.fields["meeting"].queryset = Meeting.objects.visible_to(user).filter(pk__in=ids).select_related("org")
             self.fields["meeting"].label_from_instance = lambda m: f"{m.org.name} {m}"
+        if "life_meeting" in self.fields:
+            self.fields["life_meeting"].queryset = LifeMeeting.objects.visible_to(user).select_related("org")
+            self.fields["life_meeting"].label_from_instance = lambda m: f"{m.org.name} {m.year} {m.title}"
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
@@ -50,7 +55,8 @@ class ParamsForm(forms.Form):
         """The cleaned values as ``params.resolve`` reads them."""
         data = self.cleaned_data
         return {"campaign": data.get("campaign") and data["campaign"].pk, "org": data.get("org") or "",
-                "meeting": data.get("meeting") and data["meeting"].pk, "year": data.get("year"),
+                "meeting": data.get("meeting") and data["meeting"].pk,
+                "life_meeting": data.get("life_meeting") and data["life_meeting"].pk, "year": data.get("year"),
                 "records": [r for r in re.split(r"[\s,，、]+", data.get("records") or "") if r]}
 
 

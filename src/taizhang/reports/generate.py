@@ -43,8 +43,10 @@ def template_for(kind: ReportKind, org) -> tuple[bytes, str]:
 
 
 def template_org(params: Params):
-    """The organization whose templates a report uses: the meeting's, else the report's org,
+    """The organization whose templates a report uses: the meeting's (or 民主生活会's), else the report's org,
     else the campaign's."""
+    if params.life_meeting is not None:
+        return params.life_meeting.org
     if params.meeting is not None:
         return params.meeting.org
     return params.org or (params.campaign.org if params.campaign is not None else None)

@@ -18,7 +18,8 @@ class ReportKind:
     """One report.
 
     - ``code``: the command's KIND and the URL slug; ``label``/``description``: Chinese.
-    - ``needs``: parameters it requires ("campaign", "meeting", "org", "records");
+    - ``needs``: parameters it requires ("campaign", "meeting", "life_meeting", "org",
+      "records"; a life_meeting is a ``democratic.LifeMeeting``, given as ``--meeting ID``);
       ``accepts``: further optional ones ("org", "year").
     - ``builder``: dotted path of ``build(params, progress=None) -> context`` (Word
       reports) or ``-> bytes`` (``output="zip"``); ``schema``: dotted path of the
@@ -60,6 +61,8 @@ KINDS: dict[str, ReportKind] = {k.code: k for k in [
                ("campaign",), ("org", "year"), B + "summary.build", B + "summary.SCHEMA", background=True),
     ReportKind("problems", _("问题清单"), _("查摆出的全部问题（无论是否已制定整改措施）及其整改状态。"),
                (), ("org", "year", "campaign"), B + "problems.build", B + "problems.SCHEMA"),
+    ReportKind("dlm-report", _("民主生活会情况报告"), _("向上级报送的民主生活会情况报告：会前征求意见、谈心谈话、对照检查材料审核，到会情况，批评和自我批评情况，查摆的问题及整改措施。"),
+               ("life_meeting",), (), B + "dlm.build", B + "dlm.SCHEMA"),
     ReportKind("brief", _("工作简报"), _("从选定的记录（会议、党课、调研、典型案例等）编成一期简报，附记录的照片。"),
                ("records",), ("org",), B + "brief.build", B + "brief.SCHEMA"),
     ReportKind("archive", _("年度档案"), _("一个支部（或党委）一年的全部材料：各类台账（Excel）、每次会议记录（Word）、合规检查结果、问题清单，附目录。"),

@@ -30,11 +30,15 @@ def _int(raw, name: str) -> int | None:
 
 
 def resolve(kind: ReportKind, raw: dict, user=None) -> Params:
-    """Params of ``kind`` from ``raw`` ({"campaign": id, "org": code, "meeting": id,
+    """Params of ``kind`` from ``raw`` ({"campaign": id, "org": code, "meeting": id (the
+    LifeMeeting's for a kind needing "life_meeting", or "life_meeting": id),
     "year": YYYY, "records": ["meeting:12", …]}); ``user`` None = everything (the command).
     Raises :class:`ParamError` (Chinese, naming the parameter) when one is missing, bad, or
     out of the user's scope."""
     params = Params(user=user)
+    if "life_meeting" in kind.needs:
+        raw = {**raw, "life_meeting": raw.get("life_meeting") or raw.get("meeting"), "meeting": None}
+        params.life_meeting = _life_meeting(raw["life_meeting"], user)
     if (campaign_id := _int(raw.get("campaign"), "主题教育编号")) is not None:
         params.campaign = scoped(Campaign.objects.select_related("org"), user).filter(pk=campaign_id).first()
         if params.campaign is None:
@@ -70,10 +74,25 @@ def resolve(kind: ReportKind, raw: dict, user=None) -> Params:
     return params
 
 
+def _life_meeting(raw_id, user):
+    """The 民主生活会 (``democratic.LifeMeeting``) numbered ``raw_id`` that ``user`` may see."""
+    from taizhang.democratic.models import LifeMeeting
+
+    life_id = _int(raw_id, "民主生活会编号")
+    if life_id is None:
+        raise ParamError("请指定民主生活会（--meeting 民主生活会编号）")
+    found = scoped(LifeMeeting.objects.select_related("org", "team", "meeting"), user).filter(pk=life_id).first()
+    if found is None:
+        raise NotVisible(f"找不到编号为 {life_id} 的民主生活会")
+    return found
+
+
 def subject(params: Params) -> str:
     """What the report is about, for its file name."""
     parts = []
-    if params.meeting is not None:
+    if params.life_meeting is not None:
+        parts.append(f"{params.life_meeting.org.name}-{params.life_meeting.year}年度")
+    elif params.meeting is not None:
         parts.append(f"{params.meeting.org.name}-{params.meeting.date:%Y%m%d}")
     elif params.org is not None:
         parts.append(params.org.name)

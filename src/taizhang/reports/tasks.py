@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +56,29 @@ def run_job(job_id: int) -> None:
 def run_report_job(job_id: int):
     """The worker's entry point: :func:`run_job`."""
     run_job(job_id)
+
+
+def prune_jobs(days: int | None = None) -> int:
+    """Delete report jobs finished (done or failed) more than ``days`` ago (default
+    ``TAIZHANG_JOB_KEEP_DAYS``) with their files; returns how many. A job still queued or
+    running is kept whatever its age."""
+    import datetime as dt
+
+    from .models import JobStatus, ReportJob
+
+    days = settings.TAIZHANG_JOB_KEEP_DAYS if days is None else days
+    old = ReportJob.objects.filter(status__in=(JobStatus.DONE, JobStatus.FAILED),
+                                   finished_at__lt=timezone.now() - dt.timedelta(days=days))
+    count = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count
+
+
+@db_periodic_task(crontab(minute="25", hour="3"), name="reports.prune_jobs")
+def prune_old_jobs():
+    """Every day at 03:25: :func:`prune_jobs`."""
+    return prune_jobs()

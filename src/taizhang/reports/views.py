@@ -169,6 +169,7 @@ def job_start(request, kind, fmt):
         raise PermissionDenied(_("您没有可查看的党组织，无法生成报表。"))
     raw = {"campaign": params.campaign.pk if params.campaign else None,
            "org": params.org.code if params.org else "", "meeting": params.meeting.pk if params.meeting else None,
+           "life_meeting": params.life_meeting.pk if params.life_meeting else None,
            "year": params.year, "records": params.records}
     job = services.start_job(kind.code, fmt, raw, org, actor=request.user)
     return redirect(job)

@@ -23,8 +23,12 @@ def cases(world):
                             "label": "导入整改台账", "name": f"{SECRET}.xlsx", "status": "done", "percent": 100,
                             "stage": "done", "summary": SECRET, "errors": [], "warnings": [], "next_url": "/",
                             "created": "2026-12-07T10:00:00+00:00", "finished": ""})
+    (jobs.jobs_dir() / ("c" * 32)).mkdir(exist_ok=True)  # B's finished background export
+    (jobs.jobs_dir() / ("c" * 32) / "result").write_bytes(SECRET.encode())
+    b_export = jobs.write_job({**b_job, "id": "c" * 32, "kind": "export", "result": f"{SECRET}.xlsx"})
     return [
         Case("home", expect=LISTED),
+        Case("job_download", {"job_id": b_export["id"]}),
         Case("api_tokens", expect=LISTED),
         Case("jobs", expect=LISTED),
         Case("job_detail", {"job_id": b_job["id"]}),

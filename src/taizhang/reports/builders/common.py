@@ -42,11 +42,12 @@ def percent(part: int, whole: int) -> str:
 @dataclass
 class Params:
     """What a report is about, resolved and checked (see ``reports.params``): the
-    campaign, organization, meeting, year, picked records, and the period they define."""
+    campaign, organization, meeting (or 民主生活会), year, picked records, and the period they define."""
 
     campaign: object = None
     org: object = None
     meeting: object = None
+    life_meeting: object = None
     year: int | None = None
     records: list = field(default_factory=list)
     user: object = None

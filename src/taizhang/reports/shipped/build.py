@@ -207,7 +207,50 @@ def brief():
     return d
 
 
-BUILDERS = {"brief": brief, "meeting": meeting, "summary": summary, "problems": problems, "archive": archive}
+def dlm_report():
+    d = new_document()
+    title(d, "{{ unit }}")
+    title(d, "关于召开{{ meeting.title }}情况的报告", 16)
+    para(d, "{{ team }}于{{ meeting.date }}在{{ meeting.place }}召开{{ meeting.title }}。上级督导人员：{{ meeting.observers }}。"
+            "现将有关情况报告如下。")
+    heading(d, "一、会前准备情况")
+    para(d, "（一）征求意见。共征求意见建议 {{ opinions.total }} 条，其中针对领导班子 {{ opinions.to_team }} 条、针对班子成员 "
+            "{{ opinions.to_members }} 条，已反馈 {{ opinions.answered }} 条。")
+    loop_table(d, ["征求方式", "意见数"], "for c in channels", ["{{ c.label }}", "{{ c.count }}"])
+    para(d, "")
+    loop_table(d, ["提出人或单位", "意见数"], "for g in givers", ["{{ g.name }}", "{{ g.count }}"])
+    para(d, "（二）谈心谈话。应谈 {{ talks.needed }} 对，已谈 {{ talks.covered }} 对，覆盖率 {{ talks.rate }}；未谈：{{ talks.missing }}。")
+    para(d, "（三）对照检查材料。应有 {{ exams.needed }} 份，会前审核通过 {{ exams.approved }} 份；未通过：{{ exams.missing }}。")
+    heading(d, "二、会议召开情况")
+    form_table(d, [
+        ("应到人数", "{{ attendance.expected }}", "实到人数", "{{ attendance.present }}"),
+        ("缺席人数", "{{ attendance.absent }}", "到会率", "{{ attendance.rate }}"),
+        ("出席人员", "{{ attendance.present_names }}", "", ""),
+        ("上级督导人员", "{{ meeting.observers }}", "", ""),
+    ])
+    para(d, "")
+    loop_table(d, ["缺席人员", "情况", "原因"], "for a in absentees", ["{{ a.name }}", "{{ a.status }}", "{{ a.reason }}"])
+    para(d, "{{ meeting.summary }}")
+    heading(d, "三、批评和自我批评情况")
+    para(d, "{{ criticism.speakers }} 名班子成员作对照检查发言，共提出批评意见 {{ criticism.given }} 条，收到批评意见 "
+            "{{ criticism.received }} 条。")
+    loop_table(d, ["班子成员", "职务", "对照检查", "收到批评（条）", "提出批评（条）", "收到的批评意见"], "for m in members",
+               ["{{ m.name }}", "{{ m.title }}", "{{ m.spoke }}", "{{ m.received }}", "{{ m.given }}",
+                "{{ m.received_text }}"])
+    heading(d, "四、查摆的问题及整改措施")
+    para(d, "会上查摆问题 {{ problem_count }} 个，制定整改措施 {{ measure_total }} 条。")
+    para(d, "{%p for p in problems %}")
+    para(d, "{{ loop.index }}. {{ p.description }}（{{ p.category }}）")
+    para(d, "{%p for m in p.measures %}")
+    para(d, "    措施：{{ m.measure }}；责任人：{{ m.person }}；时限：{{ m.deadline }}；状态：{{ m.status }}")
+    para(d, "{%p endfor %}")
+    para(d, "{%p endfor %}")
+    para(d, "会议情况报告和会议记录于{{ meeting.reported_on }}报送上级（会后 {{ meeting.report_days }} 日）；通报范围：{{ meeting.notice_scope }}。")
+    para(d, "（本报告中的数据均由台账系统按记录统计，生成于{{ generated_on }}）")
+    return d
+
+
+BUILDERS = {"brief": brief, "dlm-report": dlm_report, "meeting": meeting, "summary": summary, "problems": problems, "archive": archive}
 
 
 def main() -> None:

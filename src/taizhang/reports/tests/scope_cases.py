@@ -18,6 +18,9 @@ def cases(world):
                                    requested_by=world.secretary_b, status="done", filename=f"{SECRET}.docx")
     job.file.save("b.docx", ContentFile(b"x"))
     b = f"meeting={meeting.pk}"
+    from taizhang.democratic.testing import sample_life_meeting
+
+    life = f"life_meeting={sample_life_meeting(world.branch_b, world.member_b, SECRET).pk}"
     return [
         Case("reports:index", expect=LISTED),
         Case("reports:templates", expect=LISTED),
@@ -33,6 +36,8 @@ def cases(world):
         Case("reports:report", {"kind": "summary"}, expect=LISTED),
         Case("reports:download", {"kind": "meeting", "fmt": "docx"}, query=b),
         Case("reports:download", {"kind": "problems", "fmt": "docx"}, query=f"org={world.branch_b.code}"),
+        Case("reports:report", {"kind": "dlm-report"}, expect=LISTED, query=life),
+        Case("reports:download", {"kind": "dlm-report", "fmt": "docx"}, query=life),
         Case("reports:job_start", {"kind": "summary", "fmt": "docx"}, query=f"org={world.branch_b.code}",
              post=True),
     ]

@@ -1,5 +1,5 @@
 """Headless Chromium downloads each report from its page, as the committee office of the
-sample unit: the meeting record, the summary and the problem list in Word and PDF, a brief,
+sample unit: the meeting record, the summary, the problem list and the 民主生活会 report in Word and PDF, a brief,
 and the year's archive through a background job."""
 
 import io
@@ -25,6 +25,7 @@ def _download(page, selector):
 def test_each_report_downloads(browser, live_server, settings, tmp_path):
     from django.contrib.auth import get_user_model
 
+    from taizhang.democratic.models import LifeMeeting
     from taizhang.records.models import Lecture, Meeting
     from taizhang.rectification.models import DEFAULT_SOURCES, ProblemSource
 
@@ -50,7 +51,8 @@ def test_each_report_downloads(browser, live_server, settings, tmp_path):
     assert page.locator("a[href='/reports/summary/']").count() == 1
     pdf = find_soffice() is not None
     for kind, query in [("meeting", f"meeting={meeting.pk}"), ("summary", ""), ("problems", ""),
-                        ("brief", f"records=meeting:{meeting.pk}+lecture:{lecture.pk}")]:
+                        ("brief", f"records=meeting:{meeting.pk}+lecture:{lecture.pk}"),
+                        ("dlm-report", f"life_meeting={LifeMeeting.objects.get().pk}")]:
         page.goto(f"{live_server.url}/reports/{kind}/?{query}")
         if kind == "summary":
             page.click("#report-params button[type=submit]")

@@ -26,6 +26,12 @@ def _member_a(world):
     return Member.objects.create(org=world.branch_a, name="张明")
 
 
+def _life_meeting_a(world):
+    from taizhang.democratic.testing import sample_life_meeting
+
+    return sample_life_meeting(world.branch_a, _member_a(world), "甲支部民主生活会")
+
+
 def _docx(*texts) -> bytes:
     document = Document()
     for text in texts:
@@ -106,7 +112,8 @@ def test_every_report_page_opens(client, world):
     meeting = sample_meeting(world.branch_a, _member_a(world), "页面会议")
     client.force_login(world.office)
     queries = {"meeting": f"meeting={meeting.pk}", "brief": f"records=meeting:{meeting.pk}",
-               "archive": f"org={world.branch_a.code}&year=2023", "problems": "", "summary": ""}
+               "archive": f"org={world.branch_a.code}&year=2023", "problems": "", "summary": "",
+               "dlm-report": f"life_meeting={_life_meeting_a(world).pk}"}
     from taizhang.reports.kinds import KINDS
 
     assert set(queries) == set(KINDS)

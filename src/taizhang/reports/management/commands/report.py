@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="one of: " + ", ".join(KINDS))
         parser.add_argument("--campaign", help="campaign id (summary: default the newest published)")
         parser.add_argument("--org", help="organization code (default: the campaign's, or every one)")
-        parser.add_argument("--meeting", help="meeting id (meeting)")
+        parser.add_argument("--meeting", help="meeting id (meeting; dlm-report: the 民主生活会's id)")
         parser.add_argument("--year", help="year YYYY (archive; limits summary/problems to that year)")
         parser.add_argument("--record", action="append", default=[],
                             help="a record for the brief, as kind:id (meeting:12); repeatable")
