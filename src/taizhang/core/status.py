@@ -78,6 +78,13 @@ VERB_LABELS = {
     "reject_extension": gettext_lazy("不同意延期"), "delete_attachment": gettext_lazy("删除附件"),
     "edit_rules": gettext_lazy("修改佐证规则"), "edit_statements": gettext_lazy("填写发言和批评意见"), "cancel": gettext_lazy("取消"), "delete": gettext_lazy("删除"),
     "issue_tokens": gettext_lazy("生成答卷链接"),
+    "publish": gettext_lazy("发布"), "derive": gettext_lazy("分解任务清单"), "add": gettext_lazy("增加任务"),
+    "reread": gettext_lazy("重新读取"), "review_reset": gettext_lazy("修改后需重新报审"),
+    "review_submit": gettext_lazy("报上级审核"), "review_approve": gettext_lazy("上级审核通过"),
+    "review_return": gettext_lazy("上级退回修改"), "urge": gettext_lazy("督办"), "announce": gettext_lazy("发布通知"),
+    "account_created": gettext_lazy("开通账号"), "account_disabled": gettext_lazy("停用账号"),
+    "account_enabled": gettext_lazy("恢复账号"), "add_child": gettext_lazy("新增下级组织"),
+    "grant_role": gettext_lazy("授予角色"), "revoke_role": gettext_lazy("撤销角色"),
 }
 
 

@@ -72,7 +72,7 @@ def send_announcement(data: dict, *, actor) -> Announcement:
     org = data["org"]
     recipients = list(data.get("recipients") or [])
     if not can(actor, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以发布通知。"))
     if not recipients:
         raise ValidationError({"recipients": _("请选择接收组织。")})
     for target in recipients:

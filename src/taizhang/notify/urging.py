@@ -137,7 +137,7 @@ def urge(target, message: str, *, actor) -> Urging:
 
     org = org_of(target)
     if not can(actor, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以督办。"))
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": _("请填写督办内容。")})

@@ -73,7 +73,7 @@ def announcement_list(request):
 def announcement_add(request):
     """Write and send a notice (the office of an organization, to organizations below it)."""
     if scope_paths(request.user, MANAGE) == []:
-        raise PermissionDenied
+        raise PermissionDenied(_("只有组织的管理人员可以发布通知。"))
     form = AnnouncementForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,5 +105,5 @@ def announcement_file(request, pk: int, file_pk: int):
     notice = get_object_or_404(announcements.readable(request.user), pk=pk)
     attachment = next((a for a in announcements.attachments_of(notice) if a.pk == file_pk), None)
     if attachment is None:
-        raise PermissionDenied
+        raise PermissionDenied(_("该附件不属于这条通知。"))
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)

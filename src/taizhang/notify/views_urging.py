@@ -44,7 +44,7 @@ def urge(request, kind: str, pk: int):
         raise Http404 from None
     org = org_of(target)
     if not can(request.user, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以督办。"))
     title = urging_service.title_of(target)
     due = urging_service.due_of(target)
     initial = _("请抓紧落实“%(title)s”（完成时限 %(due)s），并及时报送完成情况。") % {

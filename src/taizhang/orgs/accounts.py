@@ -87,7 +87,7 @@ def create_accounts(members, rule: str, *, actor) -> list[Issued]:
     members = list(members)
     for member in members:
         if not can(actor, MANAGE, member.org):
-            raise PermissionDenied
+            raise PermissionDenied(_("只能为您管理的组织的党员开通账号。"))
     User = get_user_model()
     wanted = {m.pk: username_for(m, rule) for m in members}
     taken = set(User.objects.filter(username__in=[u for u in wanted.values() if u])

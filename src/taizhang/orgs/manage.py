@@ -40,7 +40,7 @@ def add_organization(parent: Organization, data: dict, *, actor) -> Organization
     field for a kind not allowed there, a taken code or an empty name. Audited; ``add_child``
     event on the parent."""
     if not can(actor, MANAGE, parent):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以管理组织。"))
     name = (data.get("name") or "").strip()
     kind = data.get("kind")
     if not name:
@@ -64,7 +64,7 @@ def update_organization(org: Organization, *, actor, name: str,
     """Rename ``org`` and set its committee's election date. ``PermissionDenied`` unless
     ``actor`` manages it; ``ValidationError`` for an empty name. Audited."""
     if not can(actor, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以管理组织。"))
     if not (name or "").strip():
         raise ValidationError({"name": _("请填写名称。")})
     with audit_actor(actor):
@@ -95,7 +95,7 @@ def grant_role(org: Organization, user, role: str, *, actor) -> RoleAssignment:
     :func:`grantable_users`; ``ValidationError`` for an unknown role or one held already.
     Audited; ``grant_role`` event on the organization."""
     if not can(actor, MANAGE, org) or not grantable_users(actor).filter(pk=user.pk).exists():
-        raise PermissionDenied
+        raise PermissionDenied(_("只能为您管理的组织中的用户授予角色。"))
     if role not in Role.values:
         raise ValidationError({"role": _("未知的角色。")})
     if RoleAssignment.objects.filter(user=user, org=org, role=role).exists():
@@ -113,7 +113,7 @@ def revoke_role(assignment: RoleAssignment, *, actor) -> None:
     ``ValidationError`` for the actor's own role (no one locks themselves out). Audited;
     ``revoke_role`` event on the organization."""
     if not can(actor, MANAGE, assignment.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以撤销角色。"))
     if assignment.user_id == actor.pk:
         raise ValidationError(_("不能取消自己的角色。"))
     with audit_actor(actor):

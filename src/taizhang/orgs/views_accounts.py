@@ -46,7 +46,7 @@ def accounts_create(request):
     """GET: pick a branch (``?org=``), its members and the rule; POST: create the accounts
     and download the one-time passwords as an Excel sheet (shown once, never stored)."""
     if scope_paths(request.user, MANAGE) == []:
-        raise PermissionDenied
+        raise PermissionDenied(_("只有组织的管理人员（党委办公室）可以开通党员账号。"))
     org = None
     org_id = request.POST.get("org") or request.GET.get("org")
     if org_id and str(org_id).isdigit():

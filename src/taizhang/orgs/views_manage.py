@@ -47,7 +47,7 @@ class RoleForm(forms.Form):
 def _managed(request, pk):
     org = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
     if not can(request.user, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有该组织的管理人员可以管理组织。"))
     return org
 
 

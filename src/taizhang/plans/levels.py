@@ -71,7 +71,7 @@ def derive_plan(superior: Campaign, org: Organization, *, actor) -> Campaign:
             superior.org.path):
         raise ValidationError(_("只有上级党委之下的党委可以分解本级任务清单。"))
     if not can(actor, MANAGE, org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有本级党委办公室可以分解任务清单。"))
     if superior.status != CampaignStatus.PUBLISHED:
         raise ValidationError(_("上级任务清单发布后才能分解。"))
     if Campaign.objects.filter(derived_from=superior, org=org).exists():
@@ -145,7 +145,7 @@ def add_item(plan: Plan, data: dict, *, actor) -> PlanItem:
     another plan or a late deadline. Audited; a derived plan goes back to review."""
     campaign = plan.campaign
     if not can(actor, MANAGE, campaign.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委办公室可以修改任务清单。"))
     parent = data.get("parent")
     if parent is not None and parent.plan_id != plan.pk:
         raise ValidationError({"parent": _("上级条目不属于本清单。")})
@@ -203,7 +203,7 @@ def submit_for_review(campaign: Campaign, *, actor, comment: str = "") -> PlanRe
     if not locked.derived_from_id:
         raise ValidationError(_("只有由上级清单分解的任务清单需要报上级审核。"))
     if not can(actor, MANAGE, locked.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有本级党委办公室可以报送上级审核。"))
     if locked.review_status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
         raise ValidationError(_("该清单已报审或已审核通过。"))
     return _step(locked, PlanReviewAction.SUBMIT, ReviewStatus.SUBMITTED, actor, comment,
@@ -220,7 +220,7 @@ def review_plan(campaign: Campaign, action: str, *, actor, comment: str = "") ->
     locked = Campaign.objects.select_for_update(of=("self",)).select_related("derived_from__org").get(
         pk=campaign.pk)
     if not locked.derived_from_id or not can(actor, MANAGE, locked.derived_from.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有上级党委办公室可以审核分解的任务清单。"))
     if action not in (PlanReviewAction.APPROVE, PlanReviewAction.RETURN):
         raise ValidationError(_("未知的审核操作。"))
     if locked.review_status != ReviewStatus.SUBMITTED:

@@ -45,7 +45,7 @@ def item_add(request, pk):
     """Add a task to campaign ``pk``'s plan (the committee office of the campaign)."""
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有党委办公室可以修改任务清单。"))
     plan = campaign.plan
     form = ItemAddForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():

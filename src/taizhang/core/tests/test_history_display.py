@@ -44,3 +44,23 @@ def test_every_value_of_a_real_change_is_shown_as_a_user_writes_it(db):
     text = repr(rows)
     for raw in ("None", "True", "False", "Deleted"):
         assert raw not in text
+
+
+def test_every_event_verb_written_in_the_code_has_a_label():
+    """A history never shows a raw verb ("publish"): every verb an app writes with
+    ``record_event`` or ``bulk_events``/``Event(verb=…)`` is in ``core.status.VERB_LABELS``."""
+    import re
+    from pathlib import Path
+
+    from taizhang.core.status import VERB_LABELS
+
+    package = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"record_event\([^,()]+(?:\([^()]*\))?,\s*\"([a-z_]+)\"|\bverb=\"([a-z_]+)\"")
+    verbs = {}
+    for path in package.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            verbs.setdefault(match.group(1) or match.group(2), path.name)
+    assert len(verbs) > 20
+    assert {verb: where for verb, where in verbs.items() if verb not in VERB_LABELS} == {}

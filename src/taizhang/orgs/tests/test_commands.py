@@ -75,7 +75,7 @@ def test_load_sample_counts_and_if_empty(db):
     import re
     password = out.split("密码：")[1].split()[0]
     prose = out.replace(password, "")
-    for username in ("dangwei", "ducha", *(f"zhibu{i}" for i in range(1, 7))):
+    for username in ("shiwei", "danwei2", "dangwei", "ducha", *(f"zhibu{i}" for i in range(1, 7))):
         prose = prose.replace(username, "")
     assert re.findall(r"[A-Za-z]{3,}", prose) == []
     assert "组织 19 个（党委 1、党支部 6、党小组 12），党员 80 名（其中预备党员 5 名）" in out

@@ -59,3 +59,10 @@ def test_pages_show_the_reason_and_the_post_is_refused(client, submitted, tree, 
     assert "disabled title" not in queue.content.decode()
     client.post(reverse("plans:decide", args=["assignment", submitted.pk, "approve"]))
     assert Assignment.objects.get(pk=submitted.pk).status == "done"
+
+
+def test_every_review_step_of_a_derived_plan_has_a_history_label():
+    from taizhang.core.status import VERB_LABELS
+    from taizhang.plans.models import PlanReviewAction
+
+    assert all(f"review_{action}" in VERB_LABELS for action in PlanReviewAction.values)
