@@ -37,6 +37,9 @@ ARGS = {
     "bench_compliance.py": (["--scale", "0.1", "--repeat", "2"], ["--scale", "1", "--repeat", "3"]),
     "bench_scale.py": (["--scale", "0.1", "--repeat", "3", "--only", "board"],
                        ["--scale", "1", "--repeat", "5"]),
+    # bench_scale's former sections, on their own copy of the data set: full run only, as before.
+    "bench_saves.py": (None, ["--scale", "1", "--repeat", "5"]),
+    "bench_ledger.py": (None, ["--scale", "1"]),
     "bench_importer.py": (["--repeat", "3"], []),
     "bench_publish.py": (["--branches", "50", "--repeat", "1"], []),
     "bench_rectification.py": (None, []),  # its 10,000-row import alone takes minutes: full run only
