@@ -1,5 +1,6 @@
 """Headless Chromium on a phone-sized viewport (390×844): a member (role 党员 of a branch only)
-opens his or her own pages — my tasks (home), a meeting's QR sign-in, self-study — and a respondent opens a survey link; each page fits the width and the menu is folded behind
+opens his or her own pages — my tasks (home), a meeting's QR sign-in, self-study, micro-lecture
+— and a respondent opens a survey link; each page fits the width and the menu is folded behind
 the toggler (issue 12 §2)."""
 
 import datetime as dt
@@ -40,6 +41,7 @@ def _world():
         "home": "/",
         "sign-in": f"/records/sign-in/{meeting.sign_in_token}/",
         "self-study": "/records/my/self-study/",
+        "micro-lecture": "/records/my/micro-lecture/",
     }, f"/surveys/t/{token}/", people[3]
 
 
