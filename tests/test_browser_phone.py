@@ -24,6 +24,10 @@ def _world():
     from taizhang.surveys import services as surveys
 
     data = world(branches=1, members=5)
+    from taizhang.plans import services as plans
+    from taizhang.plans.tests.test_levels import plan_data
+
+    plans.publish_plan(plans.save_draft(plan_data(), data["committee"]))  # overdue tasks on the home page
     branch = data["branches"][0]
     people = data["members"][branch.code]
     user = UserFactory(username="member1", password=PASSWORD, first_name=people[3].name)
@@ -79,6 +83,7 @@ def test_member_pages_on_a_phone(browser, live_server):
         assert not page.get_by_role("button", name="退出").is_visible(), name
         _fits(page, name)
         if name == "home":
+            assert "三.1 开展专题学习" in page.inner_text("#own-tasks")  # my branch's overdue task
             toggler.click()
             page.wait_for_selector("#navbar-menu.show")  # the folding animation has ended
             assert page.get_by_role("button", name="退出").is_visible()
