@@ -13,6 +13,10 @@ SOURCES = object()
 # are marked with gettext_noop (seen by makemessages) and translated per request below.
 NAV = [
     ("home", gettext_noop("首页"), "/"),
+    # A member's own forms (issue 12 §2), grouped under MINE.
+    ("records:my_self_study", gettext_noop("记录个人自学"), "/records/my/self-study/"),
+    ("records:my_micro_lecture", gettext_noop("记录我的微党课"), "/records/my/micro-lecture/"),
+    ("records:my_suggestion", gettext_noop("提意见建议"), "/records/my/suggestion/"),
     ("plans:campaign_list", gettext_noop("任务清单"), "/plans/"),
     ("plans:review_queue", gettext_noop("审核把关"), "/plans/review/"),
     ("orgs:organization_list", gettext_noop("组织"), "/orgs/"),
@@ -52,6 +56,11 @@ GROUPS = {
 }
 
 
+# The member's own forms form one dropdown of their own, whatever app serves them.
+MINE = {"records:my_self_study", "records:my_micro_lecture", "records:my_suggestion"}
+MINE_LABEL = gettext_noop("我的填报")
+
+
 def _entries():
     """NAV with :data:`SOURCES` replaced by the registry's record kinds that have a menu
     label (their list pages), as (url name, translated label, active path prefix)."""
@@ -82,7 +91,7 @@ def navigation(request):
         if name in NEEDS and scope_paths(request.user, NEEDS[name]) == []:
             continue
         entry = {"url": reverse(name), "label": label, "active": prefix == active_prefix}
-        group_label = GROUPS.get(name.split(":")[0]) if ":" in name else None
+        group_label = MINE_LABEL if name in MINE else GROUPS.get(name.split(":")[0]) if ":" in name else None
         if group_label is None:
             items.append(entry)
             continue

@@ -437,3 +437,20 @@ class MySelfStudyForm(forms.ModelForm):
         self.initial.setdefault("date", timezone.localdate())
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "form-select" if name == "reading" else "form-control")
+
+
+class MyMicroLectureForm(forms.ModelForm):
+    """A member recording the 微党课 he or she gave (seed 三.2（2）"普通党员全员讲好微党课"):
+    speaker, organization, audience and kind are the member's own and are not asked."""
+
+    class Meta:
+        model = Lecture
+        fields = ["title", "date", "place", "audience_count", "summary"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("date", timezone.localdate())
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")

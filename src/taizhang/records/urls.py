@@ -38,6 +38,7 @@ urlpatterns = [
     path("suggestion/<int:pk>/answer/", views_extra.suggestion_answer, name="suggestion_answer"),
     path("my/suggestion/", views_extra.my_suggestion, name="my_suggestion"),
     path("my/self-study/", views_extra.my_self_study, name="my_self_study"),
+    path("my/micro-lecture/", views_extra.my_micro_lecture, name="my_micro_lecture"),
     path("reading/", views_extra.ReadingListView.as_view(add_url_name="records:reading_add"),
          name="reading_list"),
     path("reading/add/", _reading_views["add"], name="reading_add"),

@@ -1,5 +1,5 @@
 """Pages beyond list/detail/edit: QR sign-in, the attendance ledger, suggestion handling,
-members' own suggestions and self-study, the campaign reading list."""
+members' own suggestions, self-study and micro-lectures, the campaign reading list."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from taizhang.orgs.models import Member
 
 from . import filtersets, forms, services
 from .exports import ATTENDANCE_LEDGER
-from .models import Attendance, Meeting, Reading, SelfStudy, Suggestion
+from .models import Attendance, Lecture, LectureKind, Meeting, Reading, SelfStudy, Suggestion
 
 
 def _changeable_meeting(request, pk) -> Meeting:
@@ -163,6 +163,31 @@ def my_self_study(request):
     recent = SelfStudy.objects.filter(member=member).select_related("reading")[:10]
     return render(request, "records/my_form.html",
                   {"form": form, "title": _("记录个人自学"), "member": member, "recent": recent})
+
+
+@login_required
+def my_micro_lecture(request):
+    """A member records the 微党课 he or she gave to the own branch (seed 三.2（2）
+    "普通党员全员讲好微党课"); it counts for the member in the task's evidence."""
+    member = _own_member(request)
+    if member is None:
+        return _no_member(request, _("记录我的微党课"))
+    form = forms.MyMicroLectureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lecture = form.instance
+        lecture.kind, lecture.speaker = LectureKind.MICRO_LECTURE, member
+        lecture.org = lecture.audience = member.org
+        try:
+            services.save_record(lecture, actor=request.user)
+            messages.success(request, _("已记录。"))
+            return redirect("records:my_micro_lecture")
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+    recent = Lecture.objects.filter(speaker=member, kind=LectureKind.MICRO_LECTURE)[:10]
+    return render(request, "records/my_form.html",
+                  {"form": form, "title": _("记录我的微党课"), "member": member, "recent": recent,
+                   "recent_title": _("最近的微党课")})
 
 
 class ReadingListView(ObjectListView):

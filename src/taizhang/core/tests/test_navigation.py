@@ -35,3 +35,16 @@ def test_the_self_study_entry_is_active_on_its_pages(client, secretary):
     assert f'href="{reverse("records:selfstudy_list")}">个人自学</a>' in response.content.decode()
     study = client.get(reverse("records:study_list"))
     assert [c["label"] for c in records_menu(study) if c["active"]] == ["学习"]
+
+
+def test_a_members_own_forms_are_one_dropdown_after_home(client, secretary):
+    """记录个人自学 / 记录我的微党课 / 提意见建议 are reachable from the menu (issue 12 §2)."""
+    client.force_login(secretary)
+    items = client.get(reverse("records:my_micro_lecture")).context["nav_items"]
+    assert [i["label"] for i in items[:2]] == ["首页", "我的填报"]
+    mine = items[1]
+    assert [(c["label"], c["url"], c["active"]) for c in mine["children"]] == [
+        ("记录个人自学", reverse("records:my_self_study"), False),
+        ("记录我的微党课", reverse("records:my_micro_lecture"), True),
+        ("提意见建议", reverse("records:my_suggestion"), False)]
+    assert mine["active"]

@@ -29,6 +29,7 @@ def cases(world):
         Case("records:suggestion_answer", {"pk": suggestion.pk}, post=True, data={"reply": "x"}),
         Case("records:my_suggestion", expect=LISTED),
         Case("records:my_self_study", expect=LISTED),
+        Case("records:my_micro_lecture", expect=LISTED),
         Case("records:reading_list", expect=LISTED),
         Case("records:reading_list", expect=LISTED, query=f"campaign={campaign.pk}"),
         Case("records:reading_add", expect=LISTED),

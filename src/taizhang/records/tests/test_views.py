@@ -204,6 +204,30 @@ def test_member_gives_an_anonymous_suggestion(client, rworld):
     assert (s.org, s.member, s.anonymous) == (branch, None, True)
 
 
+def test_member_records_own_micro_lecture(client, rworld):
+    """A member with no office role records the 微党课 he or she gave: speaker, kind, org and
+    audience are the member's own, whatever the form is sent."""
+    branch, other = rworld["branches"]
+    user = UserFactory(username="m3")
+    grant(user, branch, "member")
+    person = rworld["members"][branch.code][6]
+    person.user = user
+    person.save()
+    client.force_login(user)
+    url = reverse("records:my_micro_lecture")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"title": "学习党章第一章", "date": "2023-11-08", "place": "会议室",
+                                 "audience_count": "12", "org": other.pk, "speaker": "1", "kind": "lecture"})
+    assert response.status_code == 302
+    lecture = Lecture.objects.get()
+    assert (lecture.kind, lecture.speaker, lecture.org, lecture.audience, lecture.date, lecture.audience_count) == (
+        "micro_lecture", person, branch, branch, dt.date(2023, 11, 8), 12)
+    assert "学习党章第一章" in client.get(url).content.decode()
+    bad = client.post(url, {"title": "", "date": "2023-11-08"})
+    assert bad.status_code == 200 and "title" in bad.context["form"].errors
+    assert Lecture.objects.count() == 1
+
+
 def test_api_create_meeting_with_attendance_and_read_counts(client, secretary, rworld):
     branch = rworld["branches"][0]
     people = rworld["members"][branch.code]
