@@ -22,6 +22,7 @@ from taizhang.core.generic import ObjectDetailView, ObjectEditView, ObjectListVi
 from taizhang.core.scoping import CHANGE, REVIEW, VIEW, can
 from taizhang.core.status import IllegalTransition
 from taizhang.core.views_mixins import ScopedQuerysetMixin
+from taizhang.orgs.units import default_root
 
 from . import services
 from .filtersets import LedgerFilterSet, ProblemFilterSet
@@ -36,6 +37,7 @@ from .models import (
     Rectification,
     RectificationStatus,
 )
+from .rollup import unit_rollup
 from .tables import ProblemTable
 
 
@@ -76,8 +78,19 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
             query_string=self.request.GET.urlencode(),
             can_add=_orgs_changeable(self.request.user),
             today=today,
+            rollup=_rollup(self.request.user, self.filterset, today),
         )
         return ctx
+
+
+def _rollup(user, filterset, today=None):
+    """Per-unit figures for a superior (``rollup.unit_rollup``) of the ``?org=`` filter's
+    organization, else of the user's topmost one; ``None`` without units (issue 12 §1)."""
+    root = filterset.form.cleaned_data.get("org") if filterset.is_valid() else None
+    root = root or default_root(user)
+    if root is None:
+        return None
+    return unit_rollup(root, Problem.objects.visible_to(user), Rectification.objects.visible_to(user), today)
 
 
 def _orgs_changeable(user) -> bool:
@@ -94,12 +107,18 @@ class ProblemListView(ObjectListView):
     filterset_class = ProblemFilterSet
     add_url_name = "rectification:problem_add"
     title = gettext_lazy("问题清单")
+    template_name = "rectification/problem_list.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "source").annotate(
             measure_count=Count("measures"),
             closed_count=Count("measures", filter=Q(measures__status=RectificationStatus.CLOSED)),
         ).order_by("org__path", "number")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rollup"] = _rollup(self.request.user, self.filterset)
+        return ctx
 
 
 def _source_record(request):
