@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,17 +20,27 @@ from taizhang.orgs.models import Organization, OrgKind
 
 from .models import ListReviewAction, Problem, ProblemLevel, ProblemListReview
 
-DRAFT, SUBMITTED, APPROVED, RETURNED = "", "submitted", "approved", "returned"
+DRAFT, SUBMITTED, APPROVED, RETURNED, CHANGED = "", "submitted", "approved", "returned", "changed"
 STATUS_OF = {ListReviewAction.SUBMIT: SUBMITTED, ListReviewAction.APPROVE: APPROVED,
              ListReviewAction.RETURN: RETURNED}
 STATUS_LABELS = {DRAFT: gettext_lazy("未报审"), SUBMITTED: gettext_lazy("待上级审核"),
-                 APPROVED: gettext_lazy("上级已审核"), RETURNED: gettext_lazy("上级退回")}
+                 APPROVED: gettext_lazy("上级已审核"), RETURNED: gettext_lazy("上级退回"),
+                 CHANGED: gettext_lazy("审核后已修改，需重新报审")}
 
 
 def status(unit: Organization) -> str:
-    """The list's status: "" (never submitted), "submitted", "approved" or "returned"."""
+    """The list's status: "" (never submitted), "submitted", "approved", "returned", or
+    "changed" — approved, but a leadership problem was added, edited or removed since, so
+    it is not final until approved again. Two queries at most."""
     last = ProblemListReview.objects.filter(org=unit).order_by("-created_at", "-pk").first()
-    return STATUS_OF[last.action] if last else DRAFT
+    if last is None:
+        return DRAFT
+    if last.action == ListReviewAction.APPROVE:
+        current = Problem.objects.filter(org=unit, level=ProblemLevel.LEADERSHIP).aggregate(
+            n=Count("pk"), changed=Max("updated_at"))
+        if current["n"] != last.problems or (current["changed"] and current["changed"] > last.created_at):
+            return CHANGED
+    return STATUS_OF[last.action]
 
 
 def superior(unit: Organization) -> Organization | None:
@@ -57,7 +68,7 @@ def submit(unit: Organization, *, actor, comment: str = "") -> ProblemListReview
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=unit.pk).first()
         before = status(unit)
-        if before not in (DRAFT, RETURNED):
+        if before not in (DRAFT, RETURNED, CHANGED):
             raise ValidationError(_("问题清单已报上级审核或已审核通过。"))
         rounds = ProblemListReview.objects.filter(org=unit, action=ListReviewAction.SUBMIT).count()
         return _step(unit, ListReviewAction.SUBMIT, actor, comment, rounds + 1, before)

@@ -470,6 +470,6 @@ def list_review(request, org_pk):
         "superior": listreview.superior(unit),
         "problems": Problem.objects.filter(org=unit, level=ProblemLevel.LEADERSHIP).order_by("number"),
         "steps": ProblemListReview.objects.filter(org=unit).select_related("actor").order_by("created_at", "pk"),
-        "can_submit": state in ("", "returned") and listreview.may_submit(request.user, unit),
+        "can_submit": state in ("", "returned", "changed") and listreview.may_submit(request.user, unit),
         "can_review": state == "submitted" and listreview.may_review(request.user, unit),
     })

@@ -47,6 +47,18 @@ def test_rounds_submit_return_resubmit_approve(units):
     assert Event.objects.filter(verb__startswith="list_review_").count() == 4
     with pytest.raises(ValidationError):
         listreview.review(dw, "approve", actor=units["city"])  # nothing submitted any more
+    # a leadership problem edited after the approval: not final until approved again
+    problem = dw_problem(dw)
+    services.update_problem(problem, description="联系群众不够紧密，调研少")
+    assert listreview.status(dw) == "changed"
+    step = listreview.submit(dw, actor=units["dw"])
+    assert (step.round, listreview.status(dw)) == (3, "submitted")
+
+
+def dw_problem(dw):
+    from taizhang.rectification.models import Problem
+
+    return Problem.objects.get(org=dw, description="联系群众不够紧密")
 
 
 def test_other_unit_cannot_review_and_city_cannot_submit(units):
