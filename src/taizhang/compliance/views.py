@@ -26,6 +26,7 @@ from taizhang.orgs.models import Organization, OrgKind
 from . import conf, services
 from . import periods as P
 from .rules import SEVERITY_LABELS, all_rules
+from .units import unit_findings
 
 ROOT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 
@@ -102,8 +103,9 @@ DRILL_PAGE = 50
 def overview(request):
     """Committee view: first the summary, branches × rules for ``?period=`` (default the
     current quarter: the period being worked in, not a year of gaps), counts per rule and
-    per branch, health per branch; then the findings, :data:`DRILL_PAGE` a page
-    (``?page=``), errors first; ``?row=&rule=`` drills down."""
+    per branch, health per branch (for a superior over unit committees, first one row per
+    unit drilling into its own view, ``units.unit_findings``); then the findings,
+    :data:`DRILL_PAGE` a page (``?page=``), errors first; ``?row=&rule=`` drills down."""
     root = _chosen_root(request)
     today = P.today()
     period = _period(request, P.period_of(today, P.QUARTER))
@@ -134,6 +136,7 @@ def overview(request):
         "selected_row": int(selected_row) if selected_row and selected_row.isdigit() else None,
         "selected_rule": selected_rule, "skipped": [r for r in all_rules() if r not in report.rules],
         "health_counts": {h: sum(1 for r in rows if r["health"] == h) for h in ("red", "amber", "green")},
+        "units": unit_findings(report),
     })
 
 

@@ -2,7 +2,7 @@
 
 from auditlog.registry import auditlog
 
-from .models import ExtensionRequest, Problem, ProblemSource, ProgressUpdate, Rectification
+from .models import ExtensionRequest, Problem, ProblemListReview, ProblemSource, ProgressUpdate, Rectification
 
 auditlog.register(ProblemSource)
 auditlog.register(Problem)
@@ -11,3 +11,4 @@ auditlog.register(Rectification, exclude_fields=["version", "due_workday", "effe
                                                  "updated_at", "created_at"])
 auditlog.register(ProgressUpdate)
 auditlog.register(ExtensionRequest)
+auditlog.register(ProblemListReview)

@@ -404,3 +404,31 @@ class ExtensionRequest(models.Model):
     def reject(self, by=None, at=None):
         """The committee keeps the old deadline."""
         self.decided_by, self.decided_at = by, at
+
+
+class ListReviewAction(models.TextChoices):
+    SUBMIT = "submit", _("报上级审核")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回修改")
+
+
+class ProblemListReview(OrgScopedModel):
+    """One step of the superior's review (审核把关, seed 四.2; issue 12 §1) of a unit's
+    leadership-team problem list (``org`` the unit): the unit submits, the superior approves
+    or returns it with comments. Every round is kept; ``round`` counts the submissions;
+    ``problems`` is the number of leadership problems on the list at that step."""
+
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    action = models.CharField(_("操作"), max_length=20, choices=ListReviewAction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    problems = models.PositiveIntegerField(_("问题数"), default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+")
+
+    class Meta:
+        verbose_name = _("问题清单审核")
+        verbose_name_plural = _("问题清单审核")
+        ordering = ["org", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.org} #{self.round} {self.get_action_display()}"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("problems/", views.ProblemListView.as_view(), name="problem_list"),
     path("problems/add/", views.ProblemEditView.as_view(), name="problem_add"),
     path("problems/similar/", views.problem_similar, name="problem_similar"),
+    path("problems/review/<int:org_pk>/", views.list_review, name="list_review"),
     path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
     path("problems/<int:pk>/edit/", views.ProblemEditView.as_view(), name="problem_edit"),
     path("problems/<int:pk>/dossier.docx", views_io.problem_docx, name="problem_docx"),

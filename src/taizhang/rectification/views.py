@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +22,7 @@ from taizhang.core.generic import ObjectDetailView, ObjectEditView, ObjectListVi
 from taizhang.core.scoping import CHANGE, REVIEW, VIEW, can
 from taizhang.core.status import IllegalTransition
 from taizhang.core.views_mixins import ScopedQuerysetMixin
+from taizhang.orgs.units import default_root
 
 from . import services
 from .filtersets import LedgerFilterSet, ProblemFilterSet
@@ -32,10 +33,12 @@ from .models import (
     ExtensionStatus,
     Problem,
     ProblemLevel,
+    ProblemListReview,
     ProgressUpdate,
     Rectification,
     RectificationStatus,
 )
+from .rollup import unit_rollup
 from .tables import ProblemTable
 
 
@@ -76,8 +79,28 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
             query_string=self.request.GET.urlencode(),
             can_add=_orgs_changeable(self.request.user),
             today=today,
+            rollup=_rollup(self.request.user, self.filterset, today),
+            review_unit=_review_unit(self.request.user),
         )
         return ctx
+
+
+def _rollup(user, filterset, today=None):
+    """Per-unit figures for a superior (``rollup.unit_rollup``) of the ``?org=`` filter's
+    organization, else of the user's topmost one; ``None`` without units (issue 12 §1)."""
+    root = filterset.form.cleaned_data.get("org") if filterset.is_valid() else None
+    root = root or default_root(user)
+    if root is None:
+        return None
+    return unit_rollup(root, Problem.objects.visible_to(user), Rectification.objects.visible_to(user), today)
+
+
+def _review_unit(user):
+    """The user's own unit committee when it has a superior (its list is reviewed), else None."""
+    from taizhang.orgs.models import OrgKind
+
+    root = default_root(user)
+    return root if root is not None and root.kind == OrgKind.COMMITTEE and root.depth > 1 else None
 
 
 def _orgs_changeable(user) -> bool:
@@ -94,12 +117,18 @@ class ProblemListView(ObjectListView):
     filterset_class = ProblemFilterSet
     add_url_name = "rectification:problem_add"
     title = gettext_lazy("问题清单")
+    template_name = "rectification/problem_list.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "source").annotate(
             measure_count=Count("measures"),
             closed_count=Count("measures", filter=Q(measures__status=RectificationStatus.CLOSED)),
         ).order_by("org__path", "number")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rollup"] = _rollup(self.request.user, self.filterset)
+        return ctx
 
 
 def _source_record(request):
@@ -409,3 +438,38 @@ def measure_events(measures) -> dict:
         out.setdefault(ev.object_id, []).append(ev)
     return out
 
+
+
+@login_required
+def list_review(request, org_pk):
+    """审核把关 of a unit's leadership-team problem list (issue 12 §1, seed 四.2): the
+    problems, every round of submissions and decisions, and the form the user may use —
+    submit (the unit's office), approve / return with comments (the superior's office).
+    The unit must be visible (404); a refused write is 403 (``listreview``)."""
+    from taizhang.orgs.models import Organization
+
+    from . import listreview
+
+    unit = get_object_or_404(Organization.objects.visible_to(request.user), pk=org_pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        comment = request.POST.get("comment", "")
+        try:
+            if action == "submit":
+                listreview.submit(unit, actor=request.user, comment=comment)
+            else:
+                listreview.review(unit, action, actor=request.user, comment=comment)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect("rectification:list_review", org_pk=unit.pk)
+    state = listreview.status(unit)
+    return render(request, "rectification/list_review.html", {
+        "unit": unit, "status": state, "status_label": listreview.STATUS_LABELS[state],
+        "superior": listreview.superior(unit),
+        "problems": Problem.objects.filter(org=unit, level=ProblemLevel.LEADERSHIP).order_by("number"),
+        "steps": ProblemListReview.objects.filter(org=unit).select_related("actor").order_by("created_at", "pk"),
+        "can_submit": state in ("", "returned", "changed") and listreview.may_submit(request.user, unit),
+        "can_review": state == "submitted" and listreview.may_review(request.user, unit),
+    })

@@ -30,6 +30,12 @@ def cases(world):
         Case("rectification:extension_request", {"pk": b_measure.pk}, post=True,
              data={"new_deadline": "2031-01-01", "reason": "x"}),
         Case("rectification:extension_decide", {"pk": extension.pk}, post=True, data={"approve": "1"}),
+        # the superior's per-unit roll-up drills down with ?org=: another branch's is not listed
+        Case("rectification:ledger", expect=LISTED, query=f"org={world.branch_b.pk}"),
+        Case("rectification:problem_list", expect=LISTED, query=f"org={world.branch_b.pk}"),
+        # the review of a unit's leadership problem list: another organization's is 404
+        Case("rectification:list_review", {"org_pk": world.branch_b.pk}),
+        Case("rectification:list_review", {"org_pk": world.branch_b.pk}, post=True, data={"action": "submit"}),
         Case("rectification:export_csv", expect=LISTED),
         Case("rectification:export_docx", expect=LISTED),
         Case("rectification:import", expect=LISTED),

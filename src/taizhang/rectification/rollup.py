@@ -1,0 +1,81 @@
+"""The problem list and ledger rolled up per unit for a superior (issue 12 §1).
+
+A city committee over unit committees sees, above its 整改台账, one row per child
+organization: problems found, measures, closed, overdue and closure rate, each with a link
+to that unit's own ledger (``?org=<unit>``, the ledger's subtree filter), and a row for the
+whole. Counting is done in SQL, grouped by the child subtree (``orgs.units.unit_path``):
+three queries (children, problems, measures) whatever the number of units and records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from taizhang.orgs.models import Organization
+from taizhang.orgs.units import child_units, has_units, unit_path
+
+from .ledger import overdue_q
+from .models import Problem, Rectification, RectificationStatus
+
+
+@dataclass
+class UnitRow:
+    """One unit's figures; ``org`` is ``None`` for the whole (the total row)."""
+
+    org: Organization | None
+    problems: int = 0
+    measures: int = 0
+    closed: int = 0
+    overdue: int = 0
+    own: bool = False  # the root's own problems (not of any unit)
+
+    @property
+    def closure_rate(self) -> float:
+        """Closed measures in percent of all measures (1 decimal; 0.0 without measures)."""
+        return round(100 * self.closed / self.measures, 1) if self.measures else 0.0
+
+
+def unit_rollup(root: Organization, problems=None, measures=None,
+                today: dt.date | None = None) -> tuple[list[UnitRow], UnitRow] | None:
+    """Rows per child organization of ``root`` (tree order; the root's own first when it has
+    any) and the total row, or ``None`` when ``root`` has no child committee (no units).
+
+    ``problems`` / ``measures`` are the querysets to count (already scoped to the user;
+    default all); only their part in ``root``'s subtree counts. ``today`` decides overdue
+    (``ledger.overdue_q``). Three queries."""
+    children = child_units(root)
+    if not has_units(children):
+        return None
+    problems = Problem.objects.all() if problems is None else problems
+    measures = Rectification.objects.all() if measures is None else measures
+    today = today or timezone.localdate()
+    below = {"org__path__startswith": root.path}
+    problem_counts = _grouped(problems.filter(**below), root, n=Count("pk"))
+    measure_counts = _grouped(
+        measures.filter(**below), root, total=Count("pk"),
+        closed=Count("pk", filter=Q(status=RectificationStatus.CLOSED)),
+        overdue=Count("pk", filter=overdue_q(today)))
+    rows = []
+    own = _row(None, root.path, problem_counts, measure_counts)
+    if own.problems or own.measures:
+        own.org, own.own = root, True
+        rows.append(own)
+    rows += [_row(child, child.path, problem_counts, measure_counts) for child in children]
+    total = UnitRow(None, *(sum(getattr(r, f) for r in rows) for f in ("problems", "measures", "closed", "overdue")))
+    return rows, total
+
+
+def _grouped(queryset, root: Organization, **aggregates) -> dict[str, dict]:
+    """{unit path: {aggregate: value}} of ``queryset`` grouped by the child of ``root``."""
+    return {row.pop("unit"): row for row in queryset.order_by().annotate(
+        unit=unit_path("org__path", root)).values("unit").annotate(**aggregates)}
+
+
+def _row(org, path: str, problem_counts: dict, measure_counts: dict) -> UnitRow:
+    measures = measure_counts.get(path, {})
+    return UnitRow(org, problem_counts.get(path, {}).get("n", 0), measures.get("total", 0),
+                   measures.get("closed", 0), measures.get("overdue", 0))
