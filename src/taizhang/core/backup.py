@@ -27,6 +27,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -248,7 +249,7 @@ def read_manifest(archive_path: Path) -> dict:
         with tarfile.open(archive_path, "r:gz") as archive:
             member = archive.extractfile(MANIFEST)
             manifest = json.loads(member.read())
-    except (tarfile.TarError, KeyError, OSError, ValueError, AttributeError) as exc:
+    except (tarfile.TarError, KeyError, OSError, ValueError, AttributeError, EOFError, zlib.error) as exc:
         raise BackupError(_("%(file)s 不是台账备份文件：%(reason)s") % {"file": archive_path, "reason": exc}) from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(_("%(file)s 的备份格式 %(format)s 不受支持") % {
@@ -277,7 +278,7 @@ def restore_backup(archive_path: Path, *, force: bool = False, alias: str = "def
         try:
             with tarfile.open(archive_path, "r:gz") as archive:
                 archive.extractall(workdir, filter="data")
-        except (tarfile.TarError, OSError) as exc:
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:  # EOFError: cut short
             raise BackupError(_("无法读取 %(file)s：%(reason)s") % {"file": archive_path, "reason": exc}) from exc
         connections[alias].close()
         db_file = workdir / manifest["database"]

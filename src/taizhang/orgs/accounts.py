@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from taizhang.core.audit import audit_actor
 from taizhang.core.excel import Column, xlsx_response
 from taizhang.core.scoping import MANAGE, can
+from taizhang.core.history import masked
 from taizhang.core.status import record_event
 
 from .models import AccountState, Member, Role, RoleAssignment
@@ -114,7 +115,7 @@ def create_accounts(members, rule: str, *, actor) -> list[Issued]:
                 AccountState.objects.create(user=user, must_change_password=True, from_roster=True)
                 member.user = user
                 member.save(update_fields=["user", "updated_at"])
-                record_event(member, "account_created", actor=actor, comment=username)
+                record_event(member, "account_created", actor=actor, comment=masked(username))
                 result.append(Issued(member, username=username, password=password))
     return result
 
@@ -180,9 +181,9 @@ def member_saved(sender, instance: Member, **kwargs) -> None:
     if not instance.is_active and user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-        record_event(instance, "account_disabled", comment=user.username)
+        record_event(instance, "account_disabled", comment=masked(user.username))
     elif (instance.is_active and not user.is_active
           and AccountState.objects.filter(user_id=user.pk, from_roster=True).exists()):
         user.is_active = True
         user.save(update_fields=["is_active"])
-        record_event(instance, "account_enabled", comment=user.username)
+        record_event(instance, "account_enabled", comment=masked(user.username))

@@ -134,3 +134,17 @@ def test_restore_errors_name_the_file(tmp_path):
     junk.write_bytes(b"not an archive")
     bad = taizhang(tmp_path, "restore", str(junk), check=False)
     assert bad.returncode == 1 and "junk.tar.gz 不是台账备份文件" in bad.stderr
+
+
+def test_a_backup_cut_short_is_refused_with_a_message_not_a_traceback(live, tmp_path):
+    var, _attachment = live
+    archive = tmp_path / "full.tar.gz"
+    taizhang(var, "backup", "-o", str(archive))
+    cut = tmp_path / "cut.tar.gz"
+    cut.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    result = taizhang(fresh, "restore", str(cut), check=False)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "cut.tar.gz" in result.stderr and ("无法读取" in result.stderr or "不是台账备份文件" in result.stderr)

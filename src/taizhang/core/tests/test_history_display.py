@@ -64,3 +64,15 @@ def test_every_event_verb_written_in_the_code_has_a_label():
             verbs.setdefault(match.group(1) or match.group(2), path.name)
     assert len(verbs) > 20
     assert {verb: where for verb, where in verbs.items() if verb not in VERB_LABELS} == {}
+
+
+def test_every_status_transition_has_a_history_label():
+    """The transitions of every status machine are history verbs too (``apply_transition``)."""
+    from django.apps import apps
+
+    from taizhang.core.status import VERB_LABELS
+
+    names = {name for model in apps.get_models() for name in dir(model)
+             if hasattr(getattr(model, name, None), "_django_fsm")}
+    assert {"select", "publicise", "announce", "verify", "close"} <= names
+    assert sorted(names - set(VERB_LABELS)) == []

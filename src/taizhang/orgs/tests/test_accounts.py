@@ -108,3 +108,13 @@ def test_other_branch_is_out_of_reach(client, tree, members, secretary_a):
     assert not get_user_model().objects.filter(username="13800000001").exists()
     client.force_login(secretary_a)
     assert client.get(url).status_code == 403
+
+
+def test_a_phone_username_is_masked_in_the_members_history(staff, members):
+    from taizhang.core.history import masked
+    from taizhang.core.status import events_for
+
+    accounts.create_accounts([members["a1"]], "phone", actor=staff)
+    assert [e.comment for e in events_for(members["a1"]) if e.verb == "account_created"] == ["138****0001"]
+    assert masked("账号 13800000001、13900000004") == "账号 138****0001、139****0004"
+    assert masked("dy000042") == "dy000042"
