@@ -14,3 +14,18 @@ def test_ruff_finds_no_errors():
          "src", "benchmarks", "scripts", "tests", "conftest.py"],
         cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_runtime_data_is_tracked_by_git():
+    """Databases, huey's queue, uploads and secret keys live in a ``var/`` folder beside where
+    ``taizhang`` runs; none of it belongs in the repository (a secret key in git is a leak)."""
+    import pytest
+
+    result = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.skip("not a git checkout: " + result.stderr.strip())
+    tracked = result.stdout.splitlines()
+    assert len(tracked) > 100
+    runtime = [path for path in tracked
+               if "var" in Path(path).parts or path.endswith((".sqlite3", "secret_key"))]
+    assert runtime == []
