@@ -52,6 +52,57 @@ class StaleObject(Exception):
         super().__init__(message)
 
 
+def loaded_version(obj) -> str:
+    """The version an edit form carries (hidden ``_loaded_at``): ``obj.updated_at`` in ISO
+    8601 with microseconds."""
+    return obj.updated_at.isoformat(timespec="microseconds")
+
+
+def refuse_if_stale(obj, token: str | None) -> None:
+    """Refuse (``StaleObject``, the message naming when and by whom) a save of ``obj`` whose
+    form was rendered from another version than the row's ``updated_at`` now (issue 13 §4:
+    0 silent overwrites). ``token`` is the form's ``_loaded_at``; a missing or malformed one
+    is refused too. Call inside the save transaction: on PostgreSQL the row stays locked
+    (``SELECT … FOR UPDATE``) until the save commits; SQLite serialises writers."""
+    if not token:
+        raise StaleObject(_("保存失败：表单缺少读取时的版本（_loaded_at），无法确认该记录未被他人修改。"
+                            "您填写的内容仍保留在表单中，请重新打开编辑页后再保存。"))
+    current = locked_version(type(obj), obj.pk)
+    try:
+        loaded = dt.datetime.fromisoformat(token)
+    except ValueError:
+        loaded = None
+    if loaded is not None and timezone.is_naive(loaded):
+        loaded = timezone.make_aware(loaded, dt.timezone.utc)
+    if current is None or loaded is None or current != loaded:
+        raise StaleObject(stale_message(obj, current))
+
+
+def stale_message(obj, current_updated_at) -> str:
+    """The Chinese refusal text naming when (and, from the audit trail, by whom) ``obj`` was
+    last changed; ``current_updated_at`` is its ``updated_at`` now (or ``None`` when the row
+    is gone)."""
+    when = (timezone.localtime(current_updated_at).strftime("%Y-%m-%d %H:%M")
+            if current_updated_at else "")
+    who = ""
+    try:
+        from .history import history_for
+
+        entry = history_for(obj, limit=1).first()
+        # only an entry written with the last change names its author (a save changing
+        # no field leaves no entry; an older one would name the wrong person)
+        if (entry is not None and entry.actor is not None and current_updated_at is not None
+                and abs(entry.timestamp - current_updated_at) <= dt.timedelta(minutes=1)):
+            actor = entry.actor
+            who = (actor.get_full_name() if hasattr(actor, "get_full_name") else "") or str(actor)
+    except Exception:  # the audit trail is a courtesy here, never a reason to fail
+        who = ""
+    detail = (_("最后由 %(who)s 修改于 %(when)s") % {"who": who, "when": when} if who
+              else _("最后修改于 %(when)s") % {"when": when})
+    return _("保存失败：该记录已被他人修改（%(detail)s）。您填写的内容仍保留在表单中，"
+             "请核对最新内容后重新保存。") % {"detail": detail}
+
+
 def may_change_somewhere(user, action: str = CHANGE) -> bool:
     """True when ``user`` may do ``action`` (default "change") on some organization, i.e.
     could create an object there. Read-only roles (inspector, member) and users without a
@@ -229,53 +280,13 @@ class ObjectEditView(LoginRequiredMixin, FormView):
             return None
         if self.request.method == "POST" and self.request.POST.get(LOADED_AT_FIELD):
             return self.request.POST[LOADED_AT_FIELD]
-        return self.object.updated_at.isoformat(timespec="microseconds")
+        return loaded_version(self.object)
 
     def check_not_stale(self, form) -> None:
-        """Refuse (``StaleObject``) when the object's ``updated_at`` differs from the one its
-        form was rendered from. Call inside the save transaction: on PostgreSQL the row is
-        locked (``SELECT ... FOR UPDATE``) until the save commits, so no other save can slip
-        in between the check and the write; SQLite serialises writers. A POST without the
-        token (an old page, a script) is refused too, as is a malformed token."""
-        if not self.checks_staleness(form):
-            return
-        token = self.request.POST.get(LOADED_AT_FIELD)
-        if not token:
-            raise StaleObject(_("保存失败：表单缺少读取时的版本（_loaded_at），无法确认该记录未被他人修改。"
-                                "您填写的内容仍保留在表单中，请重新打开编辑页后再保存。"))
-        current = locked_version(self.model, self.object.pk)
-        try:
-            loaded = dt.datetime.fromisoformat(token)
-        except ValueError:
-            loaded = None
-        if loaded is not None and timezone.is_naive(loaded):
-            loaded = timezone.make_aware(loaded, dt.timezone.utc)
-        if current is None or loaded is None or current != loaded:
-            raise StaleObject(self.stale_message(current))
-
-    def stale_message(self, current_updated_at) -> str:
-        """The Chinese refusal text naming when (and, from the audit trail, by whom) the
-        object was last changed; ``current_updated_at`` is its ``updated_at`` now (or
-        ``None`` when the row is gone)."""
-        when = (timezone.localtime(current_updated_at).strftime("%Y-%m-%d %H:%M")
-                if current_updated_at else "")
-        who = ""
-        try:
-            from .history import history_for
-
-            entry = history_for(self.object, limit=1).first()
-            # only an entry written with the last change names its author (a save changing
-            # no field leaves no entry; an older one would name the wrong person)
-            if (entry is not None and entry.actor is not None and current_updated_at is not None
-                    and abs(entry.timestamp - current_updated_at) <= dt.timedelta(minutes=1)):
-                actor = entry.actor
-                who = (actor.get_full_name() if hasattr(actor, "get_full_name") else "") or str(actor)
-        except Exception:  # the audit trail is a courtesy here, never a reason to fail
-            who = ""
-        detail = (_("最后由 %(who)s 修改于 %(when)s") % {"who": who, "when": when} if who
-                  else _("最后修改于 %(when)s") % {"when": when})
-        return _("保存失败：该记录已被他人修改（%(detail)s）。您填写的内容仍保留在表单中，"
-                 "请核对最新内容后重新保存。") % {"detail": detail}
+        """Refuse (``StaleObject``) when the object changed since its form was rendered
+        (:func:`refuse_if_stale` with the POST's ``_loaded_at``)."""
+        if self.checks_staleness(form):
+            refuse_if_stale(self.object, self.request.POST.get(LOADED_AT_FIELD))
 
     def save(self, form):
         """Persist the form; apps override this to call their service function."""

@@ -8,12 +8,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django.views.decorators.http import require_POST
 
 from taizhang.core.excel import Column, xlsx_response
+from taizhang.core.generic import LOADED_AT_FIELD, StaleObject, loaded_version, refuse_if_stale
 from taizhang.core.scoping import MANAGE, can, scope_paths
 from taizhang.core.uploads import PendingUploads, kept_name
 from taizhang.core.views_mixins import ScopedQuerysetMixin
@@ -401,10 +403,17 @@ def campaign_edit(request, pk):
     if not can(request.user, MANAGE, campaign.org):
         raise PermissionDenied(_("只有党委办公室可以修改主题教育。"))
     form = CampaignForm(request.POST or None, instance=campaign)
+    loaded_at = request.POST.get(LOADED_AT_FIELD) or loaded_version(campaign)
     if request.method == "POST" and form.is_valid():
-        services.update_campaign(campaign, actor=request.user,
-                                 **{name: form.cleaned_data[name] for name in services.CAMPAIGN_FIELDS})
-        messages.success(request, _("已保存。期间有变化时，请重新发布以更新各期任务。"))
-        return redirect(campaign)
+        try:
+            with transaction.atomic():
+                refuse_if_stale(campaign, request.POST.get(LOADED_AT_FIELD))
+                services.update_campaign(campaign, actor=request.user,
+                                         **{name: form.cleaned_data[name] for name in services.CAMPAIGN_FIELDS})
+        except StaleObject as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存。期间有变化时，请重新发布以更新各期任务。"))
+            return redirect(campaign)
     return render(request, "core/object_edit.html", {
-        "form": form, "object": campaign, "opts": Campaign._meta})
+        "form": form, "object": campaign, "opts": Campaign._meta, "loaded_at": loaded_at})

@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.core.generic import LOADED_AT_FIELD, StaleObject, loaded_version, refuse_if_stale
 from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, can, scope_paths
 from django.contrib.contenttypes.models import ContentType
 
@@ -270,10 +272,17 @@ def item_edit(request, pk):
         raise PermissionDenied(_("只有党委办公室可以修改任务。"))
     form = ItemEditForm(request.POST or None, instance=item)
     rules = RuleFormSet(request.POST or None, instance=item, prefix="rules")
+    loaded_at = request.POST.get(LOADED_AT_FIELD) or loaded_version(item)
     if request.method == "POST" and form.is_valid() and rules.is_valid():
-        services.update_item(item, actor=request.user, form=form, rules_formset=rules)
-        messages.success(request, _("已保存。截止时间、周期或责任层级有变化时，请重新发布。"))
-        return redirect(campaign)
+        try:
+            with transaction.atomic():
+                refuse_if_stale(item, request.POST.get(LOADED_AT_FIELD))
+                services.update_item(item, actor=request.user, form=form, rules_formset=rules)
+        except StaleObject as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存。截止时间、周期或责任层级有变化时，请重新发布。"))
+            return redirect(campaign)
     return render(request, "plans/item_edit.html", {
-        "item": item, "form": form, "rules": rules, "campaign": campaign})
+        "item": item, "form": form, "rules": rules, "campaign": campaign, "loaded_at": loaded_at})
 

@@ -109,7 +109,7 @@ def campaign(tree, seed_file):
 def page_data(page):
     """What the browser posts when the user saves the edit page without changes."""
     form, rules = page.context["form"], page.context["rules"]
-    data = {}
+    data = {"_loaded_at": page.context["loaded_at"]}
     for bound in [*form, *rules.management_form, *(f for sub in rules.forms for f in sub)]:
         value = bound.value()
         if value is None or value is False:

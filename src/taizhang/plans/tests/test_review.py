@@ -127,6 +127,7 @@ def test_item_edit_changes_rules_and_reevaluates(client, campaign, tree, office,
     page = client.get(url)
     assert page.status_code == 200
     data = {
+        "_loaded_at": page.context["loaded_at"],
         "title": item.title, "kind": "task", "responsible": "branch", "due": "2023-09-30",
         "recurrence": "FREQ=MONTHLY", "text": item.text,
         "rules-TOTAL_FORMS": "2", "rules-INITIAL_FORMS": "1", "rules-MIN_NUM_FORMS": "0",

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+
+from taizhang.core.generic import loaded_version
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -172,7 +174,8 @@ def test_campaign_period_can_be_set_then_published(client, office, secretary_a, 
     client.force_login(office)
     bad = client.post(url, {"title": "学习计划", "start": "2023-12-01", "end": "2023-09-01"})
     assert "结束日期不能早于开始日期" in bad.content.decode()
-    client.post(url, {"title": "学习计划", "start": "2023-09-01", "end": "2023-12-31"})
+    client.post(url, {"title": "学习计划", "start": "2023-09-01", "end": "2023-12-31",
+                      "_loaded_at": loaded_version(campaign)})
     campaign.refresh_from_db()
     assert (campaign.start, campaign.end) == (D(2023, 9, 1), D(2023, 12, 31))
     result = services.publish_plan(campaign)

@@ -5,6 +5,8 @@ edit name their author), and the generic delete view calls its app's delete serv
 import datetime as dt
 
 import pytest
+
+from taizhang.core.generic import loaded_version
 from auditlog.models import LogEntry
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
@@ -74,7 +76,8 @@ def test_cancel_from_the_preview_page_goes_through_the_service(client, tree, off
 def test_campaign_edit_is_audited_with_its_author(client, campaign, office):
     client.force_login(office)
     response = client.post(reverse("plans:campaign_edit", args=[campaign.pk]),
-                           {"title": "新名称", "start": "2023-09-01", "end": "2024-02-29"})
+                           {"title": "新名称", "start": "2023-09-01", "end": "2024-02-29",
+                            "_loaded_at": loaded_version(campaign)})
     assert response.status_code == 302
     campaign.refresh_from_db()
     assert (campaign.title, campaign.end) == ("新名称", D(2024, 2, 29))
@@ -160,3 +163,30 @@ def test_generic_delete_goes_through_the_service_with_its_author(client, tree, s
     entry = LogEntry.objects.get(content_type__model="meeting", object_id=meeting.pk,
                                  action=LogEntry.Action.DELETE)
     assert entry.actor == secretary_a
+
+
+def test_two_tabs_editing_a_task_or_the_campaign_never_overwrite_silently(client, campaign, office):
+    """Issue 13 §4 for the plan's own edit pages: the second of two saves from pages loaded at
+    the same version is refused naming the change, and a POST without the version too."""
+    from .test_confirm_and_item_edit import page_data
+
+    item = PlanItem.objects.get(plan=campaign.plan, ref="三.4")
+    client.force_login(office)
+    url = reverse("plans:item_edit", args=[item.pk])
+    tab_a, tab_b = page_data(client.get(url)), page_data(client.get(url))
+    assert client.post(url, {**tab_a, "title": "召开党委会A"}).status_code == 302
+    refused = client.post(url, {**tab_b, "title": "召开党委会B"})
+    assert refused.status_code == 200 and "该记录已被他人修改" in refused.content.decode()
+    no_version = {k: v for k, v in tab_b.items() if k != "_loaded_at"}
+    assert "缺少读取时的版本" in client.post(url, {**no_version, "title": "B"}).content.decode()
+    item.refresh_from_db()
+    assert item.title == "召开党委会A"
+
+    edit = reverse("plans:campaign_edit", args=[campaign.pk])
+    version = loaded_version(campaign)
+    first = {"title": "甲", "start": "2023-09-01", "end": "2024-01-31", "_loaded_at": version}
+    assert client.post(edit, first).status_code == 302
+    second = client.post(edit, {**first, "title": "乙"})
+    assert "该记录已被他人修改" in second.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.title == "甲"
