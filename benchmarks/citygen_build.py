@@ -275,9 +275,11 @@ def generate(scale: float, log=print) -> dict:
     return meta
 
 
-def _insert_attendance() -> dict[str, int]:
+def _insert_attendance(store_counts: bool = True) -> dict[str, int]:
     """Attendance rows of every generated meeting and study session, written by
-    ``INSERT … SELECT`` (one statement per attendee rule; portable SQLite / PostgreSQL)."""
+    ``INSERT … SELECT`` (one statement per attendee rule; portable SQLite / PostgreSQL).
+    ``store_counts=False`` leaves ``Meeting.att_*`` to the caller (``provincegen_build``
+    fills them with one aggregate ``UPDATE … FROM`` while the indexes are dropped)."""
     from django.db import connection, transaction
 
     from taizhang.orgs.models import LeadershipMember, Member, Position
@@ -323,7 +325,8 @@ def _insert_attendance() -> dict[str, int]:
         counts["study"] += insert(
             StudyAttendance._meta.db_table, "session_id", s, f"JOIN {mem} p ON p.org_id = r.org_id",
             "p.is_active = %s", [True])
-        _store_meeting_counts()
+        if store_counts:
+            _store_meeting_counts()
     return counts
 
 
