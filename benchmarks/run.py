@@ -12,7 +12,8 @@ benchmark that fails (exit status â‰  0) is a figure too: ``NAME_exit 1 status â
     python benchmarks/run.py           # `make bench`: the city set (500 branches, 200,000 records)
 
 ``TAIZHANG_BENCH_PG_URL`` (a PostgreSQL database filled by ``citygen.py --database-url``)
-adds the page figures on PostgreSQL. Each figure is measured beside a raw baseline in the
+adds the page figures on PostgreSQL; ``TAIZHANG_BENCH_PROVINCE_URL`` (one filled by
+``provincegen.py``) adds the province figures (``bench_province.py``, full run only). Each figure is measured beside a raw baseline in the
 same run, so ratios compare across machines. Not part of the test suite.
 """
 
@@ -43,7 +44,10 @@ ARGS = {
     "bench_importer.py": (["--repeat", "3"], []),
     "bench_publish.py": (["--branches", "50", "--repeat", "1"], []),
     "bench_rectification.py": (None, []),  # its 10,000-row import alone takes minutes: full run only
+    # the province set (provincegen.py, ~20 minutes to generate): full run only, when named
+    "bench_province.py": (None, ["--repeat", "10"]),
 }
+PROVINCE_ENV = "TAIZHANG_BENCH_PROVINCE_URL"
 
 
 def arguments(script: Path, quick: bool) -> list[str] | None:
@@ -72,6 +76,11 @@ def main() -> int:
         extra = arguments(script, args.quick)
         if extra is None:
             print(f"(skipped {script.name} in the quick run)", file=sys.stderr, flush=True)
+            continue
+        if script.name == "bench_province.py" and not os.environ.get(PROVINCE_ENV):
+            print(f"(skipped {script.name}: {PROVINCE_ENV} is not set; fill a PostgreSQL database with "
+                  "benchmarks/provincegen.py --database-url URL, ~20 minutes, then set it)",
+                  file=sys.stderr, flush=True)
             continue
         runs = [extra]
         pg = os.environ.get("TAIZHANG_BENCH_PG_URL")
