@@ -60,6 +60,8 @@ def urge(request, kind: str, pk: int):
             return redirect(sent)
     return render(request, "notify/urge.html", {
         "form": form, "target": target, "org": org, "title": title, "due": due,
+        "campaign": urging_service.campaign_of(target),
+        "recipients": urging_service.recipients(target, actor=request.user),
         "earlier": urging_service.urgings_of(target)})
 
 
