@@ -147,6 +147,10 @@ def test_urge_page_names_the_recipients(client, people, work):
     page = client.get(reverse("notify:urge", args=["assignment", work["late"].pk])).content.decode()
     names = page.split('id="urge-recipients"')[1].split("</div>")[0]
     assert "sec_a" in names and "com_a" in names and "office" not in names
+    assert "2023主题教育" in page  # the task's campaign
+    client.post(reverse("notify:urge", args=["assignment", work["late"].pk]), {"message": "请尽快完成"})
+    detail = client.get(Urging.objects.get().get_absolute_url()).content.decode()
+    assert "2023主题教育" in detail
 
 
 def test_urge_board_names_each_tasks_campaign_in_constant_queries(client, tree, people, work):

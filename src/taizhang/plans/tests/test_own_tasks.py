@@ -107,4 +107,4 @@ def test_two_published_plans_are_told_apart_with_full_dates_in_constant_queries(
     client.force_login(secretary_a)
     card = client.get("/").content.decode().split('id="own-tasks"')[1].split('id="own-due-soon"')[0]
     assert "2023-09-30" in card or "2023-10-" in card  # the overdue periods' dates with their year
-    assert 'title="2023年度党建工作要点落实清单（第二批）"' in card and "第三份清单" in card
+    assert 'title="2023年度党建工作要点落实清单（第二批）（测试党委）"' in card and "第三份清单" in card
