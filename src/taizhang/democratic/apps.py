@@ -15,6 +15,7 @@ class DemocraticConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
+        from . import reminders  # noqa: F401  (the review's notice kinds, notify's registry)
         from .checks import register_checks
         from .sources import register_sources
 

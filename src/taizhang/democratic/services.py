@@ -25,6 +25,7 @@ from taizhang.rectification import services as rectification
 
 from .models import ExamReview, ExamStatus, ExamVersion, LifeMeeting, Opinion, ReviewLevel, SelfExamination, \
     Statement, Supervision
+from .reminders import exam_moved
 
 WORD_SUFFIXES = {".docx"}
 
@@ -220,7 +221,10 @@ def move_exam(exam: SelfExamination, action: str, *, actor=None, comment: str = 
     """Move a material: ``submit``, ``approve`` or ``return_for_revision`` (a comment is
     required to return it). A review (approve / return) is kept as an :class:`ExamReview` of
     the round (the number of submissions so far) and the latest version. ``on``: the day of an
-    approval (default today). Raises ``IllegalTransition``, ``PermissionDenied``, ``ValidationError``."""
+    approval (default today). The reviewers (on submit, and on the office's approval of a
+    material that needs the superior's) or the author (on return and approval) get an in-app
+    notice in the same transaction (:func:`.reminders.exam_moved`, issue 12 §3).
+    Raises ``IllegalTransition``, ``PermissionDenied``, ``ValidationError``."""
     if action not in ("submit", "approve", "return_for_revision"):
         raise IllegalTransition(_("未知操作：%(action)s") % {"action": action})
     if action == "return_for_revision" and not comment.strip():
@@ -231,7 +235,7 @@ def move_exam(exam: SelfExamination, action: str, *, actor=None, comment: str = 
     with transaction.atomic(), audit_actor(actor):
         old_orgs, old_dates = sources.snapshot(exam)
         kwargs = {"on": on or timezone.localdate()} if action == "approve" else {}
-        apply_transition(exam, action, actor=actor, comment=comment, **kwargs)
+        event = apply_transition(exam, action, actor=actor, comment=comment, **kwargs)
         if level is not None:
             ExamReview.objects.create(
                 exam=exam, round=_round(exam), version=exam.versions.order_by("-number").first(), level=level,
@@ -239,6 +243,7 @@ def move_exam(exam: SelfExamination, action: str, *, actor=None, comment: str = 
                 reviewer=actor if getattr(actor, "is_authenticated", False) else None)
         orgs, dates = sources.current(exam)
         sources.announce(exam, "update", orgs | old_orgs, dates | old_dates)
+        exam_moved(exam, action, event=event, actor=actor, comment=comment)
     return exam
 
 

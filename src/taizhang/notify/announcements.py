@@ -37,15 +37,17 @@ def _collect(ctx: RunContext):
     return []
 
 
-def recipients_of(org, audience: str) -> list:
-    """Who gets a notice in ``org``: its responsible users (branch officers, or the committee
-    office of a committee) or, for ``members``, every active user of an active member of the
-    organization's subtree. Active users only."""
+def recipients_of(org, audience: str, exclude=(), roles: RoleDirectory | None = None) -> list:
+    """Who gets a notice in ``org``: its own responsible users (its branch officers, or its
+    own committee office for a committee; never a superior's staff, issue 12 §3) or, for
+    ``members``, every active user of an active member of the organization's subtree.
+    Active users only; ``exclude`` (the sender) left out; ``roles``: a directory to reuse."""
+    excluded = {getattr(u, "pk", None) for u in exclude}
     if audience == Audience.MEMBERS:
         return list(get_user_model().objects.filter(
             member__org__path__startswith=org.path, member__is_active=True, is_active=True)
-            .order_by("username"))
-    return RoleDirectory().responsible(org)
+            .exclude(pk__in=[pk for pk in excluded if pk is not None]).order_by("username"))
+    return (roles or RoleDirectory()).responsible(org, exclude=exclude)
 
 
 def _check_file(upload) -> None:
@@ -94,8 +96,9 @@ def send_announcement(data: dict, *, actor) -> Announcement:
                                       uploaded_by=notice.sent_by)
     record_event(notice, "announce", actor=actor,
                  comment="、".join(o.name for o in recipients))
+    roles = RoleDirectory()
     services.send_messages(KIND, [Message(
-        target=notice, org=target, recipients=recipients_of(target, notice.audience),
+        target=notice, org=target, recipients=recipients_of(target, notice.audience, exclude=[actor], roles=roles),
         subject=_("通知：%(title)s") % {"title": notice.title}, body=notice.body[:500],
         url=notice.get_absolute_url(), key="1") for target in recipients])
     return notice

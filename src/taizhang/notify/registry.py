@@ -113,10 +113,13 @@ def get_kinds(names: Iterable[str] | None = None) -> list[ReminderKind]:
 class RoleDirectory:
     """Who holds which role where, loaded once per run (one query) for every collector.
 
-    Rules (issue 3, "recipients by role"): a branch's work goes to its ``branch_secretary``
-    and ``branch_committee`` users (roles on that very organization); committee work and
-    review go to ``committee_staff`` / ``committee_admin`` users holding the role on the
-    organization or any of its ancestors. Inactive users are never recipients.
+    Rules (issue 3, "recipients by role"; issue 12 §3): a notice goes to the receiving
+    organization's *own* officers, roles held on that very organization: a branch's work to
+    its ``branch_secretary`` and ``branch_committee`` users, a committee's work and review to
+    its ``committee_staff`` / ``committee_admin`` users. Staff of an ancestor, who may see
+    and manage the organization (a role is valid for its whole subtree), are never
+    recipients of its notices: a city office is not told "贵组织共有任务 14 项" when a unit
+    publishes its own plan. Inactive users are never recipients.
     """
 
     @cached_property
@@ -149,23 +152,20 @@ class RoleDirectory:
         return self._unique(u for role in BRANCH_ROLES for u in roles.get(role, []))
 
     def committee_staff(self, org) -> list:
-        """Users with ``committee_staff`` / ``committee_admin`` on ``org`` or an ancestor."""
-        from taizhang.orgs.models import Organization
+        """The committee office of ``org``: users with ``committee_staff`` /
+        ``committee_admin`` on ``org`` itself (never on an ancestor)."""
+        roles = self._by_path.get(org.path, {})
+        return self._unique(u for role in COMMITTEE_ROLES for u in roles.get(role, []))
 
-        step = Organization.steplen
-        prefixes = [org.path[:end] for end in range(step, len(org.path) + 1, step)]
-        return self._unique(u for prefix in prefixes
-                            for role in COMMITTEE_ROLES
-                            for u in self._by_path.get(prefix, {}).get(role, []))
-
-    def responsible(self, org) -> list:
-        """Who answers for work assigned to ``org``: the committee office for a committee,
-        the branch officers for any other organization."""
+    def responsible(self, org, exclude=()) -> list:
+        """Who answers for work assigned to ``org``: its own committee office for a
+        committee, its own branch officers for any other organization; ``exclude``: users
+        left out (the sender of an urging or a notice is never told of his own message)."""
         from taizhang.orgs.models import OrgKind
 
-        if org.kind == OrgKind.COMMITTEE:
-            return self.committee_staff(org)
-        return self.branch_officers(org)
+        found = self.committee_staff(org) if org.kind == OrgKind.COMMITTEE else self.branch_officers(org)
+        excluded = {getattr(u, "pk", None) for u in exclude}
+        return [u for u in found if u.pk not in excluded]
 
 
 @dataclass

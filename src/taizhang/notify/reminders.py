@@ -173,7 +173,8 @@ def returned(ctx: RunContext):
 @reminder_kind("review_waiting", gettext_lazy("待审核"))
 def review_waiting(ctx: RunContext):
     """Submitted and waiting for the committee's review: once per submission, to the
-    committee office of the campaign's organization (and its group robot)."""
+    committee office of the campaign's organization, the one whose approval is due (its
+    own office only, not a superior's; and its group robot)."""
     targets = [*_assignments().filter(status=AssignmentStatus.SUBMITTED, recurring=False)
                .order_by("pk"),
                *_occurrences().filter(status=AssignmentStatus.SUBMITTED).order_by("pk")]
@@ -192,7 +193,7 @@ def review_waiting(ctx: RunContext):
         committee = assignment.item.plan.campaign.org
         event_pk = last_submit.get((ct_of[type(target)], target.pk))
         yield Message(
-            target=target, org=committee, recipients=ctx.roles.committee_staff(assignment.org),
+            target=target, org=committee, recipients=ctx.roles.committee_staff(committee),
             subject=_("【待审核】%(org)s：%(title)s") % {"org": assignment.org.name, "title": title},
             body=_("%(org)s 已报送“%(title)s”，等待党委审核。") % {
                 "org": assignment.org.name, "title": title},

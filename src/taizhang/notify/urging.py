@@ -6,9 +6,10 @@ about an overdue or slow piece of work with a message.
   :data:`~taizhang.plans.board.DUE_SOON_WORKDAYS` working days, in its subtree;
 - :func:`urge` writes the ``Urging`` (audited), a ``urge`` event on the work (so it is part
   of the work's history), and sends the message as reminder kind ``urge``: an in-app notice
-  to the organization's responsible users (branch officers, or the committee office for a
-  committee), an e-mail to those who take e-mail, and a post to the organization's group
-  robots;
+  to the urged organization's own officers (branch officers, or the committee's own office;
+  for a measure also its responsible leader; never the sender or a superior, see
+  :func:`recipients`), an e-mail to those who take e-mail, and a post to the
+  organization's group robots;
 - :func:`receipts`: who got it in-app and when they opened it (the sender's read receipts).
 """
 
@@ -67,6 +68,15 @@ def title_of(target) -> str:
     return describe(target)[1]
 
 
+def campaign_of(target):
+    """The campaign (主题教育) of an assignment or occurrence; None for a measure."""
+    if isinstance(target, Occurrence):
+        return target.assignment.item.plan.campaign
+    if isinstance(target, Assignment):
+        return target.item.plan.campaign
+    return None
+
+
 def due_of(target) -> dt.date | None:
     """The work's deadline (a measure's effective one)."""
     return target.effective_due if isinstance(target, Rectification) else target.due
@@ -82,7 +92,8 @@ def is_open(target) -> bool:
 @dataclass
 class Candidate:
     """One piece of work the office may urge: ``kind`` (a key of :data:`URGEABLE`),
-    ``target``, ``org``, ``title``, ``due`` and ``overdue`` (else due soon)."""
+    ``target``, ``org``, ``title``, ``due``, ``overdue`` (else due soon) and ``campaign``
+    (the task's Campaign, None for a measure: which plan the task is of)."""
 
     kind: str
     target: object
@@ -90,6 +101,7 @@ class Candidate:
     title: str
     due: dt.date
     overdue: bool
+    campaign: object = None
 
 
 def candidates(user, today: dt.date | None = None, limit: int = 200) -> list[Candidate]:
@@ -108,21 +120,48 @@ def candidates(user, today: dt.date | None = None, limit: int = 200) -> list[Can
     found = []
     assignments = scoped(Assignment.objects.filter(
         item__plan__campaign__status=CampaignStatus.PUBLISHED, status__in=OPEN,
-        due__lte=horizon, occurrences__isnull=True), "org").select_related("org", "item")
+        due__lte=horizon, occurrences__isnull=True), "org").select_related(
+        "org", "item__plan__campaign__org")
     found += [("assignment", a, a.org, a.due) for a in assignments.order_by("due", "pk")[:limit]]
     occurrences = scoped(Occurrence.objects.filter(
         assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED, status__in=OPEN,
-        due__lte=horizon), "assignment__org").select_related("assignment__org", "assignment__item")
+        due__lte=horizon), "assignment__org").select_related(
+        "assignment__org", "assignment__item__plan__campaign__org")
     found += [("occurrence", o, o.assignment.org, o.due)
               for o in occurrences.order_by("due", "pk")[:limit]]
     measures = scoped(Rectification.objects.filter(
         status__in=ACTIVE_STATUSES, effective_due__lte=horizon), "org").select_related("org")
     found += [("measure", m, m.org, m.effective_due)
               for m in measures.order_by("effective_due", "pk")[:limit]]
-    result = [Candidate(kind, target, org, title_of(target), due, due < today)
+    result = [Candidate(kind, target, org, title_of(target), due, due < today, campaign_of(target))
               for kind, target, org, due in found
               if due < today or workdays_until(today, due) <= DUE_SOON_WORKDAYS]
     return sorted(result, key=lambda c: (not c.overdue, c.due, c.org.path))
+
+
+def responsible_org(target):
+    """The organization answering for ``target``: an assignment's or occurrence's assigned
+    organization; a measure's 责任组织 (``department_org``) when set, else its own."""
+    if isinstance(target, Rectification) and target.department_org_id:
+        return target.department_org
+    return org_of(target)
+
+
+def recipients(target, *, actor=None, roles: RoleDirectory | None = None) -> list:
+    """Who an urging of ``target`` is sent to (issue 12 §3): the urged organization's own
+    officers (:meth:`RoleDirectory.responsible` of :func:`responsible_org`: branch officers,
+    or the committee's own office), plus, for a measure, its responsible leader's account;
+    never ``actor`` (the sender) and never the staff of a superior organization. Active
+    users only, by user name."""
+    roles = roles or RoleDirectory()
+    exclude = [actor] if getattr(actor, "pk", None) else []
+    found = roles.responsible(responsible_org(target), exclude=exclude)
+    if isinstance(target, Rectification) and target.leader_id:
+        user = getattr(target.leader.member, "user", None)
+        if (user is not None and user.is_active and all(u.pk != user.pk for u in found)
+                and user.pk not in {u.pk for u in exclude}):
+            found = sorted([*found, user], key=lambda u: u.username)
+    return found
 
 
 @transaction.atomic
@@ -132,7 +171,8 @@ def urge(target, message: str, *, actor) -> Urging:
     organization); ``PermissionDenied`` otherwise, ``ValidationError`` for an empty message
     or work already done. Writes the ``Urging`` (audited with ``actor``), an ``urge`` event
     on the work (its history) and sends it at once (:func:`services.send_messages`: in-app
-    in this transaction, e-mail and group robots after commit). Returns the urging."""
+    in this transaction, e-mail and group robots after commit) to :func:`recipients`.
+    Returns the urging."""
     from . import services
 
     org = org_of(target)
@@ -148,9 +188,8 @@ def urge(target, message: str, *, actor) -> Urging:
             org=org, content_type=ContentType.objects.get_for_model(target), object_id=target.pk,
             message=message, sent_by=actor if getattr(actor, "is_authenticated", False) else None)
     record_event(target, "urge", actor=actor, comment=message)
-    recipients = RoleDirectory().responsible(org)
     services.send_messages(URGE_KIND, [Message(
-        target=urging, org=org, recipients=recipients,
+        target=urging, org=responsible_org(target), recipients=recipients(target, actor=actor),
         subject=_("督办：%(title)s") % {"title": title_of(target)}, body=message,
         url=target.get_absolute_url(), key="urge")])
     return urging

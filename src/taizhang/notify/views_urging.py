@@ -60,6 +60,8 @@ def urge(request, kind: str, pk: int):
             return redirect(sent)
     return render(request, "notify/urge.html", {
         "form": form, "target": target, "org": org, "title": title, "due": due,
+        "campaign": urging_service.campaign_of(target),
+        "recipients": urging_service.recipients(target, actor=request.user),
         "earlier": urging_service.urgings_of(target)})
 
 
@@ -82,8 +84,10 @@ def urging_detail(request, pk: int):
     urging = get_object_or_404(Urging.objects.visible_to(request.user).select_related(
         "org", "sent_by"), pk=pk)
     is_sender_side = can(request.user, MANAGE, urging.org)
+    target = urging.target
     return render(request, "notify/urging_detail.html", {
-        "urging": urging, "target": urging.target, "is_sender_side": is_sender_side,
+        "urging": urging, "target": target, "is_sender_side": is_sender_side,
+        "campaign": urging_service.campaign_of(target) if target is not None else None,
         "receipts": urging_service.receipts(urging) if is_sender_side else [],
         "deliveries": urging_service.deliveries(urging) if is_sender_side else [],
     })

@@ -73,6 +73,17 @@ class Campaign(OrgScopedModel):
     def get_absolute_url(self):
         return reverse("plans:campaign_detail", args=[self.pk])
 
+    #: Characters of :attr:`short_title`.
+    SHORT_TITLE = 16
+
+    @property
+    def short_title(self) -> str:
+        """The title cut to :data:`SHORT_TITLE` characters (an ellipsis included): lists that
+        show each task's campaign beside it (home page, 督办), so that an organization with
+        two published plans tells their tasks apart (issue 12 §3)."""
+        title = " ".join(self.title.split())
+        return title if len(title) <= self.SHORT_TITLE else title[:self.SHORT_TITLE - 1] + "…"
+
 
 class Plan(TimeStampedModel):
     """The task list of a campaign, as imported (source name, preamble, diagnostics)."""

@@ -26,12 +26,18 @@ LIMIT = 10  # rows per group on the home page
 @dataclass
 class Task:
     """One row: ``title`` (task ref and title, plus the period of an occurrence), ``org``
-    name, ``due`` and ``url`` (the assignment page)."""
+    name, ``due``, ``url`` (the assignment page), ``campaign`` / ``campaign_title`` (the
+    short and full title of the task's campaign, so that two published plans' tasks are told
+    apart, issue 12 §3) and ``issuer`` (the name of the campaign's organization: a unit's
+    derived plan keeps its superior's title)."""
 
     title: str
     org: str
     due: dt.date | None
     url: str
+    campaign: str = ""
+    campaign_title: str = ""
+    issuer: str = ""
 
 
 @dataclass
@@ -74,24 +80,29 @@ def own_tasks(user, today: dt.date | None = None) -> OwnTasks:
     assignments = (Assignment.objects.filter(
         org_id__in=orgs, status__in=open_states, occurrences__isnull=True,
         item__plan__campaign__status=CampaignStatus.PUBLISHED)
-        .select_related("item", "org").order_by("due", "pk"))
+        .select_related("item__plan__campaign__org", "org").order_by("due", "pk"))
     for a in assignments:
+        campaign = a.item.plan.campaign
         rows.append((a.status, a.due, Task(f"{a.item.ref} {a.item.title}".strip(), a.org.name,
-                                           a.due, a.get_absolute_url()),
+                                           a.due, a.get_absolute_url(), campaign.short_title,
+                                           campaign.title, campaign.org.name),
                      (a.item_id, a.org_id, None), (a.item.source_item_id, a.org_id, None)))
     occurrences = (Occurrence.objects.filter(
         assignment__org_id__in=orgs, status__in=open_states, due__lte=horizon,
         assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED)
-        .select_related("assignment__item", "assignment__org").order_by("due", "pk"))
+        .select_related("assignment__item__plan__campaign__org", "assignment__org").order_by("due", "pk"))
     for o in occurrences:
         item = o.assignment.item
+        campaign = item.plan.campaign
         rows.append((o.status, o.due, Task(f"{item.ref} {item.title}（{o.period_start:%Y-%m}）",
                                            o.assignment.org.name, o.due,
-                                           o.assignment.get_absolute_url()),
+                                           o.assignment.get_absolute_url(), campaign.short_title,
+                                           campaign.title, campaign.org.name),
                      (item.pk, o.assignment.org_id, o.period_start),
                      (item.source_item_id, o.assignment.org_id, o.period_start)))
     rows = _without_superseded(rows)
-    for status, due, task, _key, _source in sorted(rows, key=lambda r: (r[1] or dt.date.max, r[2].title)):
+    rows.sort(key=lambda r: (r[1] or dt.date.max, r[2].title, r[2].campaign))
+    for status, due, task, _key, _source in rows:
         if status == AssignmentStatus.RETURNED:
             group = "returned"
         elif due is None:

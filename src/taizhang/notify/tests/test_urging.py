@@ -12,6 +12,8 @@ from taizhang.core.models import Event
 from taizhang.notify import services, urging
 from taizhang.notify.models import Channel, Notice, OrgWebhook, Reminder, Urging
 
+from taizhang.orgs.tests.factories import UserFactory, grant
+
 from .helpers import assign, make_task, occurrence
 
 D = dt.date
@@ -97,3 +99,80 @@ def test_urge_pages_and_read_receipt(client, people, work):
     client.force_login(people["sec_b"])
     assert client.get(sent.get_absolute_url()).status_code == 404
     assert client.post(url, {"message": "x"}).status_code == 404
+
+
+def test_urging_the_committees_own_task_goes_to_its_office_not_the_sender(tree, people, campaign):
+    """issue 12 §3: urging DW's own task listed the urging person and the city's staff."""
+    colleague = UserFactory(username="office2")
+    grant(colleague, tree["committee"], "committee_staff")
+    own = assign(make_task(campaign, "一.1", "制定实施方案", responsible="committee"),
+                 tree["committee"], D(2023, 11, 10))
+    assert [u.username for u in urging.recipients(own, actor=people["office"])] == ["office2"]
+    urging.urge(own, "请尽快制定实施方案", actor=people["office"])
+    assert set(Notice.objects.values_list("user__username", flat=True)) == {"office2"}
+    # the branch's secretary and committee member are the branch's only recipients
+    assert [u.username for u in urging.recipients(assign(
+        make_task(campaign, "三.9", "x"), tree["branches"][0], D(2023, 11, 1)),
+        actor=people["office"])] == ["com_a", "sec_a"]
+
+
+def test_urging_a_measure_goes_to_its_leader_and_responsible_org(tree, people):
+    from taizhang.orgs.models import LeadershipMember, LeadershipTeam
+    from taizhang.orgs.tests.factories import MemberFactory
+    from taizhang.rectification import services as rectification
+
+    a = tree["branches"][0]
+    leader_user = UserFactory(username="leader1")
+    member = MemberFactory(org=a, user=leader_user)
+    team = LeadershipTeam.objects.create(org=tree["committee"], name="班子")
+    leader = LeadershipMember.objects.create(team=team, member=member, title="党委委员", order=1)
+    problem = rectification.create_problem(org=tree["committee"], user=people["office"],
+                                           source="调查研究", description="学习不深入")
+    measure = rectification.add_measure(problem, people["office"], measure="每月集中学习",
+                                        deadline=D(2023, 11, 10), leader=leader,
+                                        department_org=a)
+    got = [u.username for u in urging.recipients(measure, actor=people["office"])]
+    assert got == ["com_a", "leader1", "sec_a"]  # not the office that urges
+    urging.urge(measure, "请抓紧整改", actor=people["office"])
+    assert set(Notice.objects.values_list("user__username", flat=True)) == {"com_a", "leader1", "sec_a"}
+    # without a responsible organization: the problem's organization's own office
+    bare = rectification.add_measure(problem, people["office"], measure="建立台账",
+                                     deadline=D(2023, 11, 10))
+    assert urging.recipients(bare, actor=people["office"]) == []
+    assert [u.username for u in urging.recipients(bare)] == ["office"]
+
+
+def test_urge_page_names_the_recipients(client, people, work):
+    client.force_login(people["office"])
+    page = client.get(reverse("notify:urge", args=["assignment", work["late"].pk])).content.decode()
+    names = page.split('id="urge-recipients"')[1].split("</div>")[0]
+    assert "sec_a" in names and "com_a" in names and "office" not in names
+    assert "2023主题教育" in page  # the task's campaign
+    client.post(reverse("notify:urge", args=["assignment", work["late"].pk]), {"message": "请尽快完成"})
+    detail = client.get(Urging.objects.get().get_absolute_url()).content.decode()
+    assert "2023主题教育" in detail
+
+
+def test_urge_board_names_each_tasks_campaign_in_constant_queries(client, tree, people, work):
+    """A branch with two published plans sees which plan each task is of (issue 12 §3)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .helpers import make_campaign
+
+    other = make_campaign(tree["committee"], title="2023年度党建工作要点落实清单（第二批）")
+    assign(make_task(other, "三.1", "专题学习"), tree["branches"][0], D(2023, 11, 10))
+    urging.candidates(people["office"], today=TODAY)  # the user's scope, cached per request
+    with CaptureQueriesContext(connection) as few:
+        found = urging.candidates(people["office"], today=TODAY)
+    assert [(c.title, c.campaign.short_title) for c in found[:3]] == [
+        ("三.1 专题学习", "2023主题教育"), ("三.1 专题学习", "2023年度党建工作要点落实清…"),
+        ("三.5 谈心谈话", "2023主题教育")]
+    for n in range(5):
+        assign(make_task(other, f"四.{n}", f"任务{n}"), tree["branches"][1], D(2023, 11, 1))
+    with CaptureQueriesContext(connection) as more:
+        assert len(urging.candidates(people["office"], today=TODAY)) == len(found) + 5
+    assert len(more) == len(few) == 3
+    client.force_login(people["office"])
+    page = client.get(reverse("notify:urge_board")).content.decode()
+    assert "2023年度党建工作要点落实清…" in page and "2023-11-10" in page

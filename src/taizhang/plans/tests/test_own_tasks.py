@@ -80,3 +80,31 @@ def test_a_task_held_from_the_superior_and_the_unit_is_shown_once(db):
     unit_rows = Assignment.objects.filter(item__plan=unit.plan, org=t["branches"][0],
                                           item__ref__in=["三.1", "三.2"])
     assert {task.url for task in tasks.due_soon} == {a.get_absolute_url() for a in unit_rows}
+
+
+def test_two_published_plans_are_told_apart_with_full_dates_in_constant_queries(client, tree, secretary_a):
+    """issue 12 §3: a branch with two published plans saw "the same task twice", and overdue
+    dates without their year. Each task names its campaign; dates show the year."""
+    _published(tree)
+    second = plan_data()
+    second["title"] = "2023年度党建工作要点落实清单（第二批）"
+    other = services.save_draft(second, tree["committee"])
+    services.publish_plan(other)
+    tasks = own_tasks(secretary_a, today=TODAY)
+    assert [(t.title, t.campaign) for t in tasks.due_soon] == [
+        ("三.1 开展专题学习", "2023年度党建工作要点落实清…"), ("三.1 开展专题学习", "主题教育任务清单"),
+        ("三.2 每月主题党日（2023-12）", "2023年度党建工作要点落实清…"),
+        ("三.2 每月主题党日（2023-12）", "主题教育任务清单")]
+    assert tasks.due_soon[0].campaign_title == "2023年度党建工作要点落实清单（第二批）"
+    with CaptureQueriesContext(connection) as few:
+        own_tasks(secretary_a, today=TODAY)
+    third = plan_data()
+    third["title"] = "第三份清单"
+    services.publish_plan(services.save_draft(third, tree["committee"]))
+    with CaptureQueriesContext(connection) as more:
+        assert own_tasks(secretary_a, today=TODAY).counts["overdue"] == 9
+    assert len(few) == len(more) == 4
+    client.force_login(secretary_a)
+    card = client.get("/").content.decode().split('id="own-tasks"')[1].split('id="own-due-soon"')[0]
+    assert "2023-09-30" in card or "2023-10-" in card  # the overdue periods' dates with their year
+    assert 'title="2023年度党建工作要点落实清单（第二批）（测试党委）"' in card and "第三份清单" in card
