@@ -24,7 +24,7 @@ from taizhang.core.audit import audit_actor
 from taizhang.core.scoping import MANAGE, can
 from taizhang.core.status import record_event
 
-from .models import Member, Organization, OrgKind, Position, PositionRole
+from .models import Member, Organization, OrgKind, Position, PositionRole, RoleAssignment
 from .services import SINGLE_HOLDER_ROLES
 
 #: The posts each kind of organization has (支部工作条例 ch.6 and Art. 13).
@@ -120,11 +120,20 @@ def end_tenure(position: Position, data: dict, *, actor) -> Position:
 
 
 def posts_of(org: Organization) -> dict:
-    """The posts of ``org`` for its page: {"current": [(role label, [Position])] in
+    """The posts of ``org`` for its page: {"current": [(role label, role, [Position])] in
     :data:`KIND_POSTS` order, a post without holder listed with ``[]``; "history": ended
-    tenures, newest first}. Two queries."""
+    tenures, newest first}. Each current holder carries ``account_roles``: None without a
+    sign-in account, else the labels of his roles valid here (on ``org`` or an ancestor), so
+    the office sees where post and permission differ. Two queries."""
     rows = list(Position.objects.filter(org=org).select_related("member", "member__org")
                 .order_by("-ended_on", "-started_on", "pk"))
+    users = {p.member.user_id for p in rows if p.ended_on is None and p.member.user_id}
+    held: dict[int, list[str]] = {}
+    for assignment in RoleAssignment.objects.filter(user_id__in=users).select_related("org").order_by("role"):
+        if org.path.startswith(assignment.org.path):
+            held.setdefault(assignment.user_id, []).append(str(assignment.get_role_display()))
+    for p in rows:
+        p.account_roles = held.get(p.member.user_id, []) if p.member.user_id else None
     current = [(PositionRole(role).label, role, [p for p in rows if p.role == role and p.ended_on is None])
                for role in KIND_POSTS.get(org.kind, ())]
     return {"current": current, "history": [p for p in rows if p.ended_on is not None]}

@@ -101,3 +101,19 @@ def test_posts_page_appoint_end_and_scope(client, tree, staff):
     assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
     # The detail page links to the posts page for the office.
     assert reverse("orgs:posts", args=[a.pk]) in client.get(reverse("orgs:organization_detail", args=[a.pk])).content.decode()
+
+
+def test_the_page_shows_where_post_and_role_differ(client, tree, staff):
+    a, _b = tree["branches"]
+    with_role = MemberFactory(org=a, name="有角色", user=UserFactory(username="u_role"))
+    grant(with_role.user, a, "branch_secretary")
+    without_role = MemberFactory(org=a, name="无角色", user=UserFactory(username="u_none"))
+    no_account = MemberFactory(org=a, name="无账号")
+    for member, role in [(with_role, "secretary"), (without_role, "organization_member"), (no_account, "propaganda_member")]:
+        posts.appoint({"org": a, "member": member, "role": role, "started_on": D1}, actor=staff)
+    client.force_login(staff)
+    html = client.get(reverse("orgs:posts", args=[a.pk])).content.decode()
+    import re
+    cells = dict(re.findall(r'>(有角色|无角色|无账号)</a>.*?<td class="account-roles">(.*?)</td>', html, re.S))
+    assert cells["有角色"] == "支部书记"
+    assert "无本组织角色" in cells["无角色"] and "无登录账号" in cells["无账号"]
