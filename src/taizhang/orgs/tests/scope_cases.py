@@ -6,7 +6,7 @@ from taizhang.orgs.models import Position, RoleAssignment
 
 def cases(world):
     b = world.branch_b
-    post_b = Position.objects.create(member=world.member_b, org=b, role="secretary")
+    post_b, _new = Position.objects.get_or_create(member=world.member_b, org=b, role="secretary", ended_on=None)
     return [
         Case("orgs:posts", {"pk": b.pk}, post=True,
              data={"role": "secretary", "member": world.member_b.pk, "started_on": "2024-01-01"}),
