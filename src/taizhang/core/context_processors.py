@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .scoping import scope_paths
+from .scoping import BROWSE, MANAGE, REVIEW, VIEW, held_actions
 from .sources import sources
 
 SOURCES = object()
@@ -37,9 +37,23 @@ NAV = [
 ]
 
 
-# Entries a user sees only with a role granting this action somewhere (a page they could
-# not use answers 403; the menu does not offer it).
-NEEDS = {"plans:review_queue": "review"}
+# The action (core.scoping) a user must hold somewhere for the menu to offer an entry: the
+# same action the entry's page checks (a page they could not use answers 403; the menu does
+# not offer it). ``None``: every signed-in user (his own pages). Entries not listed need
+# ``BROWSE``: the organization's ledgers, which a plain member (who acts on himself, DESIGN.md
+# "Who uses it") is not offered; the registry's record kinds are ledgers too.
+NEEDS = {
+    "home": None,
+    "records:my_self_study": None,
+    "records:my_micro_lecture": None,
+    "records:my_suggestion": None,
+    "notify:notice_list": None,  # his own notices
+    "notify:announcement_list": VIEW,  # notices sent to his organization
+    "plans:campaign_list": VIEW,  # the campaign and its board: everyone, own subtree (README)
+    "plans:review_queue": REVIEW,  # plans.views_work.review_queue
+    "orgs:accounts_create": MANAGE,  # orgs.views_accounts.accounts_create
+    "notify:urge_board": MANAGE,  # notify.urging.candidates: the managed subtrees
+}
 
 
 # Entries of one app are shown as one dropdown under this label (single entries stay flat).
@@ -75,8 +89,9 @@ def _entries():
 
 
 def navigation(request):
-    """Navigation for authenticated users (empty for anonymous ones): the entries of NAV,
-    grouped per app into dropdowns, the current page's entry marked active."""
+    """Navigation for authenticated users (empty for anonymous ones): the entries of NAV the
+    user may use (:data:`NEEDS`), grouped per app into dropdowns, the current page's entry
+    marked active. One query (the user's roles), however many entries."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"nav_items": []}
     path = request.path
@@ -87,8 +102,10 @@ def navigation(request):
     active_prefix = max(matching, key=len, default=None)
     items: list[dict] = []
     groups: dict[str, dict] = {}
+    held = held_actions(request.user)  # one query whatever the menu's length
     for name, label, prefix in entries:
-        if name in NEEDS and scope_paths(request.user, NEEDS[name]) == []:
+        needed = NEEDS.get(name, BROWSE)
+        if needed is not None and needed not in held:
             continue
         entry = {"url": reverse(name), "label": label, "active": prefix == active_prefix}
         group_label = MINE_LABEL if name in MINE else GROUPS.get(name.split(":")[0]) if ":" in name else None

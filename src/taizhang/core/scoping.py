@@ -23,16 +23,20 @@ VIEW = "view"
 CHANGE = "change"
 REVIEW = "review"
 MANAGE = "manage"  # import and publish plans, set up orgs: the committee office
+# Work with an organization's ledgers (its records, problems, checks, reports): every role but
+# a plain member's, who acts on himself (DESIGN.md "Who uses it": 党员 | self). The menu
+# offers the ledgers only with it.
+BROWSE = "browse"
 
 # Which roles allow which action (DESIGN.md "Who uses it"). Inspectors and plain members read.
 ROLE_ACTIONS: dict[str, set[str]] = {
-    "committee_admin": {VIEW, CHANGE, REVIEW, MANAGE},
-    "committee_staff": {VIEW, CHANGE, REVIEW, MANAGE},
-    "leader": {VIEW, CHANGE},
-    "branch_secretary": {VIEW, CHANGE},
-    "branch_committee": {VIEW, CHANGE},
+    "committee_admin": {VIEW, BROWSE, CHANGE, REVIEW, MANAGE},
+    "committee_staff": {VIEW, BROWSE, CHANGE, REVIEW, MANAGE},
+    "leader": {VIEW, BROWSE, CHANGE},
+    "branch_secretary": {VIEW, BROWSE, CHANGE},
+    "branch_committee": {VIEW, BROWSE, CHANGE},
     "member": {VIEW},
-    "inspector": {VIEW},
+    "inspector": {VIEW, BROWSE},
 }
 
 _CACHE_ATTR = "_taizhang_scope_paths"
@@ -69,6 +73,26 @@ def scope_paths(user, action: str = VIEW) -> list[str] | None:
                 collapsed.append(path)
         cache[action] = collapsed
     return cache[action]
+
+
+def held_actions(user) -> set[str]:
+    """The actions ``user`` may do somewhere (on at least one organization): all of them for
+    a superuser, none for an anonymous or inactive user. One query, cached on the user like
+    :func:`scope_paths`; ``action in held_actions(user)`` equals ``scope_paths(user, action) != []``."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {a for actions in ROLE_ACTIONS.values() for a in actions}
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if "_held" not in cache:
+        from taizhang.orgs.models import RoleAssignment
+
+        roles = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True).distinct())
+        cache["_held"] = {a for r in roles for a in ROLE_ACTIONS.get(r, ())}
+    return cache["_held"]
 
 
 def clear_scope_cache(user) -> None:

@@ -86,6 +86,7 @@ VERB_LABELS = {
     "account_created": gettext_lazy("开通账号"), "account_disabled": gettext_lazy("停用账号"),
     "account_enabled": gettext_lazy("恢复账号"), "add_child": gettext_lazy("新增下级组织"),
     "grant_role": gettext_lazy("授予角色"), "revoke_role": gettext_lazy("撤销角色"),
+    "appoint_post": gettext_lazy("任命职务"), "end_post": gettext_lazy("结束任职"),
 }
 
 

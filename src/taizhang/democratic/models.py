@@ -137,6 +137,14 @@ class SelfExamination(OrgScopedModel):
     def whose(self) -> str:
         return str(self.leader.member) if self.leader_id else str(_("领导班子"))
 
+    def get_document_url(self) -> str | None:
+        """The download address of the current Word file (its latest version), or None."""
+        if not self.document:
+            return None
+        number = self.versions.filter(document=self.document.name).order_by("-number").values_list(
+            "number", flat=True).first()
+        return reverse("democratic:exam_version_file", args=[self.pk, number]) if number else None
+
     # -- status machine (core.status.apply_transition) --
     @transition(field=status, source=[ExamStatus.DRAFT, ExamStatus.RETURNED], target=ExamStatus.SUBMITTED)
     def submit(self):

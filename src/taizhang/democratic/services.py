@@ -163,9 +163,12 @@ def make_problem(opinion: Opinion, *, actor=None, **fields):
 def save_exam(obj: SelfExamination, *, actor=None, document=None) -> SelfExamination:
     """Validate and save a material; ``document`` (an uploaded .docx, or None) replaces its
     Word file. A new :class:`ExamVersion` is kept when the text or the file changed (always
-    on creation). An approved material is not edited (a new year's material is a new one)."""
+    on creation). An empty title becomes "<year>年度民主生活会对照检查材料（<whose>）". An
+    approved material is not edited (a new year's material is a new one)."""
     if document is not None:
         check_upload(document, WORD_SUFFIXES, wrong_type=_("对照检查材料请上传 Word（.docx）文件，不支持 %(suffix)s。"))
+    if not (obj.title or "").strip() and obj.year:  # the form's hint: 留空则自动生成
+        obj.title = _("%(year)s年度民主生活会对照检查材料（%(whose)s）") % {"year": obj.year, "whose": obj.whose}
 
     def check(o, errors):
         o.title = (o.title or "").strip()
@@ -190,14 +193,12 @@ def save_exam(obj: SelfExamination, *, actor=None, document=None) -> SelfExamina
 
 def create_exam(data: dict, *, actor=None, document=None) -> SelfExamination:
     """Create a material from ``data`` (``team`` defaults to the org's team, ``year`` to the
-    year of ``date``, ``title`` to "<year>年度民主生活会对照检查材料（<whose>）")."""
+    year of ``date``, ``title`` as :func:`save_exam` says)."""
     obj = SelfExamination(**data)
     if not obj.team_id and obj.org_id:
         obj.team = team_of(obj.org)
     if not obj.year and obj.date:
         obj.year = obj.date.year
-    if not obj.title and obj.year:
-        obj.title = _("%(year)s年度民主生活会对照检查材料（%(whose)s）") % {"year": obj.year, "whose": obj.whose}
     return save_exam(obj, actor=actor, document=document)
 
 

@@ -135,6 +135,15 @@ class ExamEditView(ObjectEditView):
     def save(self, form):
         return services.save_exam(form.instance, actor=self.request.user, document=form.cleaned_data.get("upload"))
 
+    def form_invalid(self, form):
+        """A browser never sends a chosen file again: say it must be re-chosen (issue: an
+        upload vanished silently when another field had an error)."""
+        chosen = form.files.get("upload")
+        if chosen is not None and not form.has_error("upload"):
+            form.add_error("upload", _("表单有错误，所选文件“%(name)s”未保存，请重新选择文件后再保存。")
+                           % {"name": chosen.name})
+        return super().form_invalid(form)
+
 
 class ExamDeleteView(ObjectDeleteView):
     model = SelfExamination

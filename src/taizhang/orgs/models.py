@@ -160,6 +160,7 @@ class Position(TimeStampedModel):
     role = models.CharField(_("职务"), max_length=30, choices=PositionRole.choices)
     started_on = models.DateField(_("任职日期"), null=True, blank=True)
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
+    end_reason = models.CharField(_("离任原因"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_org_field = "org"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accounts, views_manage, views_roster
+from . import views, views_accounts, views_manage, views_posts, views_roster
 
 app_name = "orgs"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/add/", views_manage.organization_add, name="organization_add"),
     path("<int:pk>/edit/", views_manage.organization_edit, name="organization_edit"),
     path("<int:pk>/roles/", views_manage.roles, name="roles"),
+    path("<int:pk>/posts/", views_posts.org_posts, name="posts"),
+    path("posts/<int:pk>/end/", views_posts.post_end, name="post_end"),
     path("roles/<int:pk>/revoke/", views_manage.role_revoke, name="role_revoke"),
     path("leadership/", views.LeadershipView.as_view(), name="leadership"),
     path("members/", views.MemberListView.as_view(), name="member_list"),

@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from taizhang.core.scoping import MANAGE, can
+from taizhang.core.scoping import MANAGE, VIEW, can
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from .filtersets import MemberFilterSet
@@ -123,3 +123,15 @@ class LeadershipView(ScopedQuerysetMixin, ListView):
             Prefetch("contact_branches", queryset=visible_branches)).order_by("order")
         return super().get_queryset().select_related("org").prefetch_related(
             Prefetch("members", queryset=leaders))
+
+    def get_context_data(self, **kwargs):
+        """Mark what the reader may open (``org_open``, ``member_open``): a branch reads its
+        committee's team but not the committee's page or other branches' members, and gets
+        no link that would answer 404. No query (the scope paths are cached)."""
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        for team in ctx["teams"]:
+            team.org_open = can(user, VIEW, team.org)
+            for leader in team.members.all():
+                leader.member_open = can(user, VIEW, leader.member.org)
+        return ctx

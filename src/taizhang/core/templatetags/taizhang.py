@@ -1,7 +1,11 @@
 """Template helpers shared by all apps: history and attachments panels, field display."""
 
+from pathlib import PurePosixPath
+
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.history import changes_of, history_for
@@ -70,9 +74,23 @@ def attachments_panel(obj, can_change=False):
     }
 
 
+def _file_display(obj, field) -> str:
+    """A stored file as its name (never the storage path), linked to the object's
+    ``get_<field>_url()`` when it has one."""
+    stored = getattr(obj, field.name)
+    if not stored:
+        return ""
+    name = PurePosixPath(stored.name).name
+    url_of = getattr(obj, f"get_{field.name}_url", None)
+    url = url_of() if url_of else None
+    return format_html('<a href="{}">{}</a>', url, name) if url else name
+
+
 @register.filter
 def display_fields(obj):
-    """(label, display value) pairs of ``obj``'s concrete editable fields, for detail pages."""
+    """(label, display value) pairs of ``obj``'s concrete editable fields, for detail pages:
+    choices by their label, booleans as 是/否, files by their name (a link where the model
+    says where)."""
     pairs = []
     for field in obj._meta.get_fields():
         if not getattr(field, "concrete", False) or field.auto_created or not field.editable:
@@ -81,6 +99,10 @@ def display_fields(obj):
             continue
         if field.choices:
             value = getattr(obj, f"get_{field.name}_display")()
+        elif isinstance(field, models.BooleanField):
+            value = _("是") if getattr(obj, field.name) else _("否")
+        elif isinstance(field, models.FileField):
+            value = _file_display(obj, field)
         elif field.many_to_many:
             value = "、".join(str(v) for v in getattr(obj, field.name).all())
         else:

@@ -1,12 +1,17 @@
 """Scoping-walk cases of the orgs URLs (see taizhang.core.testing)."""
 
 from taizhang.core.testing import HIDDEN, LISTED, Case
-from taizhang.orgs.models import RoleAssignment
+from taizhang.orgs.models import Position, RoleAssignment
 
 
 def cases(world):
     b = world.branch_b
+    post_b, _new = Position.objects.get_or_create(member=world.member_b, org=b, role="secretary", ended_on=None)
     return [
+        Case("orgs:posts", {"pk": b.pk}, post=True,
+             data={"role": "secretary", "member": world.member_b.pk, "started_on": "2024-01-01"}),
+        Case("orgs:posts", {"pk": world.branch_a.pk}, post=True, data={}),
+        Case("orgs:post_end", {"pk": post_b.pk}, post=True, data={"ended_on": "2024-02-01"}),
         Case("orgs:organization_list", expect=LISTED),
         Case("orgs:organization_detail", {"pk": b.pk}),
         Case("orgs:organization_detail", {"pk": world.committee.pk}),

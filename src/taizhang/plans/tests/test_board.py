@@ -95,3 +95,14 @@ def test_cells_never_add_up_different_requirements(client, campaign, office):
     html = client.get(reverse("plans:board", args=[campaign.pk])).content.decode()
     assert ">2/5期<" in html
     assert not re.search(r">\d+/\d+<", html)
+
+
+def test_a_filter_matching_nothing_says_so_and_offers_clearing_it(client, campaign, office):
+    """A new user filtered on 已退回 and read 暂无任务分解（发布任务清单后…） on a published plan."""
+    client.force_login(office)
+    url = reverse("plans:board", args=[campaign.pk])
+    html = client.get(url, {"level": "branch", "status": "returned"}).content.decode()
+    assert "暂无任务分解" not in html
+    empty = re.search(r'<div class="alert alert-info" id="board-empty-filter">(.*?)</div>', html, re.S)
+    assert empty and "没有符合筛选条件的任务" in empty.group(1)
+    assert 'href="?level=branch"' in empty.group(1) and "清除筛选" in empty.group(1)
