@@ -324,7 +324,28 @@ def _insert_attendance() -> dict[str, int]:
             StudyAttendance._meta.db_table, "session_id", s, f"JOIN {mem} p ON p.org_id = r.org_id",
             "p.is_active = %s", [True])
         _store_meeting_counts()
+        _store_member_activity()
     return counts
+
+
+def _store_member_activity() -> None:
+    """Fill the members' activity months (``records.MemberActivity``, kept by the records
+    services for check 20; issue 14) from the attendance rows inserted above: one
+    ``INSERT … SELECT … GROUP BY`` (SQLite / PostgreSQL month expressions)."""
+    from django.db import connection
+
+    from taizhang.records.models import Attendance, Meeting, MemberActivity, StudyAttendance, StudySession
+
+    month = ("date(r.date, 'start of month')" if connection.vendor == "sqlite"
+             else "CAST(date_trunc('month', r.date) AS date)")
+    parts = [f"SELECT x.member_id, {month} AS month, r.date AS day FROM {att} x JOIN {rec} r ON r.id = x.{fk} "
+             f"WHERE x.status = 'present' OR x.reason <> ''"
+             for att, rec, fk in ((Attendance._meta.db_table, Meeting._meta.db_table, "meeting_id"),
+                                  (StudyAttendance._meta.db_table, StudySession._meta.db_table, "session_id"))]
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {MemberActivity._meta.db_table} (member_id, month, first, last) "
+                    f"SELECT member_id, month, MIN(day), MAX(day) FROM ({' UNION ALL '.join(parts)}) u "
+                    f"GROUP BY member_id, month")
 
 
 def _store_meeting_counts() -> None:
