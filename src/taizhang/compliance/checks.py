@@ -384,15 +384,15 @@ def inactivity(rule: Rule, ctx: Context) -> None:
     holding = {ctx.row_of(o) for o in Meeting.objects.filter(
         org__path__startswith=ctx.path, date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
         .distinct()}  # order_by(): Meta.ordering would make DISTINCT return every meeting
+    month = ctx.month_of(ctx.as_of)
+    window = f"自 {start:%Y-%m-%d} 至 {ctx.as_of:%Y-%m-%d} 未参加组织生活，也无请假原因记录，请书记了解情况"
     for m in ctx.members.values():
         if m["id"] in active or ctx.row_of(m["org_id"]) not in holding:
             continue
         if m["joined_on"] and m["joined_on"] > start:
             continue
-        ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=P.period_of(ctx.as_of, P.MONTH),
-                          member_id=m["id"], member_name=m["name"],
-                          message=f"党员{m['name']}自 {start:%Y-%m-%d} 至 {ctx.as_of:%Y-%m-%d} 未参加组织生活，"
-                                  f"也无请假原因记录，请书记了解情况"))
+        ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=month,
+                          member_id=m["id"], member_name=m["name"], message=f"党员{m['name']}{window}"))
 
 
 def unavailable(rule: Rule, ctx: Context) -> None:

@@ -49,7 +49,7 @@ def rectification(rule: Rule, ctx: Context) -> None:
     measure_url = lambda pk: reverse("rectification:measure_detail", args=[pk])  # noqa: E731
 
     def add(org_id, day, message, url, label, severity=""):
-        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=P.period_of(day, P.MONTH),
+        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=ctx.month_of(day),
                           severity=severity, record_url=url, record_label=label[:40]))
 
     def in_window(day) -> bool:

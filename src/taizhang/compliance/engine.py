@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from django.db.models import CharField, Count, Func, Min, Q
 
@@ -31,33 +32,36 @@ COMMITTEE_ROLES = ("secretary", "deputy_secretary", "organization_member", "prop
 MET, MISSING, DUE, FUTURE = "met", "missing", "due", "future"
 
 
-@dataclass
-class Violation:
-    """One finding: ``rule`` broken by ``org_id`` (branch, group or committee; ``row_id`` is
-    the committee-view row it counts for) in ``period``; ``message`` in Chinese; optional
-    ``member_name`` and the record it is about (``record_url``, ``record_label``)."""
-
+class _ViolationRow(NamedTuple):
     rule: Rule
     org_id: int
     row_id: int
     message: str
-    period: P.Period | None = None
-    severity: str = ""
-    member_id: int | None = None
-    member_name: str = ""
-    record_url: str = ""
-    record_label: str = ""
-
-    def __post_init__(self):
-        self.severity = self.severity or self.rule.severity
+    period: P.Period | None
+    severity: str
+    member_id: int | None
+    member_name: str
+    record_url: str
+    record_label: str
 
 
-@dataclass
-class Cell:
-    """One required record of the branch calendar: ``rule`` for ``org_id`` in ``period``,
-    ``count`` found of ``needed``, ``status`` met/missing/due/future, the first record that
-    meets it (``record_url``) and the kind to record (``add_kind``)."""
+class Violation(_ViolationRow):
+    """One finding (a light, immutable tuple: 59,000 of them at city scale; issue 14):
+    ``rule`` broken by ``org_id`` (branch, group or committee; ``row_id`` is the
+    committee-view row it counts for) in ``period``; ``message`` in Chinese; ``severity``
+    (default the rule's); optional ``member_id``/``member_name`` and the record it is about
+    (``record_url``, ``record_label``)."""
 
+    __slots__ = ()
+
+    def __new__(cls, rule: Rule, org_id: int, row_id: int, message: str, period: P.Period | None = None,
+                severity: str = "", member_id: int | None = None, member_name: str = "",
+                record_url: str = "", record_label: str = ""):
+        return tuple.__new__(cls, (rule, org_id, row_id, message, period, severity or rule.severity,
+                                   member_id, member_name, record_url, record_label))
+
+
+class _CellRow(NamedTuple):
     rule: Rule
     org_id: int
     period: P.Period
@@ -66,6 +70,15 @@ class Cell:
     status: str
     record_url: str = ""
     add_kind: str = ""
+
+
+class Cell(_CellRow):
+    """One required record of the branch calendar (a light, immutable tuple): ``rule`` for
+    ``org_id`` in ``period``, ``count`` found of ``needed``, ``status``
+    met/missing/due/future, the first record that meets it (``record_url``) and the kind to
+    record (``add_kind``)."""
+
+    __slots__ = ()
 
     @property
     def add_date(self) -> dt.date:
@@ -161,12 +174,19 @@ class Context:
 
     def row_of(self, org_id: int) -> int:
         """The committee-view row of an org: a group counts for its branch (nearest branch
-        ancestor); a branch, general branch or committee for itself."""
-        org = self.orgs.get(org_id)
-        start = org
-        while org is not None and org.kind == OrgKind.GROUP:
-            org = self._by_path.get(org.parent_path)
-        return org.id if org is not None else (start.id if start else org_id)
+        ancestor); a branch, general branch or committee for itself (an org outside the
+        subtree: itself). Looked up in a table made once per evaluation."""
+        return self._rows.get(org_id, org_id)
+
+    @cached_property
+    def _rows(self) -> dict[int, int]:
+        result = {}
+        for org_id, start in self.orgs.items():
+            org = start
+            while org is not None and org.kind == OrgKind.GROUP:
+                org = self._by_path.get(org.parent_path)
+            result[org_id] = org.id if org is not None else start.id
+        return result
 
     # --- people -------------------------------------------------------------------------
     @cached_property
