@@ -382,7 +382,7 @@ def inactivity(rule: Rule, ctx: Context) -> None:
     start = ctx.as_of + dt.timedelta(days=1) - relativedelta(months=months)
     active = active_members(start, ctx.as_of)
     holding = {ctx.row_of(o) for o in Meeting.objects.filter(
-        org__path__startswith=ctx.path, date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
+        ctx.within(), date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
         .distinct()}  # order_by(): Meta.ordering would make DISTINCT return every meeting
     month = ctx.month_of(ctx.as_of)
     window = f"自 {start:%Y-%m-%d} 至 {ctx.as_of:%Y-%m-%d} 未参加组织生活，也无请假原因记录，请书记了解情况"

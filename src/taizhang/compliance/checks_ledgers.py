@@ -55,9 +55,9 @@ def rectification(rule: Rule, ctx: Context) -> None:
     def in_window(day) -> bool:
         return day is not None and start <= day <= as_of
 
-    measures = Rectification.objects.filter(org__path__startswith=ctx.path)
+    measures = Rectification.objects.filter(ctx.within())
     if aspect == "links":
-        problems = (Problem.objects.filter(org__path__startswith=ctx.path)
+        problems = (Problem.objects.filter(ctx.within())
                     .filter(Q(found_on__range=(start, as_of))
                             | Q(found_on__isnull=True, created_at__date__range=(start, as_of)))
                     .annotate(n=Count("measures")).filter(n=0)

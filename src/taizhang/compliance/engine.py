@@ -108,12 +108,19 @@ class Context:
     inactivity, rectification) look at that day. ``started``: the period has begun (a state
     check says nothing about a period still to come).
 
+    ``only_orgs`` (org ids; None = all) restricts the evaluation to the committee-view rows
+    of those organizations (:attr:`only`): the loaders read the rows' organizations only
+    (:meth:`within`), the checks see only those organizations (:meth:`of_kind`) and
+    :func:`evaluate` keeps only their findings — what :mod:`.store` recomputes after a change.
+
     The subtree is the one under ``root`` *as stored now* (:attr:`path`), not under the
     ``path`` attribute of the object passed in, which may be stale.
     """
 
-    def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None):
+    def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None,
+                 only_orgs=None):
         self.root = root
+        self.only_orgs = None if only_orgs is None else set(only_orgs)
         self.period = period
         self.today = today or P.today()
         self.as_of = min(period.end, self.today)
@@ -170,7 +177,31 @@ class Context:
         return org.name
 
     def of_kind(self, *kinds: str) -> list[OrgRow]:
-        return [o for o in self.orgs.values() if o.kind in kinds]
+        """The organizations of ``kinds`` in the subtree (of the rows evaluated), path order."""
+        scope = self._scope
+        return [o for o in self.orgs.values() if o.kind in kinds and (scope is None or o.id in scope)]
+
+    @cached_property
+    def only(self) -> set[int] | None:
+        """The committee-view rows evaluated (None: all): those of ``only_orgs``."""
+        if self.only_orgs is None:
+            return None
+        return {self.row_of(o) for o in self.only_orgs if o in self.orgs}
+
+    @cached_property
+    def _scope(self) -> set[int] | None:
+        """The organizations whose facts are loaded (None: the whole subtree): those of the
+        rows evaluated, a branch with its groups."""
+        if self.only is None:
+            return None
+        return {o for o in self.orgs if self.row_of(o) in self.only}
+
+    def within(self, prefix: str = "org") -> Q:
+        """The filter of the facts of the organizations evaluated on the organization field
+        ``prefix`` ("org", "meeting__org"): the subtree's path, or the ids of :attr:`_scope`."""
+        if self._scope is None:
+            return Q(**{f"{prefix}__path__startswith": self.path})
+        return Q(**{f"{prefix}_id__in": sorted(self._scope)})
 
     def row_of(self, org_id: int) -> int:
         """The committee-view row of an org: a group counts for its branch (nearest branch
@@ -191,7 +222,7 @@ class Context:
     # --- people -------------------------------------------------------------------------
     @cached_property
     def members(self) -> dict[int, dict]:
-        rows = (Member.objects.filter(org__path__startswith=self.path, is_active=True)
+        rows = (Member.objects.filter(self.within(), is_active=True)
                 .values("id", "name", "org_id", "group_id", "status", "joined_on"))
         return {r["id"]: r for r in rows}
 
@@ -217,7 +248,7 @@ class Context:
     def positions(self) -> list[dict]:
         """Posts held at some time in the period (started by its end, not ended before it) by
         members still on the roll (a post left open by someone who left is not held)."""
-        return list(Position.objects.filter(org__path__startswith=self.path, member__is_active=True)
+        return list(Position.objects.filter(self.within(), member__is_active=True)
                     .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.start))
                     .filter(Q(started_on__isnull=True) | Q(started_on__lte=self.period.end))
                     .values("member_id", "org_id", "role", "started_on", "ended_on"))
@@ -252,7 +283,7 @@ class Context:
         GROUP BY over the period for the whole subtree."""
         from taizhang.records.models import Meeting
 
-        rows = (Meeting.objects.filter(org__path__startswith=self.path,
+        rows = (Meeting.objects.filter(self.within(),
                                        date__range=(self.period.start, self.period.end))
                 .annotate(month=MonthKey("date")).values("org_id", "kind", "month")
                 .annotate(n=Count("id"), first=Min("id")).order_by())
@@ -264,7 +295,7 @@ class Context:
         {(org id, lecture kind, first of month): (count, smallest id)}; one GROUP BY."""
         from taizhang.records.models import Lecture
 
-        rows = (Lecture.objects.filter(org__path__startswith=self.path, meeting__isnull=True,
+        rows = (Lecture.objects.filter(self.within(), meeting__isnull=True,
                                        date__range=(self.period.start, self.period.end))
                 .annotate(month=MonthKey("date")).values("org_id", "kind", "month")
                 .annotate(n=Count("id"), first=Min("id")).order_by())
@@ -293,7 +324,7 @@ class Context:
 
         from taizhang.records.models import Meeting
 
-        return list(Meeting.objects.filter(org__path__startswith=self.path,
+        return list(Meeting.objects.filter(self.within(),
                                            date__range=(self.period.start, self.as_of))
                     .values("id", "org_id", "kind", "date", "title", "start_time", "place", "host_id",
                             "recorder_id", n_expected=F("att_expected"), n_present=F("att_present"),
@@ -307,7 +338,7 @@ class Context:
         from taizhang.records.models import Attendance
 
         rows = Attendance.objects.filter(
-            meeting__org__path__startswith=self.path, meeting__kind="branch_committee_meeting",
+            self.within("meeting__org"), meeting__kind="branch_committee_meeting",
             meeting__date__range=(self.period.start, self.as_of)).values_list("meeting_id", "member_id", "status")
         result = defaultdict(list)
         for meeting_id, member_id, status in rows:
@@ -318,7 +349,7 @@ class Context:
     def motions(self) -> dict[int, list[dict]]:
         from taizhang.records.models import Motion
 
-        rows = Motion.objects.filter(meeting__org__path__startswith=self.path,
+        rows = Motion.objects.filter(self.within("meeting__org"),
                                      meeting__date__range=(self.period.start, self.as_of)).values(
             "id", "meeting_id", "title", "yes", "no", "abstain", "declared_passed")
         result = defaultdict(list)
@@ -331,7 +362,7 @@ class Context:
         from taizhang.records.models import ElectionResult
 
         rows = ElectionResult.objects.filter(
-            meeting__org__path__startswith=self.path,
+            self.within("meeting__org"),
             meeting__date__range=(self.period.start, self.as_of)).values(
             "meeting_id", "post", "candidate__name", "candidate_name", "yes", "elected")
         result = defaultdict(list)
@@ -344,8 +375,11 @@ class Context:
         """Talks of the period (one query): org, both parties, date, purpose."""
         from taizhang.records.models import Talk
 
-        return list(Talk.objects.filter(org__path__startswith=self.path,
-                                        date__range=(self.period.start, self.period.end))
+        talks = Talk.objects.filter(org__path__startswith=self.path, date__range=(self.period.start, self.period.end))
+        if self._scope is not None:  # those of the rows evaluated and those their people took part in
+            people = sorted({*self.members, *(p["member_id"] for p in self.positions)})
+            talks = talks.filter(self.within() | Q(party_a_id__in=people) | Q(party_b_id__in=people))
+        return list(talks
                     .values("org_id", "party_a_id", "party_b_id", "date", "purpose"))
 
     @cached_property
@@ -356,8 +390,7 @@ class Context:
         from taizhang.evaluation.models import Appraisal
 
         years = range(self.period.start.year, self.period.end.year + 1)
-        return list(Appraisal.objects.filter(Q(org__path__startswith=self.path)
-                                             | Q(member__org__path__startswith=self.path), year__in=years)
+        return list(Appraisal.objects.filter(self.within() | self.within("member__org"), year__in=years)
                     .values("id", "org_id", "member_id", "member__name", "member__status", "year", "grade",
                             "follow_up").order_by("org_id", "year", "member__name", "id"))
 
@@ -441,6 +474,9 @@ class Report:
     rows: list[OrgRow]
     violations: list[Violation] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+    #: org id → committee-view row id (``Context.row_of``); the rows evaluated (None: all)
+    row_of: object = field(default=None, repr=False, compare=False)
+    only: set[int] | None = field(default=None, repr=False, compare=False)
 
     def counted(self) -> list[Violation]:
         """Errors and warnings (reminders are shown but do not count)."""
@@ -481,21 +517,29 @@ class Report:
 
 
 def evaluate(root: Organization, period: P.Period, today: dt.date | None = None,
-             rule_ids: list[str] | None = None) -> Report:
+             rule_ids: list[str] | None = None, only_orgs=None) -> Report:
     """Check the active rules (or ``rule_ids``) for ``root``'s subtree in ``period``.
 
     Rules counted per month/quarter/year run for each of their periods inside ``period``;
     rules counted over a longer period than ``period`` (a yearly rule in a quarter view) are
     not run. Periods that have not begun are "future"; the current one is "due" until it
-    ends (never a violation before its last day). Returns a :class:`Report`.
+    ends (never a violation before its last day). ``only_orgs`` (org ids): evaluate only
+    the committee-view rows of those organizations (see :class:`Context`); the report then
+    holds their findings only. Returns a :class:`Report`.
     """
     from .checks import CHECKS
     from .rules import REGISTERED_CHECKS
 
-    ctx = Context(root, period, today)
+    ctx = Context(root, period, today, only_orgs)
     rules = [r for r in active_rules() if (rule_ids is None or r.id in rule_ids)
              and P.ORDER[r.period] <= P.ORDER[period.kind]]
-    for rule in rules:
-        (CHECKS.get(rule.check) or REGISTERED_CHECKS[rule.check])(rule, ctx)
+    if ctx.only is None or ctx.only:
+        for rule in rules:
+            (CHECKS.get(rule.check) or REGISTERED_CHECKS[rule.check])(rule, ctx)
+    violations, cells = ctx.violations, ctx.cells
+    if ctx.only is not None:  # a check reading facts beyond the rows evaluated says nothing of others
+        only = ctx.only
+        violations = [v for v in violations if v.row_id in only]
+        cells = [c for c in cells if ctx.row_of(c.org_id) in only]
     rows = [o for o in ctx.orgs.values() if o.kind != OrgKind.GROUP]
-    return Report(root, period, ctx.today, rules, rows, ctx.violations, ctx.cells)
+    return Report(root, period, ctx.today, rules, rows, violations, cells, ctx.row_of, ctx.only)

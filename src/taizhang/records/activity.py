@@ -15,8 +15,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 
 from .models import Attendance, MemberActivity, StudyAttendance
+
+activity_changed = Signal()
+"""Sent by :func:`refresh` (inside the writing transaction) with ``member_ids``: the members
+whose activity months were rewritten (the regulations renew their findings)."""
 
 #: A row that counts as taking part: present, or absent / on leave with a recorded reason.
 QUALIFYING = Q(status="present") | ~Q(reason="")
@@ -50,6 +55,7 @@ def refresh(member_ids: Iterable[int]) -> None:
         MemberActivity.objects.bulk_create(
             [MemberActivity(member_id=m, month=month, first=first, last=last)
              for (m, month), (first, last) in sorted(live.items())], batch_size=500)
+    activity_changed.send(sender=MemberActivity, member_ids=ids)
 
 
 def attendee_ids(record) -> set[int]:
