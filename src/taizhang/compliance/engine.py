@@ -60,6 +60,9 @@ class Violation(_ViolationRow):
         return tuple.__new__(cls, (rule, org_id, row_id, message, period, severity or rule.severity,
                                    member_id, member_name, record_url, record_label))
 
+    def __reduce__(self):  # unpickled without a Python call per finding (kept findings; issue 14)
+        return tuple.__new__, (type(self), tuple(self))
+
 
 class _CellRow(NamedTuple):
     rule: Rule
@@ -79,6 +82,9 @@ class Cell(_CellRow):
     record (``add_kind``)."""
 
     __slots__ = ()
+
+    def __reduce__(self):
+        return tuple.__new__, (type(self), tuple(self))
 
     @property
     def add_date(self) -> dt.date:

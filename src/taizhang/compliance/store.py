@@ -16,8 +16,8 @@ restricted evaluation of the changed rows (:class:`~.engine.Context` ``only_orgs
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
-import io
 import pickle
 
 from django.db import transaction
@@ -29,31 +29,21 @@ from . import conf, marks
 from . import periods as P
 from .engine import Report, evaluate
 from .models import FindingsChange, StoredEvaluation, StoredFindings
-from .rules import BY_ID, Rule, active_rules
+from .rules import active_rules
 
 #: Above this share of changed rows the whole subtree is evaluated again (one pass over the
 #: subtree costs less than many rows listed one by one).
 FULL_SHARE = 0.3
 
 
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj):  # rules by id: read back as the declared objects
-        return obj.id if isinstance(obj, Rule) else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def persistent_load(self, pid):
-        return BY_ID[pid]
-
-
 def _dumps(value) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
+    # rules pickle by id (``Rule.__reduce__``), findings and cells as plain tuples: no Python
+    # call per object when read back
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _loads(data) -> object:
-    return _Unpickler(io.BytesIO(bytes(data))).load()
+    return pickle.loads(bytes(data))
 
 
 def evaluation_key(root: Organization, period: P.Period, today: dt.date, rule_ids=None) -> str:
@@ -117,8 +107,14 @@ def evaluate_stored(root: Organization, period: P.Period, today: dt.date | None 
     if len(dirty) > FULL_SHARE * max(len(report.rows), 1):
         return _store_all(root, period, today, rule_ids, key, top)
     fresh = _per_row(report, report.row_of)
-    per_row = {row_id: _loads(data) for row_id, data in kept.rows.exclude(row_id__in=dirty)
-               .values_list("row_id", "data")}
+    kept_rows = list(kept.rows.exclude(row_id__in=dirty).values_list("row_id", "data"))
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of tuples, no cycles: the collector would walk the heap for nothing
+    try:
+        per_row = {row_id: _loads(data) for row_id, data in kept_rows}
+    finally:
+        if collecting:
+            gc.enable()
     per_row.update({row_id: fresh.get(row_id, {}) for row_id in dirty})
     if not dirty:
         if top > kept.seen:
