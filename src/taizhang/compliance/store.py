@@ -94,13 +94,14 @@ def evaluate_stored(root: Organization, period: P.Period, today: dt.date | None 
     marks.flush()
     today = today or P.today()
     key = evaluation_key(root, period, today, rule_ids)
-    top = FindingsChange.objects.aggregate(top=Max("id"))["top"] or 0  # before reading any fact
     kept = StoredEvaluation.objects.filter(key=key).first()
-    changed = None
-    if kept is not None:
-        changed = set(FindingsChange.objects.filter(id__gt=kept.seen, id__lte=top)
-                      .values_list("org_id", flat=True).distinct())
-    if kept is None or None in changed:
+    if kept is None:
+        top = FindingsChange.objects.aggregate(top=Max("id"))["top"] or 0  # before reading any fact
+        return _store_all(root, period, today, rule_ids, key, top)
+    marked = list(FindingsChange.objects.filter(id__gt=kept.seen).values_list("id", "org_id"))  # before any fact
+    top = max((i for i, _o in marked), default=kept.seen)
+    changed = {org_id for _i, org_id in marked}
+    if None in changed:
         return _store_all(root, period, today, rule_ids, key, top)
     report = evaluate(root, period, today, rule_ids, only_orgs=changed)
     dirty = report.only
@@ -112,6 +113,8 @@ def evaluate_stored(root: Organization, period: P.Period, today: dt.date | None 
     gc.disable()  # tens of thousands of tuples, no cycles: the collector would walk the heap for nothing
     try:
         per_row = {row_id: _loads(data) for row_id, data in kept_rows}
+    except Exception:  # noqa: BLE001 — kept by another version of the code: evaluate again
+        return _store_all(root, period, today, rule_ids, key, top)
     finally:
         if collecting:
             gc.enable()
@@ -138,6 +141,7 @@ def _store_all(root, period, today, rule_ids, key, top) -> Report:
         kept = StoredEvaluation.objects.create(key=key, root_id=root.pk, seen=top)
         StoredFindings.objects.bulk_create([StoredFindings(evaluation=kept, row_id=row_id, data=_dumps(found))
                                             for row_id, found in per_row.items()], batch_size=200)
+    prune()
     return _assemble(report, per_row)
 
 
