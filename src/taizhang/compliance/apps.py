@@ -15,4 +15,6 @@ class ComplianceConfig(AppConfig):
         # also autodiscovers ``reminders`` modules; importing here keeps it declared even if
         # this app is loaded before notify.
         from . import reminders  # noqa: F401
-        from . import marks  # noqa: F401 — the receivers that mark changed organizations
+        from . import marks
+
+        marks.connect()  # the receivers that mark changed organizations (issue 14)

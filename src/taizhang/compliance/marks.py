@@ -15,8 +15,9 @@ Sources of marks:
   recorded);
 - ``records.activity.activity_changed`` (members whose activity months were rewritten:
   check 20 for their organizations, wherever the meeting was);
-- the model signals of every model of the apps whose data the checks read (orgs, records,
-  rectification, evaluation, democratic), so that a write outside the services (the admin,
+- the model signals of the models of the apps whose data the checks read (orgs, records,
+  rectification, evaluation, democratic; the deletes only of rows with an organization of
+  their own, see :func:`connect`), so that a write outside the services (the admin,
   a fixture, a migration's data) is seen too: the instance's ``org``/``group`` (or that of
   its meeting, session, measure, problem or team, or of the members it names); a member or
   post moved to another organization also marks the old one; an organization written
@@ -132,12 +133,28 @@ def _before_save(sender, instance, raw=False, **kwargs):
         mark([old])
 
 
-@receiver(post_save, dispatch_uid="compliance.marks.post_save")
-@receiver(post_delete, dispatch_uid="compliance.marks.post_delete")
 def _after_write(sender, instance, raw=False, **kwargs):
-    if raw or not _watched(sender):
+    if raw:
         return
     mark(orgs_of(instance))
+
+
+def connect() -> None:
+    """Connect :func:`_after_write` to the saves of every watched model and to the deletes
+    of those with an organization of their own (and the team members). Not to the deletes
+    of the rows that go with a record (attendance, motions, election results): a delete
+    listener on them would make Django delete them row by row instead of in one statement;
+    their record is marked instead. Called from ``ComplianceConfig.ready``."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if not _watched(model):
+            continue
+        uid = f"compliance.marks.{model._meta.label_lower}"
+        post_save.connect(_after_write, sender=model, dispatch_uid=f"{uid}.save")
+        fields = {f.name for f in model._meta.get_fields()}
+        if "org" in fields or model._meta.model_name in ("organization", "leadershipmember"):
+            post_delete.connect(_after_write, sender=model, dispatch_uid=f"{uid}.delete")
 
 
 @receiver(evidence_changed, dispatch_uid="compliance.marks.evidence_changed")
