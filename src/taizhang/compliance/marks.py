@@ -41,8 +41,10 @@ from taizhang.records.activity import activity_changed
 WATCHED_APPS = {"orgs", "records", "rectification", "evaluation", "democratic"}
 #: Foreign keys to an object whose ``org_id`` is the organization of a row without one.
 PARENTS = ("meeting", "session", "rectification", "problem", "team", "life_meeting")
-#: Foreign keys to members whose organizations a row concerns.
+#: Foreign keys to members whose organizations a row concerns, read for the models whose
+#: findings are counted at the people's organizations (a talk: check 15; a grade: check 12).
 PEOPLE = ("member", "party_a", "party_b")
+PEOPLE_MODELS = {"talk", "appraisal"}
 #: Models whose rows can move to another organization on update (the old one is marked too).
 MOVABLE = {("orgs", "member"), ("orgs", "position")}
 IGNORED = {("records", "memberactivity")}
@@ -108,12 +110,14 @@ def orgs_of(instance) -> set:
         value = getattr(instance, name, None)
         if value:
             result.add(value)
-    for name in PARENTS:
-        if getattr(instance, f"{name}_id", None):
-            parent = getattr(instance, name, None)
-            if parent is not None and getattr(parent, "org_id", None):
-                result.add(parent.org_id)
-    result |= _member_orgs(getattr(instance, f"{name}_id", None) for name in PEOPLE)
+    if not result:  # a row of a record: its record's organization (no query when loaded)
+        for name in PARENTS:
+            if getattr(instance, f"{name}_id", None):
+                parent = getattr(instance, name, None)
+                if parent is not None and getattr(parent, "org_id", None):
+                    result.add(parent.org_id)
+    if instance._meta.model_name in PEOPLE_MODELS:  # findings counted where the people are
+        result |= _member_orgs(getattr(instance, f"{name}_id", None) for name in PEOPLE)
     return result
 
 
