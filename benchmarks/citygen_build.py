@@ -239,6 +239,7 @@ def generate(scale: float, log=print) -> dict:
 
     t0 = time.perf_counter()
     attendance = _insert_attendance()
+    _store_member_activity()  # after every attendance row (a province generator calls it too)
     timings["attendance"] = time.perf_counter() - t0
     log(f"  attendance: {attendance['meeting']} meeting rows, {attendance['study']} study rows "
         f"({timings['attendance']:.1f} s)")
@@ -324,7 +325,6 @@ def _insert_attendance() -> dict[str, int]:
             StudyAttendance._meta.db_table, "session_id", s, f"JOIN {mem} p ON p.org_id = r.org_id",
             "p.is_active = %s", [True])
         _store_meeting_counts()
-        _store_member_activity()
     return counts
 
 
