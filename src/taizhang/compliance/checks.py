@@ -380,7 +380,7 @@ def inactivity(rule: Rule, ctx: Context) -> None:
         return
     months = int(rule.param("months"))
     start = ctx.as_of + dt.timedelta(days=1) - relativedelta(months=months)
-    active = active_members(start, ctx.as_of)
+    active = active_members(start, ctx.as_of, None if ctx.only is None else list(ctx.members))
     holding = {ctx.row_of(o) for o in Meeting.objects.filter(
         ctx.within(), date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
         .distinct()}  # order_by(): Meta.ordering would make DISTINCT return every meeting

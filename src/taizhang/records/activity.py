@@ -63,17 +63,21 @@ def attendee_ids(record) -> set[int]:
     return set(record.attendance.values_list("member_id", flat=True))
 
 
-def active_members(start: dt.date, end: dt.date) -> set[int]:
-    """The ids of the members who took part in a meeting or study session on some day in
-    ``[start, end]`` (any organization): one indexed query on the month rows."""
+def active_members(start: dt.date, end: dt.date, member_ids: Iterable[int] | None = None) -> set[int]:
+    """The ids of the members (of ``member_ids``; None: all) who took part in a meeting or
+    study session on some day in ``[start, end]`` (any organization): one indexed query on
+    the month rows."""
     first_month, last_month = start.replace(day=1), end.replace(day=1)
-    rows = (MemberActivity.objects.filter(month__range=(first_month, last_month))
+    rows = MemberActivity.objects.all() if member_ids is None else MemberActivity.objects.filter(
+        member_id__in=sorted(member_ids))
+    rows = (rows.filter(month__range=(first_month, last_month))
             .filter(Q(month__gt=first_month) | Q(last__gte=start))
             .filter(Q(month__lt=last_month) | Q(first__lte=end)))
     if first_month == last_month and start != first_month and (end + dt.timedelta(days=1)).day != 1:
         # inside one month, cut on both sides: the first and last days cannot say whether a
         # day in between falls inside; ask the attendance rows themselves
-        return _active_from_rows(start, end)
+        found = _active_from_rows(start, end)
+        return found if member_ids is None else found & set(member_ids)
     return set(rows.order_by().values_list("member_id", flat=True).distinct())
 
 
