@@ -24,10 +24,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import citygen  # noqa: E402
+import scale_common  # noqa: E402
 
 YEAR = 2023
 RAW_SQL = """
@@ -157,14 +156,9 @@ def main(argv=None) -> int:
     if args.one:
         print(json.dumps(measure(args.scale, args.repeat)))
         return 0
-    results = []
-    for scale in (args.scale / 10, args.scale):
-        out = subprocess.run([sys.executable, __file__, "--one", "--scale", f"{scale:g}", "--repeat",
-                              str(args.repeat)], capture_output=True, text=True, env={**os.environ})
-        if out.returncode != 0:
-            print(out.stderr[-2000:], file=sys.stderr)
-            return 1
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    results = scale_common.two_scales(__file__, args.scale, args.repeat)
+    if results is None:
+        return 1
     failed = False
     for r in results:
         print(f"scale {r['scale']:g}: {r['branches']} branches, {r['members']} members, {r['grades']} grades; "

@@ -239,6 +239,7 @@ def generate(scale: float, log=print) -> dict:
 
     t0 = time.perf_counter()
     attendance = _insert_attendance()
+    _store_member_activity()  # after every attendance row (a province generator calls it too)
     timings["attendance"] = time.perf_counter() - t0
     log(f"  attendance: {attendance['meeting']} meeting rows, {attendance['study']} study rows "
         f"({timings['attendance']:.1f} s)")
@@ -328,6 +329,26 @@ def _insert_attendance(store_counts: bool = True) -> dict[str, int]:
         if store_counts:
             _store_meeting_counts()
     return counts
+
+
+def _store_member_activity() -> None:
+    """Fill the members' activity months (``records.MemberActivity``, kept by the records
+    services for check 20; issue 14) from the attendance rows inserted above: one
+    ``INSERT … SELECT … GROUP BY`` (SQLite / PostgreSQL month expressions)."""
+    from django.db import connection
+
+    from taizhang.records.models import Attendance, Meeting, MemberActivity, StudyAttendance, StudySession
+
+    month = ("date(r.date, 'start of month')" if connection.vendor == "sqlite"
+             else "CAST(date_trunc('month', r.date) AS date)")
+    parts = [f"SELECT x.member_id, {month} AS month, r.date AS day FROM {att} x JOIN {rec} r ON r.id = x.{fk} "
+             f"WHERE x.status = 'present' OR x.reason <> ''"
+             for att, rec, fk in ((Attendance._meta.db_table, Meeting._meta.db_table, "meeting_id"),
+                                  (StudyAttendance._meta.db_table, StudySession._meta.db_table, "session_id"))]
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {MemberActivity._meta.db_table} (member_id, month, first, last) "
+                    f"SELECT member_id, month, MIN(day), MAX(day) FROM ({' UNION ALL '.join(parts)}) u "
+                    f"GROUP BY member_id, month")
 
 
 def _store_meeting_counts() -> None:

@@ -162,3 +162,26 @@ def run(args, sections) -> int:
         print(f"FAILED: {len(FAILURES)} check(s): " + "; ".join(FAILURES))
         return 1
     return 0
+
+
+# --- two scales in subprocesses -----------------------------------------------------------
+
+def two_scales(script: str, scale: float, repeat: int) -> list[dict] | None:
+    """Run ``script --one --scale S --repeat R`` for ``scale / 10`` and ``scale``, each in a
+    subprocess of its own (Django is set up once per data set), and return their JSON
+    results (the last line of each output), small scale first; ``None`` after printing the
+    end of the failing run's error output. The loop ``bench_compliance`` and
+    ``bench_branchlife`` share (their query counts must not depend on the scale)."""
+    import json
+    import os
+    import subprocess
+
+    results = []
+    for one in (scale / 10, scale):
+        out = subprocess.run([sys.executable, script, "--one", "--scale", f"{one:g}", "--repeat", str(repeat)],
+                             capture_output=True, text=True, env={**os.environ})
+        if out.returncode != 0:
+            print(out.stderr[-2000:], file=sys.stderr)
+            return None
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    return results

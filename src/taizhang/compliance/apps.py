@@ -15,3 +15,6 @@ class ComplianceConfig(AppConfig):
         # also autodiscovers ``reminders`` modules; importing here keeps it declared even if
         # this app is loaded before notify.
         from . import reminders  # noqa: F401
+        from . import marks
+
+        marks.connect()  # the receivers that mark changed organizations (issue 14)

@@ -49,15 +49,15 @@ def rectification(rule: Rule, ctx: Context) -> None:
     measure_url = lambda pk: reverse("rectification:measure_detail", args=[pk])  # noqa: E731
 
     def add(org_id, day, message, url, label, severity=""):
-        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=P.period_of(day, P.MONTH),
+        ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=ctx.month_of(day),
                           severity=severity, record_url=url, record_label=label[:40]))
 
     def in_window(day) -> bool:
         return day is not None and start <= day <= as_of
 
-    measures = Rectification.objects.filter(org__path__startswith=ctx.path)
+    measures = Rectification.objects.filter(ctx.within())
     if aspect == "links":
-        problems = (Problem.objects.filter(org__path__startswith=ctx.path)
+        problems = (Problem.objects.filter(ctx.within())
                     .filter(Q(found_on__range=(start, as_of))
                             | Q(found_on__isnull=True, created_at__date__range=(start, as_of)))
                     .annotate(n=Count("measures")).filter(n=0)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.db.models import CharField, Count, Func, Min, Q
@@ -23,69 +22,13 @@ from django.db.models import CharField, Count, Func, Min, Q
 from taizhang.orgs.models import Member, MemberStatus, Organization, OrgKind, Position
 
 from . import periods as P
-from .rules import ERROR, REMINDER, WARNING, Rule, active_rules
+from .findings import Cell, OrgRow, Report, Violation  # noqa: F401 (public here too)
+from .rules import active_rules
 
 COMMITTEE_ROLES = ("secretary", "deputy_secretary", "organization_member", "propaganda_member",
                    "discipline_member", "committee_member")
 # Cell statuses of the branch calendar.
 MET, MISSING, DUE, FUTURE = "met", "missing", "due", "future"
-
-
-@dataclass
-class Violation:
-    """One finding: ``rule`` broken by ``org_id`` (branch, group or committee; ``row_id`` is
-    the committee-view row it counts for) in ``period``; ``message`` in Chinese; optional
-    ``member_name`` and the record it is about (``record_url``, ``record_label``)."""
-
-    rule: Rule
-    org_id: int
-    row_id: int
-    message: str
-    period: P.Period | None = None
-    severity: str = ""
-    member_id: int | None = None
-    member_name: str = ""
-    record_url: str = ""
-    record_label: str = ""
-
-    def __post_init__(self):
-        self.severity = self.severity or self.rule.severity
-
-
-@dataclass
-class Cell:
-    """One required record of the branch calendar: ``rule`` for ``org_id`` in ``period``,
-    ``count`` found of ``needed``, ``status`` met/missing/due/future, the first record that
-    meets it (``record_url``) and the kind to record (``add_kind``)."""
-
-    rule: Rule
-    org_id: int
-    period: P.Period
-    count: int
-    needed: int
-    status: str
-    record_url: str = ""
-    add_kind: str = ""
-
-    @property
-    def add_date(self) -> dt.date:
-        """The date a record entered from this cell defaults to: today when it lies in the
-        cell's period, else the period's nearest day (its last day for a past period), so
-        the record counts for the cell it was entered from (issue 15 §2)."""
-        from django.utils import timezone
-
-        return min(max(timezone.localdate(), self.period.start), self.period.end)
-
-
-@dataclass
-class OrgRow:
-    id: int
-    name: str
-    code: str
-    kind: str
-    path: str
-    elected_on: dt.date | None
-    parent_path: str
 
 
 class Context:
@@ -95,12 +38,19 @@ class Context:
     inactivity, rectification) look at that day. ``started``: the period has begun (a state
     check says nothing about a period still to come).
 
+    ``only_orgs`` (org ids; None = all) restricts the evaluation to the committee-view rows
+    of those organizations (:attr:`only`): the loaders read the rows' organizations only
+    (:meth:`within`), the checks see only those organizations (:meth:`of_kind`) and
+    :func:`evaluate` keeps only their findings — what :mod:`.store` recomputes after a change.
+
     The subtree is the one under ``root`` *as stored now* (:attr:`path`), not under the
     ``path`` attribute of the object passed in, which may be stale.
     """
 
-    def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None):
+    def __init__(self, root: Organization, period: P.Period, today: dt.date | None = None,
+                 only_orgs=None):
         self.root = root
+        self.only_orgs = None if only_orgs is None else set(only_orgs)
         self.period = period
         self.today = today or P.today()
         self.as_of = min(period.end, self.today)
@@ -157,21 +107,52 @@ class Context:
         return org.name
 
     def of_kind(self, *kinds: str) -> list[OrgRow]:
-        return [o for o in self.orgs.values() if o.kind in kinds]
+        """The organizations of ``kinds`` in the subtree (of the rows evaluated), path order."""
+        scope = self._scope
+        return [o for o in self.orgs.values() if o.kind in kinds and (scope is None or o.id in scope)]
+
+    @cached_property
+    def only(self) -> set[int] | None:
+        """The committee-view rows evaluated (None: all): those of ``only_orgs``."""
+        if self.only_orgs is None:
+            return None
+        return {self.row_of(o) for o in self.only_orgs if o in self.orgs}
+
+    @cached_property
+    def _scope(self) -> set[int] | None:
+        """The organizations whose facts are loaded (None: the whole subtree): those of the
+        rows evaluated, a branch with its groups."""
+        if self.only is None:
+            return None
+        return {o for o in self.orgs if self.row_of(o) in self.only}
+
+    def within(self, prefix: str = "org") -> Q:
+        """The filter of the facts of the organizations evaluated on the organization field
+        ``prefix`` ("org", "meeting__org"): the subtree's path, or the ids of :attr:`_scope`."""
+        if self._scope is None:
+            return Q(**{f"{prefix}__path__startswith": self.path})
+        return Q(**{f"{prefix}_id__in": sorted(self._scope)})
 
     def row_of(self, org_id: int) -> int:
         """The committee-view row of an org: a group counts for its branch (nearest branch
-        ancestor); a branch, general branch or committee for itself."""
-        org = self.orgs.get(org_id)
-        start = org
-        while org is not None and org.kind == OrgKind.GROUP:
-            org = self._by_path.get(org.parent_path)
-        return org.id if org is not None else (start.id if start else org_id)
+        ancestor); a branch, general branch or committee for itself (an org outside the
+        subtree: itself). Looked up in a table made once per evaluation."""
+        return self._rows.get(org_id, org_id)
+
+    @cached_property
+    def _rows(self) -> dict[int, int]:
+        result = {}
+        for org_id, start in self.orgs.items():
+            org = start
+            while org is not None and org.kind == OrgKind.GROUP:
+                org = self._by_path.get(org.parent_path)
+            result[org_id] = org.id if org is not None else start.id
+        return result
 
     # --- people -------------------------------------------------------------------------
     @cached_property
     def members(self) -> dict[int, dict]:
-        rows = (Member.objects.filter(org__path__startswith=self.path, is_active=True)
+        rows = (Member.objects.filter(self.within(), is_active=True)
                 .values("id", "name", "org_id", "group_id", "status", "joined_on"))
         return {r["id"]: r for r in rows}
 
@@ -197,7 +178,7 @@ class Context:
     def positions(self) -> list[dict]:
         """Posts held at some time in the period (started by its end, not ended before it) by
         members still on the roll (a post left open by someone who left is not held)."""
-        return list(Position.objects.filter(org__path__startswith=self.path, member__is_active=True)
+        return list(Position.objects.filter(self.within(), member__is_active=True)
                     .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.period.start))
                     .filter(Q(started_on__isnull=True) | Q(started_on__lte=self.period.end))
                     .values("member_id", "org_id", "role", "started_on", "ended_on"))
@@ -232,7 +213,7 @@ class Context:
         GROUP BY over the period for the whole subtree."""
         from taizhang.records.models import Meeting
 
-        rows = (Meeting.objects.filter(org__path__startswith=self.path,
+        rows = (Meeting.objects.filter(self.within(),
                                        date__range=(self.period.start, self.period.end))
                 .annotate(month=MonthKey("date")).values("org_id", "kind", "month")
                 .annotate(n=Count("id"), first=Min("id")).order_by())
@@ -244,7 +225,7 @@ class Context:
         {(org id, lecture kind, first of month): (count, smallest id)}; one GROUP BY."""
         from taizhang.records.models import Lecture
 
-        rows = (Lecture.objects.filter(org__path__startswith=self.path, meeting__isnull=True,
+        rows = (Lecture.objects.filter(self.within(), meeting__isnull=True,
                                        date__range=(self.period.start, self.period.end))
                 .annotate(month=MonthKey("date")).values("org_id", "kind", "month")
                 .annotate(n=Count("id"), first=Min("id")).order_by())
@@ -273,7 +254,7 @@ class Context:
 
         from taizhang.records.models import Meeting
 
-        return list(Meeting.objects.filter(org__path__startswith=self.path,
+        return list(Meeting.objects.filter(self.within(),
                                            date__range=(self.period.start, self.as_of))
                     .values("id", "org_id", "kind", "date", "title", "start_time", "place", "host_id",
                             "recorder_id", n_expected=F("att_expected"), n_present=F("att_present"),
@@ -287,7 +268,7 @@ class Context:
         from taizhang.records.models import Attendance
 
         rows = Attendance.objects.filter(
-            meeting__org__path__startswith=self.path, meeting__kind="branch_committee_meeting",
+            self.within("meeting__org"), meeting__kind="branch_committee_meeting",
             meeting__date__range=(self.period.start, self.as_of)).values_list("meeting_id", "member_id", "status")
         result = defaultdict(list)
         for meeting_id, member_id, status in rows:
@@ -298,7 +279,7 @@ class Context:
     def motions(self) -> dict[int, list[dict]]:
         from taizhang.records.models import Motion
 
-        rows = Motion.objects.filter(meeting__org__path__startswith=self.path,
+        rows = Motion.objects.filter(self.within("meeting__org"),
                                      meeting__date__range=(self.period.start, self.as_of)).values(
             "id", "meeting_id", "title", "yes", "no", "abstain", "declared_passed")
         result = defaultdict(list)
@@ -311,7 +292,7 @@ class Context:
         from taizhang.records.models import ElectionResult
 
         rows = ElectionResult.objects.filter(
-            meeting__org__path__startswith=self.path,
+            self.within("meeting__org"),
             meeting__date__range=(self.period.start, self.as_of)).values(
             "meeting_id", "post", "candidate__name", "candidate_name", "yes", "elected")
         result = defaultdict(list)
@@ -324,8 +305,11 @@ class Context:
         """Talks of the period (one query): org, both parties, date, purpose."""
         from taizhang.records.models import Talk
 
-        return list(Talk.objects.filter(org__path__startswith=self.path,
-                                        date__range=(self.period.start, self.period.end))
+        talks = Talk.objects.filter(org__path__startswith=self.path, date__range=(self.period.start, self.period.end))
+        if self._scope is not None:  # those of the rows evaluated and those their people took part in
+            people = sorted({*self.members, *(p["member_id"] for p in self.positions)})
+            talks = talks.filter(self.within() | Q(party_a_id__in=people) | Q(party_b_id__in=people))
+        return list(talks
                     .values("org_id", "party_a_id", "party_b_id", "date", "purpose"))
 
     @cached_property
@@ -336,8 +320,7 @@ class Context:
         from taizhang.evaluation.models import Appraisal
 
         years = range(self.period.start.year, self.period.end.year + 1)
-        return list(Appraisal.objects.filter(Q(org__path__startswith=self.path)
-                                             | Q(member__org__path__startswith=self.path), year__in=years)
+        return list(Appraisal.objects.filter(self.within() | self.within("member__org"), year__in=years)
                     .values("id", "org_id", "member_id", "member__name", "member__status", "year", "grade",
                             "follow_up").order_by("org_id", "year", "member__name", "id"))
 
@@ -410,72 +393,30 @@ class MonthKey(Func):
         return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')", **extra)
 
 
-@dataclass
-class Report:
-    """The result of :func:`evaluate`: the findings and what the pages need from them."""
-
-    root: Organization
-    period: P.Period
-    today: dt.date
-    rules: list[Rule]
-    rows: list[OrgRow]
-    violations: list[Violation] = field(default_factory=list)
-    cells: list[Cell] = field(default_factory=list)
-
-    def counted(self) -> list[Violation]:
-        """Errors and warnings (reminders are shown but do not count)."""
-        return [v for v in self.violations if v.severity != REMINDER]
-
-    def by_rule(self) -> dict[str, int]:
-        result = defaultdict(int)
-        for v in self.counted():
-            result[v.rule.id] += 1
-        return dict(result)
-
-    def by_row(self) -> dict[int, int]:
-        result = defaultdict(int)
-        for v in self.counted():
-            result[v.row_id] += 1
-        return dict(result)
-
-    def matrix(self) -> dict[tuple[int, str], int]:
-        result = defaultdict(int)
-        for v in self.counted():
-            result[(v.row_id, v.rule.id)] += 1
-        return dict(result)
-
-    def health(self, row_id: int) -> str:
-        """"red" with any error, "amber" with warnings only, else "green"."""
-        severities = {v.severity for v in self.violations if v.row_id == row_id}
-        if ERROR in severities:
-            return "red"
-        if WARNING in severities:
-            return "amber"
-        return "green"
-
-    def for_row(self, row_id: int, rule_id: str | None = None) -> list[Violation]:
-        return [v for v in self.violations if v.row_id == row_id and (rule_id is None or v.rule.id == rule_id)]
-
-    def for_rule(self, rule_id: str) -> list[Violation]:
-        return [v for v in self.violations if v.rule.id == rule_id]
-
-
 def evaluate(root: Organization, period: P.Period, today: dt.date | None = None,
-             rule_ids: list[str] | None = None) -> Report:
+             rule_ids: list[str] | None = None, only_orgs=None) -> Report:
     """Check the active rules (or ``rule_ids``) for ``root``'s subtree in ``period``.
 
     Rules counted per month/quarter/year run for each of their periods inside ``period``;
     rules counted over a longer period than ``period`` (a yearly rule in a quarter view) are
     not run. Periods that have not begun are "future"; the current one is "due" until it
-    ends (never a violation before its last day). Returns a :class:`Report`.
+    ends (never a violation before its last day). ``only_orgs`` (org ids): evaluate only
+    the committee-view rows of those organizations (see :class:`Context`); the report then
+    holds their findings only. Returns a :class:`Report`.
     """
     from .checks import CHECKS
     from .rules import REGISTERED_CHECKS
 
-    ctx = Context(root, period, today)
+    ctx = Context(root, period, today, only_orgs)
     rules = [r for r in active_rules() if (rule_ids is None or r.id in rule_ids)
              and P.ORDER[r.period] <= P.ORDER[period.kind]]
-    for rule in rules:
-        (CHECKS.get(rule.check) or REGISTERED_CHECKS[rule.check])(rule, ctx)
+    if ctx.only is None or ctx.only:
+        for rule in rules:
+            (CHECKS.get(rule.check) or REGISTERED_CHECKS[rule.check])(rule, ctx)
+    violations, cells = ctx.violations, ctx.cells
+    if ctx.only is not None:  # a check reading facts beyond the rows evaluated says nothing of others
+        only = ctx.only
+        violations = [v for v in violations if v.row_id in only]
+        cells = [c for c in cells if ctx.row_of(c.org_id) in only]
     rows = [o for o in ctx.orgs.values() if o.kind != OrgKind.GROUP]
-    return Report(root, period, ctx.today, rules, rows, ctx.violations, ctx.cells)
+    return Report(root, period, ctx.today, rules, rows, violations, cells, ctx.row_of, ctx.only)

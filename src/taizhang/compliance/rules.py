@@ -68,6 +68,10 @@ class Rule:
     calendar: bool = False
     note: str = ""
 
+    def __reduce__(self):
+        """Pickled by id (kept findings, ``store``): read back as the rule declared now."""
+        return rule_by_id, (self.id,)
+
     def param(self, name: str, default=None):
         """The parameter's current value (settings resolved)."""
         value = self.params.get(name, default)
@@ -197,6 +201,11 @@ def register(*rules: Rule, checks: dict | None = None) -> None:
             continue
         BY_ID[rule.id] = rule
         _REGISTERED.append(rule)
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    """The declared rule ``rule_id`` (built-in or registered); KeyError for an unknown id."""
+    return BY_ID[rule_id]
 
 
 def all_rules() -> list[Rule]:

@@ -1,7 +1,8 @@
 """What the pages, the API, the reminder and the template tags ask of the rules.
 
-Read-only: compliance writes nothing (findings are computed from the records every time, so
-they can never disagree with the ledgers; DESIGN.md "one entry, many uses").
+Findings are computed from the records, so they never disagree with the ledgers (DESIGN.md
+"one entry, many uses"); the committee view's are kept between requests and renewed for the
+organizations whose records changed (:mod:`.store`, the only writes of this app).
 
 - :func:`committee_report` — branches × rules for a period (the committee view, the export);
 - :func:`branch_calendar` — months × required records of one branch for a year;
@@ -41,8 +42,12 @@ def display_names(org_ids) -> dict[int, str]:
 
 
 def committee_report(root: Organization, period: P.Period, today: dt.date | None = None) -> Report:
-    """Every active rule for ``root``'s subtree in ``period`` (see ``engine.evaluate``)."""
-    return evaluate(root, period, today)
+    """Every active rule for ``root``'s subtree in ``period`` (see ``engine.evaluate``),
+    kept between requests and renewed for the organizations changed since
+    (``store.evaluate_stored``; issue 14)."""
+    from .store import evaluate_stored
+
+    return evaluate_stored(root, period, today)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Models of the records app (DESIGN.md glossary): the real records of work, entered once."""
 
+from .activity import MemberActivity
 from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, attach_counts, count_expressions
 from .meetings import (
     TEAM_KINDS,
@@ -33,7 +34,7 @@ from .work import (
 
 __all__ = [
     "TEAM_KINDS", "THREE_MEETINGS_ONE_LECTURE", "Attendance", "AttendanceBase", "AttendanceStatus",
-    "AttendedQuerySet", "AttendedRecord", "ElectionResult", "FilmViewing", "Lecture", "LectureKind", "Meeting",
+    "AttendedQuerySet", "AttendedRecord", "MemberActivity", "ElectionResult", "FilmViewing", "Lecture", "LectureKind", "Meeting",
     "MeetingKind", "Motion", "MotionKind", "Reading", "ReportStatus", "ResearchMethod",
     "ResearchVisit", "SelfStudy", "StudyAttendance", "StudyKind", "StudySession", "StudyTheme",
     "Suggestion", "SuggestionStatus", "Talk", "TalkMode", "TalkPurpose", "TalkRelation",

@@ -18,6 +18,7 @@ from taizhang.orgs.models import (
     Position,
 )
 
+from .. import activity
 from ..models import (
     TEAM_KINDS,
     AttendanceStatus,
@@ -244,6 +245,7 @@ def set_attendance(record: AttendedRecord, rows: Iterable, actor=None) -> None:
         if to_create:
             model.objects.bulk_create(to_create)
         store_counts(record, after.values(), before.values())
+        activity.refresh(pk for pk in {**before, **after} if before.get(pk) != after.get(pk))
         _log_attendance(record, before, after, names, actor)
     record.forget_attendance_counts()
 

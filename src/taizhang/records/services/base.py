@@ -20,6 +20,7 @@ from taizhang.orgs.models import (
     PositionRole,
 )
 
+from .. import activity
 from ..models import (
     AttendedRecord,
     Meeting,
@@ -145,6 +146,8 @@ def save_record(obj, actor=None, m2m: dict | None = None):
         obj.save()
         for name, values in (m2m or {}).items():
             getattr(obj, name).set(values)
+        if old is not None and isinstance(obj, AttendedRecord) and old["date"] != obj.date:
+            activity.refresh(activity.attendee_ids(obj))  # the attendees took part on another day
         org_ids = {obj.org_id, old and old["org_id"]}
         dates = {obj.date, old and old["date"]} if hasattr(obj, "date") else set()
         _announce(obj, "create" if creating else "update", org_ids, dates)
@@ -174,9 +177,12 @@ def delete_record(obj, actor=None) -> None:
     record_id, org_ids = obj.pk, {obj.org_id}
     dates = {obj.date} if hasattr(obj, "date") else set()
     with transaction.atomic(), audit_actor(actor):
+        attendees = set()
         if isinstance(obj, AttendedRecord):
             obj.audit_additional_data = _dependent_rows(obj)
+            attendees = activity.attendee_ids(obj)
         obj.delete()
+        activity.refresh(attendees)
         obj.pk = record_id
         _announce(obj, "delete", org_ids, dates)
 

@@ -12,6 +12,7 @@ from taizhang.orgs.models import (
     Member,
 )
 
+from .. import activity
 from ..models import (
     AttendanceStatus,
     Meeting,
@@ -81,7 +82,7 @@ def sign_in(token: str, user, today: dt.date | None = None):
         if row is None:
             row = meeting.attendance.create(member=member, voting=_default_voting(member),
                                             signed_in_at=timezone.now())
-            _store_counts(meeting)
+            _store_counts(meeting, member)
             _log_sign_in(meeting, member, None, row, user)
             return meeting, row, False
         if row.status == AttendanceStatus.PRESENT and row.signed_in_at:
@@ -90,14 +91,16 @@ def sign_in(token: str, user, today: dt.date | None = None):
         before = (row.status, row.reason, row.voting)
         row.status, row.reason, row.signed_in_at = AttendanceStatus.PRESENT, "", timezone.now()
         row.save(update_fields=["status", "reason", "signed_in_at"])
-        _store_counts(meeting)
+        _store_counts(meeting, member)
         _log_sign_in(meeting, member, before, row, user)
     return meeting, row, already
 
 
-def _store_counts(meeting: Meeting) -> None:
-    """The meeting's stored attendance counts after a sign-in (two queries)."""
+def _store_counts(meeting: Meeting, member: Member) -> None:
+    """The meeting's stored attendance counts and ``member``'s activity months after a
+    sign-in (a constant number of queries)."""
     store_counts(meeting, meeting.attendance.values_list("status", "reason", "voting"))
+    activity.refresh([member.pk])
 
 
 def _log_sign_in(meeting: Meeting, member: Member, before: tuple | None, row, user) -> None:
