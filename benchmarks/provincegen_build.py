@@ -348,7 +348,7 @@ def generate(n: dict, log=print) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from citygen_build import _insert_attendance
+    from citygen_build import _insert_attendance, _store_member_activity
     from taizhang.plans.evidence import evaluate_campaign
     from taizhang.plans.models import Assignment, AssignmentStatus, Occurrence
 
@@ -379,6 +379,9 @@ def generate(n: dict, log=print) -> dict:
     t0 = time.perf_counter()
     store_meeting_counts()
     clock("meeting_counts", t0)
+    t0 = time.perf_counter()
+    _store_member_activity()  # check 20 reads the members' activity months (records 0006)
+    clock("member_activity", t0)
     t0 = time.perf_counter()
     problems, measures = build_rectification(n["measures_per_branch"])
     clock("rectification", t0, f"({problems} problems, {measures} measures)")
