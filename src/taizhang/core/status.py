@@ -87,6 +87,8 @@ VERB_LABELS = {
     "account_enabled": gettext_lazy("恢复账号"), "add_child": gettext_lazy("新增下级组织"),
     "grant_role": gettext_lazy("授予角色"), "revoke_role": gettext_lazy("撤销角色"),
     "appoint_post": gettext_lazy("任命职务"), "end_post": gettext_lazy("结束任职"),
+    "follow": gettext_lazy("随下级清单同步"), "delegate": gettext_lazy("由下级清单承接"),
+    "undelegate": gettext_lazy("恢复本级核算"),
 }
 
 

@@ -54,13 +54,13 @@ def deadlines(user, org=None, today: dt.date | None = None) -> list:
     published = CampaignStatus.PUBLISHED
     assignments = (Assignment.objects.visible_to(user)
                    .filter(org_id__in=org_ids, item__plan__campaign__status=published,
-                           due__gte=since)
+                           due__gte=since, delegated_to__isnull=True)
                    .exclude(status=AssignmentStatus.DONE)
                    .annotate(recurring=Exists(Occurrence.objects.filter(assignment=OuterRef("pk"))))
                    .filter(recurring=False)
                    .select_related("org", "item__plan__campaign"))
     occurrences = (Occurrence.objects.visible_to(user)
-                   .filter(assignment__org_id__in=org_ids,
+                   .filter(assignment__org_id__in=org_ids, assignment__delegated_to__isnull=True,
                            assignment__item__plan__campaign__status=published, due__gte=since)
                    .exclude(status=AssignmentStatus.DONE)
                    .select_related("assignment__org", "assignment__item__plan__campaign"))

@@ -43,14 +43,16 @@ def lookback_days() -> int:
 
 def _assignments():
     return (Assignment.objects
-            .filter(item__plan__campaign__status=CampaignStatus.PUBLISHED)
+            .filter(item__plan__campaign__status=CampaignStatus.PUBLISHED,
+                    delegated_to__isnull=True)  # the unit's copy is reminded (plans.delegation)
             .annotate(recurring=Exists(Occurrence.objects.filter(assignment=OuterRef("pk"))))
             .select_related("org", "item", "item__plan__campaign__org"))
 
 
 def _occurrences():
     return (Occurrence.objects
-            .filter(assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED)
+            .filter(assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED,
+                    assignment__delegated_to__isnull=True)
             .select_related("assignment__org", "assignment__item",
                             "assignment__item__plan__campaign__org"))
 

@@ -120,12 +120,12 @@ def candidates(user, today: dt.date | None = None, limit: int = 200) -> list[Can
     found = []
     assignments = scoped(Assignment.objects.filter(
         item__plan__campaign__status=CampaignStatus.PUBLISHED, status__in=OPEN,
-        due__lte=horizon, occurrences__isnull=True), "org").select_related(
+        due__lte=horizon, occurrences__isnull=True, delegated_to__isnull=True), "org").select_related(
         "org", "item__plan__campaign__org")
     found += [("assignment", a, a.org, a.due) for a in assignments.order_by("due", "pk")[:limit]]
     occurrences = scoped(Occurrence.objects.filter(
         assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED, status__in=OPEN,
-        due__lte=horizon), "assignment__org").select_related(
+        due__lte=horizon, assignment__delegated_to__isnull=True), "assignment__org").select_related(
         "assignment__org", "assignment__item__plan__campaign__org")
     found += [("occurrence", o, o.assignment.org, o.due)
               for o in occurrences.order_by("due", "pk")[:limit]]

@@ -5,7 +5,8 @@ A plan task names what satisfies it (DESIGN.md "Evidence rules") with one or mor
 (records, the secretary's own records, or every member) and a window (each occurrence's
 period, or the whole campaign). This module suggests the rules from the task's wording, turns
 them into counts on assignments and occurrences, and moves their status through the declared
-transitions ``complete_by_evidence`` / ``lose_evidence``.
+transitions ``complete_by_evidence`` / ``lose_evidence``. A superior's assignment delegated to
+a unit's (``plans.delegation``) is not evaluated: it follows the unit's.
 
 Examples from the seed:
 - 三.2（3）"每月至少安排1天时间进行集中学习": StudySession ≥ 1 per month per branch;
@@ -32,7 +33,7 @@ from taizhang.core import sources
 from taizhang.core.status import bulk_transition
 from taizhang.orgs.models import Organization, OrgKind
 
-from . import counting
+from . import counting, delegation
 from .counting import (  # noqa: F401  (re-exported: the record rules and counting live there)
     RecordRule,
     Target,
@@ -141,6 +142,11 @@ def apply(targets: list[Target]) -> Outcome:
     for (_model, name), objs in moves.items():
         bulk_transition(objs, name, comment=comments[name])
         outcome.changed.extend(objs)
+    # A derived plan's rows answer for the superior's delegated ones (plans.delegation).
+    touched = {id(o): o for objs in [*counted.values(), outcome.changed] for o in objs}
+    derived = [t.obj for t in targets if id(t.obj) in touched and t.item.source_item_id]
+    if derived:
+        delegation.follow(derived)
     return outcome
 
 
@@ -166,17 +172,18 @@ def evaluate_campaign(campaign) -> Outcome:
     """Evaluate every assignment and occurrence of ``campaign`` (after publishing)."""
     codes = _known_codes()
     occurrences = _occurrences().filter(
-        assignment__item__plan__campaign=campaign,
+        assignment__item__plan__campaign=campaign, assignment__delegated_to__isnull=True,
         assignment__item__rules__record_kind__in=codes).distinct()
     assignments = _single_assignments().filter(
-        item__plan__campaign=campaign, item__rules__record_kind__in=codes).distinct()
+        item__plan__campaign=campaign, delegated_to__isnull=True,
+        item__rules__record_kind__in=codes).distinct()
     return apply(targets_for(occurrences, assignments))
 
 
 def evaluate_item(item: PlanItem) -> Outcome:
     """Evaluate the assignments and occurrences of one item (after its rules were edited)."""
-    occurrences = _occurrences().filter(assignment__item=item)
-    assignments = _single_assignments().filter(item=item)
+    occurrences = _occurrences().filter(assignment__item=item, assignment__delegated_to__isnull=True)
+    assignments = _single_assignments().filter(item=item, delegated_to__isnull=True)
     return apply(targets_for(occurrences, assignments))
 
 
@@ -233,10 +240,10 @@ def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) ->
         return q
 
     occurrences = _occurrences().filter(
-        in_period, whose("assignment__"),
+        in_period, whose("assignment__"), assignment__delegated_to__isnull=True,
         assignment__item__rules__record_kind__in=codes).distinct()
     assignments = _single_assignments().filter(
-        whose(), item__rules__record_kind__in=codes).distinct()
+        whose(), delegated_to__isnull=True, item__rules__record_kind__in=codes).distinct()
     return [
         t for t in targets_for(occurrences, assignments)
         if any(start <= d <= end for rule in t.item.rules.all()

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import RETURN_VALUE, FSMField, transition
 
 from taizhang.core.models import OrgScopedModel, TimeStampedModel
 from taizhang.core.scoping import ScopedQuerySet
@@ -283,12 +283,20 @@ class WorkflowMixin:
         """The committee sends the work back with a comment."""
         self.reviewed = False
 
+    @transition(field="status", source="*", target=RETURN_VALUE(*AssignmentStatus.values))
+    def follow(self, status: str) -> str:
+        """A superior's assignment delegated to its unit's (``Assignment.delegated_to``,
+        ``plans.delegation``) takes the status of the unit's assignment (or period)."""
+        return status
+
 
 class Assignment(WorkflowMixin, OrgScopedModel):
     """A plan task made the responsibility of one organization (unique per task and org).
 
     Status moves only through the declared transitions; for a recurring task the status
-    follows its occurrences.
+    follows its occurrences. ``delegated_to``: the unit's assignment that answers for this
+    superior's one once the unit published its derived plan (issue 12 §1, ``plans.delegation``):
+    this one is then hidden from the organization's own lists and mirrors that one's status.
     """
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="assignments")
@@ -304,6 +312,11 @@ class Assignment(WorkflowMixin, OrgScopedModel):
     evidence_count = models.PositiveIntegerField(_("已有佐证"), default=0)
     evidence_needed = models.PositiveIntegerField(_("应有佐证"), default=0)
     reviewed = models.BooleanField(_("已审核"), default=False)
+    delegated_to = models.ForeignKey(
+        "self", verbose_name=_("由下级清单承接"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="delegates",
+        help_text=_("下级党委分解并发布本级清单后，本任务由其对应任务承接，状态随其同步。"),
+    )
 
     class Meta:
         verbose_name = _("任务分解")

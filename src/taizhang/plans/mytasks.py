@@ -2,7 +2,8 @@
 organizations — overdue, due soon, returned — before the month's regulation items.
 
 A task the organization holds twice — from the superior's plan and from its unit's plan
-derived from it — is shown once, the unit's. "Own organizations" are those the user holds a role on (the role's organization itself, not
+derived from it — is shown once, the unit's: the superior's is delegated to it
+(``plans.delegation``) and left out. "Own organizations" are those the user holds a role on (the role's organization itself, not
 its subtree: a committee office sees the committee's own tasks, a branch secretary the
 branch's) and a member's branch. Only published campaigns count; a recurring task shows its
 open periods. A fixed number of queries (roles, member, assignments, occurrences).
@@ -79,6 +80,7 @@ def own_tasks(user, today: dt.date | None = None) -> OwnTasks:
     rows = []
     assignments = (Assignment.objects.filter(
         org_id__in=orgs, status__in=open_states, occurrences__isnull=True,
+        delegated_to__isnull=True,
         item__plan__campaign__status=CampaignStatus.PUBLISHED)
         .select_related("item__plan__campaign__org", "org").order_by("due", "pk"))
     for a in assignments:
@@ -89,6 +91,7 @@ def own_tasks(user, today: dt.date | None = None) -> OwnTasks:
                      (a.item_id, a.org_id, None), (a.item.source_item_id, a.org_id, None)))
     occurrences = (Occurrence.objects.filter(
         assignment__org_id__in=orgs, status__in=open_states, due__lte=horizon,
+        assignment__delegated_to__isnull=True,
         assignment__item__plan__campaign__status=CampaignStatus.PUBLISHED)
         .select_related("assignment__item__plan__campaign__org", "assignment__org").order_by("due", "pk"))
     for o in occurrences:

@@ -312,10 +312,10 @@ def _targets(campaign: Campaign, rows: _Rows) -> list[evidence.Target]:
     targets = [
         evidence.Target(occ, occ.assignment.item, occ.assignment.org,
                         (occ.period_start, occ.period_end), window)
-        for occ in rows.occurrences
+        for occ in rows.occurrences if not occ.assignment.delegated_to_id  # plans.delegation
     ]
     targets += [evidence.Target(a, a.item, a.org, None, window)
-                for a in rows.assignments if not a.item.recurrence]
+                for a in rows.assignments if not a.item.recurrence and not a.delegated_to_id]
     return targets
 
 

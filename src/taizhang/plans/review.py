@@ -23,6 +23,7 @@ from taizhang.core.models import Attachment
 from taizhang.core.scoping import CHANGE, REVIEW, can, path_q, scope_paths
 from taizhang.core.status import apply_transition, org_of
 
+from . import delegation
 from .models import Assignment, AssignmentStatus, Occurrence, Submission
 
 REVIEW_ACTIONS = {
@@ -44,6 +45,7 @@ def submit_work(target: Assignment | Occurrence, user, text: str, files=()) -> S
     org = org_of(target)
     if not can(user, CHANGE, org):
         raise PermissionDenied(_("您无权报送该组织的工作。"))
+    refuse_delegated(target)
     text = (text or "").strip()
     if not text:
         raise ValidationError("请填写完成情况。")
@@ -60,6 +62,7 @@ def submit_work(target: Assignment | Occurrence, user, text: str, files=()) -> S
             name=upload.name[:255], size=upload.size, uploaded_by=user,
         )
     apply_transition(target, "submit", actor=user, comment=text)
+    delegation.follow([target])
     return submission
 
 
@@ -76,11 +79,22 @@ def review(target: Assignment | Occurrence, action: str, user, comment: str = ""
     comment = (comment or "").strip()
     if action == "return_for_revision" and not comment:
         raise ValidationError("退回时请写明原因。")
+    refuse_delegated(target)
     if action == "approve" and target.status == AssignmentStatus.SUBMITTED:
         reason = four_eyes_reason(target, user)
         if reason:
             raise ValidationError(reason)
-    return apply_transition(target, action, actor=user, comment=comment)
+    event = apply_transition(target, action, actor=user, comment=comment)
+    delegation.follow([target])  # the superior's delegated assignment mirrors it
+    return event
+
+
+def refuse_delegated(target: Assignment | Occurrence) -> None:
+    """Refuse work on a superior's assignment delegated to a unit's (``plans.delegation``):
+    it is done and reviewed on the unit's assignment (``ValidationError``)."""
+    assignment = target if isinstance(target, Assignment) else target.assignment
+    if assignment.delegated_to_id:
+        raise ValidationError(_("该任务已由本单位党委清单中的同一任务承接，请在该任务中办理。"))
 
 
 #: The queue's status filter: submissions (报送待审核) or work completed by records of a
@@ -137,8 +151,11 @@ def review_queue(user, campaign=None, org=None, limit: int = 200, status: str | 
     ``status``: one of :data:`QUEUE_STATUSES`, or None for both.
     """
     paths = scope_paths(user, REVIEW)
-    assignments = Assignment.objects.filter(waiting_q(status=status), item__recurrence="")
-    occurrences = Occurrence.objects.filter(waiting_q(item="assignment__item__", status=status))
+    # a superior's assignment delegated to a unit's is reviewed there (plans.delegation)
+    assignments = Assignment.objects.filter(waiting_q(status=status), item__recurrence="",
+                                            delegated_to__isnull=True)
+    occurrences = Occurrence.objects.filter(waiting_q(item="assignment__item__", status=status),
+                                            assignment__delegated_to__isnull=True)
     if paths is not None:
         if not paths:
             return [], []

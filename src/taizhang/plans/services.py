@@ -17,11 +17,12 @@ from taizhang.core.audit import audit_actor
 from taizhang.core.status import record_event
 from taizhang.orgs.models import Organization
 
-from . import levels, publishing
+from . import delegation, levels, publishing
 from .evidence import evaluate_item, suggest_rules
 from .importer.model import Node, PlanDraft
 from .models import (
     Campaign,
+    CampaignStatus,
     EvidenceRule,
     ItemKind,
     Plan,
@@ -175,11 +176,17 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     organizations whose tasks changed (the notify app tells them). Raises
     ``ValueError`` for a recurrence that cannot be read, ``ValidationError`` for a plan
     derived from a superior's that the superior has not approved (``levels.require_final``,
-    seed 四.2). Returns a :class:`PublishResult`.
+    seed 四.2). A derived plan's publish delegates the superior's assignments in its subtree
+    to its own (``plans.delegation.link``); a superior's re-publish re-links those of every
+    published derived plan. Returns a :class:`PublishResult`.
     """
     levels.require_final(campaign)
     changes = [c for c in publishing.preview(campaign) if c.touched]
+    previously = delegation.delegated_ids(campaign)
     result = publishing.publish_plan(campaign, user=user)
+    delegation.link(campaign, previously)  # a derived plan answers for the superior's tasks
+    for derived in campaign.derived.filter(status=CampaignStatus.PUBLISHED).select_related("org"):
+        delegation.link(derived)  # the superior's new rows follow the units' again
     if changes or result != PublishResult():  # a publish that changed nothing leaves no trace
         record_event(campaign, "publish", actor=user, comment=result.summary())
     transaction.on_commit(lambda: plan_published.send(

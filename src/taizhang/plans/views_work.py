@@ -25,7 +25,7 @@ from taizhang.core import sources
 from taizhang.core.models import Event
 from taizhang.core.status import VERB_LABELS, IllegalTransition
 
-from . import counting, evidence, review, services
+from . import counting, delegation, evidence, review, services
 from .forms import ItemEditForm, RuleFormSet, SubmissionForm
 from .models import Assignment, Campaign, EvidencePer, Occurrence, PlanItem, Submission
 
@@ -135,6 +135,7 @@ def assignment_detail(request, pk):
     user = request.user
     org = assignment.org
     by_records = evidence.has_record_rules(item)
+    delegated_to = delegation.delegation_of(assignment)  # done on the unit's copy
     review.mark_four_eyes(user, [t.obj for t in targets])  # issue 12 §4: not one's own submission
     period_events = []
     if occurrences:
@@ -155,8 +156,9 @@ def assignment_detail(request, pk):
         "add_links": add_links(item, current) if current is not None else [],
         "submissions": Submission.objects.filter(assignment=assignment).select_related(
             "submitted_by", "occurrence"),
-        "can_change": can(user, CHANGE, org),
-        "can_review": can(user, REVIEW, org),
+        "delegated_to": delegated_to,
+        "can_change": can(user, CHANGE, org) and delegated_to is None,
+        "can_review": can(user, REVIEW, org) and delegated_to is None,
         "form": SubmissionForm(),
     })
 

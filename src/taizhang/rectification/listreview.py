@@ -28,19 +28,57 @@ STATUS_LABELS = {DRAFT: gettext_lazy("未报审"), SUBMITTED: gettext_lazy("待�
                  CHANGED: gettext_lazy("审核后已修改，需重新报审")}
 
 
+#: The short words of the superior's roll-up table (各单位整改情况) for each status.
+ROLLUP_LABELS = {DRAFT: gettext_lazy("未报审"), SUBMITTED: gettext_lazy("待审核"),
+                 RETURNED: gettext_lazy("已退回"), APPROVED: gettext_lazy("已审核"),
+                 CHANGED: gettext_lazy("审核后已修改")}
+#: The mark of a problem list or ledger whose unit's list the superior has not approved
+#: (seed 四.2 审核把关: not final until reviewed; marked, never refused).
+NOT_APPROVED = gettext_lazy("未经上级审核")
+
+
 def status(unit: Organization) -> str:
     """The list's status: "" (never submitted), "submitted", "approved", "returned", or
     "changed" — approved, but a leadership problem was added, edited or removed since, so
     it is not final until approved again. Two queries at most."""
-    last = ProblemListReview.objects.filter(org=unit).order_by("-created_at", "-pk").first()
-    if last is None:
-        return DRAFT
-    if last.action == ListReviewAction.APPROVE:
-        current = Problem.objects.filter(org=unit, level=ProblemLevel.LEADERSHIP).aggregate(
-            n=Count("pk"), changed=Max("updated_at"))
-        if current["n"] != last.problems or (current["changed"] and current["changed"] > last.created_at):
-            return CHANGED
-    return STATUS_OF[last.action]
+    return statuses([unit])[unit.pk]
+
+
+def statuses(units) -> dict[int, str]:
+    """{unit id: status} (as :func:`status`) of every organization in ``units``: two
+    queries at most whatever their number (the steps of all of them, then the leadership
+    problems of the approved ones)."""
+    ids = [u.pk for u in units]
+    last: dict[int, ProblemListReview] = {}
+    for step in ProblemListReview.objects.filter(org_id__in=ids).order_by("created_at", "pk"):
+        last[step.org_id] = step
+    approved = [pk for pk, step in last.items() if step.action == ListReviewAction.APPROVE]
+    current = {row["org_id"]: row for row in Problem.objects.filter(
+        org_id__in=approved, level=ProblemLevel.LEADERSHIP).order_by().values("org_id").annotate(
+        n=Count("pk"), changed=Max("updated_at"))} if approved else {}
+    result = {}
+    for pk in ids:
+        step = last.get(pk)
+        if step is None:
+            result[pk] = DRAFT
+            continue
+        result[pk] = STATUS_OF[step.action]
+        if step.action == ListReviewAction.APPROVE:
+            now = current.get(pk, {"n": 0, "changed": None})
+            if now["n"] != step.problems or (now["changed"] and now["changed"] > step.created_at):
+                result[pk] = CHANGED
+    return result
+
+
+def unapproved_mark(org: Organization | None) -> str:
+    """:data:`NOT_APPROVED` when ``org`` is a unit committee with a superior (its list is
+    reviewed, :func:`may_submit`) and its list is not approved as it stands (any status but
+    "approved"); "" otherwise (a root committee, a branch, no organization). The problem
+    report and the ledger exports of the unit carry it (marked, never refused). Two queries
+    at most."""
+    if org is None or not may_submit(None, org):
+        return ""
+    return "" if status(org) == APPROVED else str(NOT_APPROVED)
 
 
 def superior(unit: Organization) -> Organization | None:

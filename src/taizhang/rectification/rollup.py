@@ -4,7 +4,8 @@ A city committee over unit committees sees, above its 整改台账, one row per 
 organization: problems found, measures, closed, overdue and closure rate, each with a link
 to that unit's own ledger (``?org=<unit>``, the ledger's subtree filter), and a row for the
 whole. Counting is done in SQL, grouped by the child subtree (``orgs.units.unit_path``):
-three queries (children, problems, measures) whatever the number of units and records.
+three queries (children, problems, measures) whatever the number of units and records, and
+two for each unit's review status (``listreview.statuses``: 未报审/待审核/已退回/已审核/审核后已修改).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from taizhang.orgs.models import Organization
+from taizhang.orgs.models import Organization, OrgKind
 from taizhang.orgs.units import child_units, has_units, unit_path
 
 from .ledger import overdue_q
+from .listreview import ROLLUP_LABELS, statuses
 from .models import Problem, Rectification, RectificationStatus
 
 
@@ -32,6 +34,12 @@ class UnitRow:
     closed: int = 0
     overdue: int = 0
     own: bool = False  # the root's own problems (not of any unit)
+    review: str | None = None  # a child committee's list review status (``listreview``)
+
+    @property
+    def review_label(self) -> str:
+        """The review status in the table's words (未报审 … 审核后已修改), "" for no committee."""
+        return "" if self.review is None else str(ROLLUP_LABELS[self.review])
 
     @property
     def closure_rate(self) -> float:
@@ -46,7 +54,8 @@ def unit_rollup(root: Organization, problems=None, measures=None,
 
     ``problems`` / ``measures`` are the querysets to count (already scoped to the user;
     default all); only their part in ``root``'s subtree counts. ``today`` decides overdue
-    (``ledger.overdue_q``). Three queries."""
+    (``ledger.overdue_q``). A child committee's row carries the status of the superior's
+    review of its leadership problem list (``review``, seed 四.2). Five queries at most."""
     children = child_units(root)
     if not has_units(children):
         return None
@@ -65,6 +74,10 @@ def unit_rollup(root: Organization, problems=None, measures=None,
         own.org, own.own = root, True
         rows.append(own)
     rows += [_row(child, child.path, problem_counts, measure_counts) for child in children]
+    reviewed = statuses([c for c in children if c.kind == OrgKind.COMMITTEE])
+    for row in rows:
+        if not row.own and row.org.pk in reviewed:
+            row.review = reviewed[row.org.pk]
     total = UnitRow(None, *(sum(getattr(r, f) for r in rows) for f in ("problems", "measures", "closed", "overdue")))
     return rows, total
 

@@ -18,7 +18,7 @@ from taizhang.core.export_jobs import offload
 from taizhang.core.scoping import CHANGE
 from taizhang.core.uploads import CONFIRM, CheckedImportView
 
-from .exports import ledger_csv_lines, ledger_docx, problem_dossier_docx, write_ledger_xlsx
+from .exports import TITLE, ledger_csv_lines, ledger_docx, problem_dossier_docx, write_ledger_xlsx
 from .filtersets import LedgerFilterSet
 from .forms import LedgerUploadForm
 from .importer import import_ledger
@@ -43,6 +43,26 @@ def _stamp() -> str:
     return f"{timezone.localdate():%Y%m%d}"
 
 
+def review_mark(request) -> str:
+    """"未经上级审核" when the export is a unit committee's (the ledger's ``?org=`` filter,
+    else the user's topmost organization) whose leadership problem list the superior has
+    not approved as it stands (``listreview.unapproved_mark``; seed 四.2: marked, never
+    refused), else ""."""
+    from taizhang.orgs.units import default_root
+
+    from .listreview import unapproved_mark
+
+    filterset = LedgerFilterSet(request.GET or None, queryset=Rectification.objects.none(),
+                                request=request)
+    org = filterset.form.cleaned_data.get("org") if filterset.is_bound and filterset.is_valid() else None
+    return unapproved_mark(org or default_root(request.user))
+
+
+def _titled(name: str, mark: str) -> str:
+    """A title or file stem with the review mark: "整改台账（未经上级审核）"."""
+    return f"{name}（{mark}）" if mark else name
+
+
 @login_required
 def export_xlsx(request):
     """The ledger as a streamed .xlsx (problem cells merged over their measures); over
@@ -51,9 +71,11 @@ def export_xlsx(request):
     if (job := offload(request, measures.count(), _("整改台账"))) is not None:
         return job
     handle = tempfile.TemporaryFile()
-    write_ledger_xlsx(handle, measures)
+    mark = review_mark(request)
+    write_ledger_xlsx(handle, measures, title=_titled(TITLE, mark))
     handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"整改台账-{_stamp()}.xlsx", content_type=XLSX)
+    return FileResponse(handle, as_attachment=True, filename=f"{_titled('整改台账', mark)}-{_stamp()}.xlsx",
+                        content_type=XLSX)
 
 
 @login_required
@@ -61,7 +83,8 @@ def export_csv(request):
     """The ledger as CSV (UTF-8 with BOM), streamed line by line."""
     response = StreamingHttpResponse(ledger_csv_lines(filtered_measures(request)),
                                      content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(f'整改台账-{_stamp()}.csv')}"
+    name = f"{_titled('整改台账', review_mark(request))}-{_stamp()}.csv"  # no title row in a CSV
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response
 
 
@@ -81,7 +104,8 @@ def _docx_response(document, filename: str):
 @login_required
 def export_docx(request):
     """The rectification list (整改清单) as a Word table."""
-    return _docx_response(ledger_docx(filtered_measures(request)), f"整改清单-{_stamp()}.docx")
+    title = _titled("整改清单", review_mark(request))
+    return _docx_response(ledger_docx(filtered_measures(request), title=title), f"{title}-{_stamp()}.docx")
 
 
 @login_required

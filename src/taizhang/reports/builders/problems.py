@@ -22,6 +22,7 @@ SCHEMA = {
     "without_measures": _("尚无整改措施的问题数"),
     "closed": _("已销号问题数"),
     "generated_on": _("生成日期"),
+    "review_mark": _("上级审核标记：单位班子问题清单未经上级审核通过时为“（未经上级审核）”，否则为空"),
 }
 
 
@@ -30,6 +31,19 @@ def problem_status(measures: int, closed: int) -> str:
     if not measures:
         return "未制定措施"
     return "已销号" if measures == closed else f"整改中（已销号 {closed}/{measures}）"
+
+
+def review_mark(params: Params) -> str:
+    """"（未经上级审核）" when the report is a unit committee's (``params.org``, else the
+    user's topmost organization) whose leadership problem list its superior has not
+    approved as it stands (``rectification.listreview.unapproved_mark``, seed 四.2: marked,
+    never refused); "" otherwise. Three queries at most."""
+    from taizhang.orgs.units import default_root
+    from taizhang.rectification.listreview import unapproved_mark
+
+    org = params.org or (default_root(params.user) if params.user is not None else None)
+    mark = unapproved_mark(org)
+    return f"（{mark}）" if mark else ""
 
 
 def queryset(params: Params):
@@ -46,7 +60,8 @@ def queryset(params: Params):
 
 
 def build(params: Params, progress=None) -> dict:
-    """The problem list's context (see :data:`SCHEMA`); one query."""
+    """The problem list's context (see :data:`SCHEMA`); a few queries (the problems in
+    one, the review mark in up to three)."""
     rows = []
     for p in queryset(params).iterator(chunk_size=2000):
         rows.append({"number": p.number, "org": p.org.name, "source": p.source.name, "category": p.category,
@@ -56,6 +71,7 @@ def build(params: Params, progress=None) -> dict:
     start, end = params.period
     return {
         "org": params.org.name if params.org else "",
+        "review_mark": review_mark(params),
         "period": f"{cn_date(start)}至{cn_date(end)}" if start and end else "",
         "problems": rows,
         "total": len(rows),

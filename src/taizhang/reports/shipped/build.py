@@ -169,7 +169,7 @@ def summary():
 
 def problems():
     d = new_document(landscape=True)
-    title(d, "{{ org }}问题清单")
+    title(d, "{{ org }}问题清单{{ review_mark }}")
     para(d, "{{ period }}  问题 {{ total }} 个，其中尚无整改措施 {{ without_measures }} 个，已销号 {{ closed }} 个",
          center=True)
     loop_table(d, ["序号", "所属组织", "问题来源", "问题类别", "问题表现", "发现日期", "提出人/渠道", "措施数", "整改状态"],
