@@ -4,7 +4,7 @@ A city committee's plan gives 二.x to every unit committee and 三.x to every b
 a unit committee that derives its own plan from it (``levels.derive_plan``) and publishes it
 gives the same tasks again to itself and its branches. So that a branch answers each task
 once, publishing a derived plan (``services.publish_plan``) links every assignment of the
-superior's campaign in the unit's subtree whose item has a derived counterpart
+superior's campaign below the unit (its branches) whose item has a derived counterpart
 (``PlanItem.source_item``) to the unit's assignment of that item and organization
 (``Assignment.delegated_to``, :func:`link`). A delegated assignment:
 
@@ -18,6 +18,10 @@ superior's campaign in the unit's subtree whose item has a derived counterpart
   unit's progress without reading anything else; each mirrored move is a ``follow`` event
   in the superior's assignment's history, and the link itself a ``delegate`` event naming
   the unit.
+
+The unit committee's own tasks on the superior's plan are not delegated: the superior reviews
+them (seed 四.2 审核把关), so the unit answers its own 二.x on the superior's list, where the
+superior's office decides, and its own plan's copy is evaluated by the records like any other.
 
 Publishing the derived plan again re-links: an assignment whose derived task was withdrawn
 (no longer assigned to that organization) is undelegated (an ``undelegate`` event), put back
@@ -74,7 +78,7 @@ def link(campaign: Campaign, previously: Iterable[int] = ()) -> dict[str, int]:
     previously = set(previously)
     followers = list(Assignment.objects.filter(
         item__plan__campaign_id=campaign.derived_from_id, org__path__startswith=org.path,
-    ).select_related("org").order_by("pk"))
+    ).exclude(org=org).select_related("org").order_by("pk"))
     relinked, unlinked, linked = [], [], []
     for row in followers:
         if row.delegated_to_id and row.delegated_to_id not in leaders and row.pk not in previously:
@@ -102,7 +106,7 @@ def link(campaign: Campaign, previously: Iterable[int] = ()) -> dict[str, int]:
     follower_periods = list(Occurrence.objects.filter(
         assignment__item__plan__campaign_id=campaign.derived_from_id,
         assignment__org__path__startswith=org.path, assignment__delegated_to__isnull=False,
-    ).select_related("assignment__org"))
+    ).exclude(assignment__org=org).select_related("assignment__org"))
     changed = _mirror([(row, leaders[row.delegated_to_id]) for row in delegated], [
         (occ, leader_periods.get((occ.assignment.delegated_to_id, occ.period_start)))
         for occ in follower_periods])

@@ -77,9 +77,12 @@ def test_city_assignments_in_the_unit_subtree_are_delegated(sample_city):
     t = sample_city
     superior, unit = t["superior"], t["unit"]
     city_rows = Assignment.objects.filter(item__plan=superior.plan)
-    dw_subtree = city_rows.filter(org__path__startswith=t["orgs"]["DW"].path)
+    dw_subtree = city_rows.filter(org__path__startswith=t["orgs"]["DW"].path).exclude(org__code="DW")
     assert dw_subtree.count() > 0
     assert dw_subtree.filter(delegated_to=None).count() == 0  # every task was derived
+    # DW's own tasks stay on the city's list: the city reviews them (seed 四.2)
+    assert city_rows.filter(org__code="DW").count() > 0
+    assert city_rows.filter(org__code="DW").exclude(delegated_to=None).count() == 0
     # each points to the unit's assignment of the same task and organization
     for row in dw_subtree.select_related("delegated_to__item")[:50]:
         assert row.delegated_to.org_id == row.org_id
