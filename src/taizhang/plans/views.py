@@ -22,7 +22,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board, owing_by_org
-from .rollup import limit_rows
+from .boardcache import cached_board
 from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm, TableLayoutForm
@@ -339,7 +339,6 @@ def board(request, pk):
         Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
     )
     args = _board_args(request, campaign)
-    data = build_board(campaign, request.user, **args)
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("under", None)
@@ -349,11 +348,12 @@ def board(request, pk):
         keep["under"] = str(org_id)
         return "?" + keep.urlencode()
 
-    data, page, rolled_up = limit_rows(data, drill_url, request.GET.get("page"),
-                                       rollup=request.GET.get("rollup") == "1" and "under" not in args)
+    data, page, rolled_up, rows_html = cached_board(
+        campaign, request.user, drill_url, query=request.GET.urlencode(), page=request.GET.get("page"),
+        rollup=request.GET.get("rollup") == "1" and "under" not in args, **args)
     keep.pop("under", None)
     return render(request, "plans/board.html", {
-        "campaign": campaign, "board": data, "level": args["responsible"], "args": args,
+        "campaign": campaign, "board": data, "rows_html": rows_html, "level": args["responsible"], "args": args,
         "page": page, "rolled_up": rolled_up, "under": args.get("under"), "top_query": keep.urlencode(),
         "status_labels": STATUS_LABELS, "query": request.GET.urlencode(),
         "sections": campaign.plan.items.filter(parent__isnull=True, kind=ItemKind.SECTION),
