@@ -152,6 +152,7 @@ def test_a_record_shows_on_the_next_request_despite_the_cache(client, campaign, 
     assert computed
     again, computed = board_page(client, campaign)
     assert not computed and tbody(again) == tbody(first)  # unchanged: from the cache
+    assert again.context["board"].totals == first.context["board"].totals  # read lazily
     before = done_periods(again, branch.pk)
     with django_capture_on_commit_callbacks(execute=True):
         records.create_study_session(branch, D(2023, 9, 26), "传达学习", attendance=[])
