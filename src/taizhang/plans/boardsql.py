@@ -155,14 +155,14 @@ class _Sql:
                 + kept + " ORDER BY path, item_id", params + kept_params)
 
     def grouped(self, status, width: int) -> tuple[str, list]:
-        """Per (child organization's path, task): a count per display status and the first
-        and last organization path."""
+        """Per (child organization's path, task, display status): the number of cells and
+        the first and last organization path. (Grouping by the status evaluates it once per
+        assignment; a conditional sum per status evaluated it six times: 1.5× slower.)"""
         sql, params = self.cells()
         kept, kept_params = self.kept(status)
-        counts = ", ".join(f"SUM(CASE WHEN state = '{s}' THEN 1 ELSE 0 END)" for s in STATES)
-        return (sql + f"SELECT SUBSTR(path, 1, {int(width)}) AS child, item_id, {counts}, MIN(path), "
-                f"MAX(path) FROM cells{kept} GROUP BY SUBSTR(path, 1, {int(width)}), item_id",
-                params + kept_params)
+        child = f"SUBSTR(path, 1, {int(width)})"
+        return (sql + f"SELECT {child} AS child, item_id, state, COUNT(*), MIN(path), MAX(path) "
+                f"FROM cells{kept} GROUP BY {child}, item_id, state", params + kept_params)
 
 
 _A = Assignment._meta.db_table
@@ -257,16 +257,21 @@ def shown_board(campaign: Campaign, user, drill_url, *, page=1, rollup: bool = F
     width = len(root) + step
     columns = [dict.fromkeys(STATES, 0) for _ in items]
     totals = dict.fromkeys(STATES, 0)
-    children: dict[str, dict] = {}  # child path → {"cells": {column: counts}, "single": bool}
-    for child, item_id, *rest in _fetch(sql.grouped(status, width)):
-        counts, low, high = rest[: len(STATES)], rest[-2], rest[-1]
-        entry = children.setdefault(child, {"cells": {}, "single": True})
+    children: dict[str, dict] = {}  # child path → {"cells": {column: {state: n}}, "single": bool}
+    for child, item_id, state, number, low, high in _fetch(sql.grouped(status, width)):
+        entry = children.get(child)
+        if entry is None:
+            entry = children[child] = {"cells": {}, "single": True}
         entry["single"] = entry["single"] and low == high == child
+        if state is None:  # no cell (a recurring task without a period in the month)
+            continue
         n = index[item_id]
-        entry["cells"][n] = counts
-        for state, value in zip(STATES, counts, strict=True):
-            columns[n][state] += value
-            totals[state] += value
+        cell = entry["cells"].get(n)
+        if cell is None:
+            cell = entry["cells"][n] = dict.fromkeys(STATES, 0)
+        cell[state] += number
+        columns[n][state] += number
+        totals[state] += number
     # the root's own row(s) first, then the children in path order (as rollup.roll_up)
     order = sorted(children, key=lambda path: (len(path) >= width, path))
     own = {path for path in order if len(path) < width or children[path]["single"]}
@@ -290,13 +295,10 @@ def shown_board(campaign: Campaign, user, drill_url, *, page=1, rollup: bool = F
         url = drill_url(pk)
         cells: list = [None] * len(items)
         row_counts = dict.fromkeys(STATES, 0)
-        for n, counts in children[path]["cells"].items():
-            present = sum(counts)
-            for state, value in zip(STATES, counts, strict=True):
+        for n, by_state in children[path]["cells"].items():
+            present = sum(by_state.values())
+            for state, value in by_state.items():
                 row_counts[state] += value
-            if not present:
-                continue
-            by_state = dict(zip(STATES, counts, strict=True))
             done = by_state[DONE]
             state = DONE if done == present else next(s for s in URGENCY if by_state[s])
             cells[n] = RolledCell(state, done, present, url, labels[state])
