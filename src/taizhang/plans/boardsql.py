@@ -9,15 +9,18 @@ right for the Excel export (every row) but a board page of a city or a province 
    (the deepest organization holding them all, ``rollup.common_root``);
 2. at most the limit (and no ``rollup``): the cells of every row, one query (the occurrence
    aggregate per assignment, as ``build_board``), totals summed in Python over ≤ limit rows;
-3. above it: one aggregate grouped by (child organization, task) with a count per display
-   status — the column counts, totals, rolled-up cells and row counts all come from it —
-   then, for the page's rows only, the cells of the children that are one organization
-   themselves and the names of the rolled-up children (two more queries).
+3. above it: one aggregate grouped by (child organization, task, display status) — the
+   column counts, totals, rolled-up cells and row counts all come from it — then, for the
+   page's rows only, the cells of the children that are one organization themselves and the
+   names of the rolled-up children (two more queries). When every row is a child itself (a
+   city committee over its branches: nothing to roll up, only pages), the aggregate is per
+   (task, status) only, the page's organizations are read in path order from assignments and
+   organizations, then their cells (three queries).
 
 A cell's display status is the CASE expression of :func:`_state_sql`, the same rule as
 ``board.display_status`` (done / submitted / returned as stored, else overdue before today,
 due soon up to ``board.DUE_SOON_WORKDAYS`` working days ahead, else not started). Queries:
-2 or 4, whatever the number of organizations and tasks.
+2 or 4 besides the columns, whatever the number of organizations and tasks.
 """
 
 from __future__ import annotations
@@ -88,11 +91,30 @@ class _Sql:
         organizations holding a cell of that status count (as the board keeps them)."""
         if status:
             sql, params = self.cells()
-            return (sql + " SELECT COUNT(DISTINCT org_id), MIN(path), MAX(path) FROM cells WHERE state = %s",
-                    params + [status])
+            return (sql + " SELECT COUNT(DISTINCT org_id), MIN(path), MAX(path), MIN(LENGTH(path)), "
+                    "MAX(LENGTH(path)) FROM cells WHERE state = %s", params + [status])
         where, params = self._scope(None)
-        return (f"SELECT COUNT(DISTINCT a.org_id), MIN(o.path), MAX(o.path) FROM {_A} a "
-                f"JOIN {_O} o ON o.id = a.org_id WHERE {where}", params)
+        return (f"SELECT COUNT(DISTINCT a.org_id), MIN(o.path), MAX(o.path), MIN(LENGTH(o.path)), "
+                f"MAX(LENGTH(o.path)) FROM {_A} a JOIN {_O} o ON o.id = a.org_id WHERE {where}", params)
+
+    def page_paths(self, status: str | None, limit: int, offset: int) -> tuple[str, list]:
+        """The paths of the kept rows ``offset`` … ``offset + limit`` in path order (without
+        a status filter from assignments and organizations only: no periods read)."""
+        if status:
+            sql, params = self.cells()
+            kept, kept_params = self.kept(status)
+            return (sql + f"SELECT DISTINCT path FROM cells{kept} ORDER BY path LIMIT %s OFFSET %s",
+                    params + kept_params + [limit, offset])
+        where, params = self._scope(None)
+        return (f"SELECT DISTINCT o.path FROM {_A} a JOIN {_O} o ON o.id = a.org_id WHERE {where} "
+                "ORDER BY o.path LIMIT %s OFFSET %s", params + [limit, offset])
+
+    def column_counts(self, status: str | None) -> tuple[str, list]:
+        """Per (task, display status): the number of cells of the kept rows."""
+        sql, params = self.cells()
+        kept, kept_params = self.kept(status)
+        return (sql + f"SELECT item_id, state, COUNT(*) FROM cells{kept} GROUP BY item_id, state",
+                params + kept_params)
 
     def cells(self, orgs=None) -> tuple[str, list]:
         """``WITH occ AS (…), cells AS (…)``: the per-assignment statuses (see the class)."""
@@ -237,7 +259,7 @@ def shown_board(campaign: Campaign, user, drill_url, *, page=1, rollup: bool = F
     if not items or paths == []:
         return empty, None, False
     sql = _Sql(items, paths=paths, under=under, month=month, today=today)
-    count, first, last = _fetch(sql.rows_meta(status))[0]
+    count, first, last, shortest, longest = _fetch(sql.rows_meta(status))[0]
     if not count:
         return empty, None, False
     index = {item.pk: n for n, item in enumerate(items)}
@@ -257,6 +279,16 @@ def shown_board(campaign: Campaign, user, drill_url, *, page=1, rollup: bool = F
     width = len(root) + step
     columns = [dict.fromkeys(STATES, 0) for _ in items]
     totals = dict.fromkeys(STATES, 0)
+    if shortest == longest == width:  # every row is a child itself (a city's branches): no roll-up
+        for item_id, state, number in _fetch(sql.column_counts(status)):
+            if state is not None:
+                columns[index[item_id]][state] += number
+                totals[state] += number
+        paginator_page = Paginator(range(count), limit).get_page(page) if count > limit else None
+        offset = (paginator_page.number - 1) * limit if paginator_page else 0
+        paths = [path for (path,) in _fetch(sql.page_paths(status, limit, offset))]
+        rows = _rows_of(_fetch(sql.assignment_rows(None, paths)), index, len(items), url_pattern, labels)
+        return Board(items, rows, columns, totals), paginator_page, False
     children: dict[str, dict] = {}  # child path → {"cells": {column: {state: n}}, "single": bool}
     for child, item_id, state, number, low, high in _fetch(sql.grouped(status, width)):
         entry = children.get(child)

@@ -89,7 +89,10 @@ def test_sql_board_equals_the_python_board(campaign, office, limit, today):
 def test_sql_board_of_a_drill_down_and_of_a_branch(campaign, office, secretary_a, general):
     zz, _branches = general
     with override_settings(TAIZHANG_BOARD_ROWS=2):
-        for args in [{"under": zz}, {"under": zz, "page": 2}, {"section": campaign.plan.items.filter(
+        # under the general branch every row is a branch of its own: the paged, flat case
+        for args in [{"under": zz}, {"under": zz, "page": 2}, {"under": zz, "status": "not_started"},
+                     {"under": zz, "page": 2, "status": "due_soon", "today": D(2023, 9, 28)},
+                     {"under": zz, "rollup": True}, {"section": campaign.plan.items.filter(
                 parent__isnull=True).first().pk}]:
             assert from_sql(campaign, office, **args) == reference(campaign, office, **args), args
         mine = from_sql(campaign, secretary_a)
@@ -109,6 +112,8 @@ def test_sql_board_queries_are_constant(campaign, office, general, tree):
         shown_board(campaign, office, drill)  # the user's scope, cached for the request
         with CaptureQueriesContext(connection) as small:
             shown_board(campaign, office, drill)
+        with override_settings(TAIZHANG_BOARD_ROWS=2), CaptureQueriesContext(connection) as flat_small:
+            shown_board(campaign, office, drill, under=zz)  # every row a branch: paged, not rolled up
         for n in range(4, 12):
             BranchFactory(parent=zz, name=f"总支第{n}支部", code=f"ZZ{n}")
             BranchFactory(parent=tree["committee"], name=f"第{n}党支部", code=f"B{n}")
@@ -117,6 +122,11 @@ def test_sql_board_queries_are_constant(campaign, office, general, tree):
             board, page, _rolled = shown_board(campaign, office, drill)
         assert len(board.rows) == 3 and page.paginator.num_pages > 3
         assert len(large) == len(small) == 5  # columns, rows, aggregate, page's cells, names
+        zz.refresh_from_db()  # siblings are kept sorted by name: new ones move its path
+        with override_settings(TAIZHANG_BOARD_ROWS=2), CaptureQueriesContext(connection) as flat_large:
+            board, page, rolled = shown_board(campaign, office, drill, under=zz)
+        assert len(board.rows) == 2 and page.paginator.count == 11 and not rolled
+        assert len(flat_large) == len(flat_small) == 5  # columns, rows, column counts, page, cells
     with CaptureQueriesContext(connection) as unrolled:
         board, page, _rolled = shown_board(campaign, office, drill)
     assert page is None and len(board.rows) >= 3 + 8 + 11
