@@ -88,6 +88,23 @@ def _entries():
                 yield name, str(source.menu), reverse(name)
 
 
+_RESOLVED: dict[tuple, list[tuple[str, str, str, str]]] = {}
+
+
+def _resolved_entries() -> list[tuple[str, str, str, str]]:
+    """:func:`_entries` with each entry's URL, as (url name, label, prefix, url): the same
+    for every request of one language, URLconf and script prefix, so computed once per
+    process for each (issue 14: some 60 ``reverse()`` calls were a fixed cost of every page)."""
+    from django.urls import get_script_prefix, get_urlconf
+    from django.utils.translation import get_language
+
+    key = (get_language(), get_urlconf(), get_script_prefix())
+    found = _RESOLVED.get(key)
+    if found is None:
+        found = _RESOLVED[key] = [(name, label, prefix, reverse(name)) for name, label, prefix in _entries()]
+    return found
+
+
 def navigation(request):
     """Navigation for authenticated users (empty for anonymous ones): the entries of NAV the
     user may use (:data:`NEEDS`), grouped per app into dropdowns, the current page's entry
@@ -96,18 +113,18 @@ def navigation(request):
         return {"nav_items": []}
     path = request.path
     # The entry with the longest matching prefix is active ("/orgs/members/" beats "/orgs/").
-    entries = list(_entries())
-    matching = [prefix for _n, _l, prefix in entries
+    entries = _resolved_entries()
+    matching = [prefix for _n, _l, prefix, _u in entries
                 if (path == prefix if prefix == "/" else path.startswith(prefix))]
     active_prefix = max(matching, key=len, default=None)
     items: list[dict] = []
     groups: dict[str, dict] = {}
     held = held_actions(request.user)  # one query whatever the menu's length
-    for name, label, prefix in entries:
+    for name, label, prefix, url in entries:
         needed = NEEDS.get(name, BROWSE)
         if needed is not None and needed not in held:
             continue
-        entry = {"url": reverse(name), "label": label, "active": prefix == active_prefix}
+        entry = {"url": url, "label": label, "active": prefix == active_prefix}
         group_label = MINE_LABEL if name in MINE else GROUPS.get(name.split(":")[0]) if ":" in name else None
         if group_label is None:
             items.append(entry)

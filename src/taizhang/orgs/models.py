@@ -57,6 +57,7 @@ class Organization(MP_Node, TimeStampedModel):
     class Meta:
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
+        indexes = [models.Index(fields=["updated_at"], name="organization_updated_at")]  # plans.boardcache
 
     def __str__(self):
         return self.name

@@ -130,6 +130,25 @@ def _under(item: PlanItem, section_id: int, parents: dict[int, int | None]) -> b
     return False
 
 
+def board_columns(campaign: Campaign, responsible: str = Responsible.BRANCH, section: int | None = None,
+                  month: dt.date | None = None) -> list[PlanItem]:
+    """The board's columns: the assignable tasks of ``campaign``'s plan at the ``responsible``
+    level (branch tasks include member-level ones), kept under top-level ``section``; with
+    ``month`` (a first day) recurring tasks and those due in that month. One query."""
+    levels = ([Responsible.BRANCH, Responsible.MEMBER] if responsible == Responsible.BRANCH
+              else [Responsible.COMMITTEE, ""])
+    all_items = list(campaign.plan.items.defer("text"))  # the long text: not shown
+    parents = {i.pk: i.parent_id for i in all_items}
+    items = [i for i in assignable_items(campaign.plan, all_items) if i.responsible in levels]
+    if section:
+        items = [i for i in items if _under(i, section, parents)]
+    if month:
+        month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        items = [i for i in items if i.recurrence or (
+            i.effective_due and month <= i.effective_due <= month_end)]
+    return items
+
+
 def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
                 today: dt.date | None = None, section: int | None = None,
                 month: dt.date | None = None, status: str | None = None, under=None) -> Board:
@@ -145,17 +164,9 @@ def build_board(campaign: Campaign, user, responsible: str = Responsible.BRANCH,
     translated once and the working-day distance computed once per deadline.
     """
     today = today or timezone.localdate()
-    levels = ([Responsible.BRANCH, Responsible.MEMBER] if responsible == Responsible.BRANCH
-              else [Responsible.COMMITTEE, ""])
-    all_items = list(campaign.plan.items.all())
-    parents = {i.pk: i.parent_id for i in all_items}
-    items = [i for i in assignable_items(campaign.plan, all_items) if i.responsible in levels]
-    if section:
-        items = [i for i in items if _under(i, section, parents)]
+    items = board_columns(campaign, responsible, section, month)
     if month:
         month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        items = [i for i in items if i.recurrence or (
-            i.effective_due and month <= i.effective_due <= month_end)]
     item_index = {item.pk: n for n, item in enumerate(items)}
 
     assignments = Assignment.objects.filter(item__plan=campaign.plan, item__in=items)

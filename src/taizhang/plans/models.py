@@ -324,7 +324,9 @@ class Assignment(WorkflowMixin, OrgScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["item", "org"], name="assignment_unique_item_org")
         ]
-        indexes = [models.Index(fields=["org", "status"])]
+        # updated_at: the board cache's version stamp (plans.boardcache), a MAX by index
+        indexes = [models.Index(fields=["org", "status"]),
+                   models.Index(fields=["updated_at"], name="assignment_updated_at")]
 
     def __str__(self):
         return f"{self.org} · {self.item}"
@@ -360,6 +362,7 @@ class Occurrence(WorkflowMixin, TimeStampedModel):
                 fields=["assignment", "period_start"], name="occurrence_unique_period"
             )
         ]
+        indexes = [models.Index(fields=["updated_at"], name="occurrence_updated_at")]  # plans.boardcache
 
     def __str__(self):
         return f"{self.assignment} {self.period_start:%Y-%m}"

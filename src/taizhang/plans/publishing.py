@@ -337,8 +337,10 @@ def _update_by_value(model, objs: list, fields: list[str]) -> None:
     groups: dict[tuple, list[int]] = defaultdict(list)
     for obj in objs:
         groups[tuple(getattr(obj, f) for f in fields)].append(obj.pk)
+    now = timezone.now()
     for values, pks in groups.items():
-        changes = dict(zip(fields, values, strict=True))
+        # updated_at too: the board's cache stamp (plans.boardcache) must see the change
+        changes = {**dict(zip(fields, values, strict=True)), "updated_at": now}
         for start in range(0, len(pks), UPDATE_CHUNK):
             model.objects.filter(pk__in=pks[start:start + UPDATE_CHUNK]).update(**changes)
 

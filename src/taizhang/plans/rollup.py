@@ -13,6 +13,10 @@ A rolled-up cell counts the child's organizations in that column: done/total, co
 its most urgent status (overdue, returned, submitted, due soon, not started; done when all
 are). One query (the rolled-up children's names; none when every child is one row),
 whatever the number of organizations.
+
+The board page computes the same rows in SQL (``plans.boardsql.shown_board``, cells built for
+the page's rows only) and caches them (``plans.boardcache``); :func:`limit_rows` over
+``build_board`` is the reference it is tested against.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from taizhang.core.views_mixins import ScopedQuerysetMixin
 
 from . import services
 from .board import STATUS_LABELS, build_board, owing_by_org
-from .rollup import limit_rows
+from .boardcache import cached_board_page
 from .coverage import plan_coverage
 from .dashboard import completion
 from .forms import CampaignForm, DraftEditForm, PlanUploadForm, TableLayoutForm
@@ -339,7 +340,6 @@ def board(request, pk):
         Campaign.objects.visible_to(request.user).select_related("org", "plan"), pk=pk
     )
     args = _board_args(request, campaign)
-    data = build_board(campaign, request.user, **args)
     keep = request.GET.copy()
     keep.pop("page", None)
     keep.pop("under", None)
@@ -349,16 +349,25 @@ def board(request, pk):
         keep["under"] = str(org_id)
         return "?" + keep.urlencode()
 
-    data, page, rolled_up = limit_rows(data, drill_url, request.GET.get("page"),
-                                       rollup=request.GET.get("rollup") == "1" and "under" not in args)
-    keep.pop("under", None)
+    top_query = keep.copy()
+    top_query.pop("under", None)
+    sections = campaign.plan.items.filter(parent__isnull=True, kind=ItemKind.SECTION)
+
+    def render_body(data, page, rolled_up, rows_html) -> str:
+        return render_to_string("plans/includes/board_body.html", {
+            "campaign": campaign, "board": data, "rows_html": rows_html, "level": args["responsible"],
+            "args": args, "page": page, "rolled_up": rolled_up, "under": args.get("under"),
+            "top_query": top_query.urlencode(), "status_labels": STATUS_LABELS, "sections": sections,
+            "months": _months(campaign), "columns": list(zip(data.items, data.column_counts, strict=True)),
+        })
+
+    body, data, page, rolled_up = cached_board_page(
+        campaign, request.user, drill_url, render_body, query=request.GET.urlencode(),
+        page=request.GET.get("page"), rollup=request.GET.get("rollup") == "1" and "under" not in args,
+        **args)
     return render(request, "plans/board.html", {
-        "campaign": campaign, "board": data, "level": args["responsible"], "args": args,
-        "page": page, "rolled_up": rolled_up, "under": args.get("under"), "top_query": keep.urlencode(),
-        "status_labels": STATUS_LABELS, "query": request.GET.urlencode(),
-        "sections": campaign.plan.items.filter(parent__isnull=True, kind=ItemKind.SECTION),
-        "months": _months(campaign),
-        "columns": list(zip(data.items, data.column_counts, strict=True)),
+        "campaign": campaign, "body": body, "board": data, "page": page, "rolled_up": rolled_up,
+        "level": args["responsible"], "query": request.GET.urlencode(),
     })
 
 
