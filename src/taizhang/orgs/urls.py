@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views_manage.organization_edit, name="organization_edit"),
     path("<int:pk>/roles/", views_manage.roles, name="roles"),
     path("roles/<int:pk>/revoke/", views_manage.role_revoke, name="role_revoke"),
+    path("choose/", views.choose, name="choose"),
     path("leadership/", views.LeadershipView.as_view(), name="leadership"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
