@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_accounts, views_manage, views_roster
+from . import views, views_accounts, views_choose, views_manage, views_roster
 
 app_name = "orgs"
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views_manage.organization_edit, name="organization_edit"),
     path("<int:pk>/roles/", views_manage.roles, name="roles"),
     path("roles/<int:pk>/revoke/", views_manage.role_revoke, name="role_revoke"),
-    path("choose/", views.choose, name="choose"),
+    path("choose/", views_choose.choose, name="choose"),
     path("leadership/", views.LeadershipView.as_view(), name="leadership"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
