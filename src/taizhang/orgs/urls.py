@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_accounts, views_choose, views_manage, views_roster
+from . import views, views_accounts, views_manage, views_roster
+from .views_choose import choose
 
 app_name = "orgs"
 urlpatterns = [
@@ -10,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views_manage.organization_edit, name="organization_edit"),
     path("<int:pk>/roles/", views_manage.roles, name="roles"),
     path("roles/<int:pk>/revoke/", views_manage.role_revoke, name="role_revoke"),
-    path("choose/", views_choose.choose, name="choose"),
     path("leadership/", views.LeadershipView.as_view(), name="leadership"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
     path("members/<int:pk>/", views.MemberDetailView.as_view(), name="member_detail"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("members/export/", views_roster.roster_export, name="roster_export"),
     path("members/accounts/", views_accounts.accounts_create, name="accounts_create"),
     path("password/", views_accounts.password_change, name="password_change"),
+    path("choose/", choose, name="choose"),
 ]
