@@ -18,30 +18,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-SCRATCH = tempfile.mkdtemp(prefix="tz-bench-rect-")
-os.environ["TAIZHANG_VAR_DIR"] = SCRATCH
-os.environ.pop("DATABASE_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale_common import standalone_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-# Pages are rendered without collectstatic (as in the tests): plain static storage.
-settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+SCRATCH = standalone_django("tz-bench-rect-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

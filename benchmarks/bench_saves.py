@@ -31,17 +31,19 @@ from figures import figure  # noqa: E402
 from scale_common import QueryCounter, arguments, fail, run  # noqa: E402
 
 
-def target_bound(model, branch) -> tuple[int, list[str]]:
+def target_bound(model, branch, changed=None) -> tuple[int, list[str]]:
     """The most targets one save of a ``model`` record of ``branch`` (an Organization) can
     touch, and the refs of the tasks behind it: one target (its single assignment, or its
     occurrence of the period holding the record's date) per plan task that has a rule of a
     code the record feeds. Those codes come from the registry (``plans.evidence.
     codes_for_model``: the kind's own codes and every code that also counts or reads one of
-    them — a Meeting feeds every meeting kind's code, and 集中学习 through its
+    them — a Meeting feeds its kind's code, and 集中学习 through its
     理论学习中心组学习 alias, seed 二.3), on the tasks assigned to the branch, to the
     organizations above it for a code that rolls up (``Evidence.rolls_up``, seed 二.13) and
     to the organizations whose leadership team reaches the branch for a 班子成员每人 rule
-    (seed 二.4) — the same reach as ``plans.evidence.affected_targets``, counted per task."""
+    (seed 二.4) — the same reach as ``plans.evidence.affected_targets``, counted per task.
+    ``changed``: the evidence codes the save announced (a 主题党日 meeting: its kind's code
+    only), None for every code of ``model``."""
     from django.db.models import Q
 
     from taizhang.core import sources
@@ -50,7 +52,7 @@ def target_bound(model, branch) -> tuple[int, list[str]]:
     from taizhang.plans.evidence import codes_for_model
     from taizhang.plans.models import Assignment, EvidencePer
 
-    codes = codes_for_model(model)
+    codes = codes_for_model(model, changed)
     resolved = [found for found in map(sources.resolve, codes) if found]
     rollup = sorted({ev.code for _source, ev in resolved if ev.rolls_up})
     step = Organization.steplen
@@ -77,15 +79,15 @@ class ReceiverProbe:
         self.calls: list[dict] = []
 
     def __enter__(self):
-        def probe(model, org_ids, dates):
+        def probe(model, org_ids, dates, codes=None):
             with QueryCounter() as counter:
                 start = time.perf_counter()
-                targets = self.evidence.affected_targets(model, org_ids, dates)
+                targets = self.evidence.affected_targets(model, org_ids, dates, codes)
                 outcome = self.evidence.apply(targets)
             self.calls.append({
                 "seconds": time.perf_counter() - start, "queries": counter.count,
                 "targets": [_describe(t) for t in targets], "completed": outcome.completed,
-                "reopened": outcome.reopened})
+                "reopened": outcome.reopened, "codes": codes})
             return outcome
 
         self.evidence.reevaluate = probe
@@ -225,7 +227,7 @@ def measure_saves(meta: dict, repeat: int) -> list[dict]:
             targets.append(len(call["targets"]))
             transitions += call["completed"] + call["reopened"]
             first_targets = first_targets or call["targets"]
-            bound, tasks = target_bound(model, branch)
+            bound, tasks = target_bound(model, branch, call["codes"])
             bounds.append(bound)
             if len(call["targets"]) > bound:
                 fail(f"{label}: one save in {branch.code} touched {len(call['targets'])} targets, more than the "

@@ -2,12 +2,15 @@
 ``bench_saves.py`` record saves, ``bench_ledger.py`` attendance export; ``bench_pages.py`` and
 ``bench_publish.py`` borrow from it): the failure list, medians, a query counter, the Django
 set-up on a private copy of the ``citygen.py`` data set, the staff user's client, the common
-command-line options and the closing report. Not a benchmark itself (no ``bench_`` prefix).
+command-line options and the closing report. Benchmarks that build their own small data set
+(``bench_writes.py``, ``bench_rectification.py``) take their Django set-up from
+:func:`standalone_django`. Not a benchmark itself (no ``bench_`` prefix).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -65,6 +68,32 @@ class QueryCounter:
 
 
 # --- set-up -------------------------------------------------------------------------------
+
+def plain_static_storage() -> None:
+    """Pages render without collectstatic (as the tests do): the plain static storage."""
+    from django.conf import settings
+
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+def standalone_django(prefix: str) -> str:
+    """Set Django up for a benchmark that builds its own data: a new scratch folder (named
+    ``prefix``…, in the system's temporary directory) as ``TAIZHANG_VAR_DIR``, so a fresh
+    SQLite file database there (``DATABASE_URL`` is ignored), this checkout's ``src`` first
+    on the path, ``django.setup()``, plain static storage. Call at import time, before any
+    ``taizhang`` import; migrate in ``main``. Returns the scratch folder."""
+    scratch = tempfile.mkdtemp(prefix=prefix)
+    sys.path.insert(0, str(HERE.parent / "src"))
+    os.environ["TAIZHANG_VAR_DIR"] = scratch
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.settings")
+    import django
+
+    django.setup()
+    plain_static_storage()
+    return scratch
+
 
 def setup(args) -> tuple[dict, str | None]:
     """Configure Django on the data set of ``args.scale`` (or ``args.database_url``);

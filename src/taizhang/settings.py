@@ -200,6 +200,9 @@ TAIZHANG_MAX_REQUEST_BYTES = TAIZHANG_MAX_UPLOAD_BYTES + 1024 * 1024
 TAIZHANG_BACKGROUND_IMPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_IMPORT_ROWS", "2000"))
 TAIZHANG_BACKGROUND_EXPORT_ROWS = int(os.environ.get("TAIZHANG_BACKGROUND_EXPORT_ROWS", "5000"))
 TAIZHANG_JOB_KEEP_DAYS = int(os.environ.get("TAIZHANG_JOB_KEEP_DAYS", "7"))
+# An organization filter of more organizations than this in the user's scope is a search box
+# over /orgs/choose/ instead of a select of them all (core.widgets.ChooserSelect, issue 14).
+TAIZHANG_CHOOSER_THRESHOLD = int(os.environ.get("TAIZHANG_CHOOSER_THRESHOLD", "200"))
 # `taizhang serve`: each gunicorn worker is replaced after this many requests (plus up to
 # TAIZHANG_MAX_REQUESTS_JITTER, so they do not all restart at once): memory a large request
 # left behind is returned to the system.

@@ -42,6 +42,9 @@ evidence_changed = Signal()
     action    "create" | "update" | "delete"
     org_ids   ids of the organizations concerned (old and new org of an update)
     dates     the record dates concerned (old and new date of an update)
+    codes     the evidence codes the record satisfied before or after the change (a
+              主题党日's "theme_party_day"; old and new kind of an update), or None when
+              not known: every code of the sender may be concerned
 """
 
 ACTIONS = ("list", "detail", "add", "edit", "delete", "export")
@@ -276,23 +279,77 @@ def kind_labels() -> dict[str, str]:
 # -- "evidence changed" -----------------------------------------------------------------
 
 def announce(obj, action: str, org_ids: Iterable[int | None] = (), dates: Iterable[dt.date | None] = (),
-             *, model=None) -> None:
+             *, model=None, codes: Iterable[str] | None = None) -> None:
     """Send :data:`evidence_changed` for ``obj`` after the current transaction commits.
 
     ``action`` is "create", "update" or "delete"; ``org_ids``/``dates`` the organizations and
-    record dates concerned (old and new of an update; None values are dropped). ``model``
-    overrides the sender (default ``type(obj)``). Call from the owning app's service, inside
-    its transaction, so a rolled-back write announces nothing."""
+    record dates concerned (old and new of an update; None values are dropped). ``codes``:
+    the evidence codes concerned (:func:`codes_matching` of the old and the new values of an
+    update); by default those ``obj`` satisfies as it is for a create or a delete, and None
+    (every code of the sender) for an update, whose old values only the caller knows.
+    ``model`` overrides the sender (default ``type(obj)``). Call from the owning app's
+    service, inside its transaction, so a rolled-back write announces nothing."""
     sender = model or type(obj)
     record_id = obj.pk
     org_ids = {i for i in org_ids if i}
     dates = {d for d in dates if d}
+    if codes is None and action != "update" and sender is type(obj):
+        codes = codes_matching(obj)
+    codes = None if codes is None else set(codes)
 
     def send():
         evidence_changed.send(sender=sender, instance=obj, record_id=record_id, action=action,
-                              org_ids=org_ids, dates=dates)
+                              org_ids=org_ids, dates=dates, codes=codes)
 
     transaction.on_commit(send)
+
+
+def kind_fields(source: Source) -> tuple[str, ...]:
+    """The record's own fields that ``source``'s evidence filters compare by equality (a
+    Meeting's and a Lecture's ``kind``): what a service reads of the old row so that
+    :func:`codes_matching` knows the codes an update concerned."""
+    names = []
+    for ev in source.evidence:
+        for lookup, _value in ev.filters:
+            if "__" not in lookup and lookup not in names:
+                names.append(lookup)
+    return tuple(names)
+
+
+def codes_matching(values, source: Source | None = None) -> set[str]:
+    """The evidence codes of ``source`` (default: the source of ``values``' model) that a
+    record satisfies: ``values`` is a model instance, or a dict of field values (an old row
+    read with :func:`kind_fields`). A code's filter that is an equality on one of the
+    record's own fields (``("kind", "theme_party_day")``) is checked; any other filter
+    (a lookup such as ``status__in``, a related field, a field missing from ``values``) is
+    taken to hold, so the answer may name a code too many, never one too few. A source with
+    no evidence gives an empty set."""
+    if source is None:
+        source = source_for_model(values)
+        if source is None:
+            return set()
+
+    def get(name):
+        if isinstance(values, dict):
+            return values.get(name, _MISSING)
+        return getattr(values, name, _MISSING)
+
+    found = set()
+    for ev in source.evidence:
+        ok = True
+        for lookup, expected in ev.filters:
+            if "__" in lookup:
+                continue
+            actual = get(lookup)
+            if actual is not _MISSING and str(actual) != str(expected):
+                ok = False
+                break
+        if ok:
+            found.add(ev.code)
+    return found
+
+
+_MISSING = object()
 
 
 def snapshot(obj, source: Source | None = None) -> tuple[set, set]:

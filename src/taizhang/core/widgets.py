@@ -2,10 +2,39 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+CHOOSER_RESULTS = 20  # matches a chooser endpoint answers at most
+
+
+def render_options(choices, selected: set[str]) -> str:
+    """``<option>`` (and ``<optgroup>``) HTML for ``choices`` ([(value, label)], a label may
+    be a list of pairs for a group), marking the values in ``selected`` (strings)."""
+    parts = []
+
+    def option(option_value, label):
+        text = "" if option_value is None else str(option_value)
+        mark = " selected" if text in selected else ""
+        parts.append(f'<option value="{escape(text)}"{mark}>{escape(label)}</option>')
+
+    for option_value, label in choices:
+        if isinstance(label, (list, tuple)):
+            parts.append(f'<optgroup label="{escape(option_value)}">')
+            for sub_value, sub_label in label:
+                option(sub_value, sub_label)
+            parts.append("</optgroup>")
+        else:
+            option(option_value, label)
+    return "".join(parts)
 
 
 class QuickSelect(forms.Select):
@@ -18,23 +47,78 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
+        return self.render_select(name, value, attrs, self.choices)
+
+    def render_select(self, name, value, attrs, choices) -> str:
+        """The ``<select>`` of ``choices`` with ``value`` selected."""
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        selected = set(self.format_value(value))
-        parts = [f"<select{flatatt(final)}>"]
+        options = render_options(choices, set(self.format_value(value)))
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")
 
-        def option(option_value, label):
-            text = "" if option_value is None else str(option_value)
-            mark = " selected" if text in selected else ""
-            parts.append(f'<option value="{escape(text)}"{mark}>{escape(label)}</option>')
 
-        for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                parts.append(f'<optgroup label="{escape(option_value)}">')
-                for sub_value, sub_label in label:
-                    option(sub_value, sub_label)
-                parts.append("</optgroup>")
-            else:
-                option(option_value, label)
-        parts.append("</select>")
-        return mark_safe("".join(parts))
+class ChooserSelect(QuickSelect):
+    """The select of a ``ModelChoiceField`` that turns into a search box at scale (issue 14).
+
+    Up to ``threshold`` choices (default ``settings.TAIZHANG_CHOOSER_THRESHOLD``, 200) it is a
+    :class:`QuickSelect` of them all. Above it, the page carries only the empty and the
+    selected option, and a search box above the select asks ``source_url`` (a URL name,
+    reversed at render, with ``params`` added) for up to :data:`CHOOSER_RESULTS` matches of
+    ``?q=`` through htmx; the endpoint answers ``<option>`` elements to an htmx request (they
+    replace the select's options: no script of our own) and JSON otherwise. The endpoint must
+    scope its answer like the field's queryset. One query decides (``threshold + 1`` rows at
+    most); the selected object is the one the field cleaned (:attr:`selected`), else fetched.
+    Without JavaScript the select still submits the selected value.
+    """
+
+    def __init__(self, attrs=None, choices=(), *, source_url: str, params: dict | None = None,
+                 threshold: int | None = None):
+        super().__init__(attrs, choices)
+        self.source_url = source_url
+        self.params = params or {}
+        self.threshold = threshold
+        self.selected = None  # the model instance the field cleaned, if any
+
+    def get_threshold(self) -> int:
+        if self.threshold is not None:
+            return self.threshold
+        return getattr(settings, "TAIZHANG_CHOOSER_THRESHOLD", 200)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        field = getattr(iterator, "field", None)
+        if queryset is None or field is None:
+            return super().render(name, value, attrs, renderer)
+        limit = self.get_threshold()
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        rows = list(queryset[: limit + 1])
+        if len(rows) <= limit:
+            choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in rows]
+            return self.render_select(name, value, attrs, choices)
+        chosen = self._chosen(field, queryset, value)
+        choices = empty + ([(field.prepare_value(chosen), field.label_from_instance(chosen))] if chosen else [])
+        select = self.render_select(name, value, attrs, choices)
+        url = reverse(self.source_url)
+        if self.params:
+            url += "?" + urlencode(self.params, doseq=True)
+        select_id = (attrs or {}).get("id") or self.attrs.get("id") or name
+        placeholder = _("输入名称或编码查找")
+        search = format_html(
+            '<input type="search" name="q" form="{}-none" class="form-control form-control-sm mb-1" '
+            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}" '
+            'hx-trigger="input changed delay:300ms, search" hx-target="next select" hx-swap="innerHTML">',
+            select_id, placeholder, placeholder, url)
+        return format_html('<div class="chooser">{}{}</div>', search, select)
+
+    def _chosen(self, field, queryset, value):
+        values = [v for v in self.format_value(value) if v]
+        if not values:
+            return None
+        selected = self.selected
+        if selected is not None and str(field.prepare_value(selected)) == values[0]:
+            return selected
+        try:
+            return queryset.filter(pk=values[0]).first()
+        except (ValueError, TypeError, ValidationError):
+            return None

@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.tables import DateColumn
+
 from .models import Appraisal
 
 
@@ -12,7 +14,7 @@ class AppraisalTable(tables.Table):
     status = tables.Column(accessor="member__get_status_display", verbose_name=_("党员类型"), orderable=False)
     org = tables.Column(verbose_name=_("党支部"), order_by=("org__path",))
     grade = tables.Column(verbose_name=_("评议等次"))
-    rated_on = tables.DateColumn(format="Y-m-d", verbose_name=_("评定日期"))
+    rated_on = DateColumn(format="Y-m-d", verbose_name=_("评定日期"))
     follow_up = tables.Column(verbose_name=_("后续措施"), orderable=False)
 
     class Meta:

@@ -6,19 +6,38 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.widgets import QuickSelect
+from taizhang.core.widgets import ChooserSelect
 
 from .models import Member, MemberStatus, Organization, OrgKind
 
 
 class OrgChoiceField(forms.ModelChoiceField):
-    """Shows "name（code）" so that same-named groups of different branches differ."""
+    """Shows "name（code）" so that same-named groups of different branches differ.
+
+    Rendered by ``core.widgets.ChooserSelect``: a select of every organization in scope up
+    to ``settings.TAIZHANG_CHOOSER_THRESHOLD`` of them, above that a search box over
+    ``orgs:choose`` (the same scope, limited to ``kinds`` when given: a list of ``OrgKind``
+    values) and only the chosen organization in the page (issue 14: 1,500 options made a
+    city's list pages 130 KB)."""
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        kwargs.setdefault("widget", ChooserSelect(
+            source_url="orgs:choose", params={"kind": list(kinds)} if kinds else None))
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         return f"{obj.name}（{obj.code}）"
 
+    def to_python(self, value):
+        obj = super().to_python(value)
+        self.widget.selected = obj  # shown by the widget without fetching it again
+        return obj
+
 
 class OrgChoiceFilter(django_filters.ModelChoiceFilter):
+    """An organization filter (``OrgChoiceField``); ``kinds=[OrgKind…]`` narrows the search
+    box's answers to the kinds the queryset holds."""
+
     field_class = OrgChoiceField
 
 
@@ -53,10 +72,6 @@ class OrgScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        org = self.form.fields.get("org")
-        if org is not None and type(org.widget) is forms.Select:
-            # every organization of a city: rendered in Python, not one template per option
-            org.widget = QuickSelect(attrs=org.widget.attrs, choices=org.widget.choices)
         for field in self.form.fields.values():
             widget = field.widget
             if hasattr(widget, "widgets"):
@@ -87,14 +102,20 @@ class MemberFilterSet(django_filters.FilterSet):
     """``?q=`` name contains, ``?org=`` branch (its whole subtree), ``?group=``, ``?status=``."""
 
     q = django_filters.CharFilter(method="search", label=_("姓名"))
-    org = OrgChoiceFilter(queryset=visible_branches, method="in_subtree", label=_("所在支部"))
-    group = OrgChoiceFilter(queryset=visible_groups, label=_("党小组"))
+    org = OrgChoiceFilter(queryset=visible_branches, method="in_subtree", label=_("所在支部"),
+                          kinds=[OrgKind.GENERAL_BRANCH, OrgKind.BRANCH])
+    group = OrgChoiceFilter(queryset=visible_groups, label=_("党小组"), kinds=[OrgKind.GROUP])
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label=_("党员类型"),
                                          empty_label=_("全部"))
 
     class Meta:
         model = Member
         fields = ["q", "org", "group", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("org", "group", "status"):
+            self.form.fields[name].widget.attrs.setdefault("class", "form-select")
 
     def search(self, queryset, name, value):
         value = "".join(value.split())

@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.tables import DateColumn
+
 from .models import Member
 from .services import position_labels
 
@@ -15,7 +17,7 @@ class MemberTable(tables.Table):
     org = tables.Column(verbose_name=_("所在支部"), order_by=("org__path", "name"))
     group = tables.Column(verbose_name=_("党小组"), order_by=("group__path", "name"))
     status = tables.Column(verbose_name=_("党员类型"))
-    joined_on = tables.DateColumn(format="Y-m-d", verbose_name=_("入党时间"))
+    joined_on = DateColumn(format="Y-m-d", verbose_name=_("入党时间"))
     positions = tables.Column(empty_values=(), orderable=False, verbose_name=_("职务"))
     phone = tables.Column(accessor="masked_phone", orderable=False, verbose_name=_("联系电话"))
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_accounts, views_manage, views_posts, views_roster
+from .views_choose import choose
 
 app_name = "orgs"
 urlpatterns = [
@@ -20,4 +21,5 @@ urlpatterns = [
     path("members/export/", views_roster.roster_export, name="roster_export"),
     path("members/accounts/", views_accounts.accounts_create, name="accounts_create"),
     path("password/", views_accounts.password_change, name="password_change"),
+    path("choose/", choose, name="choose"),
 ]

@@ -187,25 +187,31 @@ def evaluate_item(item: PlanItem) -> Outcome:
     return apply(targets_for(occurrences, assignments))
 
 
-def codes_for_model(model) -> list[str]:
+def codes_for_model(model, changed: Iterable[str] | None = None) -> list[str]:
     """Codes (and aliases) of rules that a change of a ``model`` record can affect: the
-    codes of its source, and every code that also counts one of them (``Evidence.also``) or
-    whose counter reads it (``Evidence.reads``)."""
+    codes of its source — only those in ``changed`` when given (the codes the record
+    satisfied before or after the change: a 主题党日 concerns ``theme_party_day``, not the
+    other meeting kinds) — and every code that also counts one of them (``Evidence.also``)
+    or whose counter reads it (``Evidence.reads``)."""
     label = model._meta.label
     table = sources.all_codes()
-    own = {code for code, (source, _ev) in table.items() if source.model == label}
+    changed = None if changed is None else set(changed)
+    own = {code for code, (source, ev) in table.items()
+           if source.model == label and (changed is None or ev.code in changed)}
     return sorted(code for code, (_source, ev) in table.items()
                   if code in own or own & {*ev.also, *ev.reads})
 
 
-def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) -> list[Target]:
+def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date],
+                     codes: Iterable[str] | None = None) -> list[Target]:
     """Only the targets a change of a ``model`` record of ``org_ids`` on ``dates`` can touch:
-    a rule of that record kind, the record's organization (or the branch above its Party
+    a rule of that record kind (of the evidence ``codes`` the record satisfied, when given:
+    ``core.sources.evidence_changed``'s ``codes``), the record's organization (or the branch above its Party
     group) — or, for a 班子成员每人 rule, the organization whose leadership team has a member
     belonging to or contacting that branch (seed 二.4), or, for a code that rolls up
     (``Evidence.rolls_up``, seed 二.13), the organizations above it — and a window
     containing one of the dates."""
-    codes = codes_for_model(model)
+    codes = codes_for_model(model, codes)
     dates = sorted({d for d in dates if d})
     if not codes or not dates:
         return []
@@ -251,6 +257,9 @@ def affected_targets(model, org_ids: Iterable[int], dates: Iterable[dt.date]) ->
     ]
 
 
-def reevaluate(model, org_ids: Iterable[int], dates: Iterable[dt.date]) -> Outcome:
-    """Re-evaluate after records of ``model`` changed (the records app's ``record_changed``)."""
-    return apply(affected_targets(model, org_ids, dates))
+def reevaluate(model, org_ids: Iterable[int], dates: Iterable[dt.date],
+               codes: Iterable[str] | None = None) -> Outcome:
+    """Re-evaluate after records of ``model`` changed (``core.sources.evidence_changed``):
+    the targets of :func:`affected_targets` — of the rules reading the evidence ``codes``
+    the records satisfied, when given, else of every code of ``model``."""
+    return apply(affected_targets(model, org_ids, dates, codes))

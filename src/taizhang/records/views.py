@@ -81,24 +81,15 @@ class RecordDetailView(ObjectDetailView):
 
 class RecordEditView(ObjectEditView):
     """Add or edit one record through ``services.save_record``; service validation errors
-    are shown on the form (nothing written)."""
+    are shown on the form (nothing written). A new record's form takes starting values from
+    the query string for its own fields (``core.generic.ObjectEditView.get_initial``:
+    ``?party_a=&party_b=&purpose=`` from a missing pair of the 民主生活会 talk matrix); the
+    form still limits every choice to what the user may pick."""
 
     kind: Source
 
     def get_template_names(self):
         return [self.kind.options.get("edit_template", "core/object_edit.html")]
-
-    def get_initial(self):
-        """A new record's form takes starting values from the query string for its own
-        fields (``?party_a=&party_b=&purpose=`` from a missing pair of the 民主生活会 talk
-        matrix); the form still limits every choice to what the user may pick."""
-        initial = super().get_initial()
-        if self.object is None:
-            fields = self.get_form_class().base_fields
-            for name, value in self.request.GET.items():
-                if name in fields and name not in initial:
-                    initial[name] = value
-        return initial
 
     def save(self, form):
         m2m = {f.name: form.cleaned_data[f.name] for f in form.instance._meta.many_to_many
@@ -166,14 +157,14 @@ class AttendedEditView(RecordEditView):
         return org, kind
 
     def get_initial(self):
+        """The query string's initial values (``core.generic.ObjectEditView``: ``?org=&kind=``
+        of a new record); a new leadership-team meeting (民主生活会, 党委会 …) without ``?org=``
+        opens on the organization of a team, with the team as attendees, not on the user's
+        first branch (``forms.default_org``)."""
         initial = super().get_initial()
-        for name in ("org", "kind"):
-            if self.request.GET.get(name):
-                initial[name] = self.request.GET[name]
-        if self.object is None and not initial.get("org") and initial.get("kind"):
-            # A leadership-team meeting (民主生活会, 党委会 …) opens on the organization of a
-            # team, with the team as attendees, not on the user's first branch.
-            org = forms.default_org(self.request.user, initial["kind"])
+        kind = initial.get("kind")
+        if self.object is None and not initial.get("org") and kind:
+            org = forms.default_org(self.request.user, kind)
             if org is not None:
                 initial["org"] = org.pk
         return initial

@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.tables import DateColumn
+
 from .models import Problem
 
 
@@ -14,7 +16,7 @@ class ProblemTable(tables.Table):
     org = tables.Column(verbose_name=_("组织"), order_by=("org__path",))
     source = tables.Column(verbose_name=_("问题来源"))
     level = tables.Column(verbose_name=_("问题对象"))
-    found_on = tables.DateColumn(format="Y-m-d", verbose_name=_("发现日期"))
+    found_on = DateColumn(format="Y-m-d", verbose_name=_("发现日期"))
     measure_count = tables.Column(verbose_name=_("措施数"))
     closed_count = tables.Column(verbose_name=_("已销号"))
 

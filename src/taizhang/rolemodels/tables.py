@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.tables import DateColumn
+
 from .models import RoleModel
 
 
@@ -11,9 +13,9 @@ class RoleModelTable(tables.Table):
     kind = tables.Column(verbose_name=_("类别"))
     title = tables.Column(verbose_name=_("推荐称号"))
     org = tables.Column(verbose_name=_("推荐组织"), order_by=("org__path",))
-    nominated_on = tables.DateColumn(format="Y-m-d", verbose_name=_("推荐日期"))
+    nominated_on = DateColumn(format="Y-m-d", verbose_name=_("推荐日期"))
     status = tables.Column(verbose_name=_("状态"))
-    publicity_end = tables.DateColumn(format="Y-m-d", verbose_name=_("公示结束"))
+    publicity_end = DateColumn(format="Y-m-d", verbose_name=_("公示结束"))
 
     class Meta:
         model = RoleModel

@@ -4,6 +4,8 @@ and annotate an activity's participant count, so each list renders in constant q
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.tables import DateColumn
+
 from .models import CommunityRegistration, ModelPost, VolunteerActivity
 
 ATTRS = {"class": "table card-table table-vcenter table-sm"}
@@ -13,8 +15,8 @@ class ModelPostTable(tables.Table):
     name = tables.Column(verbose_name=_("示范岗名称"), linkify=True)
     member = tables.Column(verbose_name=_("岗位党员"), order_by=("member__name",), accessor="member__name")
     org = tables.Column(verbose_name=_("组织"), order_by=("org__path",))
-    start = tables.DateColumn(format="Y-m-d", verbose_name=_("设岗日期"))
-    end = tables.DateColumn(format="Y-m-d", verbose_name=_("截止日期"))
+    start = DateColumn(format="Y-m-d", verbose_name=_("设岗日期"))
+    end = DateColumn(format="Y-m-d", verbose_name=_("截止日期"))
 
     class Meta:
         model = ModelPost
@@ -24,7 +26,7 @@ class ModelPostTable(tables.Table):
 
 
 class VolunteerActivityTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("活动日期"), linkify=True)
+    date = DateColumn(format="Y-m-d", verbose_name=_("活动日期"), linkify=True)
     team = tables.Column(verbose_name=_("志愿服务队"), linkify=True)
     place = tables.Column(verbose_name=_("地点或社区"))
     org = tables.Column(verbose_name=_("组织"), order_by=("org__path",))
@@ -43,7 +45,7 @@ class CommunityRegistrationTable(tables.Table):
                            linkify=lambda record: record.get_absolute_url())
     org = tables.Column(verbose_name=_("组织"), order_by=("org__path",))
     community = tables.Column(verbose_name=_("报到社区"))
-    registered_on = tables.DateColumn(format="Y-m-d", verbose_name=_("报到日期"))
+    registered_on = DateColumn(format="Y-m-d", verbose_name=_("报到日期"))
 
     class Meta:
         model = CommunityRegistration

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 
 from taizhang.core.tables import DateColumn
-from taizhang.core.widgets import QuickSelect
+from taizhang.core.widgets import ChooserSelect, QuickSelect
 
 
 def test_quick_select_renders_like_a_select_with_escaping_and_selection():
@@ -26,3 +26,11 @@ def test_date_column_formats_in_python():
     assert column.render(dt.date(2023, 10, 1)) == "2023-10-01"
     assert DateColumn(format="Y年n月j日").render(dt.date(2023, 10, 1)) == "2023年10月1日"
     assert column.value(None) is None
+
+
+def test_chooser_select_without_a_queryset_is_a_quick_select():
+    # a ModelChoiceField's choices carry the queryset; plain choices render every option
+    # (the model case, with the search box above the threshold: orgs.tests.test_chooser)
+    widget = ChooserSelect(choices=[("", "---"), (1, "甲")], source_url="orgs:choose", threshold=0)
+    assert widget.render("org", "1") == (
+        '<select name="org"><option value="">---</option><option value="1" selected>甲</option></select>')

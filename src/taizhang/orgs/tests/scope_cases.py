@@ -16,6 +16,9 @@ def cases(world):
         Case("orgs:organization_detail", {"pk": b.pk}),
         Case("orgs:organization_detail", {"pk": world.committee.pk}),
         Case("orgs:leadership", expect=LISTED),
+        Case("orgs:choose", expect=LISTED),
+        Case("orgs:choose", expect=LISTED, query="q=%E7%AC%AC2"),  # 第2: branch B's name
+        Case("orgs:choose", expect=LISTED, query="q=ZB02&kind=branch"),
         Case("orgs:member_list", expect=LISTED),
         Case("orgs:accounts_create", post=True, data={"org": b.pk, "rule": "code"}),
         Case("orgs:accounts_create", query=f"org={b.pk}"),

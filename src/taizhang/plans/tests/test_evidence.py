@@ -181,3 +181,60 @@ def test_reevaluation_touches_only_affected_targets(campaign, branch, tree):
     with CaptureQueriesContext(connection) as large:
         evidence.reevaluate(StudySession, {branch.pk}, {session.date})
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def _codes_of(target):
+    return {rule.record_kind for rule in target.item.rules.all()}
+
+
+def test_a_theme_party_day_re_evaluates_only_the_rules_of_its_kind(
+        campaign, branch, monkeypatch, django_capture_on_commit_callbacks):
+    """One 主题党日 saved announces its kind's code (core.sources.codes_matching): the
+    receiver re-evaluates the tasks with a 主题党日 rule, not those of the other meeting
+    kinds a Meeting can also prove (支委会, 支部党员大会, 组织生活会 …)."""
+    from taizhang.records.models import Meeting, MeetingKind
+
+    every_kind = evidence.affected_targets(Meeting, {branch.pk}, {D(2023, 10, 20)})
+    assert {code for t in every_kind for code in _codes_of(t)} - {"theme_party_day"}  # others too
+
+    evaluated = []
+    real_apply = evidence.apply
+
+    def counting_apply(targets):
+        evaluated.append(list(targets))
+        return real_apply(targets)
+
+    monkeypatch.setattr(evidence, "apply", counting_apply)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = records.create_meeting(branch, MeetingKind.THEME_PARTY_DAY, D(2023, 10, 20), attendance=[])
+    assert len(evaluated) == 1
+    targets = evaluated[0]
+    assert targets and all("theme_party_day" in _codes_of(t) for t in targets)
+    assert len(targets) == len([t for t in every_kind if "theme_party_day" in _codes_of(t)])
+    assert len(targets) < len(every_kind)
+    assert {t.item.ref for t in targets} == {"三.2（2）"}
+
+    # an update that changes the kind concerns the rules of both kinds
+    evaluated.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        records.update_meeting(meeting, kind=MeetingKind.BRANCH_COMMITTEE_MEETING)
+    codes = [_codes_of(t) for t in evaluated[0]]
+    assert any("theme_party_day" in c for c in codes)  # the old kind's task is rechecked
+    assert all(c & {"theme_party_day", "branch_committee_meeting"} for c in codes)
+
+    # a deleted record announces the codes it satisfied
+    evaluated.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        records.delete_record(Meeting.objects.get(pk=meeting.pk))
+    assert all("branch_committee_meeting" in _codes_of(t) for t in evaluated[0])
+
+
+def test_codes_for_model_narrows_to_the_changed_codes():
+    from taizhang.records.models import Meeting, StudySession
+
+    assert set(evidence.codes_for_model(Meeting, {"theme_party_day"})) == {"theme_party_day"}
+    assert len(evidence.codes_for_model(Meeting)) > 5
+    # 集中学习 also counts 理论学习中心组学习 (seed 二.3): a central-group study concerns both
+    assert {"central_group_study", "study_session"} <= set(
+        evidence.codes_for_model(Meeting, {"central_group_study"}))
+    assert "study_session" in evidence.codes_for_model(StudySession, {"study_session"})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit import audit_actor
-from taizhang.core.sources import announce
+from taizhang.core.sources import announce, codes_matching, kind_fields, source_for_model
 from taizhang.orgs.models import (
     LeadershipMember,
     Member,
@@ -37,10 +37,29 @@ COMMITTEE_ROLES = (
 
 # --- audit context -------------------------------------------------------------------------
 
-def _announce(obj, action: str, org_ids: set, dates: set) -> None:
+def _announce(obj, action: str, org_ids: set, dates: set, old: dict | None = None) -> None:
     """Announce the change of a registered record (``core.sources.evidence_changed``, sent
-    after the commit)."""
-    announce(obj, action, org_ids, dates)
+    after the commit) with the evidence codes it concerns: those of the record as it is, and
+    for an update those of its ``old`` row (read with :func:`_old_row`: a meeting whose kind
+    changed concerns both kinds' rules)."""
+    codes = None
+    source = source_for_model(obj)
+    if source is not None:
+        codes = codes_matching(obj, source)
+        if old is not None:
+            codes |= codes_matching(old, source)
+        elif action == "update":
+            codes = None
+    announce(obj, action, org_ids, dates, codes=codes)
+
+
+def _old_row(obj) -> dict | None:
+    """The stored organization, date and evidence-kind fields (``core.sources.kind_fields``)
+    of ``obj`` before it is saved again: one query."""
+    source = source_for_model(obj)
+    kinds = kind_fields(source) if source is not None else ()
+    fields = ["org_id", *(["date"] if hasattr(obj, "date") else []), *kinds]
+    return type(obj).objects.filter(pk=obj.pk).values(*fields).first()
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -138,9 +157,7 @@ def save_record(obj, actor=None, m2m: dict | None = None):
     (field name → iterable) set after saving. Returns ``obj``. Raises ``ValidationError``."""
     _validate(obj, m2m)
     creating = obj.pk is None
-    old = None
-    if not creating:
-        old = type(obj).objects.filter(pk=obj.pk).values("org_id", "date").first()
+    old = None if creating else _old_row(obj)
     anonymous = isinstance(obj, Suggestion) and obj.anonymous
     with transaction.atomic(), audit_actor(actor, anonymous=anonymous):
         obj.save()
@@ -150,7 +167,7 @@ def save_record(obj, actor=None, m2m: dict | None = None):
             activity.refresh(activity.attendee_ids(obj))  # the attendees took part on another day
         org_ids = {obj.org_id, old and old["org_id"]}
         dates = {obj.date, old and old["date"]} if hasattr(obj, "date") else set()
-        _announce(obj, "create" if creating else "update", org_ids, dates)
+        _announce(obj, "create" if creating else "update", org_ids, dates, old)
     return obj
 
 

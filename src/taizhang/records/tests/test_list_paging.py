@@ -97,3 +97,23 @@ def test_api_meeting_list_counts_the_page_only(client, secretary, rworld):
     newest = data["results"][0]
     fresh = Meeting.objects.get(pk=newest["id"])
     assert (newest["expected_count"], newest["present_count"]) == (fresh.expected_count, fresh.present_count)
+
+
+def test_meeting_list_of_a_city_has_a_search_box_not_1500_options(client, rworld):
+    """Above settings.TAIZHANG_CHOOSER_THRESHOLD organizations in scope the filter is a search
+    box over /orgs/choose/ (orgs.tests.test_chooser); the page stays small and still shows
+    the organization it was opened with (?org=)."""
+    from taizhang.orgs.tests.test_chooser import many_branches
+
+    many_branches(rworld["committee"])
+    office = UserFactory(username="office-paging")
+    grant(office, rworld["committee"], "committee_staff")
+    client.force_login(office)
+    meetings(rworld, 3)
+    branch = rworld["branches"][0]
+    response = client.get(reverse("records:meeting_list") + f"?org={branch.pk}")
+    html = response.content.decode()
+    assert html.count("<option") < 30 and len(response.content) < 60_000
+    assert f'<option value="{branch.pk}" selected>{branch.name}（{branch.code}）</option>' in html
+    assert 'hx-get="/orgs/choose/"' in html
+    assert "会议002" in html

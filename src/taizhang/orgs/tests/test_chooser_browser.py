@@ -1,0 +1,40 @@
+"""Headless Chromium: the organization filter of a city (above the threshold) finds a branch
+by typing, through htmx and /orgs/choose/, and filters the list by it (issue 14)."""
+
+import re
+
+import pytest
+from django.test import override_settings
+
+from .factories import UserFactory, build_tree, grant
+from .test_chooser import many_branches
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "pw-123456!"
+
+
+@override_settings(TAIZHANG_CHOOSER_THRESHOLD=50)
+def test_typing_finds_a_branch_and_filtering_keeps_it(browser, live_server):
+    tree = build_tree(branches=1, groups=0)
+    many_branches(tree["committee"], n=120)
+    user = UserFactory(username="office", password=PASSWORD)
+    grant(user, tree["committee"], "committee_staff")
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/orgs/members/")
+    assert page.locator("#id_org option").count() == 1  # the empty choice only
+    search = page.locator("input[hx-get^='/orgs/choose/']").first
+    search.fill("ZX0077")
+    page.locator("#id_org option").nth(1).wait_for(state="attached")
+    assert page.locator("#id_org option").all_inner_texts() == ["---------", "城区第77党支部（ZX0077）"]
+    page.select_option("#id_org", label="城区第77党支部（ZX0077）")
+    page.click("button:has-text('筛选')")
+    page.wait_for_url(re.compile(r"/orgs/members/\?.*org="))
+    assert "q=ZX" not in page.url and "org=" in page.url  # the search box is not submitted
+    assert page.locator("#id_org option:checked").inner_text() == "城区第77党支部（ZX0077）"
+    page.close()
