@@ -66,7 +66,7 @@ def test_command_prints_each_task_and_ends_with_one_line(campaign):
 
 
 def test_command_names_an_unknown_campaign(db):
-    with pytest.raises(CommandError, match="no campaign with id 999"):
+    with pytest.raises(CommandError, match="campaign_id：找不到编号为 999 的主题教育"):
         call_command("plan_coverage", "999", stdout=StringIO())
 
 
