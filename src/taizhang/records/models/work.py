@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from taizhang.core.limits import PEOPLE_MAX
 from taizhang.core.models import OrgScopedModel
 
 
@@ -48,7 +49,7 @@ class Lecture(OrgScopedModel):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     audience_count = models.PositiveIntegerField(
         _("听课人数"), null=True, blank=True,
-        validators=[MinValueValidator(1, message=_("听课人数至少为 1 人；不清楚时请留空。"))])
+        validators=[MinValueValidator(1, message=_("听课人数至少为 1 人；不清楚时请留空。")), PEOPLE_MAX])
     meeting = models.OneToOneField("records.Meeting", verbose_name=_("所在会议"),
                                    on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="lecture")
