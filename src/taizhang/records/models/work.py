@@ -262,5 +262,9 @@ class Suggestion(OrgScopedModel):
 
     def problem_prefill(self) -> dict:
         """Initial problem values from the suggestion (source 建言献策)."""
+        from taizhang.core.sources import found_by_text
+
+        who = "" if self.anonymous or self.member_id is None else self.member.name
         return {"description": self.content, "found_on": self.date, "source": "建言献策",
-                "level": "branch"}
+                "level": "branch", "found_by": found_by_text(who or ("匿名" if self.anonymous else ""),
+                                                             self.channel)}

@@ -46,3 +46,15 @@ def test_meeting_page_and_ledger_do_not_repeat_the_status(client, rworld):
     ledger = body_text(client.get(reverse("records:meeting_export")))
     assert "请假：请假" not in ledger and "请假（请假）" not in ledger
     assert "出差" in ledger
+
+
+def test_a_suggestion_carries_its_giver_and_channel_into_the_problem(rworld):
+    """列入问题清单 keeps 提出人/渠道 (``found_by``), never for an anonymous suggestion's name."""
+    from ..models import Suggestion
+
+    branch = rworld["branches"][0]
+    person = rworld["members"][branch.code][0]
+    named = Suggestion(org=branch, date=dt.date(2023, 11, 1), member=person, channel="座谈会", content="x")
+    assert named.problem_prefill()["found_by"] == f"{person.name}（座谈会）"
+    hidden = Suggestion(org=branch, date=dt.date(2023, 11, 1), anonymous=True, channel="意见箱", content="x")
+    assert hidden.problem_prefill()["found_by"] == "匿名（意见箱）"
