@@ -151,16 +151,30 @@ def _media_files(root: Path):
                 yield path
 
 
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
+
+
+def check_archive_name(output) -> None:
+    """Refuse (``BackupError`` naming the file) an archive name that does not end in
+    ``.tar.gz`` or ``.tgz``: the archive is always a gzip-compressed tar, and a name such as
+    ``x.zip`` would promise a format it is not."""
+    if not str(output).lower().endswith(ARCHIVE_SUFFIXES):
+        raise BackupError(_("%(file)s：备份文件是 .tar.gz 压缩包，文件名须以 .tar.gz 或 .tgz 结尾"
+                            "（不支持 %(suffix)s）") % {"file": output, "suffix": Path(output).suffix or _("无后缀")})
+
+
 def create_backup(output: Path | None = None, *, alias: str = "default") -> tuple[Path, dict]:
     """Back up the database, ``MEDIA_ROOT`` and the secret key into one ``.tar.gz``.
 
     ``output``: the archive to write (default ``TAIZHANG_VAR_DIR/backups/
     taizhang-YYYYmmdd-HHMMSS.tar.gz``); written to a temporary name and renamed, so a
     half-written archive never carries the final name. Returns ``(path, manifest)``.
-    Raises :class:`BackupError` (unwritable target, pg_dump missing or failing)."""
+    Raises :class:`BackupError` (a name not ending in .tar.gz/.tgz, unwritable target,
+    pg_dump missing or failing)."""
     now = timezone.localtime()
     if output is None:
         output = Path(settings.VAR_DIR) / "backups" / f"taizhang-{now:%Y%m%d-%H%M%S}.tar.gz"
+    check_archive_name(output)
     output = Path(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

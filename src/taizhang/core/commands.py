@@ -56,14 +56,79 @@ class FileImportCommand(BaseCommand):
         self.stdout.write(self.summary(result, dry_run))
 
 
+MAX_ID = 2**63 - 1  # the largest primary key of a 64-bit integer column
+
+
+def parse_id(raw, argument: str) -> int:
+    """The object id a command was given as ``argument`` (e.g. ``campaign_id``,
+    ``--meeting``): a whole number from 1 to 2**63-1. Raises ``CommandError`` naming the
+    argument, the value and the reason otherwise (not a number, zero or negative, too large)."""
+    text = str(raw).strip()
+    try:
+        value = int(text)
+    except ValueError:
+        raise CommandError(f"{argument}：“{raw}”不是有效的编号（应为正整数，如 1）") from None
+    if not 1 <= value <= MAX_ID:
+        raise CommandError(f"{argument}：编号 {value} 超出范围（应为 1 至 {MAX_ID} 的整数）")
+    return value
+
+
+def get_by_id(queryset, raw, argument: str, label: str):
+    """The object of ``queryset`` numbered ``raw`` (checked by :func:`parse_id`); raises
+    ``CommandError`` naming ``argument`` when there is none (``label``: what it is, in
+    Chinese, e.g. "主题教育")."""
+    pk = parse_id(raw, argument)
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise CommandError(f"{argument}：找不到编号为 {pk} 的{label}")
+    return found
+
+
+def bounded_int(argument: str, low: int, high: int):
+    """An argparse ``type`` for a whole number from ``low`` to ``high``; a bad value ends the
+    command with an error naming ``argument`` and the range (``CommandError`` from
+    ``call_command``, the usage line and exit status 2 from the console; argparse prefixes
+    the message with "argument ``argument``")."""
+    import argparse
+
+    def convert(raw: str) -> int:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{raw}”不是整数") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} 不在 {low} 至 {high} 之间")
+        return value
+
+    convert.__name__ = argument  # argparse names the type in its message
+    return convert
+
+
+def positive_number(argument: str):
+    """An argparse ``type`` for a number greater than 0 (``--max-mb``, ``--max-ratio``)."""
+    import argparse
+
+    def convert(raw: str) -> float:
+        try:
+            value = float(str(raw).strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{raw}”不是数字") from None
+        if not value > 0 or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{raw} 应为大于 0 的数")
+        return value
+
+    convert.__name__ = argument
+    return convert
+
+
 def add_limit_arguments(parser) -> None:
     """The flags that widen the file limits for one run: ``--max-mb`` (the file itself, what
     an .xlsx/.docx unpacks to in total and per part; default: the settings, the same as an
     upload's) and ``--max-ratio`` (the unpacked/packed ratio)."""
-    parser.add_argument("--max-mb", type=float, default=None,
+    parser.add_argument("--max-mb", type=positive_number("--max-mb"), default=None,
                         help="size limit in MB for the file, its unpacked total and each XML part "
                              "(default: the upload limits of the settings)")
-    parser.add_argument("--max-ratio", type=float, default=None,
+    parser.add_argument("--max-ratio", type=positive_number("--max-ratio"), default=None,
                         help="largest unpacked/packed ratio of an .xlsx/.docx (default: the settings)")
 
 
@@ -82,7 +147,7 @@ def output_path(output: str, suffixes: tuple[str, ...]) -> Path:
     ``CommandError`` naming the file otherwise, before anything is read or written."""
     path = Path(output)
     if path.suffix.lower() not in suffixes:
-        raise CommandError(f"{output}：不支持的文件类型，请用 {' / '.join(suffixes)}")
+        raise CommandError(f"-o {output}：不支持的文件类型，请用 {' / '.join(suffixes)}")
     if not path.parent.is_dir():
-        raise CommandError(f"{output}：文件夹 {path.parent} 不存在")
+        raise CommandError(f"-o {output}：文件夹 {path.parent} 不存在")
     return path

@@ -32,6 +32,22 @@ from .views_mixins import ScopedQuerysetMixin
 
 
 LOADED_AT_FIELD = "_loaded_at"
+NEXT_FIELD = "next"
+
+
+def safe_next(request) -> str | None:
+    """The page to return to after a save: the ``next`` parameter of the POST (the edit
+    form's hidden field) or of the query (a task's 登记 link), when it is a URL of this site
+    (``url_has_allowed_host_and_scheme``: same host, no scheme change to plain http from
+    https, no ``//evil`` or ``javascript:``); ``None`` otherwise, so a forged link never
+    sends the user elsewhere."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    value = request.POST.get(NEXT_FIELD) or request.GET.get(NEXT_FIELD) or ""
+    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return value
+    return None
 
 
 class DoubleSubmit(Exception):
@@ -257,7 +273,7 @@ class ObjectEditView(LoginRequiredMixin, FormView):
         ctx = super().get_context_data(**kwargs)
         ctx.update(object=self.object, opts=self.model._meta,
                    loaded_at=self.loaded_at_token(ctx.get("form")),
-                   form_token=self.form_token())
+                   form_token=self.form_token(), next_url=safe_next(self.request))
         return ctx
 
     # ---- optimistic locking on ``updated_at`` ------------------------------------------------
@@ -311,7 +327,12 @@ class ObjectEditView(LoginRequiredMixin, FormView):
             messages.info(self.request, _("该表单已提交过，未重复新增；以下是已保存的记录。"))
             return HttpResponseRedirect(exc.url)
         messages.success(self.request, _("已保存。"))
-        return HttpResponseRedirect(obj.get_absolute_url())
+        return HttpResponseRedirect(self.success_url_after(obj))
+
+    def success_url_after(self, obj) -> str:
+        """Where a successful save goes: the validated ``next`` page (e.g. the task whose
+        登记 link opened the form, see :func:`safe_next`), else the object's own page."""
+        return safe_next(self.request) or obj.get_absolute_url()
 
 
     def show_errors(self, form, exc: ValidationError):

@@ -391,3 +391,13 @@ def _resolve_attr(obj, path: str):
 def counter_of(ev: Evidence) -> Callable | None:
     """The custom counting function of ``ev`` (imported), or None."""
     return import_string(ev.counter) if ev.counter else None
+
+
+def found_by_text(who: str = "", channel: str = "", limit: int = 100) -> str:
+    """The 提出人/渠道 of a problem made from a record: "张三（座谈会）", "座谈会" or "张三"
+    ("" when neither is known), at most ``limit`` characters (the problem field's length).
+    Every ``problem_prefill()`` that knows who raised it or through which channel fills
+    ``found_by`` with it, so 列入问题清单 keeps them."""
+    who, channel = (who or "").strip(), (channel or "").strip()
+    text = f"{who}（{channel}）" if who and channel else who or channel
+    return text if len(text) <= limit else text[: limit - 1] + "…"

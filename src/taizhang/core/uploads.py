@@ -45,6 +45,11 @@ CONFIRM = "confirm"
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
+#: Errors listed on an import's page (the rest are counted): a file of 100,000 bad rows
+#: must not render a page of 100,000 items; the command line prints every one.
+SHOWN_ERRORS = 200
+
+
 def check_upload(upload, suffixes, *, wrong_type: str | None = None, max_bytes: int | None = None) -> None:
     """Refuse an uploaded file of the wrong type or too large, naming the user's file.
 
@@ -257,8 +262,12 @@ class CheckedImportView(LoginRequiredMixin, View):
 
     def render_page(self, context: dict, status: int | None = None):
         """Render ``template_name`` with ``context`` (a blank form added when missing, and
-        for a result the organizations it would create, ``new_orgs``, to tick one by one)."""
+        for a result the organizations it would create, ``new_orgs``, to tick one by one;
+        its first :data:`SHOWN_ERRORS` errors as ``errors_shown`` and the number of the
+        others as ``errors_more``)."""
         context.setdefault("form", self.get_form())
+        errors = list(getattr(context.get("result"), "errors", None) or ())
+        context.update(errors_shown=errors[:SHOWN_ERRORS], errors_more=max(0, len(errors) - SHOWN_ERRORS))
         if context.get("result") is not None and getattr(context["result"], "ok", False):
             context.setdefault("new_orgs", self.new_organizations(context["result"]))
         return render(self.request, self.template_name, context, status=status)

@@ -30,8 +30,12 @@ def _labelled(state: dict) -> dict:
 def job_detail(request, job_id: str):
     """One job: progress bar while it runs (the page refreshes itself every 2 s), then its
     summary, or every error with nothing written."""
+    from .uploads import SHOWN_ERRORS
+
     state = _own(request, job_id)
-    return render(request, "core/job.html", {"job": _labelled(state)})
+    errors = list(state.get("errors") or ())
+    return render(request, "core/job.html", {"job": _labelled(state), "errors_shown": errors[:SHOWN_ERRORS],
+                                             "errors_more": max(0, len(errors) - SHOWN_ERRORS)})
 
 
 def _own(request, job_id: str) -> dict:

@@ -86,9 +86,12 @@ class Opinion(OrgScopedModel):
 
     def problem_prefill(self) -> dict:
         """Initial problem values (rectification contract): source 征求意见, the team's or the
-        leader's problem."""
+        leader's problem, 提出人/渠道 from the giver and the channel."""
+        from taizhang.core.sources import found_by_text
+
         return {"description": self.text, "found_on": self.date, "source": "征求意见",
-                "level": "member" if self.addressee_id else "leadership"}
+                "level": "member" if self.addressee_id else "leadership",
+                "found_by": found_by_text(self.giver, str(self.get_channel_display()))}
 
 
 class ExamStatus(models.TextChoices):

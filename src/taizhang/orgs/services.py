@@ -100,15 +100,19 @@ def _read_bytes(file) -> tuple[bytes, str]:
     return data, Path(getattr(file, "name", "") or "").name
 
 
-def import_roster(file, org: Organization, dry_run: bool = False, today: dt.date | None = None) -> RosterResult:
+def import_roster(file, org: Organization, dry_run: bool = False, today: dt.date | None = None,
+                  filename: str | None = None) -> RosterResult:
     """Import a roster file into ``org`` (a committee, general branch or branch).
 
-    ``file``: a path, bytes, or a file object (e.g. an uploaded file). Returns a
+    ``file``: a path, bytes, or a file object (e.g. an uploaded file); ``filename``: the name
+    the user gave it (for bytes: a damaged .xlsx is then reported as a bad workbook, not as
+    text in an unknown encoding, and messages name it). Returns a
     :class:`RosterResult`; never raises for bad content. The write is one transaction.
     Raises ``OSError`` only when a given path cannot be read.
     """
     today = today or dt.date.today()
-    data, filename = _read_bytes(file)
+    data, own_name = _read_bytes(file)
+    filename = filename or own_name
     parsed = parse_roster(data, filename, today=today)
     result = RosterResult(dry_run=dry_run, source_format=parsed.source_format, rows_read=len(parsed.rows))
     result.errors = list(parsed.errors)
@@ -179,6 +183,20 @@ class _Resolver:
             return self.org
         return Organization.objects.get_ancestors(self.org).filter(kind=OrgKind.COMMITTEE).last()
 
+    def committee_of(self, branch) -> Organization | None:
+        """The committee whose posts (党委书记, 委员 …) a member of ``branch`` holds: the
+        nearest committee at or above the branch inside the imported subtree, else the import
+        organization's own (:meth:`_committee`). A roster exported from a city committee
+        names each member's own unit committee, so reading it back there changes nothing.
+        ``branch``: an ``Organization`` or the name of a branch still to be created (under
+        the import organization)."""
+        if isinstance(branch, Organization):
+            inside = [o for o in self.by_id.values() if o.kind == OrgKind.COMMITTEE
+                      and branch.path.startswith(o.path)]
+            if inside:
+                return max(inside, key=lambda o: len(o.path))
+        return self.committee
+
     def _error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RosterError(row, column, message))
 
@@ -211,7 +229,7 @@ class _Resolver:
             group = None
             if row.group:
                 group = self.groups.get((branch.pk, row.group), row.group) if isinstance(branch, Organization) else row.group
-            if any(scope == COMMITTEE for scope, _ in row.positions) and self.committee is None:
+            if any(scope == COMMITTEE for scope, _ in row.positions) and self.committee_of(branch) is None:
                 self._error(row.row, HEADERS[POSITIONS], "所在组织没有上级党委，不能填写党委职务")
                 continue
             plans.append(_RowPlan(row, branch, group, None))
@@ -317,8 +335,9 @@ class _Resolver:
         scope_orgs = {BRANCH: plan.branch, GROUP: plan.group}
         managed = [o for o in (plan.branch, plan.group, *old_orgs) if o is not None]
         if self.org.kind == OrgKind.COMMITTEE:
-            scope_orgs[COMMITTEE] = self.committee
-            managed.append(self.committee)
+            committee = self.committee_of(plan.branch)
+            scope_orgs[COMMITTEE] = committee
+            managed.append(committee)
         target = {(scope_orgs[scope].pk, role) for scope, role in plan.row.positions if scope_orgs.get(scope)}
         return self.batch.sync_positions(member, target, {o.pk for o in managed})
 

@@ -40,7 +40,7 @@ class RosterImportView(CheckedImportView):
 
     def run_import(self, path, org, *, dry_run, name):
         """:func:`taizhang.orgs.services.import_roster` of the kept file's bytes."""
-        return import_roster(path.read_bytes(), org, dry_run=dry_run)
+        return import_roster(path.read_bytes(), org, dry_run=dry_run, filename=name)
 
     def success_message(self, result) -> str:
         """Counts of members created, updated, unchanged and organizations created."""

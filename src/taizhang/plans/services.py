@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from taizhang.core.audit import audit_actor
 from taizhang.core.status import record_event
@@ -181,6 +183,7 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     published derived plan. Returns a :class:`PublishResult`.
     """
     levels.require_final(campaign)
+    require_deadlines(campaign)
     changes = [c for c in publishing.preview(campaign) if c.touched]
     previously = delegation.delegated_ids(campaign)
     result = publishing.publish_plan(campaign, user=user)
@@ -192,6 +195,40 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     transaction.on_commit(lambda: plan_published.send(
         sender=Campaign, campaign=campaign, changes=changes, user=user))
     return result
+
+
+def undated_tasks(campaign: Campaign) -> list[PlanItem]:
+    """The assignable tasks of ``campaign``'s plan that would be published without any
+    deadline: not marked 长期坚持 (``ongoing``), and neither a deadline of their own nor the
+    campaign's end date to fall back on (a recurring task needs the campaign's start and end
+    for its periods). The seed's tasks inherit the campaign period (二: "从2023年9月开始，
+    2024年1月基本结束"), and its 长期坚持 items are ``ongoing``, so none is listed there."""
+    items = publishing.assignable_items(campaign.plan, list(campaign.plan.items.all()))
+    undated = []
+    for item in items:
+        if item.ongoing:
+            continue
+        if item.recurrence:
+            if not (campaign.start and campaign.end):
+                undated.append(item)
+        elif publishing.assignment_due(item, campaign.end) is None:
+            undated.append(item)
+    return undated
+
+
+def require_deadlines(campaign: Campaign, shown: int = 10) -> None:
+    """Refuse (``ValidationError`` naming up to ``shown`` of them and their number) to publish
+    a plan with tasks no one could ever be late on (:func:`undated_tasks`): the office sets
+    the campaign's period, gives the tasks a deadline, or marks them 长期坚持 explicitly."""
+    undated = undated_tasks(campaign)
+    if not undated:
+        return
+    names = "、".join(str(item) for item in undated[:shown])
+    more = _("等 %(n)d 项") % {"n": len(undated)} if len(undated) > shown else ""
+    raise ValidationError(_(
+        "无法发布：以下任务没有完成时限，也未标为“长期坚持”：%(names)s%(more)s。"
+        "请填写主题教育的起止日期，或为这些任务填写完成时限，或在任务中勾选“长期坚持”。"
+    ) % {"names": names, "more": more})
 
 
 def _rules_text(item: PlanItem) -> str:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,11 +30,14 @@ from . import counting, delegation, evidence, review, services
 from .forms import ItemEditForm, RuleFormSet, SubmissionForm
 from .models import Assignment, Campaign, EvidencePer, Occurrence, PlanItem, Submission
 
-def record_add_url(kind: str, org=None, day: dt.date | None = None) -> str | None:
+def record_add_url(kind: str, org=None, day: dt.date | None = None,
+                   back: str | None = None) -> str | None:
     """The page where a record of evidence ``kind`` is entered, with the kind preset (from
     the registered source: its add page and the code's ``add_query``), and, when given, the
     organization ``org`` and the date ``day`` preset in the source's ``org_field`` and
-    ``date_field`` (the add page takes any form field's initial value from its query)."""
+    ``date_field`` (the add page takes any form field's initial value from its query), and
+    ``back`` (a path of this site, e.g. the task's page) as ``next``: saving returns there
+    (``core.generic.safe_next``)."""
     from django.urls import NoReverseMatch, reverse
 
     found = sources.resolve(kind)
@@ -52,6 +56,8 @@ def record_add_url(kind: str, org=None, day: dt.date | None = None) -> str | Non
         query[source.org_field] = str(org.pk)
     if day is not None and "__" not in source.date_field:
         query[source.date_field] = day.isoformat()
+    if back:
+        query["next"] = back
     return f"{url}?{query.urlencode()}" if query else url
 
 
@@ -73,12 +79,14 @@ def entry_day(period: tuple[dt.date, dt.date] | None, window: tuple[dt.date, dt.
 def add_links(item: PlanItem, target) -> list[tuple[str, str]]:
     """The (label, url) of the add page of every record rule of ``item``, each preset with
     the rule's kind, the target's organization and a date inside its period (see
-    :func:`record_add_url`, :func:`entry_day`)."""
+    :func:`record_add_url`, :func:`entry_day`); saving the record returns to the task's page."""
     obj = target.obj
     day = entry_day(target.period, target.campaign_window, getattr(obj, "due", None))
+    back = obj.get_absolute_url() if isinstance(obj, Assignment) else reverse(
+        "plans:assignment_detail", args=[obj.assignment_id])
     links = []
     for rule in item.rules.all():
-        url = record_add_url(rule.record_kind, target.org, day)
+        url = record_add_url(rule.record_kind, target.org, day, back)
         if url:
             links.append((sources.evidence_label(rule.record_kind), url))
     return links

@@ -43,7 +43,8 @@ def _absences(rows) -> str:
     parts = []
     for row in rows:
         label = row.get_status_display()
-        parts.append(f"{row.member.name}（{label}：{row.reason}）" if row.reason else f"{row.member.name}（{label}）")
+        note = row.reason_note
+        parts.append(f"{row.member.name}（{label}：{note}）" if note else f"{row.member.name}（{label}）")
     return "；".join(parts)
 
 

@@ -71,6 +71,9 @@ class RecordDetailView(ObjectDetailView):
             ctx.update(counts=obj.attendance_counts(),
                        attendance=obj.attendance.select_related("member").order_by("pk"))
         if isinstance(obj, Meeting):
+            if obj.sign_in_enabled and ctx.get("can_change"):  # the QR code's address, as text
+                ctx["sign_in_url"] = self.request.build_absolute_uri(
+                    reverse("records:sign_in", args=[obj.sign_in_token]))
             ctx.update(motions=obj.motions.all(),
                        elections=obj.election_results.select_related("candidate"),
                        lecture=Lecture.objects.filter(meeting=obj).select_related("speaker").first())

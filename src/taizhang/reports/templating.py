@@ -26,6 +26,8 @@ from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, nodes
 
+from .template_errors import not_a_docx_reason, reason, tag_problems
+
 TAG_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 OPEN_RE = re.compile(r"\{\{|\{%|\{#")
 LEFTOVER_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
@@ -198,7 +200,7 @@ def check_template(content: bytes, schema: dict, name: str = "") -> bytes:
     try:
         document = Document(io.BytesIO(content))
     except Exception as exc:  # python-docx raises several kinds for a non-.docx
-        raise TemplateRefused([f"{prefix}不是有效的 Word（.docx）文件（{type(exc).__name__}）"]) from exc
+        raise TemplateRefused([f"{prefix}不是有效的 Word（.docx）文件：{not_a_docx_reason(content)}"]) from exc
     _joined, errors = rejoin_split_tags(document)
     if errors:
         raise TemplateRefused([prefix + e for e in errors])
@@ -207,8 +209,11 @@ def check_template(content: bytes, schema: dict, name: str = "") -> bytes:
     fixed = out.getvalue()
     try:
         unknown = unknown_placeholders(template_source(fixed), schema)
-    except TemplateSyntaxError as exc:
-        raise TemplateRefused([f"{prefix}模板标签有语法错误：{exc.message}"]) from exc
+    except TemplateSyntaxError as exc:  # named by paragraph and tag, in Chinese
+        paragraphs = [(n, "".join(t.text or "" for t in texts)) for n, (_p, texts) in enumerate(
+            (pt for part in _xml_parts(document) for pt in _paragraph_texts(part._element)), start=1)]
+        problems = tag_problems(paragraphs, jinja_env()) or [f"模板标签有误：{reason(exc)}"]
+        raise TemplateRefused([prefix + p for p in problems]) from exc
     if unknown:
         raise TemplateRefused([f"{prefix}占位符“{u}”不是本报告提供的数据，请检查拼写" for u in unknown])
     return fixed

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.limits import HOURS_MAX
 from taizhang.core.models import OrgScopedModel
 
 
@@ -51,7 +52,7 @@ class VolunteerActivity(OrgScopedModel):
     participants = models.ManyToManyField("orgs.Member", verbose_name=_("参加党员"),
                                           related_name="volunteer_activities")
     hours = models.DecimalField(_("每人服务时长（小时）"), max_digits=4, decimal_places=1,
-                                validators=[MinValueValidator(Decimal("0.1"))])
+                                validators=[MinValueValidator(Decimal("0.1")), HOURS_MAX])
     content = models.TextField(_("服务内容"))
 
     class Meta:

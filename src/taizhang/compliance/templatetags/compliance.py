@@ -72,7 +72,8 @@ def compliance_month_needs(context, limit: int = 6, items: int = SHOWN_ITEMS):
                  for cell in cells]
         entries.append({"root": root, "items": found[:items], "more": max(0, len(found) - items),
                         "can_record": can(user, CHANGE, root), "is_branch": True, "overview": False})
-    return {"entries": entries, "show": True, "month": P.period_of(today, P.MONTH), "today": today}
+    return {"entries": entries, "show": True, "month": P.period_of(today, P.MONTH), "today": today,
+            "back": request.get_full_path()}
 
 
 @register.filter

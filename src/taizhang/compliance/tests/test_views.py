@@ -85,7 +85,7 @@ def test_branch_calendar_shows_exactly_the_gaps_in_the_sample_months(client, off
     zb03 = sample["branches"]["ZB03"]
     html = client.get(reverse("compliance:calendar", args=[zb03.pk]), {"year": 2023}).content.decode()
     # Issue 15 §2: the 登记 link of the missing November dates the record inside November.
-    assert f'href="/records/meeting/add/?kind=branch_committee_meeting&org={zb03.pk}&date=2023-11-30"' in html
+    assert f'href="/records/meeting/add/?kind=branch_committee_meeting&org={zb03.pk}&date=2023-11-30&amp;next=' in html
     october = next(c for row in client.get(reverse("compliance:calendar", args=[zb03.pk]), {"year": 2023})
                    .context["rows"] if row.rule.id == "C05" for c, _ in row.slots if c.period.key == "2023-10")
     assert october.status == "met" and october.record_url.startswith("/records/meeting/")

@@ -89,3 +89,27 @@ def test_anonymous_users_are_sent_to_login():
     for name in add_form_urls():
         response = Client().get(reverse(name))
         assert response.status_code == 302 and "/login/" in response.url, name
+
+
+@pytest.mark.parametrize("next_url, lands_on_next", [
+    ("/plans/assignments/1/", True),
+    ("https://evil.example/phish", False),
+    ("//evil.example/", False),
+    ("javascript:alert(1)", False),
+])
+def test_a_save_returns_to_a_safe_next_page_only(client, world, next_url, lands_on_next):
+    """A 登记 link carries ``next`` (the task it came from): the add page keeps it in a hidden
+    field and saving returns there; a URL of another site is ignored (the record's page)."""
+    from taizhang.records.models import Suggestion
+
+    client.force_login(world.secretary_a)
+    url = reverse("records:suggestion_add")
+    page = client.get(url, {"org": world.branch_a.pk, "next": next_url})
+    html = page.content.decode()
+    assert (f'name="next" value="{next_url}"' in html) == lands_on_next
+    token = page.context["form_token"]
+    response = client.post(url, {"org": world.branch_a.pk, "date": "2023-10-12", "channel": "座谈会",
+                                 "content": "增加学习资料", "form_token": token, "next": next_url})
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    suggestion = Suggestion.objects.get()
+    assert response.url == (next_url if lands_on_next else suggestion.get_absolute_url())

@@ -74,7 +74,7 @@ def test_an_opinion_becomes_a_problem_with_the_opinion_as_source(client, unit):
         services.create_opinion({"org": unit["branch"], "date": D(2023, 12, 4), "text": "x"})
     assert exc.value.message_dict["org"] == ["该组织没有领导班子。"]
     opinion = services.create_opinion({"org": c, "date": D(2023, 12, 4), "channel": "questionnaire",
-                                       "text": "调研多、反馈少", "addressee": leaders[2]})
+                                       "giver": "退休党员代表", "text": "调研多、反馈少", "addressee": leaders[2]})
     assert (opinion.team, opinion.year, opinion.addressed_to) == (unit["team"], 2023, "丙委员")
     client.force_login(unit["secretary"])
     assert client.post(reverse("democratic:opinion_problem", args=[opinion.pk])).status_code == 404
@@ -86,6 +86,7 @@ def test_an_opinion_becomes_a_problem_with_the_opinion_as_source(client, unit):
     assert response.url == problem.get_absolute_url()
     assert (problem.source.name, problem.source_record, problem.level, problem.description) == (
         "征求意见", opinion, "member", "调研多、反馈少")
+    assert problem.found_by == "退休党员代表（问卷）"  # 提出人/渠道 carried into the problem
     assert "调研多、反馈少" in client.get(opinion.get_absolute_url()).content.decode()
     assert Opinion.objects.count() == 1
 

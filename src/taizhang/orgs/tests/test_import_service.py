@@ -178,3 +178,24 @@ def test_a_file_that_is_not_the_workbook_its_name_says_is_named_and_refused(tree
     zipped = import_roster(SimpleUploadedFile("打包.xlsx", buffer.getvalue()), tree["committee"])
     assert [str(e) for e in zipped.errors] == ["无法读取 Excel 文件“打包.xlsx”：文件已损坏或不是 .xlsx 工作簿"]
     assert Member.objects.count() == 0
+
+
+def test_roundtrip_from_a_superior_committee_changes_nothing(db):
+    """A roster exported at the top (a city committee over unit committees) and read back
+    there as a dry run (the CLI without --org) reports 0 changes: a 党委书记 is the post of the
+    member's own unit committee, not of the organization imported into."""
+    from .factories import BranchFactory, CommitteeFactory
+
+    city = CommitteeFactory(name="某某市委", code="SW")
+    unit = CommitteeFactory(parent=city, name="某某局机关党委", code="DW")
+    branch = BranchFactory(parent=unit, name="办公室党支部", code="ZB01")
+    head = MemberFactory(org=branch, name="吴澜")
+    PositionFactory(member=head, org=unit, role="secretary")
+    PositionFactory(member=MemberFactory(org=branch, name="马琳"), org=branch, role="secretary")
+    buf = io.BytesIO()
+    assert export_roster(buf, org=city) == 2
+    for org in (city, unit):
+        again = import_roster(buf.getvalue(), org, dry_run=True)
+        assert again.errors == []
+        assert (again.created, again.updated, again.unchanged, again.positions_added,
+                again.positions_ended, again.orgs_created) == (0, 0, 2, 0, 0, []), org.code

@@ -207,3 +207,25 @@ def test_import_creates_no_organization_the_user_did_not_tick(client, tree, staf
     assert response.status_code == 302
     assert Organization.objects.filter(name="第l党支部").count() == 1
     assert Member.objects.count() == before[1] + 5
+
+
+def test_a_damaged_xlsx_upload_is_called_a_bad_workbook_not_an_encoding(client, tree, staff):
+    client.force_login(staff)
+    upload = io.BytesIO(bytes(range(128, 256)) * 40)
+    upload.name = "花名册.xlsx"
+    html = client.post(reverse("orgs:roster_import"), {"file": upload, "org": tree["committee"].pk}).content.decode()
+    assert "“花名册.xlsx”不是 Excel 工作簿" in html
+    assert "无法识别文件编码" not in html
+
+
+def test_a_big_bad_file_lists_the_first_200_errors_and_counts_the_rest(client, tree, staff):
+    client.force_login(staff)
+    rows = "\n".join(f"党员{i},男,1980.1,2005.7.1,候补,第1党支部,,," for i in range(260))
+    data = ("姓名,性别,出生年月,入党时间,党员类型,所在支部,党小组,职务,联系电话\n" + rows).encode()
+    upload = io.BytesIO(data)
+    upload.name = "bad.csv"
+    html = client.post(reverse("orgs:roster_import"), {"file": upload, "org": tree["committee"].pk}).content.decode()
+    assert "有 520 处错误，未写入任何数据" in html  # two per row
+    errors_card = html.split('id="import-errors"')[1].split("</ul>")[0]
+    assert errors_card.count('<li class="list-group-item">') == 200
+    assert "还有 320 处错误未列出" in html

@@ -84,3 +84,18 @@ def test_micro_lecture_link_opens_the_micro_lecture_form(client, campaign, tree,
     assert resolve(urlsplit(href).path).url_name == "lecture_add"
     form = client.get(href).context["form"]
     assert form["kind"].value() == "micro_lecture"
+
+
+def test_add_links_return_to_the_task_after_saving(client, campaign, tree, secretary_a):
+    """Every 登记 link of a task carries ``next`` = the task's page, and the add form keeps it."""
+    branch = tree["branches"][0]
+    rule = EvidenceRule.objects.filter(item__plan=campaign.plan, record_kind="micro_lecture").first()
+    assignment = Assignment.objects.get(item=rule.item, org=branch)
+    client.force_login(secretary_a)
+    links = _links(client.get(assignment.get_absolute_url()).content.decode())
+    assert links
+    for _label, href in links:
+        query = {k: v[0] for k, v in parse_qs(urlsplit(href).query).items()}
+        assert query["next"] == assignment.get_absolute_url(), href
+    form_page = client.get(dict(links)["微党课"]).content.decode()
+    assert f'name="next" value="{assignment.get_absolute_url()}"' in form_page

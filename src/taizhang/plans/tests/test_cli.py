@@ -72,7 +72,7 @@ def test_errors_are_one_clear_line(db, tmp_path):
     flat.write_text("一段没有编号的文字。\n另一段文字。\n", encoding="utf-8")
     with pytest.raises(CommandError, match="flat.txt"):
         run("import_plan", str(flat), "--json")
-    with pytest.raises(CommandError, match="no campaign with id 999"):
+    with pytest.raises(CommandError, match="campaign_id：找不到编号为 999 的主题教育"):
         run("publish_plan", "999")
 
 

@@ -66,7 +66,7 @@ def test_command_prints_each_task_and_ends_with_one_line(campaign):
 
 
 def test_command_names_an_unknown_campaign(db):
-    with pytest.raises(CommandError, match="no campaign with id 999"):
+    with pytest.raises(CommandError, match="campaign_id：找不到编号为 999 的主题教育"):
         call_command("plan_coverage", "999", stdout=StringIO())
 
 
@@ -75,7 +75,8 @@ def test_plan_page_shows_the_coverage(client, office, campaign):
     page = client.get(reverse("plans:campaign_detail", args=[campaign.pk]))
     html = page.content.decode()
     assert page.context["coverage"].line == "3 of 22 tasks completed by records"
-    assert "3 / 22 项任务由工作记录完成" in html and "tasks completed by records" not in html
+    assert "22 项任务中 3 项由工作记录完成" in html and "tasks completed by records" not in html
+    assert "3 / 22" not in html  # the ambiguous "N/M" form is gone
     assert html.count('data-coverage="records"') == 3
     assert html.count('data-coverage="submission"') == 19
     item = PlanItem.objects.get(plan=campaign.plan, ref="二.1")

@@ -122,3 +122,39 @@ def test_work_requirements_are_notes_and_not_assigned(seed_campaign):
     assert items["四.3"].title == "杜绝形式主义"
     services.publish_plan(seed_campaign)
     assert not Assignment.objects.filter(item__ref__startswith="四").exists()
+
+
+def test_a_plan_without_any_period_is_not_published(tree, tmp_path):
+    """No campaign dates, no deadlines, not 长期坚持: publishing is refused naming the tasks;
+    marking them 长期坚持 (or giving the campaign its period) lets it through."""
+    from django.core.exceptions import ValidationError
+
+    source = tmp_path / "清单.txt"
+    source.write_text("一、学习教育\n1. 开展集中学习\n2. 撰写心得体会\n", encoding="utf-8")
+    campaign = services.save_draft(services.draft_to_dict(parse_file(source)), tree["committee"])
+    campaign.start = campaign.end = None
+    campaign.save()
+    PlanItem.objects.filter(plan=campaign.plan).update(due=None, due_workday=None, ongoing=False, recurrence="")
+    with pytest.raises(ValidationError) as info:
+        services.publish_plan(campaign)
+    message = "；".join(info.value.messages)
+    assert "没有完成时限，也未标为“长期坚持”" in message
+    assert "开展集中学习" in message and "撰写心得体会" in message
+    assert not Assignment.objects.filter(item__plan=campaign.plan).exists()
+    PlanItem.objects.filter(plan=campaign.plan).update(ongoing=True)
+    assert services.publish_plan(campaign).assignments_created > 0
+
+
+def test_the_seed_and_long_term_items_still_publish(seed_campaign):
+    """The seed names no 长期坚持 task: its undated tasks fall back on the campaign's end
+    (二: "2024年1月基本结束"). A task marked 长期坚持 (as samples/plan-table.xlsx has) needs no
+    deadline even in a campaign without dates."""
+    assert seed_campaign.start and seed_campaign.end
+    assert services.undated_tasks(seed_campaign) == []
+    assert services.publish_plan(seed_campaign).assignments_created > 0
+    seed_campaign.start = seed_campaign.end = None
+    seed_campaign.save()
+    undated = services.undated_tasks(seed_campaign)
+    assert undated
+    PlanItem.objects.filter(pk__in=[i.pk for i in undated]).update(ongoing=True)
+    assert services.undated_tasks(seed_campaign) == []

@@ -25,6 +25,26 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
+# The labels a reason may merely repeat, in every language the interface speaks.
+_STATUS_WORDS = {"present": {"出席", "present"}, "leave": {"请假", "leave", "on leave"},
+                 "absent": {"缺席", "absent"}}
+
+
+def reason_note(status: str, reason: str | None) -> str:
+    """The reason worth showing beside ``status`` ("present"|"leave"|"absent"): ``reason``
+    stripped, or "" when it is empty or only repeats the status (请假 on a leave row, 缺席 on
+    an absent one, ignoring case, spaces and end punctuation), so that no page or ledger
+    says "请假（请假）"."""
+    text = (reason or "").strip()
+    bare = text.strip(" 。.，,；;：:").casefold()
+    words = _STATUS_WORDS.get(str(status), set()) | {str(status).casefold()}
+    try:
+        words.add(str(AttendanceStatus(status).label).casefold())
+    except ValueError:
+        pass
+    return "" if not bare or bare in words else text
+
+
 class AttendanceBase(models.Model):
     """One expected attendee of a record: present, on leave (with a reason) or absent.
 
@@ -54,6 +74,11 @@ class AttendanceBase(models.Model):
     @property
     def is_present(self) -> bool:
         return self.status == AttendanceStatus.PRESENT
+
+    @property
+    def reason_note(self) -> str:
+        """The reason when it adds something to the status (see :func:`reason_note`)."""
+        return reason_note(self.status, self.reason)
 
 
 class AttendedRecord(OrgScopedModel):

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.limits import PEOPLE_MAX
 from taizhang.core.models import OrgScopedModel
 
 
@@ -19,7 +20,7 @@ class FilmViewing(OrgScopedModel):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     viewers = models.PositiveIntegerField(
         _("观看人数"), null=True, blank=True,
-        validators=[MinValueValidator(1, message=_("观看人数至少为 1 人；不清楚时请留空。"))])
+        validators=[MinValueValidator(1, message=_("观看人数至少为 1 人；不清楚时请留空。")), PEOPLE_MAX])
     notes = models.TextField(_("交流讨论"), blank=True)
 
     class Meta:

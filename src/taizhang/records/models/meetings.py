@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.limits import NOT_NEGATIVE, VOTES_MAX
 from taizhang.core.scoping import ScopedQuerySet
 
 from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, count_expressions
@@ -196,9 +197,9 @@ class Motion(models.Model):
     title = models.CharField(_("表决事项"), max_length=300)
     kind = models.CharField(_("事项类型"), max_length=20, choices=MotionKind.choices,
                             default=MotionKind.ORDINARY)
-    yes = models.PositiveIntegerField(_("赞成"), default=0)
-    no = models.PositiveIntegerField(_("反对"), default=0)
-    abstain = models.PositiveIntegerField(_("弃权"), default=0)
+    yes = models.PositiveIntegerField(_("赞成"), default=0, validators=[NOT_NEGATIVE, VOTES_MAX])
+    no = models.PositiveIntegerField(_("反对"), default=0, validators=[NOT_NEGATIVE, VOTES_MAX])
+    abstain = models.PositiveIntegerField(_("弃权"), default=0, validators=[NOT_NEGATIVE, VOTES_MAX])
     declared_passed = models.BooleanField(_("会议宣布通过"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -233,7 +234,7 @@ class ElectionResult(models.Model):
         related_name="+",
     )
     candidate_name = models.CharField(_("候选人姓名"), max_length=50, blank=True)
-    yes = models.PositiveIntegerField(_("得票数"), default=0)
+    yes = models.PositiveIntegerField(_("得票数"), default=0, validators=[NOT_NEGATIVE, VOTES_MAX])
     elected = models.BooleanField(_("当选"), default=False)
 
     objects = ScopedQuerySet.as_manager()

@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.core.limits import HOURS_MAX
 from taizhang.core.models import OrgScopedModel
 from taizhang.core.scoping import ScopedQuerySet
 
@@ -54,7 +55,7 @@ class StudySession(AttendedRecord):
     )
     place = models.CharField(_("地点"), max_length=200, blank=True)
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True,
-                                validators=[POSITIVE_HOURS])
+                                validators=[POSITIVE_HOURS, HOURS_MAX])
     readings = models.ManyToManyField("records.Reading", verbose_name=_("学习篇目"), blank=True,
                                       related_name="sessions")
     speakers = models.CharField(_("研讨发言人"), max_length=300, blank=True)
@@ -129,7 +130,7 @@ class SelfStudy(OrgScopedModel):
     title = models.CharField(_("其他学习内容"), max_length=300, blank=True)
     date = models.DateField(_("日期"), db_index=True)
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, null=True, blank=True,
-                                validators=[POSITIVE_HOURS])
+                                validators=[POSITIVE_HOURS, HOURS_MAX])
     notes = models.TextField(_("学习心得"), blank=True)
 
     class Meta:

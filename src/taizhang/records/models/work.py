@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from taizhang.core.limits import PEOPLE_MAX
 from taizhang.core.models import OrgScopedModel
 
 
@@ -48,7 +49,7 @@ class Lecture(OrgScopedModel):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     audience_count = models.PositiveIntegerField(
         _("听课人数"), null=True, blank=True,
-        validators=[MinValueValidator(1, message=_("听课人数至少为 1 人；不清楚时请留空。"))])
+        validators=[MinValueValidator(1, message=_("听课人数至少为 1 人；不清楚时请留空。")), PEOPLE_MAX])
     meeting = models.OneToOneField("records.Meeting", verbose_name=_("所在会议"),
                                    on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="lecture")
@@ -261,5 +262,9 @@ class Suggestion(OrgScopedModel):
 
     def problem_prefill(self) -> dict:
         """Initial problem values from the suggestion (source 建言献策)."""
+        from taizhang.core.sources import found_by_text
+
+        who = "" if self.anonymous or self.member_id is None else self.member.name
         return {"description": self.content, "found_on": self.date, "source": "建言献策",
-                "level": "branch"}
+                "level": "branch", "found_by": found_by_text(who or ("匿名" if self.anonymous else ""),
+                                                             self.channel)}

@@ -19,6 +19,7 @@ from taizhang.orgs.models import (
 )
 
 from .. import activity
+from ..models.attendance import reason_note
 from ..models import (
     TEAM_KINDS,
     AttendanceStatus,
@@ -122,7 +123,7 @@ def _state_text(state: tuple | None, with_voting: bool) -> str:
         return _("不计入")
     status, reason, voting = state
     text = str(AttendanceStatus(status).label)
-    if reason:
+    if reason := reason_note(status, reason):
         text += f"（{reason}）"
     if with_voting and not voting:
         text += _("，无表决权")
@@ -142,7 +143,7 @@ def attendance_summary(rows: list[tuple[str, tuple]], with_voting: bool = True) 
         head += _("（有表决权%(n)d人）") % {"n": sum(1 for _name, (_s, _r, voting) in rows if voting)}
     parts = [head + _("，实到%(n)d人") % {"n": present}]
     for status in (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT):
-        names = [f"{name}（{reason}）" if reason else name
+        names = [f"{name}（{note}）" if (note := reason_note(s, reason)) else name
                  for name, (s, reason, _v) in rows if s == status]
         if names:
             parts.append(f"{status.label}：" + "、".join(names))

@@ -96,7 +96,7 @@ def _preparation(lm: LifeMeeting) -> dict:
 def _attendance(lm: LifeMeeting) -> tuple[dict, list]:
     rows = list(lm.meeting.attendance.select_related("member").order_by("pk")) if lm.meeting_id else []
     present = [a.member.name for a in rows if a.status == AttendanceStatus.PRESENT]
-    absentees = [{"name": a.member.name, "status": str(a.get_status_display()), "reason": a.reason or "—"}
+    absentees = [{"name": a.member.name, "status": str(a.get_status_display()), "reason": a.reason_note or "—"}
                  for a in rows if a.status != AttendanceStatus.PRESENT]
     quorum = quorum_of(lm)
     return {"expected": len(rows), "present": len(present), "absent": len(rows) - len(present),

@@ -40,7 +40,7 @@ def build(params: Params) -> dict:
     else:
         rows = list(m.attendance.select_related("member").order_by("pk"))
     present = [a.member.name for a in rows if a.status == AttendanceStatus.PRESENT]
-    absentees = [{"name": a.member.name, "status": str(a.get_status_display()), "reason": a.reason or "—"}
+    absentees = [{"name": a.member.name, "status": str(a.get_status_display()), "reason": a.reason_note or "—"}
                  for a in rows if a.status != AttendanceStatus.PRESENT]
     motions = []
     for motion in m.motions.all():

@@ -72,3 +72,36 @@ def test_output_with_a_surviving_tag_fails():
 def test_not_a_docx_is_refused():
     with pytest.raises(templating.TemplateRefused, match="^x.docx：不是有效的 Word"):
         templating.check_template(b"not a zip", SCHEMA, name="x.docx")
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    ([["{{ unit }}"], ["{{ meeting.date|date('x' }}"]], "x.docx：第 2 段的标签“{{ meeting.date|date('x' }}”：出现了意外的“}”"),
+    ([["{{ unit ）}}"]], "x.docx：第 1 段的标签“{{ unit ）}}”：标签中有不能识别的字符“）”"),
+    ([["{%p for a in absentees %}"], ["{{ a.name }}"]], "x.docx：模板标签有误：缺少结束标签 {% endfor %}"),
+    ([["{{ unit }}"], ["{%p endif %}"]], "x.docx：模板标签有误：多余的标签 {% endif %}"),
+    ([["{% for a absentees %}{% endfor %}"]], "x.docx：第 1 段的标签“{% for a absentees %}”：写法有误"),
+])
+def test_syntax_errors_are_explained_in_chinese_with_file_paragraph_and_tag(paragraphs, expected):
+    with pytest.raises(templating.TemplateRefused) as info:
+        templating.check_template(_docx(*paragraphs), SCHEMA, name="x.docx")
+    text = "；".join(info.value.errors)
+    assert text.startswith(expected), text
+    assert not any(word in text for word in ("expected", "Unexpected", "unexpected", "Error", "Jinja", "tag '"))
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"not a zip", "文件已损坏，或是 .doc、.wps 等其他格式"),
+    (None, "这是压缩包而不是 Word 文档"),
+])
+def test_not_a_docx_says_why_without_a_python_class_name(content, reason):
+    if content is None:
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("xl/workbook.xml", "<x/>")
+        content = buf.getvalue()
+    with pytest.raises(templating.TemplateRefused) as info:
+        templating.check_template(content, SCHEMA, name="x.docx")
+    assert info.value.errors == [f"x.docx：不是有效的 Word（.docx）文件：{reason}" + info.value.errors[0].split(reason, 1)[1]]
+    assert "Error" not in info.value.errors[0] and "Exception" not in info.value.errors[0]

@@ -4,7 +4,7 @@ the uploads and the secret key (see :mod:`taizhang.core.backup`). Exit code 1 on
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from taizhang.core.backup import BackupError, create_backup
+from taizhang.core.backup import BackupError, check_archive_name, create_backup
 
 
 class Command(BaseCommand):
@@ -14,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="备份文件路径（.tar.gz）")
 
     def handle(self, *args, output=None, **options):
+        if output is not None:
+            try:
+                check_archive_name(output)
+            except BackupError as exc:
+                raise CommandError(f"-o {exc}") from None
         try:
             path, manifest = create_backup(output)
         except BackupError as exc:

@@ -3,7 +3,7 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 
@@ -14,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, username, **options):
+        if not username.strip():
+            raise CommandError(_("--username：账号名不能为空"))
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             self.stdout.write(_("账号“%(username)s”已存在，密码未改动。") % {"username": username})

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from taizhang.core.commands import bounded_int
+
 
 def worker_command() -> list[str]:
     """The command line that runs ``taizhang worker`` with this interpreter."""
@@ -66,8 +68,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--port", type=bounded_int("--port", 1, 65535), default=8000)
+        parser.add_argument("--workers", type=bounded_int("--workers", 1, 64), default=2)
         parser.add_argument("--no-worker", action="store_true",
                             help="do not start the background-job consumer (run `taizhang worker` yourself)")
 

@@ -12,4 +12,19 @@
   document.addEventListener("focusin", function (ev) {
     if (ev.target.matches && ev.target.matches("input[data-select-on-focus]")) ev.target.select();
   });
+  // <button data-copy="#input-id" data-copied="已复制">: copies the input's text (the
+  // Clipboard API where the page is secure, else the selection and execCommand).
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest ? ev.target.closest("button[data-copy]") : null;
+    if (!button) return;
+    var input = document.querySelector(button.dataset.copy);
+    if (!input) return;
+    var done = function () { button.textContent = button.dataset.copied || button.textContent; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(input.value).then(done);
+    } else {
+      input.focus(); input.select();
+      try { if (document.execCommand("copy")) done(); } catch (e) { /* the text stays selected */ }
+    }
+  });
 })();

@@ -26,6 +26,10 @@ class Command(BaseCommand):
                             help=f"only this kind (repeatable): {', '.join(sorted(REGISTRY))}")
 
     def handle(self, *args, dry_run=False, today=None, kinds=None, **options):
+        unknown = [k for k in kinds or () if k not in REGISTRY]
+        if unknown:
+            raise CommandError(f"--kind：unknown reminder kind(s): {', '.join(unknown)} "
+                               f"(known: {', '.join(sorted(REGISTRY))})")
         if today:
             try:
                 today = dt.date.fromisoformat(today)

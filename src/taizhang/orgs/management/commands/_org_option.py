@@ -14,7 +14,7 @@ def org_from_code(code: str | None) -> Organization:
         try:
             return Organization.objects.get(code=code)
         except Organization.DoesNotExist:
-            raise CommandError(f"没有代码为“{code}”的组织") from None
+            raise CommandError(f"--org：没有代码为“{code}”的组织") from None
     roots = list(Organization.objects.get_root_nodes()[:2])
     if len(roots) != 1:
         raise CommandError(

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from taizhang.core.commands import get_by_id
 from taizhang.plans.coverage import plan_coverage
 from taizhang.plans.models import Campaign, Plan
 
@@ -12,16 +13,14 @@ class Command(BaseCommand):
             "'N of M tasks completed by records'.")
 
     def add_arguments(self, parser):
-        parser.add_argument("campaign_id", type=int)
+        parser.add_argument("campaign_id", help="the campaign's id (a whole number, as printed by import_plan --save)")
 
-    def handle(self, *args, campaign_id: int, **options):
+    def handle(self, *args, campaign_id: str, **options):
+        campaign = get_by_id(Campaign.objects.select_related("plan"), campaign_id, "campaign_id", "主题教育")
         try:
-            campaign = Campaign.objects.select_related("plan").get(pk=campaign_id)
             plan = campaign.plan
-        except Campaign.DoesNotExist:
-            raise CommandError(f"no campaign with id {campaign_id}") from None
         except Plan.DoesNotExist:
-            raise CommandError(f"campaign {campaign_id} has no plan") from None
+            raise CommandError(f"campaign_id：主题教育 {campaign.pk} 还没有任务清单") from None
         coverage = plan_coverage(plan)
         for task in coverage.tasks:
             mark = "records   " if task.by_records else "submission"

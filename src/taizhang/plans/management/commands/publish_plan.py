@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from taizhang.core.commands import get_by_id
 from taizhang.plans import services
 from taizhang.plans.models import Campaign
 
@@ -11,13 +12,10 @@ class Command(BaseCommand):
     help = "Publish a campaign's plan; prints assignments and occurrences created and updated."
 
     def add_arguments(self, parser):
-        parser.add_argument("campaign_id", type=int)
+        parser.add_argument("campaign_id", help="the campaign's id (a whole number, as printed by import_plan --save)")
 
-    def handle(self, *args, campaign_id: int, **options):
-        try:
-            campaign = Campaign.objects.select_related("org", "plan").get(pk=campaign_id)
-        except Campaign.DoesNotExist:
-            raise CommandError(f"no campaign with id {campaign_id}") from None
+    def handle(self, *args, campaign_id: str, **options):
+        campaign = get_by_id(Campaign.objects.select_related("org", "plan"), campaign_id, "campaign_id", "主题教育")
         try:
             result = services.publish_plan(campaign)
         except ValidationError as exc:

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         try:
             report = get_kind(kind)
         except KeyError as exc:
-            raise CommandError(exc.args[0]) from None
+            raise CommandError(f"kind：{exc.args[0]}") from None
         path = output_path(output, tuple(f".{f}" for f in report.formats))
         raw = {key: options.get(key) for key in ("campaign", "org", "meeting", "year")}
         raw["records"] = options.get("record") or []
@@ -38,6 +38,8 @@ class Command(BaseCommand):
             if fmt not in report.formats:
                 raise FormatError(f"“{report.label}”不提供 .{fmt} 格式")
             write_file(report, params, fmt, path)
-        except (ParamError, FormatError, ConversionError, OutputError) as exc:
+        except ParamError as exc:  # named by its option (--campaign, --org, --meeting …)
+            raise CommandError(f"--{exc.param}：{exc}" if exc.param else str(exc)) from None
+        except (FormatError, ConversionError, OutputError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"{path}：{report.label}，{path.stat().st_size // 1024 + 1} KB")
