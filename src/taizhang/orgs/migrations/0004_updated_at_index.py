@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0002_account_state'),
+        ('orgs', '0003_position_end_reason'),
     ]
 
     operations = [

@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_updated_at_index'),
-        ('plans', '0006_merge_20261208_0321'),
+        ('orgs', '0004_updated_at_index'),
+        ('plans', '0007_assignment_delegated_to'),
     ]
 
     operations = [
