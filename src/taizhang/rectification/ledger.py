@@ -52,6 +52,44 @@ def ledger_queryset(base=None, today: dt.date | None = None):
     ).order_by("problem_overdue_rank", "problem__org__path", "problem__number", "position", "pk")
 
 
+#: Organizations read by the first step of :func:`first_page_ids`; each next step reads 4×.
+FIRST_STEP = 32
+#: Beyond this many organizations walked, :func:`first_page_ids` gives up (``None``).
+MAX_WALK = 2048
+
+
+def first_page_ids(base, size: int, today: dt.date | None = None) -> list[int] | None:
+    """The ids of the first ``size`` rows of ``ledger_queryset(base, today)``, in that order,
+    without ordering the whole set (issue 14: at 2,000,000 measures the one ordered query
+    took 12–15 s, most of the page).
+
+    The ledger order is (problem has an overdue measure in the set, problem's organization
+    path, problem number, measure position, pk): the rows of the problems of the first
+    organizations in tree order come first within each group. So the overdue group is read
+    organization block by organization block (32 organizations, then 4× more each step),
+    each block with the same window over its problems' measures, until ``size`` rows are
+    found; then, if the overdue group ran out, the other group likewise. A block holds
+    whole problems, so each problem's overdue rank is the same as over the whole set.
+
+    Returns ``None`` when that would read more than :data:`MAX_WALK` organizations (few
+    matching rows spread over a large tree): the caller then orders the whole set."""
+    from taizhang.orgs.models import Organization
+
+    orgs = list(Organization.objects.order_by("path").values_list("pk", flat=True))
+    ids: list[int] = []
+    for rank in (0, 1):
+        start, step = 0, FIRST_STEP
+        while start < len(orgs) and len(ids) < size:
+            if start >= MAX_WALK:
+                return None
+            block = ledger_queryset(base.filter(problem__org__in=orgs[start:start + step]), today)
+            ids += block.filter(problem_overdue_rank=rank).values_list("pk", flat=True)[:size - len(ids)]
+            start, step = start + step, step * 4
+        if len(ids) >= size:
+            break
+    return ids
+
+
 def export_queryset(base=None):
     """Measures in list order (organization, 序号, measure position) for the exports, where
     the problem cells are merged over consecutive rows."""
