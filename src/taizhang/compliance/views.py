@@ -151,7 +151,7 @@ def overview(request):
 
 
 def _root_options(user, root) -> str:
-    """The ``<option>``\ s of the organization selector (every organization the user may
+    """The ``<option>`` elements of the organization selector (every organization the user may
     pick, tree order; ``root`` selected), built from plain column values: a province's staff
     may pick among 10,000 branches, whose rendering as model instances through the template
     took seconds (issue 14)."""

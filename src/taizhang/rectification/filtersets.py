@@ -34,7 +34,7 @@ def _leaders(request):
 
 
 def quick_selects(form) -> None:
-    """Render ``form``'s plain ``<select>``\ s in Python (``core.widgets.QuickSelect``): the
+    """Render ``form``'s plain ``<select>`` elements in Python (``core.widgets.QuickSelect``): the
     organization filter of a province's staff lists 30,000 organizations, whose per-option
     templates took 8 s of the ledger (issue 14)."""
     for field in form.fields.values():

@@ -64,30 +64,32 @@ def first_page_ids(base, size: int, today: dt.date | None = None) -> list[int] |
     took 12–15 s, most of the page).
 
     The ledger order is (problem has an overdue measure in the set, problem's organization
-    path, problem number, measure position, pk): the rows of the problems of the first
-    organizations in tree order come first within each group. So the overdue group is read
-    organization block by organization block (32 organizations, then 4× more each step),
-    each block with the same window over its problems' measures, until ``size`` rows are
-    found; then, if the overdue group ran out, the other group likewise. A block holds
-    whole problems, so each problem's overdue rank is the same as over the whole set.
+    path, problem number, measure position, pk): within each of the two groups, the rows of
+    the problems of the first organizations in tree order come first. So the set is read
+    organization block by organization block (:data:`FIRST_STEP` organizations, then 4×
+    more each step), each block in ledger order with the same window over its problems'
+    measures (a block holds whole problems, so each problem's rank is the one over the whole
+    set), at most ``size`` rows a block, until ``size`` overdue-group rows are found or the
+    tree is walked; the other group's rows, kept block by block, fill the rest. One query
+    for the organizations and one a block (one in all for a page of a large ledger whose
+    first organizations have overdue problems).
 
     Returns ``None`` when that would read more than :data:`MAX_WALK` organizations (few
-    matching rows spread over a large tree): the caller then orders the whole set."""
+    overdue rows spread over a large tree): the caller then orders the whole set."""
     from taizhang.orgs.models import Organization
 
     orgs = list(Organization.objects.order_by("path").values_list("pk", flat=True))
-    ids: list[int] = []
-    for rank in (0, 1):
-        start, step = 0, FIRST_STEP
-        while start < len(orgs) and len(ids) < size:
-            if start >= MAX_WALK:
-                return None
-            block = ledger_queryset(base.filter(problem__org__in=orgs[start:start + step]), today)
-            ids += block.filter(problem_overdue_rank=rank).values_list("pk", flat=True)[:size - len(ids)]
-            start, step = start + step, step * 4
-        if len(ids) >= size:
-            break
-    return ids
+    overdue: list[int] = []
+    others: list[int] = []
+    start, step = 0, FIRST_STEP
+    while start < len(orgs) and len(overdue) < size:
+        if start >= MAX_WALK:
+            return None
+        block = ledger_queryset(base.filter(problem__org__in=orgs[start:start + step]), today)
+        for pk, rank in block.values_list("pk", "problem_overdue_rank")[:size]:
+            (overdue if rank == 0 else others).append(pk)
+        start, step = start + step, step * 4
+    return (overdue + others)[:size]
 
 
 def export_queryset(base=None):

@@ -242,15 +242,9 @@ class ProblemDetailView(ObjectDetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("org", "source", "source_content_type")
 
-    def get_paginator(self, queryset, per_page, *args, **kwargs):
-        """The paginator with its count taken from :attr:`counts` (no COUNT query of its own)."""
-        paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
-        paginator.__dict__["count"] = self.counts["total"]  # Paginator.count is a cached_property
-        return paginator
-
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = self.today
+        today = timezone.localdate()
         amber = services.amber_until(today)
         measures = list(self.object.measures.all())
         for m in measures:
