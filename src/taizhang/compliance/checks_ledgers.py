@@ -45,8 +45,8 @@ def rectification(rule: Rule, ctx: Context) -> None:
         return
     aspect = rule.param("aspect")
     start, as_of = ctx.period.start, ctx.as_of
-    problem_url = lambda pk: reverse("rectification:problem_detail", args=[pk])  # noqa: E731
-    measure_url = lambda pk: reverse("rectification:measure_detail", args=[pk])  # noqa: E731
+    problem_url = lambda pk: f"{_url_prefix('rectification:problem_detail')}{pk}/"  # noqa: E731
+    measure_url = lambda pk: f"{_url_prefix('rectification:measure_detail')}{pk}/"  # noqa: E731
 
     def add(org_id, day, message, url, label, severity=""):
         ctx.add(Violation(rule, org_id, ctx.row_of(org_id), message=message, period=ctx.month_of(day),
@@ -154,9 +154,16 @@ def _fraction_text(limit: Fraction) -> str:
     return f"{limit.numerator}/{limit.denominator}" if limit.denominator > 1 else str(limit.numerator)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _url_prefix(url_name: str) -> str:
+    """The path of the detail page ``url_name`` (``<int:pk>/`` last) without its id: reversed
+    once per name, then ``f"{prefix}{pk}/"`` per finding (a ``reverse()`` per finding cost
+    most of a city's overview; issue 14)."""
+    return reverse(url_name, args=[0])[:-2]
+
+
 def _appraisal_prefix() -> str:
-    return reverse("evaluation:appraisal_detail", args=[0])[:-2]
+    return _url_prefix("evaluation:appraisal_detail")
 
 
 def appraisal(rule: Rule, ctx: Context) -> None:

@@ -106,6 +106,7 @@ class Report:
     #: org id → committee-view row id (``Context.row_of``); the rows evaluated (None: all)
     row_of: object = field(default=None, repr=False, compare=False)
     only: set[int] | None = field(default=None, repr=False, compare=False)
+    _health: tuple[int, dict[int, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def counted(self) -> list[Violation]:
         """Errors and warnings (reminders are shown but do not count)."""
@@ -130,13 +131,25 @@ class Report:
         return dict(result)
 
     def health(self, row_id: int) -> str:
-        """"red" with any error, "amber" with warnings only, else "green"."""
-        severities = {v.severity for v in self.violations if v.row_id == row_id}
-        if ERROR in severities:
-            return "red"
-        if WARNING in severities:
-            return "amber"
-        return "green"
+        """"red" with any error, "amber" with warnings only, else "green" (reminders do not
+        count). Looked up in :meth:`health_by_row`, so a page asking for every row costs one
+        pass over the findings, not one per row."""
+        return self.health_by_row().get(row_id, "green")
+
+    def health_by_row(self) -> dict[int, str]:
+        """{row id: "red" | "amber"} of the rows with an error or a warning (absent: green),
+        in one pass over :attr:`violations`; computed again only when findings were added."""
+        cached = self._health
+        if cached is not None and cached[0] == len(self.violations):
+            return cached[1]
+        result: dict[int, str] = {}
+        for v in self.violations:
+            if v.severity == ERROR:
+                result[v.row_id] = "red"
+            elif v.severity == WARNING and v.row_id not in result:
+                result[v.row_id] = "amber"
+        self._health = (len(self.violations), result)
+        return result
 
     def for_row(self, row_id: int, rule_id: str | None = None) -> list[Violation]:
         return [v for v in self.violations if v.row_id == row_id and (rule_id is None or v.rule.id == rule_id)]

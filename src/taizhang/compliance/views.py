@@ -17,6 +17,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from taizhang.core.excel import Column, xlsx_response
@@ -112,9 +115,16 @@ def overview(request):
     report = services.committee_report(root, period, today)
     matrix = report.matrix()
     by_row = report.by_row()
-    rows = [{"org": row, "health": report.health(row.id), "total": by_row.get(row.id, 0),
-             "cells": [(rule, matrix.get((row.id, rule.id), 0)) for rule in report.rules]}
-            for row in report.rows]
+    health = report.health_by_row()
+    base = f"?org={root.pk}&period={escape(period.key)}"
+    calendar_prefix = reverse("compliance:calendar", args=[0])[:-2]
+    rule_ids = {rule.id: str(escape(rule.id)) for rule in report.rules}
+    rows = []
+    for row in report.rows:
+        cells = [(rule, matrix.get((row.id, rule.id), 0)) for rule in report.rules]
+        rows.append({"org": row, "health": health.get(row.id, "green"), "total": by_row.get(row.id, 0),
+                     "cells": cells, "cells_html": _cells_html(base, row.id, cells, rule_ids),
+                     "calendar_url": f"{calendar_prefix}{row.id}/?year={period.start.year}"})
     selected_row = request.GET.get("row")
     selected_rule = request.GET.get("rule")
     drill = report.violations
@@ -129,7 +139,7 @@ def overview(request):
     query.pop("page", None)
     return render(request, "compliance/overview.html", {
         "page": page, "drill_total": len(drill), "query_string": query.urlencode(),
-        "root": root, "roots": _roots(request.user), "period": period, "today": today,
+        "root": root, "root_options": _root_options(request.user, root), "period": period, "today": today,
         "periods": _period_choices(period, today, first_record_year(root)), "report": report, "rows": rows,
         "by_rule": report.by_rule(), "drill": page.object_list,
         "drilled": bool(selected_row or selected_rule), "names": names,
@@ -138,6 +148,35 @@ def overview(request):
         "health_counts": {h: sum(1 for r in rows if r["health"] == h) for h in ("red", "amber", "green")},
         "units": unit_findings(report),
     })
+
+
+def _root_options(user, root) -> str:
+    """The ``<option>`` elements of the organization selector (every organization the user may
+    pick, tree order; ``root`` selected), built from plain column values: a province's staff
+    may pick among 10,000 branches, whose rendering as model instances through the template
+    took seconds (issue 14)."""
+    kinds = dict(OrgKind.choices)
+    out = []
+    for pk, name, kind in _roots(user).values_list("pk", "name", "kind"):
+        selected = " selected" if pk == root.pk else ""
+        out.append(f'<option value="{pk}"{selected}>{escape(name)}（{escape(kinds.get(kind, kind))}）</option>')
+    return mark_safe("".join(out))  # noqa: S308 — names escaped above
+
+
+def _cells_html(base: str, row_id: int, cells, rule_ids: dict[str, str]) -> str:
+    """The matrix cells of one row (a ``<td>`` per rule: the count, linked to its findings
+    when not zero), built here rather than in the template: a city's overview has thousands
+    of rows × 26 rules, whose template rendering took 15 s (issue 14). ``rule_ids``: {rule
+    id: its HTML-escaped text}, escaped once per page."""
+    out = []
+    for rule, n in cells:
+        rule_id = rule_ids[rule.id]
+        if n:
+            out.append(f'<td class="" data-rule="{rule_id}"><a href="{base}&row={row_id}&rule={rule_id}#drill">'
+                       f"{n}</a></td>")
+        else:
+            out.append(f'<td class="zero" data-rule="{rule_id}">0</td>')
+    return mark_safe("".join(out))  # noqa: S308 — ids and integers, escaped above
 
 
 def _order(violation):

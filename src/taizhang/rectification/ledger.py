@@ -52,6 +52,46 @@ def ledger_queryset(base=None, today: dt.date | None = None):
     ).order_by("problem_overdue_rank", "problem__org__path", "problem__number", "position", "pk")
 
 
+#: Organizations read by the first step of :func:`first_page_ids`; each next step reads 4×.
+FIRST_STEP = 32
+#: Beyond this many organizations walked, :func:`first_page_ids` gives up (``None``).
+MAX_WALK = 2048
+
+
+def first_page_ids(base, size: int, today: dt.date | None = None) -> list[int] | None:
+    """The ids of the first ``size`` rows of ``ledger_queryset(base, today)``, in that order,
+    without ordering the whole set (issue 14: at 2,000,000 measures the one ordered query
+    took 12–15 s, most of the page).
+
+    The ledger order is (problem has an overdue measure in the set, problem's organization
+    path, problem number, measure position, pk): within each of the two groups, the rows of
+    the problems of the first organizations in tree order come first. So the set is read
+    organization block by organization block (:data:`FIRST_STEP` organizations, then 4×
+    more each step), each block in ledger order with the same window over its problems'
+    measures (a block holds whole problems, so each problem's rank is the one over the whole
+    set), at most ``size`` rows a block, until ``size`` overdue-group rows are found or the
+    tree is walked; the other group's rows, kept block by block, fill the rest. One query
+    for the organizations and one a block (one in all for a page of a large ledger whose
+    first organizations have overdue problems).
+
+    Returns ``None`` when that would read more than :data:`MAX_WALK` organizations (few
+    overdue rows spread over a large tree): the caller then orders the whole set."""
+    from taizhang.orgs.models import Organization
+
+    orgs = list(Organization.objects.order_by("path").values_list("pk", flat=True))
+    overdue: list[int] = []
+    others: list[int] = []
+    start, step = 0, FIRST_STEP
+    while start < len(orgs) and len(overdue) < size:
+        if start >= MAX_WALK:
+            return None
+        block = ledger_queryset(base.filter(problem__org__in=orgs[start:start + step]), today)
+        for pk, rank in block.values_list("pk", "problem_overdue_rank")[:size]:
+            (overdue if rank == 0 else others).append(pk)
+        start, step = start + step, step * 4
+    return (overdue + others)[:size]
+
+
 def export_queryset(base=None):
     """Measures in list order (organization, 序号, measure position) for the exports, where
     the problem cells are merged over consecutive rows."""

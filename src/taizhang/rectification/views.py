@@ -27,7 +27,14 @@ from taizhang.orgs.units import default_root
 from . import services
 from .filtersets import LedgerFilterSet, ProblemFilterSet
 from .forms import CompleteForm, ExtensionForm, MeasureForm, ProblemForm, TransitionForm, UpdateForm
-from .ledger import LEDGER_RELATED, group_rows, ledger_queryset, problems_before, status_counts
+from .ledger import (
+    LEDGER_RELATED,
+    first_page_ids,
+    group_rows,
+    ledger_queryset,
+    problems_before,
+    status_counts,
+)
 from .models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -54,16 +61,27 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
     def paginate_queryset(self, queryset, page_size):
         """Page through the ids in ledger order (a narrow sort over the filtered set), then
         load only the page's rows with their problems: sorting 100,000 whole rows with their
-        texts costs ten times more (benchmarks/bench_rectification.py)."""
-        ids = ledger_queryset(queryset).values_list("pk", flat=True)
+        texts costs ten times more (benchmarks/bench_rectification.py). The first page is
+        read without ordering the whole set (``ledger.first_page_ids``); the paginator's
+        count is the status counts' total (one aggregate for both; issue 14)."""
+        self.today = timezone.localdate()
+        self.counts = status_counts(queryset, self.today)
+        ids = ledger_queryset(queryset, self.today).values_list("pk", flat=True)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(ids, page_size)
-        page_ids = list(page_ids)
+        first = first_page_ids(queryset, page_size, self.today) if page.number == 1 else None
+        page_ids = list(page_ids) if first is None else first
         loaded = Rectification.objects.select_related(*LEDGER_RELATED).in_bulk(page_ids)
         return paginator, page, [loaded[pk] for pk in page_ids], is_paginated
 
+    def get_paginator(self, queryset, per_page, *args, **kwargs):
+        """The paginator with its count taken from :attr:`counts` (no COUNT query of its own)."""
+        paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
+        paginator.__dict__["count"] = self.counts["total"]  # Paginator.count is a cached_property
+        return paginator
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        today = timezone.localdate()
+        today = self.today
         amber = services.amber_until(today)
         rows = ctx["object_list"]
         for rect in rows:
@@ -71,10 +89,10 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
         page = ctx.get("page_obj")
         offset = page.start_index() - 1 if page is not None and rows else 0
         before, carried = problems_before(
-            ledger_queryset(self.object_list).values_list("problem_id", flat=True), offset)
+            ledger_queryset(self.object_list, today).values_list("problem_id", flat=True), offset)
         ctx.update(
             rows=group_rows(rows, before, carried),
-            counts=status_counts(self.object_list, today),
+            counts=self.counts,
             statuses=RectificationStatus.choices,
             query_string=self.request.GET.urlencode(),
             can_add=_orgs_changeable(self.request.user),
