@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 from taizhang.orgs.models import Organization
 from taizhang.plans.models import Campaign
 from taizhang.plans.tests.conftest import PASSWORD, user_with_role
@@ -23,11 +24,7 @@ def _login(browser, live_server, username, password=PASSWORD, viewport=None):
     context = browser.new_context(viewport=viewport or {"width": 1400, "height": 900}, locale="zh-CN",
                                   accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, live_server.url, username, password, landing=None)
     return page
 
 

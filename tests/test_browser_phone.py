@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 from taizhang.orgs.tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,10 +68,7 @@ def test_member_pages_on_a_phone(browser, live_server):
     page = context.new_page()
     page.goto(f"{live_server.url}/login/")
     _fits(page, "login")
-    page.fill("#id_username", "member1")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "member1", PASSWORD)
 
     for name, path in pages.items():
         response = page.goto(f"{live_server.url}{path}")
@@ -104,11 +102,7 @@ def test_desktop_menu_is_open(browser, live_server):
     """Wide screens keep the menu spread out, without the toggler."""
     _world()
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "member1")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "member1", PASSWORD)
     assert not page.locator("#navbar-toggler").is_visible()
     assert page.locator("#navbar-menu .nav-link").first.is_visible()
     assert page.get_by_role("button", name="退出").is_visible()

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 from taizhang.orgs.models import Organization
 from taizhang.plans.tests.conftest import PASSWORD, user_with_role
 
@@ -18,11 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _login(browser, live_server, username):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, live_server.url, username, PASSWORD, landing=None)
     return page
 
 

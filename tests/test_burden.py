@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 from taizhang.orgs.tests.factories import UserFactory, grant
 from taizhang.plans import services as plans
 from taizhang.plans.importer import parse_file
@@ -111,11 +112,7 @@ class Burden:
 
 
 def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_login(page, base, username, PASSWORD)
 
 
 def _setup(seed_file):

@@ -284,3 +284,19 @@ def source_cases(world) -> list[Case]:
             result += [Case(f"{source.basename}-list", expect=LISTED),
                        Case(f"{source.basename}-detail", pk, post=True)]
     return result
+
+
+def browser_login(page, base_url: str, username: str, password: str, *, landing: str | None = "/"):
+    """Sign ``username`` in through the login form in ``page`` (a Playwright page) at the
+    live server ``base_url``; wait for ``landing`` (a path: the home page by default), or only
+    for the next page to load when ``landing`` is None (a forced password change, a refusal).
+    Returns ``page``. The browser tests of every app use it."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    if landing is None:
+        page.wait_for_load_state()
+    else:
+        page.wait_for_url(f"{base_url}{landing}")
+    return page

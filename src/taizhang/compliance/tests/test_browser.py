@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 from taizhang.orgs.tests.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,11 +13,7 @@ def test_committee_view_and_branch_calendar(browser, live_server, sample):
     user = UserFactory(username="office", password="pw-compliance-1")
     grant(user, sample["committee"], "committee_staff")
     page = browser.new_page(viewport={"width": 1500, "height": 950}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", "pw-compliance-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "office", "pw-compliance-1")
 
     page.goto(f"{live_server.url}/compliance/?period=2023-Q4")
     page.wait_for_selector("#compliance-matrix")

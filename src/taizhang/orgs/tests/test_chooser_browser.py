@@ -6,6 +6,8 @@ import re
 import pytest
 from django.test import override_settings
 
+from taizhang.core.testing import browser_login
+
 from .factories import UserFactory, build_tree, grant
 from .test_chooser import many_branches
 
@@ -20,11 +22,7 @@ def test_typing_finds_a_branch_and_filtering_keeps_it(browser, live_server):
     user = UserFactory(username="office", password=PASSWORD)
     grant(user, tree["committee"], "committee_staff")
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "office", PASSWORD)
 
     page.goto(f"{live_server.url}/orgs/members/")
     assert page.locator("#id_org option").count() == 1  # the empty choice only

@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 
 from .conftest import PASSWORD, user_with_role
 
@@ -12,11 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_upload_confirm_publish_board(browser, live_server, tree, seed_file):
     user_with_role("office", tree["committee"], "committee_staff")
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "office", PASSWORD)
 
     page.goto(f"{live_server.url}/plans/import/")
     page.set_input_files("input[name=file]", str(seed_file))

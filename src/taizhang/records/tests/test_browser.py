@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 from taizhang.orgs.tests.factories import UserFactory, grant
 
 from ..models import Meeting
@@ -19,11 +20,7 @@ def test_secretary_records_a_committee_meeting(browser, live_server):
     user = UserFactory(username="sec", password=PASSWORD)
     grant(user, branch, "branch_secretary")
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "sec")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "sec", PASSWORD)
 
     page.goto(f"{live_server.url}/records/meeting/add/")
     assert page.locator("#attendance-summary").inner_text().startswith("应到 5 人")

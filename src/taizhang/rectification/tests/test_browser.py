@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 
 from .conftest import PASSWORD
 
@@ -36,11 +37,7 @@ def test_problem_to_close_out(browser, live_server, tree, office):
     record, text = _source_record(tree)
     ct = ContentType.objects.get_for_model(record)
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "office", PASSWORD)
 
     page.goto(f"{live_server.url}/rectification/problems/add/?source={ct.pk}-{record.pk}")
     assert text in page.input_value("#id_description")
@@ -90,11 +87,7 @@ def test_problem_to_close_out(browser, live_server, tree, office):
     grant(UserFactory(username="office2", password=PASSWORD), tree["committee"], "committee_staff")
     measure_url = page.url
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office2")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "office2", PASSWORD)
     page.goto(measure_url)
     move("#do-verify", "核验属实")
     page.wait_for_selector("#measure-status >> text=已核验")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import ARTIFACTS
+from taizhang.core.testing import browser_login
 
 from .conftest import PASSWORD
 
@@ -32,11 +33,7 @@ def test_problem_and_measure_complete_2_7_and_2_8(browser, live_server, tree, of
             for ref in ("二.7", "二.8")}
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "office", PASSWORD)
 
     def status(ref):
         page.goto(f"{live_server.url}/plans/assignments/{task[ref].pk}/")

@@ -11,6 +11,7 @@ from docx import Document
 
 from conftest import ARTIFACTS
 from taizhang.core.office import find_soffice
+from taizhang.core.testing import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "报告-browser-1"
@@ -41,11 +42,7 @@ def test_each_report_downloads(browser, live_server, settings, tmp_path):
     lecture = Lecture.objects.order_by("pk").first()  # ids differ on PostgreSQL after a flush
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "dangwei")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    browser_login(page, live_server.url, "dangwei", PASSWORD)
 
     page.goto(f"{live_server.url}/reports/")
     assert page.locator("a[href='/reports/summary/']").count() == 1
