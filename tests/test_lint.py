@@ -29,3 +29,19 @@ def test_no_runtime_data_is_tracked_by_git():
     runtime = [path for path in tracked
                if "var" in Path(path).parts or path.endswith((".sqlite3", "secret_key"))]
     assert runtime == []
+
+
+def test_no_third_party_front_end_code_is_tracked_by_git():
+    """htmx, Tabler and ECharts come from the npm registry (package-lock.json) and are copied by
+    ``scripts/vendor_assets.py`` into the git-ignored ``src/taizhang/static/``: none of their
+    files (nor any minified bundle) belongs in the repository."""
+    import pytest
+
+    result = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.skip("not a git checkout: " + result.stderr.strip())
+    tracked = result.stdout.splitlines()
+    assert len(tracked) > 100
+    third_party = [path for path in tracked if path.startswith(("src/taizhang/static/", "node_modules/"))
+                   or path.endswith((".min.js", ".min.css", ".js.map", ".css.map"))]
+    assert third_party == []

@@ -26,15 +26,16 @@ def _collect(ctx: RunContext):
     return []
 
 
-def messages_for(campaign, changes) -> list[Message]:
-    """One message per changed organization (``publishing.OrgChange`` rows); the key is the
-    publish time, so a re-publish with changes is told again and a repeated signal is not."""
+def messages_for(campaign, changes, sender=None) -> list[Message]:
+    """One message per changed organization (``publishing.OrgChange`` rows), to its own
+    officers but never to ``sender`` (the user who published); the key is the publish time,
+    so a re-publish with changes is told again and a repeated signal is not."""
     roles = RoleDirectory()
     key = f"publish:{campaign.published_at:%Y%m%d%H%M%S%f}" if campaign.published_at else "publish"
     result = []
     for change in changes:
         subject, body = notice_text(campaign, change)
-        result.append(Message(target=campaign, org=change.org, recipients=roles.responsible(change.org),
+        result.append(Message(target=campaign, org=change.org, recipients=roles.responsible(change.org, exclude=[sender] if sender else ()),
                               subject=subject, body=body, url=campaign.get_absolute_url(), key=key))
     return result
 
@@ -48,6 +49,6 @@ def on_published(sender, campaign, changes, user=None, **kwargs):
     if not changes:
         return
     try:
-        services.send_messages(KIND, messages_for(campaign, changes))
+        services.send_messages(KIND, messages_for(campaign, changes, sender=user))
     except Exception:  # never break the request that published
         logger.exception("publish notices of campaign %s failed", campaign.pk)

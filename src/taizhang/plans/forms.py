@@ -271,11 +271,7 @@ class CampaignForm(forms.ModelForm):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("结束日期不能早于开始日期。"))
-        return data
+    # the period is checked by Campaign.clean (models.period_problem), which the form runs
 
 
 class ItemAddForm(forms.Form):

@@ -33,6 +33,25 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", _("上级已审核")
 
 
+#: The longest campaign period accepted (days). A 主题教育 or 专项工作 runs for months, a
+#: work plan for a year, a term's plan for five; a longer period is a typing slip (a year
+#: 2204 for 2024) that would give a weekly task thousands of periods per branch.
+MAX_CAMPAIGN_DAYS = 5 * 366
+
+
+def period_problem(start: dt.date | None, end: dt.date | None) -> str:
+    """Why ``start``–``end`` cannot be a campaign's period, or "" when it can: the end
+    before the start, or more than :data:`MAX_CAMPAIGN_DAYS` days."""
+    if not (start and end):
+        return ""
+    if end < start:
+        return str(_("结束日期不能早于开始日期。"))
+    if (end - start).days > MAX_CAMPAIGN_DAYS:
+        return str(_("起止日期相隔超过 5 年（%(start)s 至 %(end)s），请检查年份是否填错。") % {
+            "start": start.isoformat(), "end": end.isoformat()})
+    return ""
+
+
 class Campaign(OrgScopedModel):
     """A campaign (主题教育 / 专项工作) run by a committee over a period, with one plan.
 
@@ -69,6 +88,14 @@ class Campaign(OrgScopedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """Refuse an end before the start and an implausible period (:func:`period_problem`)."""
+        problem = period_problem(self.start, self.end)
+        if problem:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"end": problem})
 
     def get_absolute_url(self):
         return reverse("plans:campaign_detail", args=[self.pk])

@@ -31,6 +31,7 @@ from .models import (
     PlanImport,
     PlanImportStatus,
     PlanItem,
+    period_problem,
 )
 from .publishing import (  # noqa: F401  (part of this module's API: board, CLI, tests)
     PublishResult,
@@ -183,6 +184,9 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     published derived plan. Returns a :class:`PublishResult`.
     """
     levels.require_final(campaign)
+    problem = period_problem(campaign.start, campaign.end)
+    if problem:  # the form refuses it too; the API, the importer and the shell may not
+        raise ValidationError(_("无法发布：%(problem)s") % {"problem": problem})
     require_deadlines(campaign)
     changes = [c for c in publishing.preview(campaign) if c.touched]
     previously = delegation.delegated_ids(campaign)
@@ -291,7 +295,8 @@ CAMPAIGN_FIELDS = ("title", "start", "end")
 def update_campaign(campaign: Campaign, *, actor, **fields) -> Campaign:
     """Change a campaign's name and period (``fields``: title, start, end; as the
     ``CampaignForm`` cleans them). Audited with ``actor``. Raises ValueError for another
-    field name, ``ValidationError`` for an end before the start. Periods of recurring tasks
+    field name, ``ValidationError`` for an end before the start or a period over five years
+(``models.period_problem``). Periods of recurring tasks
     follow when the plan is published again."""
     from django.core.exceptions import ValidationError
 
@@ -299,8 +304,9 @@ def update_campaign(campaign: Campaign, *, actor, **fields) -> Campaign:
         if name not in CAMPAIGN_FIELDS:
             raise ValueError(f"not an editable campaign field: {name}")
         setattr(campaign, name, value)
-    if campaign.start and campaign.end and campaign.end < campaign.start:
-        raise ValidationError({"end": "结束日期不能早于开始日期。"})
+    problem = period_problem(campaign.start, campaign.end)
+    if problem:
+        raise ValidationError({"end": problem})
     with audit_actor(actor):
         campaign.save()
     return campaign

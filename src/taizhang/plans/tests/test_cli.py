@@ -53,9 +53,15 @@ def test_save_then_publish(tree, seed_file):
 
 
 def test_save_with_org_code(tree, seed_file):
+    committee = tree["committee"]
+    campaign_id = int(run("import_plan", str(seed_file), "--save", "--org", committee.code))
+    assert Campaign.objects.get(pk=campaign_id).org == committee
+    # a branch does not own a task list (a new user's find: publishing it gave the branch the
+    # committee's tasks and the branch tasks to nobody); the web import offers committees only
     branch = tree["branches"][1]
-    campaign_id = int(run("import_plan", str(seed_file), "--save", "--org", branch.code))
-    assert Campaign.objects.get(pk=campaign_id).org == branch
+    with pytest.raises(CommandError, match=f"--org：“{branch.code} .*”不是党委"):
+        run("import_plan", str(seed_file), "--save", "--org", branch.code)
+    assert Campaign.objects.count() == 1
     with pytest.raises(CommandError, match="没有代码为“NOPE”的组织"):
         run("import_plan", str(seed_file), "--save", "--org", "NOPE")
 

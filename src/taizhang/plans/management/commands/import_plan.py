@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from taizhang.core.commands import add_limit_arguments, file_limits
 from taizhang.orgs.management.commands._org_option import org_from_code
+from taizhang.orgs.models import OrgKind
 from taizhang.plans import services
 from taizhang.plans.importer import parse_file
 from taizhang.plans.importer.model import LEVEL_ERROR, LEVEL_INFO, LEVEL_WARNING, DocumentError
@@ -56,6 +57,10 @@ class Command(BaseCommand):
             return
         if save:
             owner = org_from_code(org)
+            if owner.kind != OrgKind.COMMITTEE:  # the web import offers committees only, too
+                raise CommandError(f"--org：“{owner.code} {owner.name}”不是党委，任务清单由党委导入和发布"
+                                   f"（党支部、党小组在党委发布后领到各自的任务）")
+            self.stderr.write(f"保存为 {owner.code} {owner.name} 的任务清单")
             campaign = services.save_draft(
                 services.draft_to_dict(draft), owner, source_name=str(file).rsplit("/", 1)[-1]
             )
