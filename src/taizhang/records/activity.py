@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 
+from taizhang.orgs.models import Member
+
 from .models import Attendance, MemberActivity, StudyAttendance
 
 activity_changed = Signal()
@@ -49,8 +51,13 @@ def refresh(member_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in member_ids if i})
     if not ids:
         return
-    live = live_activity(ids)
     with transaction.atomic():
+        # Serialise refreshes of the same members (PostgreSQL; a no-op on SQLite, which has one
+        # writer): two meetings saved at once for one member otherwise both delete nothing and
+        # insert the same (member, month) row, and the second fails on the unique constraint.
+        # After the wait, this transaction reads the other's committed attendance (READ COMMITTED).
+        list(Member.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        live = live_activity(ids)
         MemberActivity.objects.filter(member_id__in=ids).delete()
         MemberActivity.objects.bulk_create(
             [MemberActivity(member_id=m, month=month, first=first, last=last)
