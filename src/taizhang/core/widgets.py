@@ -53,6 +53,8 @@ class QuickSelect(forms.Select):
         """The ``<select>`` of ``choices`` with ``value`` selected."""
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
+        if self.allow_multiple_selected:
+            final["multiple"] = True
         options = render_options(choices, set(self.format_value(value)))
         return mark_safe(f"<select{flatatt(final)}>{options}</select>")
 
@@ -97,28 +99,55 @@ class ChooserSelect(QuickSelect):
             choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in rows]
             return self.render_select(name, value, attrs, choices)
         chosen = self._chosen(field, queryset, value)
-        choices = empty + ([(field.prepare_value(chosen), field.label_from_instance(chosen))] if chosen else [])
+        choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in chosen]
         select = self.render_select(name, value, attrs, choices)
+        params = dict(self.params)
+        if self.allow_multiple_selected:
+            params["keep"] = name  # the endpoint answers the chosen ones (sent along) too
         url = reverse(self.source_url)
-        if self.params:
-            url += "?" + urlencode(self.params, doseq=True)
+        if params:
+            url += "?" + urlencode(params, doseq=True)
         select_id = (attrs or {}).get("id") or self.attrs.get("id") or name
         placeholder = _("输入名称或编码查找")
+        include = format_html(' hx-include="#{}"', select_id) if self.allow_multiple_selected else ""
         search = format_html(
             '<input type="search" name="q" form="{}-none" class="form-control form-control-sm mb-1" '
-            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}" '
+            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}"{} '
             'hx-trigger="input changed delay:300ms, search" hx-target="next select" hx-swap="innerHTML">',
-            select_id, placeholder, placeholder, url)
+            select_id, placeholder, placeholder, url, include)
         return format_html('<div class="chooser">{}{}</div>', search, select)
 
-    def _chosen(self, field, queryset, value):
+    def _chosen(self, field, queryset, value) -> list:
+        """The chosen rows (at most one unless ``allow_multiple_selected``), in the value's order."""
         values = [v for v in self.format_value(value) if v]
         if not values:
-            return None
-        selected = self.selected
-        if selected is not None and str(field.prepare_value(selected)) == values[0]:
-            return selected
+            return []
+        if not self.allow_multiple_selected:
+            values = values[:1]
+            selected = self.selected
+            if selected is not None and str(field.prepare_value(selected)) == values[0]:
+                return [selected]
         try:
-            return queryset.filter(pk=values[0]).first()
-        except (ValueError, TypeError, ValidationError):
-            return None
+            rows = {str(field.prepare_value(o)): o for o in queryset.filter(pk__in=values)}
+        except (ValueError, TypeError, ValidationError, OverflowError):
+            return []
+        return [rows[v] for v in values if v in rows]
+
+
+class ChooserSelectMultiple(ChooserSelect):
+    """:class:`ChooserSelect` for a ``ModelMultipleChoiceField``: above the threshold the
+    page carries the chosen rows only; the search box sends the select's chosen values
+    along (``hx-include``, named by ``?keep=``) so the endpoint answers them, still
+    selected, before the matches."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        try:
+            getter = data.getlist
+        except AttributeError:
+            getter = data.get
+        return getter(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an unselected multi-select is absent from the POST

@@ -8,19 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.orgs.fields import MemberChoiceField, OrgChoiceField
 from taizhang.orgs.models import Member, Organization, OrgKind
 
 from .models import Appraisal
-
-
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.get_kind_display()}）"
-
-
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.org.name}，{obj.get_status_display()}）"
 
 
 class AppraisalForm(forms.ModelForm):
@@ -37,12 +28,12 @@ class AppraisalForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.restrict(user, CHANGE)
-        self.fields["org"] = OrgField(queryset=orgs, label=_("党支部"))
+        self.fields["org"] = OrgChoiceField(queryset=orgs, label=_("党支部"), action=CHANGE, show="kind")
         members = Member.objects.filter(org__in=orgs, is_active=True).select_related("org").order_by(
             "org__path", "name")
         if self.instance.pk:  # keep the current member selectable even if no longer on the roll
             members = members | Member.objects.filter(pk=self.instance.member_id).select_related("org")
-        self.fields["member"] = MemberField(queryset=members, label=_("党员"))
+        self.fields["member"] = MemberChoiceField(queryset=members, label=_("党员"), action=CHANGE, show="status")
         if not self.instance.pk:
             today = timezone.localdate()
             first = orgs.filter(kind=OrgKind.BRANCH).first() or orgs.first()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.orgs.fields import OrgChoiceField
 from taizhang.orgs.models import Organization
 from taizhang.plans.models import Campaign
 from taizhang.rectification.models import Problem, Rectification
@@ -32,7 +33,7 @@ class _Base(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.orgs = Organization.objects.restrict(user, CHANGE)
-        self.fields["org"].queryset = self.orgs
+        self.fields["org"] = OrgChoiceField(queryset=self.orgs, label=self.fields["org"].label, action=CHANGE)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
         if not self.instance.pk:
             self.initial.setdefault("date", timezone.localdate())

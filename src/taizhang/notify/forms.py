@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
+from taizhang.orgs.fields import OrgChoiceField
 from taizhang.orgs.models import Organization
 
 from . import services
@@ -22,8 +23,8 @@ class OrgWebhookForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organization.objects.restrict(user, MANAGE)
-        self.fields["org"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
+        self.fields["org"] = OrgChoiceField(queryset=Organization.objects.restrict(user, MANAGE),
+                                            label=self.fields["org"].label, action=MANAGE)
         self.fields["url"].help_text = _(
             "企业微信：群设置 → 群机器人 → 复制 Webhook 地址；钉钉：群设置 → 智能群助手 → 自定义机器人。")
 

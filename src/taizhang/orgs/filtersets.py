@@ -2,36 +2,11 @@
 status, name search. Choices are limited to organizations the user may see."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.widgets import ChooserSelect
-
+from .fields import OrgChoiceField
 from .models import Member, MemberStatus, Organization, OrgKind
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    """Shows "name（code）" so that same-named groups of different branches differ.
-
-    Rendered by ``core.widgets.ChooserSelect``: a select of every organization in scope up
-    to ``settings.TAIZHANG_CHOOSER_THRESHOLD`` of them, above that a search box over
-    ``orgs:choose`` (the same scope, limited to ``kinds`` when given: a list of ``OrgKind``
-    values) and only the chosen organization in the page (issue 14: 1,500 options made a
-    city's list pages 130 KB)."""
-
-    def __init__(self, *args, kinds=None, **kwargs):
-        kwargs.setdefault("widget", ChooserSelect(
-            source_url="orgs:choose", params={"kind": list(kinds)} if kinds else None))
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
-
-    def to_python(self, value):
-        obj = super().to_python(value)
-        self.widget.selected = obj  # shown by the widget without fetching it again
-        return obj
 
 
 class OrgChoiceFilter(django_filters.ModelChoiceFilter):

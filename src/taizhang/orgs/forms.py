@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
 
+from .fields import OrgChoiceField
 from .models import Organization, OrgKind
 
 ROSTER_SUFFIXES = {".xlsx", ".xls", ".csv"}
@@ -17,14 +18,14 @@ class RosterUploadForm(forms.Form):
 
     file = forms.FileField(label=_("花名册文件"),
                            help_text=_("支持 .xlsx、.xls、.csv（UTF-8 或 GBK 编码）"))
-    org = forms.ModelChoiceField(label=_("导入到"), queryset=Organization.objects.none())
+    org = OrgChoiceField(label=_("导入到"), queryset=Organization.objects.none(), action=MANAGE,
+                         kinds=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH])
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Organization.objects.restrict(user, MANAGE).filter(
             kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH])
         self.fields["org"].queryset = qs
-        self.fields["org"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
         first = qs.first()
         if first is not None:
             self.fields["org"].initial = first.pk

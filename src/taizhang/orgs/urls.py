@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views, views_accounts, views_manage, views_posts, views_roster
-from .views_choose import choose
+from .views_choose import choose, choose_members
 
 app_name = "orgs"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("members/accounts/", views_accounts.accounts_create, name="accounts_create"),
     path("password/", views_accounts.password_change, name="password_change"),
     path("choose/", choose, name="choose"),
+    path("choose/members/", choose_members, name="choose_members"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taizhang.core.scoping import MANAGE
 from taizhang.core.uploads import check_upload
 from taizhang.core.workdays import is_workday, last_workday_on_or_before
+from taizhang.orgs.fields import OrgChoiceField
 from taizhang.orgs.models import Organization, OrgKind
 
 from .evidence import evidence_choices
@@ -35,7 +36,8 @@ class PlanUploadForm(forms.Form):
     file = forms.FileField(label=_("任务清单文件"),
                            help_text=_("支持 .txt .md .docx .xlsx .xls .pdf；.doc/.wps 需服务器安装 LibreOffice"),
                            error_messages={"empty": _("文件是空的。")})
-    org = forms.ModelChoiceField(label=_("所属党组织"), queryset=Organization.objects.none())
+    org = OrgChoiceField(label=_("所属党组织"), queryset=Organization.objects.none(), action=MANAGE,
+                         kinds=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH])
 
     @staticmethod
     def organizations(user):

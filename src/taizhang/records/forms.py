@@ -10,13 +10,13 @@ change things; people to the members the user may see plus the leaders of superi
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.badinput import is_out_of_range
 from taizhang.core.scoping import CHANGE
-from taizhang.orgs.models import LeadershipMember, Member, Organization, OrgKind
+from taizhang.orgs.fields import MemberChoiceField, MembersChoiceField, OrgChoiceField, pickable_members
+from taizhang.orgs.models import Member, Organization, OrgKind
 
 from . import services
 from .models import (
@@ -34,11 +34,6 @@ from .models import (
 )
 
 NOT_EXPECTED = "none"  # checklist value: not among the expected attendees
-
-
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.get_kind_display()}）"
 
 
 def changeable_orgs(user):
@@ -62,22 +57,9 @@ def default_org(user, kind: str | None = None):
 
 
 def people_for(user):
-    """Members ``user`` may pick: visible members and leaders of visible leadership teams."""
-    leaders = LeadershipMember.objects.visible_to(user).values("member_id")
-    return (Member.objects.filter(Q(pk__in=Member.objects.visible_to(user).values("pk")) | Q(pk__in=leaders))
-            .filter(is_active=True).select_related("org").order_by("org__path", "name"))
-
-
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.org.name}）"
-
-
-class MembersField(forms.ModelMultipleChoiceField):
-    """Several members (a multi-select), labelled like :class:`MemberField`."""
-
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.org.name}）"
+    """Members ``user`` may pick: visible members and leaders of visible leadership teams
+    (``orgs.fields.pickable_members``)."""
+    return pickable_members(user)
 
 
 class RecentModelChoiceIterator(forms.models.ModelChoiceIterator):
@@ -140,7 +122,7 @@ class RecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         orgs = changeable_orgs(user)
         if "org" in self.fields:
-            self.fields["org"] = OrgField(queryset=orgs, label=_("组织"))
+            self.fields["org"] = OrgChoiceField(queryset=orgs, label=_("组织"), action=CHANGE, show="kind")
             if not self.instance.pk and not self.initial.get("org"):
                 first = orgs.filter(kind=OrgKind.BRANCH).first() or orgs.first()
                 self.initial["org"] = first.pk if first else None
@@ -148,8 +130,8 @@ class RecordForm(forms.ModelForm):
         for name in self.person_fields:
             if name in self.fields:
                 field = self.fields[name]
-                self.fields[name] = MemberField(queryset=people, required=field.required,
-                                                label=field.label, help_text=field.help_text)
+                self.fields[name] = MemberChoiceField(queryset=people, required=field.required,
+                                                      label=field.label, help_text=field.help_text)
         if "date" in self.fields and not self.instance.pk:
             self.initial.setdefault("date", timezone.localdate())
         for field in self.fields.values():
@@ -328,13 +310,13 @@ class LectureForm(RecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         co_speakers = self.fields["co_speakers"]
-        self.fields["co_speakers"] = MembersField(
+        self.fields["co_speakers"] = MembersChoiceField(
             queryset=people_for(self.user), required=False, label=co_speakers.label,
-            help_text=co_speakers.help_text,
-            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
-        self.fields["audience"] = OrgField(queryset=Organization.objects.visible_to(self.user),
-                                           label=_("听课对象"), required=False,
-                                           help_text=_("不填则为本组织"))
+            help_text=co_speakers.help_text)
+        self.fields["co_speakers"].widget.attrs.update({"class": "form-select", "size": 6})
+        self.fields["audience"] = OrgChoiceField(queryset=Organization.objects.visible_to(self.user),
+                                                 label=_("听课对象"), required=False, show="kind",
+                                                 help_text=_("不填则为本组织"))
         meeting = self.fields["meeting"]
         # Validate against every meeting the user may change; show the 200 most recent
         # (Meeting is ordered by date, newest first) plus the one already chosen.

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
-from taizhang.orgs.filtersets import OrgChoiceField
+from taizhang.orgs.fields import OrgChoiceField
 from taizhang.orgs.models import LeadershipMember, Organization
 
 from .models import Problem, ProblemSource, Rectification, RectificationKind
@@ -56,7 +56,7 @@ class LeaderChoiceField(forms.ModelChoiceField):
 class ProblemForm(forms.ModelForm):
     """A problem: organization (where the user may change), source, category, level, text."""
 
-    org = OrgChoiceField(label=_("组织"), queryset=Organization.objects.none())
+    org = OrgChoiceField(label=_("组织"), queryset=Organization.objects.none(), action=CHANGE)
 
     class Meta:
         model = Problem
@@ -164,7 +164,7 @@ class LedgerUploadForm(StyledForm):
     size are checked, naming it, by the import view: ``core.uploads.check_upload``)."""
 
     file = forms.FileField(label=_("台账文件"), help_text=_("支持 .xlsx（也可 .xls、.et、.ods）"))
-    org = OrgChoiceField(label=_("导入到"), queryset=Organization.objects.none())
+    org = OrgChoiceField(label=_("导入到"), queryset=Organization.objects.none(), action=CHANGE)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

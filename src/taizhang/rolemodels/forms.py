@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.orgs.fields import MemberChoiceField, OrgChoiceField
 from taizhang.orgs.models import Member, Organization
 from taizhang.plans.models import Campaign
 
@@ -24,11 +25,6 @@ def style(form) -> None:
         widget.attrs.setdefault("class", css)
 
 
-class MemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.org.name}）"
-
-
 class RoleModelForm(forms.ModelForm):
     """Nominating organization, campaign, member or collective, honour, deeds, date.
     ``user`` limits the choices; the rules are the service's."""
@@ -42,13 +38,12 @@ class RoleModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.restrict(user, CHANGE)
-        self.fields["org"].queryset = orgs
-        self.fields["org"].label = _("推荐组织")
+        self.fields["org"] = OrgChoiceField(queryset=orgs, label=_("推荐组织"), action=CHANGE)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
         members = Member.objects.filter(org__in=orgs, is_active=True).select_related("org").order_by("org__path", "name")
         if self.instance.pk and self.instance.member_id:
             members = members | Member.objects.filter(pk=self.instance.member_id).select_related("org")
-        self.fields["member"] = MemberField(queryset=members, required=False, label=_("党员"))
+        self.fields["member"] = MemberChoiceField(queryset=members, required=False, label=_("党员"), action=CHANGE)
         if not self.instance.pk:
             self.initial.setdefault("nominated_on", timezone.localdate())
             first = orgs.order_by("-depth", "path").first()

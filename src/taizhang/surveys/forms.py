@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.orgs.fields import OrgChoiceField
 from taizhang.orgs.models import Organization
 from taizhang.plans.models import Campaign
 
@@ -31,7 +32,7 @@ class SurveyForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.restrict(user, CHANGE)
-        self.fields["org"].queryset = orgs
+        self.fields["org"] = OrgChoiceField(queryset=orgs, label=self.fields["org"].label, action=CHANGE)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
         if self.instance.pk:
             self.initial["items"] = "\n".join(self.instance.items.values_list("text", flat=True))

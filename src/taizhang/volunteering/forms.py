@@ -12,27 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.orgs.fields import MemberChoiceField, MembersChoiceField, OrgChoiceField
 from taizhang.orgs.models import Member, Organization, OrgKind
 
 from .models import CommunityRegistration, ModelPost, VolunteerActivity
-
-
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.get_kind_display()}）"
-
-
-class MemberLabelMixin:
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.org.name}）"
-
-
-class MemberField(MemberLabelMixin, forms.ModelChoiceField):
-    pass
-
-
-class MembersField(MemberLabelMixin, forms.ModelMultipleChoiceField):
-    pass
 
 
 def members_for(user, keep=()):
@@ -54,11 +37,11 @@ class VolunteeringForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.restrict(user, CHANGE)
-        self.fields["org"] = OrgField(queryset=orgs, label=_("组织"))
+        self.fields["org"] = OrgChoiceField(queryset=orgs, label=_("组织"), action=CHANGE, show="kind")
         if "member" in self.fields:
             keep = [self.instance.member_id] if self.instance.member_id else []
             field = self.fields["member"]
-            self.fields["member"] = MemberField(queryset=members_for(user, keep), label=field.label)
+            self.fields["member"] = MemberChoiceField(queryset=members_for(user, keep), label=field.label)
         if not self.instance.pk:
             first = orgs.filter(kind=OrgKind.BRANCH).first() or orgs.first()
             self.initial.setdefault("org", first.pk if first else None)
@@ -99,10 +82,10 @@ class VolunteerActivityForm(VolunteeringForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         keep = list(self.instance.participants.values_list("pk", flat=True)) if self.instance.pk else []
-        self.fields["participants"] = MembersField(
+        self.fields["participants"] = MembersChoiceField(
             queryset=members_for(user, keep), label=_("参加党员"),
-            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 10}),
             help_text=_("按住 Ctrl（苹果电脑为 Command）可多选。"))
+        self.fields["participants"].widget.attrs.update({"class": "form-select", "size": 10})
 
 
 class CommunityRegistrationForm(VolunteeringForm):

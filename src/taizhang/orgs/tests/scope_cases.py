@@ -19,6 +19,11 @@ def cases(world):
         Case("orgs:choose", expect=LISTED),
         Case("orgs:choose", expect=LISTED, query="q=%E7%AC%AC2"),  # 第2: branch B's name
         Case("orgs:choose", expect=LISTED, query="q=ZB02&kind=branch"),
+        Case("orgs:choose", expect=LISTED, query="q=ZB02&action=change&show=kind"),
+        Case("orgs:choose_members", expect=LISTED),
+        Case("orgs:choose_members", expect=LISTED, query="q=%E4%B9%99"),  # 乙: member B's name
+        Case("orgs:choose_members", expect=LISTED,
+             query=f"keep=people&people={world.member_b.pk}&show=status&action=change"),
         Case("orgs:member_list", expect=LISTED),
         Case("orgs:accounts_create", post=True, data={"org": b.pk, "rule": "code"}),
         Case("orgs:accounts_create", query=f"org={b.pk}"),
