@@ -82,7 +82,7 @@ def measure(args) -> dict:
     meta, scratch = setup(args)
     try:
         from django.test import Client
-        from django.urls import reverse
+        from django.urls import NoReverseMatch, reverse
 
         from taizhang.core.sources import sources
         from taizhang.orgs.models import Organization
@@ -100,6 +100,12 @@ def measure(args) -> dict:
             result = timed(client, reverse(name), args.repeat)
             result["raw"] = raw_page(source.model_class, args.repeat)
             results[f"list_{source.code}"] = result
+        for source in ordered:  # the entry forms: choosers instead of every org and member
+            try:
+                url = reverse(source.url_name("add") or "")
+            except NoReverseMatch:  # no add page, or one under its parent (a measure's problem)
+                continue
+            results[f"add_{source.code}"] = timed(client, url, args.repeat)
         results["home"] = timed(client, reverse("home"), args.repeat)
         campaign = Campaign.objects.select_related("plan").get(pk=meta["campaign_id"])
         from django.core.cache import cache
@@ -158,6 +164,10 @@ def report(results: dict, small: dict | None, vendor: str) -> None:
         if not key.startswith("list_"):
             continue
         figure(f"{key}_p95_{vendor}", r["p95"], "ms", r["p95"] / r["raw"], GOAL_MS)
+    for key, r in results.items():
+        if key.startswith("add_"):
+            figure(f"{key}_p95_{vendor}", r["p95"], "ms", r["p95"] / login["p95"], GOAL_MS)
+            figure(f"{key}_size_{vendor}", r["bytes"] / 1024, "KiB", None, "<=100")
     home = results["home"]
     figure(f"home_p95_{vendor}", home["p95"], "ms", home["p95"] / login["p95"], GOAL_MS)
     figure(f"home_size_{vendor}", home["bytes"] / 1024, "KiB", None, "<=100")

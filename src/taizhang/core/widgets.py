@@ -98,7 +98,7 @@ class ChooserSelect(QuickSelect):
         if len(rows) <= limit:
             choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in rows]
             return self.render_select(name, value, attrs, choices)
-        chosen = self._chosen(field, queryset, value)
+        chosen = self._chosen(field, queryset, value, rows)
         choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in chosen]
         select = self.render_select(name, value, attrs, choices)
         params = dict(self.params)
@@ -117,21 +117,25 @@ class ChooserSelect(QuickSelect):
             select_id, placeholder, placeholder, url, include)
         return format_html('<div class="chooser">{}{}</div>', search, select)
 
-    def _chosen(self, field, queryset, value) -> list:
-        """The chosen rows (at most one unless ``allow_multiple_selected``), in the value's order."""
+    def _chosen(self, field, queryset, value, fetched=()) -> list:
+        """The chosen rows (at most one unless ``allow_multiple_selected``), in the value's
+        order: the cleaned one (:attr:`selected`) or those among ``fetched`` (the rows read
+        to decide) cost no query; the others are fetched in one."""
         values = [v for v in self.format_value(value) if v]
         if not values:
             return []
         if not self.allow_multiple_selected:
             values = values[:1]
-            selected = self.selected
-            if selected is not None and str(field.prepare_value(selected)) == values[0]:
-                return [selected]
-        try:
-            rows = {str(field.prepare_value(o)): o for o in queryset.filter(pk__in=values)}
-        except (ValueError, TypeError, ValidationError, OverflowError):
-            return []
-        return [rows[v] for v in values if v in rows]
+        known = {str(field.prepare_value(o)): o for o in fetched}
+        if self.selected is not None:
+            known[str(field.prepare_value(self.selected))] = self.selected
+        missing = [v for v in values if v not in known]
+        if missing:
+            try:
+                known.update({str(field.prepare_value(o)): o for o in queryset.filter(pk__in=missing)})
+            except (ValueError, TypeError, ValidationError, OverflowError):
+                pass
+        return [known[v] for v in values if v in known]
 
 
 class ChooserSelectMultiple(ChooserSelect):
