@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figures import figure  # noqa: E402
 from scale_common import standalone_django  # noqa: E402
 
 SCRATCH = standalone_django("tz-bench-writes-")
@@ -46,12 +47,6 @@ from taizhang.rectification.exports import HEADERS  # noqa: E402
 from taizhang.rectification import importer  # noqa: E402
 from taizhang.rectification.importer import import_ledger  # noqa: E402
 from taizhang.rectification.services import create_problem, source_named  # noqa: E402
-
-
-def figure(name: str, value: float, unit: str, ratio: float, goal: float, met: bool) -> None:
-    """One figure line of the benchmark contract (issue 14)."""
-    print(f"figure: {name} {value:g} {unit} ratio {ratio:.2f} goal {goal:g} {'met' if met else 'not met'}",
-          flush=True)
 
 
 def ledger_file(path: Path, rows: int) -> Path:
@@ -188,16 +183,16 @@ def main() -> int:
     assert result.ok and result.measures_created == args.rows, result.errors[:3]
     print(f"({result.summary()}; reading the workbook {t_read:.2f} s; the import beside {args.writers} "
           f"writer processes {t_beside:.2f} s, {len(writers.latencies)} writes; database {SCRATCH})")
-    figure(f"ledger_import_{n}", round(t_import, 2), "s", t_import / t_read, 3, t_import / t_read <= 3)
+    figure(f"ledger_import_{n}", round(t_import, 2), "s", t_import / t_read, "<=3x")
     errors = len(writers.errors)
     figure(f"ledger_import_{n}_concurrent_write_errors", errors, "errors",
-           errors / max(len(writers.latencies), 1), 0, errors == 0)
+           errors / max(len(writers.latencies), 1), "<=0")
     for error in sorted(set(writers.errors))[:3]:
         print(f"  e.g. {error}")
     wait, median = max(writers.latencies), statistics.median(writers.latencies)
-    figure(f"ledger_import_{n}_write_wait", round(wait, 2), "s", wait / median, 2, wait <= 2)
+    figure(f"ledger_import_{n}_write_wait", round(wait, 2), "s", wait / median, "<=2")
     lock = max(timed_atomic.spans)
-    figure(f"ledger_import_{n}_lock", round(lock, 2), "s", lock / t_import, 1.5, lock <= 1.5)
+    figure(f"ledger_import_{n}_lock", round(lock, 2), "s", lock / t_import, "<=1.5")
     return 0
 
 
