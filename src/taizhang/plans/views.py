@@ -90,7 +90,7 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
             coverage=coverage,
             tree=_tree(items),
             can_manage=can(self.request.user, MANAGE, self.object.org),
-            task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
+            task_count=coverage.total,  # assigned tasks, as the coverage line counts them
             assignment_count=Assignment.objects.filter(item__plan=plan).count(),
             derivable_orgs=derivable_orgs(self.object, self.request.user),
             derived_plans=self.object.derived.visible_to(self.request.user).select_related("org"),
@@ -285,6 +285,7 @@ def campaign_publish(request, pk):
             "campaign": campaign,
             "changes": [(c, notice_text(campaign, c)) for c in changes if c.touched],
             "unchanged": [c for c in changes if not c.touched],
+            "blockers": services.publish_blockers(campaign),
         })
     try:
         result = services.publish_plan(campaign, user=request.user)
