@@ -55,3 +55,29 @@ def test_replayed_announcement_sends_one_notice(client, people, tree):
     assert "该通知已发送过，未重复发送" in replay.content.decode()
     assert Announcement.objects.count() == 1
     assert sorted(Notice.objects.values_list("user__username", flat=True)) == ["com_a", "sec_a"]
+
+
+def test_periodic_work_links_to_its_task_and_period_everywhere(client, people, campaign, tree):
+    """The urge table's periodic rows had no link (a period had no page), and urging a
+    period failed: a period's address is its task's page at the period's row."""
+    from .helpers import occurrence
+
+    monthly = assign(make_task(campaign, "三.2", "主题党日", recurrence="FREQ=MONTHLY"),
+                     tree["branches"][0], dt.date(2024, 1, 31))
+    period = occurrence(monthly, (2023, 11), dt.date(2023, 11, 22))
+    link = f"{monthly.get_absolute_url()}#target-occurrence-{period.pk}"
+    assert period.get_absolute_url() == link
+    client.force_login(people["office"])
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2023, 11, 20, 9), tick=False):
+        board = client.get(reverse("notify:urge_board")).content.decode()
+    assert f'<a href="{link}">三.2 主题党日（2023年11月）</a>' in board
+    url = reverse("notify:urge", args=["occurrence", period.pk])
+    assert f'href="{link}"' in client.get(url).content.decode()
+    client.post(url, {"message": "请按时开展主题党日"})
+    sent = Urging.objects.get()
+    assert set(Notice.objects.values_list("url", flat=True)) == {link}
+    assert f'href="{link}"' in client.get(sent.get_absolute_url()).content.decode()
+    client.force_login(people["sec_a"])
+    assert f'id="target-occurrence-{period.pk}"' in client.get(monthly.get_absolute_url()).content.decode()
