@@ -30,12 +30,20 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 def derive(request, pk):
     """Derive the chosen unit committee's plan (POST ``org``) from the published campaign
-    ``pk`` of its superior; then open the new plan."""
+    ``pk`` of its superior; then open the new plan. A replayed POST (one-time token) opens
+    the plan the first one derived."""
+    once = OneTimePost(request)
+    if replay := once.replayed():
+        return replay
     superior = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     org = get_object_or_404(Organization.objects.restrict(request.user, MANAGE),
                             pk=request.POST.get("org") or 0)
     try:
-        campaign = levels.derive_plan(superior, org, actor=request.user)
+        with transaction.atomic():
+            campaign = levels.derive_plan(superior, org, actor=request.user)
+            once.consume(campaign.get_absolute_url())
+    except DoubleSubmit as exc:
+        return once.redirect(exc.url)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(superior)

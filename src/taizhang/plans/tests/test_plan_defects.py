@@ -108,3 +108,32 @@ def test_next_label_styles():
     assert next_label([], "") == "一、"
     assert next_label([], "（1）") == "①"
     assert next_label(["", "学习"], "一、") == "（一）"  # unnumbered siblings: a level's first
+
+
+def test_replayed_derive_and_upload_show_the_first_result(city, client, tmp_path):  # noqa: F811
+    """The rest of the kind: 分解为本单位任务清单 and the plan upload are one-time forms too."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from taizhang.plans.models import PlanImport
+
+    client.force_login(city["dw_office"])
+    detail = client.get(city["campaign"].get_absolute_url()).content.decode()
+    token = _token(detail.split('id="derive-form"')[1])
+    derive = reverse("plans:derive", args=[city["campaign"].pk])
+    client.post(derive, {"org": city["dw"].pk, "form_token": token})
+    unit = Campaign.objects.get(derived_from=city["campaign"])
+    replay = client.post(derive, {"org": city["dw"].pk, "form_token": token}, follow=True)
+    assert replay.redirect_chain == [(unit.get_absolute_url(), 302)]
+    assert "该表单已提交过" in replay.content.decode()
+    url = reverse("plans:import")
+    token = _token(client.get(url).content.decode())
+    text = "主题教育任务清单\n一、党委任务\n1.制定实施方案，2023年11月30日前完成。\n".encode()
+
+    def post():
+        return client.post(url, {"file": SimpleUploadedFile("清单.txt", text), "org": city["dw"].pk,
+                                 "form_token": token})
+
+    first = post()
+    plan_import = PlanImport.objects.get()
+    assert first.url == plan_import.get_absolute_url()
+    assert post().url == plan_import.get_absolute_url() and PlanImport.objects.count() == 1
