@@ -46,6 +46,9 @@ EXTENSION_WAITING = "extension_waiting"
 EXTENSION_DECIDED = "extension_decided"
 CHANNELS = (NOTICE, EMAIL)
 
+#: The "waiting" kind a decision kind closes (its notices of the same target are marked read).
+WAITING_OF = {PLAN_DECIDED: PLAN_WAITING, EXTENSION_DECIDED: EXTENSION_WAITING}
+
 #: Event verbs told, by the model they are written on.
 PLAN_VERBS = ("review_submit", "review_approve", "review_return")
 EXTENSION_VERBS = ("request_extension", "extend", "reject_extension")
@@ -154,7 +157,6 @@ def extension_messages(measure, event: Event) -> list[tuple[str, Message]]:
                .select_related("requested_by").order_by("-decided_at", "-pk").first())
     if request is None:
         return []
-    _mark_waiting_read(EXTENSION_WAITING, request)
     names = {"measure": text, "new": request.new_deadline.isoformat(), "comment": event.comment}
     if event.verb == "extend":
         subject = _("【同意延期】整改措施：%(measure)s") % names
@@ -171,21 +173,19 @@ def extension_messages(measure, event: Event) -> list[tuple[str, Message]]:
 
 
 def messages_for(event: Event) -> list[tuple[str, Message]]:
-    """The notices ``event`` calls for (see the module's rules); empty for any other event.
-    Reads the event's object only when its verb is one of ours."""
+    """The (kind, Message) pairs ``event`` calls for (see the module's rules), recipients
+    possibly empty; none for any other event. Reads the event's object only when its verb
+    is one of ours. Writes nothing."""
     if event.verb not in PLAN_VERBS + EXTENSION_VERBS:
         return []
-    label = ContentType.objects.get_for_id(event.content_type_id).model_class()._meta.label
+    model = ContentType.objects.get_for_id(event.content_type_id).model_class()
+    label = model._meta.label if model is not None else ""
     if label == "plans.Campaign" and event.verb in PLAN_VERBS:
         from taizhang.plans.models import Campaign
 
         campaign = Campaign.objects.select_related("org", "derived_from__org").filter(
             pk=event.object_id, derived_from__isnull=False).first()
-        if campaign is None:
-            return []
-        if event.verb != "review_submit":
-            _mark_waiting_read(PLAN_WAITING, campaign)
-        return plan_messages(campaign, event)
+        return plan_messages(campaign, event) if campaign is not None else []
     if label == "rectification.Rectification" and event.verb in EXTENSION_VERBS:
         from taizhang.rectification.models import Rectification
 
@@ -206,6 +206,8 @@ def on_event(sender, instance: Event, created: bool, **kwargs):
         with transaction.atomic():
             by_kind: dict[str, list] = {}
             for kind, message in messages_for(instance):
+                if kind in WAITING_OF:  # a decision: the reviewers' waiting notices are done
+                    _mark_waiting_read(WAITING_OF[kind], message.target)
                 if message.recipients:
                     by_kind.setdefault(kind, []).append(message)
             for kind, messages in by_kind.items():
