@@ -12,7 +12,7 @@ class NotifyConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from . import announcements, audit, published, signals, urging  # noqa: F401  (kinds, audit, receivers)
+        from . import announcements, audit, published, reviews, signals, urging  # noqa: F401  (kinds, audit, receivers)
 
         # Reminder kinds are declared in any app's ``reminders.py`` (this app's included).
         autodiscover_modules("reminders")

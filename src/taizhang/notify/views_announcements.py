@@ -8,11 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from taizhang.core.generic import DoubleSubmit
+from taizhang.core.onetime import OneTimePost
 from taizhang.core.scoping import MANAGE, can, scope_paths
 from taizhang.orgs.models import Organization, OrgKind
 
@@ -71,13 +74,22 @@ def announcement_list(request):
 
 @login_required
 def announcement_add(request):
-    """Write and send a notice (the office of an organization, to organizations below it)."""
+    """Write and send a notice (the office of an organization, to organizations below it).
+    The form carries a one-time token: a replayed POST sends nothing and shows the first
+    notice."""
     if scope_paths(request.user, MANAGE) == []:
         raise PermissionDenied(_("只有组织的管理人员可以发布通知。"))
+    once = OneTimePost(request, _("该通知已发送过，未重复发送；以下是已发送的通知。"))
+    if replay := once.replayed():
+        return replay
     form = AnnouncementForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            notice = announcements.send_announcement(form.cleaned_data, actor=request.user)
+            with transaction.atomic():
+                notice = announcements.send_announcement(form.cleaned_data, actor=request.user)
+                once.consume(notice.get_absolute_url())
+        except DoubleSubmit as exc:
+            return once.redirect(exc.url)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [
                     (None, exc.messages)]:
@@ -85,7 +97,7 @@ def announcement_add(request):
         else:
             messages.success(request, _("通知已发送。"))
             return redirect(notice)
-    return render(request, "notify/announcement_add.html", {"form": form})
+    return render(request, "notify/announcement_add.html", {"form": form, "form_token": once.token()})
 
 
 @login_required

@@ -7,12 +7,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
+from taizhang.core.generic import DoubleSubmit
+from taizhang.core.onetime import OneTimePost
 from taizhang.core.scoping import MANAGE, can
 from taizhang.core.status import org_of
 from taizhang.core.views_mixins import ScopedQuerysetMixin
@@ -37,7 +40,8 @@ def urge_board(request):
 
 @login_required
 def urge(request, kind: str, pk: int):
-    """Urge one piece of work (GET: the form with a default message; POST: send)."""
+    """Urge one piece of work (GET: the form with a default message; POST: send). The form
+    carries a one-time token: a replayed POST sends nothing and shows the first urging."""
     try:
         target = urging_service.target_of(kind, pk, request.user)
     except LookupError:
@@ -49,17 +53,24 @@ def urge(request, kind: str, pk: int):
     due = urging_service.due_of(target)
     initial = _("请抓紧落实“%(title)s”（完成时限 %(due)s），并及时报送完成情况。") % {
         "title": title, "due": due.isoformat() if due else "—"}
+    once = OneTimePost(request, _("该督办已发送过，未重复发送；以下是已发送的督办。"))
+    if replay := once.replayed():
+        return replay
     form = UrgeForm(request.POST or None, initial={"message": initial})
     if request.method == "POST" and form.is_valid():
         try:
-            sent = urging_service.urge(target, form.cleaned_data["message"], actor=request.user)
+            with transaction.atomic():
+                sent = urging_service.urge(target, form.cleaned_data["message"], actor=request.user)
+                once.consume(sent.get_absolute_url())
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
+        except DoubleSubmit as exc:
+            return once.redirect(exc.url)
         else:
             messages.success(request, _("已督办，%(org)s 将收到站内通知及已配置渠道的消息。") % {"org": org.name})
             return redirect(sent)
     return render(request, "notify/urge.html", {
-        "form": form, "target": target, "org": org, "title": title, "due": due,
+        "form": form, "form_token": once.token(), "target": target, "org": org, "title": title, "due": due,
         "campaign": urging_service.campaign_of(target),
         "recipients": urging_service.recipients(target, actor=request.user),
         "earlier": urging_service.urgings_of(target)})

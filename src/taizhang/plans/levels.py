@@ -29,6 +29,7 @@ from taizhang.core.workdays import is_workday, last_workday_on_or_before
 from taizhang.orgs.models import Organization, OrgKind
 
 from .evidence import suggest_rules
+from .importer.numbering import next_label, styles_below
 from .models import (
     Campaign,
     CampaignStatus,
@@ -153,13 +154,13 @@ def add_item(plan: Plan, data: dict, *, actor) -> PlanItem:
     if not title:
         raise ValidationError({"title": _("请填写任务标题。")})
     due = data.get("due")
-    siblings = plan.items.filter(parent=parent)
+    label, ref = new_number(plan, parent)
     item = PlanItem(
         plan=plan, parent=parent, kind=ItemKind.TASK, title=title[:500],
         text=data.get("text") or "", responsible=data.get("responsible") or "",
         due=due, due_workday=last_workday_on_or_before(due) if due and not is_workday(due) else None,
-        recurrence=data.get("recurrence") or "", position=siblings.count(),
-        ref=f"{parent.ref}+{siblings.count() + 1}" if parent else f"+{siblings.count() + 1}",
+        recurrence=data.get("recurrence") or "", position=plan.items.filter(parent=parent).count(),
+        label=label, ref=ref,
         line_first=parent.line_last if parent else 0, line_last=parent.line_last if parent else 0)
     if campaign.derived_from_id:
         check_due(item, due)
@@ -170,6 +171,29 @@ def add_item(plan: Plan, data: dict, *, actor) -> PlanItem:
     record_event(item, "add", actor=actor, comment=_("本级增加任务"))
     plan_changed(campaign, actor=actor)
     return item
+
+
+def new_number(plan: Plan, parent: PlanItem | None) -> tuple[str, str]:
+    """The (label, ref) of a task added as ``parent``'s last child (None: at the top) of
+    ``plan``: numbered like its siblings, else in the style the plan uses below such a
+    parent, else the standard next level (``importer.numbering.next_label``: below 三、 after
+    1. and 2. → "3.", "三.3"). The ref is dotted as the importer's (``services.outline_ref``)
+    and made unique in the plan with a "+n" suffix if ever taken. One query."""
+    from .services import outline_ref
+
+    rows = list(plan.items.values_list("pk", "parent_id", "label", "ref", "position"))
+    labels = {pk: label for pk, _parent, label, _ref, _pos in rows}
+    parent_id = parent.pk if parent else None
+    siblings = [row[2] for row in sorted(rows, key=lambda r: (r[4], r[0])) if row[1] == parent_id]
+    below = styles_below([(labels.get(row[1], ""), row[2]) for row in rows])
+    label = next_label(siblings, parent.label if parent else "", below)
+    ref = base = outline_ref(parent.ref if parent else "", label)[:60]
+    taken = {row[3] for row in rows}
+    n = 1
+    while ref in taken:
+        n += 1
+        ref = f"{base}+{n}"
+    return label, ref
 
 
 def plan_changed(campaign: Campaign, *, actor) -> None:

@@ -394,6 +394,11 @@ class Occurrence(WorkflowMixin, TimeStampedModel):
     def __str__(self):
         return f"{self.assignment} {self.period_start:%Y-%m}"
 
+    def get_absolute_url(self):
+        """A period has no page of its own: its task's page at the period's row (the row's
+        id in ``plans/assignment_detail.html``); used by 督办 and notices."""
+        return f"{self.assignment.get_absolute_url()}#target-occurrence-{self.pk}"
+
 
 
 class PlanImportStatus(models.TextChoices):

@@ -183,11 +183,9 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     to its own (``plans.delegation.link``); a superior's re-publish re-links those of every
     published derived plan. Returns a :class:`PublishResult`.
     """
-    levels.require_final(campaign)
-    problem = period_problem(campaign.start, campaign.end)
-    if problem:  # the form refuses it too; the API, the importer and the shell may not
-        raise ValidationError(_("无法发布：%(problem)s") % {"problem": problem})
-    require_deadlines(campaign)
+    reasons = publish_blockers(campaign)
+    if reasons:
+        raise ValidationError(reasons)
     changes = [c for c in publishing.preview(campaign) if c.touched]
     previously = delegation.delegated_ids(campaign)
     result = publishing.publish_plan(campaign, user=user)
@@ -199,6 +197,29 @@ def publish_plan(campaign: Campaign, user=None) -> PublishResult:
     transaction.on_commit(lambda: plan_published.send(
         sender=Campaign, campaign=campaign, changes=changes, user=user))
     return result
+
+
+def publish_blockers(campaign: Campaign) -> list[str]:
+    """Why ``campaign`` cannot be published now, in the order :func:`publish_plan` checks
+    (its refusals, each a Chinese sentence); empty when it can. A derived plan the superior
+    has not approved (``levels.require_final``, seed 四.2), a period that cannot be one
+    (``period_problem``: the form refuses it too; the API, the importer and the shell may
+    not), tasks without any deadline (:func:`require_deadlines`). The publish page shows
+    them instead of a button that would be refused."""
+    reasons = _refusals(levels.require_final, campaign)
+    problem = period_problem(campaign.start, campaign.end)
+    if problem:
+        reasons.append(_("无法发布：%(problem)s") % {"problem": problem})
+    return reasons + _refusals(require_deadlines, campaign)
+
+
+def _refusals(check, campaign: Campaign) -> list[str]:
+    """The messages of the ``ValidationError`` ``check(campaign)`` raises (none: [])."""
+    try:
+        check(campaign)
+    except ValidationError as exc:
+        return [str(m) for m in exc.messages]
+    return []
 
 
 def undated_tasks(campaign: Campaign) -> list[PlanItem]:

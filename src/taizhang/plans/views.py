@@ -16,7 +16,9 @@ from django.views.generic import DetailView, ListView
 from django.views.decorators.http import require_POST
 
 from taizhang.core.excel import Column, xlsx_response
-from taizhang.core.generic import LOADED_AT_FIELD, StaleObject, loaded_version, refuse_if_stale
+from taizhang.core.badinput import issue_form_token
+from taizhang.core.generic import LOADED_AT_FIELD, DoubleSubmit, StaleObject, loaded_version, refuse_if_stale
+from taizhang.core.onetime import OneTimePost
 from taizhang.core.scoping import MANAGE, can, scope_paths
 from taizhang.core.uploads import PendingUploads, kept_name
 from taizhang.core.views_mixins import ScopedQuerysetMixin
@@ -90,10 +92,11 @@ class CampaignDetailView(ScopedQuerysetMixin, DetailView):
             coverage=coverage,
             tree=_tree(items),
             can_manage=can(self.request.user, MANAGE, self.object.org),
-            task_count=sum(1 for i in items if i.kind == ItemKind.TASK),
+            task_count=coverage.total,  # assigned tasks, as the coverage line counts them
             assignment_count=Assignment.objects.filter(item__plan=plan).count(),
             derivable_orgs=derivable_orgs(self.object, self.request.user),
             derived_plans=self.object.derived.visible_to(self.request.user).select_related("org"),
+            form_token=issue_form_token(),  # the derive form's (views_levels.derive)
         )
         return ctx
 
@@ -115,6 +118,9 @@ def import_upload(request):
     the page would offer no organization to import into."""
     if not PlanUploadForm.organizations(request.user).exists():
         raise PermissionDenied(_("只有党委（党总支）的管理人员可以导入任务清单。"))
+    once = OneTimePost(request)
+    if replay := once.replayed():
+        return replay
     form = PlanUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -130,17 +136,24 @@ def import_upload(request):
             if not layout or len(layout.get("columns") or []) < 2:
                 pending.discard(token)
                 form.add_error("file", str(exc))
-                return render(request, "plans/import_upload.html", {"form": form})
+                return render(request, "plans/import_upload.html", {"form": form, "form_token": once.token()})
             data = unread_table_draft(name, str(exc), layout)
         if data.get("layout"):
             data["upload"] = {"token": token, "name": name}
         else:
             pending.discard(token)
-        plan_import = services.create_import(
-            {"org": form.cleaned_data["org"], "source_name": upload.name, "draft": data},
-            actor=request.user)
+        try:
+            with transaction.atomic():
+                plan_import = services.create_import(
+                    {"org": form.cleaned_data["org"], "source_name": upload.name, "draft": data},
+                    actor=request.user)
+                once.consume(plan_import.get_absolute_url())
+        except DoubleSubmit as exc:  # a concurrent replay made the import: drop this file
+            if data.get("upload"):
+                pending.discard(token)
+            return once.redirect(exc.url)
         return redirect(plan_import)
-    return render(request, "plans/import_upload.html", {"form": form})
+    return render(request, "plans/import_upload.html", {"form": form, "form_token": once.token()})
 
 
 def unread_table_draft(name: str, message: str, layout: dict) -> dict:
@@ -285,6 +298,7 @@ def campaign_publish(request, pk):
             "campaign": campaign,
             "changes": [(c, notice_text(campaign, c)) for c in changes if c.touched],
             "unchanged": [c for c in changes if not c.touched],
+            "blockers": services.publish_blockers(campaign),
         })
     try:
         result = services.publish_plan(campaign, user=request.user)

@@ -7,10 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from taizhang.core.generic import DoubleSubmit
+from taizhang.core.onetime import OneTimePost
 from taizhang.core.scoping import MANAGE, can
 from taizhang.orgs.models import Organization
 
@@ -27,12 +30,20 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 def derive(request, pk):
     """Derive the chosen unit committee's plan (POST ``org``) from the published campaign
-    ``pk`` of its superior; then open the new plan."""
+    ``pk`` of its superior; then open the new plan. A replayed POST (one-time token) opens
+    the plan the first one derived."""
+    once = OneTimePost(request)
+    if replay := once.replayed():
+        return replay
     superior = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     org = get_object_or_404(Organization.objects.restrict(request.user, MANAGE),
                             pk=request.POST.get("org") or 0)
     try:
-        campaign = levels.derive_plan(superior, org, actor=request.user)
+        with transaction.atomic():
+            campaign = levels.derive_plan(superior, org, actor=request.user)
+            once.consume(campaign.get_absolute_url())
+    except DoubleSubmit as exc:
+        return once.redirect(exc.url)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         return redirect(superior)
@@ -42,22 +53,31 @@ def derive(request, pk):
 
 @login_required
 def item_add(request, pk):
-    """Add a task to campaign ``pk``'s plan (the committee office of the campaign)."""
+    """Add a task to campaign ``pk``'s plan (the committee office of the campaign). The form
+    carries a one-time token: a replayed POST adds nothing and opens the plan."""
     campaign = get_object_or_404(Campaign.objects.visible_to(request.user).select_related("org"), pk=pk)
     if not can(request.user, MANAGE, campaign.org):
         raise PermissionDenied(_("只有党委办公室可以修改任务清单。"))
+    once = OneTimePost(request)
+    if replay := once.replayed():
+        return replay
     plan = campaign.plan
     form = ItemAddForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            levels.add_item(plan, form.cleaned_data, actor=request.user)
+            with transaction.atomic():
+                levels.add_item(plan, form.cleaned_data, actor=request.user)
+                once.consume(campaign.get_absolute_url())
+        except DoubleSubmit as exc:
+            return once.redirect(exc.url)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("已增加任务。请重新发布以分解到各党组织。"))
             return redirect(campaign)
-    return render(request, "core/object_edit.html", {"form": form, "opts": PlanItem._meta})
+    return render(request, "core/object_edit.html", {"form": form, "opts": PlanItem._meta,
+                                                     "form_token": once.token()})
 
 
 @login_required

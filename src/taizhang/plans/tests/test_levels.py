@@ -115,7 +115,7 @@ def test_deadlines_may_be_earlier_never_later(city):
     added = levels.add_item(unit.plan, {"parent": section, "title": "本单位增加：读书班",
                                         "responsible": "branch", "due": D(2023, 10, 31)},
                             actor=city["dw_office"])
-    assert (added.ref, added.source_item, added.kind) == ("三+3", None, "task")
+    assert (added.ref, added.label, added.source_item, added.kind) == ("三.3", "3.", None, "task")
     with pytest.raises(ValidationError, match="不能晚于上级清单的 2023-12-29"):
         levels.add_item(unit.plan, {"parent": item, "title": "子任务", "responsible": "branch",
                                     "due": D(2024, 1, 10)}, actor=city["dw_office"])
