@@ -13,7 +13,7 @@ from taizhang.core.scoping import CHANGE
 from taizhang.orgs.filtersets import OrgChoiceField
 from taizhang.orgs.models import LeadershipMember, Organization
 
-from .models import Problem, ProblemSource, Rectification, RectificationKind
+from .models import Problem, ProblemSource, Rectification, RectificationKind, deadline_error
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 3}
@@ -116,6 +116,10 @@ class MeasureForm(forms.ModelForm):
             self.add_error("deadline", _("限期整改的措施必须填写整改时限。"))
         if not data.get("leader") and not data.get("leader_name"):
             self.add_error("leader", _("请选择或填写责任领导。"))
+        problem = self.instance.problem if self.instance.problem_id else None
+        late = deadline_error(problem, data.get("deadline")) if "deadline" not in self.errors else None
+        if late:
+            self.add_error("deadline", late)
         return data
 
 
