@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "taizhang.core.bodylimit.RefusedBodyMiddleware",  # BodyLimit's 413 page in the site's layout
     "taizhang.orgs.accounts.ForcePasswordChangeMiddleware",  # one-time passwords (issue 12 §2)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

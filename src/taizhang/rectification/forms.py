@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.core.uploads import state_limit
 from taizhang.orgs.filtersets import OrgChoiceField
 from taizhang.orgs.models import LeadershipMember, Organization
 
@@ -133,6 +134,10 @@ class UpdateForm(StyledForm):
     help_needed = forms.CharField(label=_("需要协调事项"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("附件（可选）"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state_limit(self)
+
     def clean_file(self):
         return _checked_file(self.cleaned_data.get("file"))
 
@@ -144,6 +149,10 @@ class CompleteForm(StyledForm):
     evidence = forms.CharField(label=_("佐证材料说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("佐证附件（可选）"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state_limit(self)
 
     def clean_file(self):
         return _checked_file(self.cleaned_data.get("file"))
@@ -184,7 +193,8 @@ def _checked_file(upload):
     if upload is None:
         return None
     if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("文件过大（上限 20 MB）。"))
+        raise forms.ValidationError(_("文件过大（上限 %(mb)s MB）。") % {
+            "mb": f"{settings.TAIZHANG_MAX_UPLOAD_BYTES / (1024 * 1024):g}"})
     from taizhang.core.views_attachments import BLOCKED_SUFFIXES
 
     if Path(upload.name).suffix.lower() in BLOCKED_SUFFIXES:
