@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "taizhang.core.bodylimit.RefusedBodyMiddleware",  # BodyLimit's 413 page in the site's layout
     "taizhang.orgs.accounts.ForcePasswordChangeMiddleware",  # one-time passwords (issue 12 §2)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -203,6 +204,10 @@ TAIZHANG_JOB_KEEP_DAYS = int(os.environ.get("TAIZHANG_JOB_KEEP_DAYS", "7"))
 # An organization filter of more organizations than this in the user's scope is a search box
 # over /orgs/choose/ instead of a select of them all (core.widgets.ChooserSelect, issue 14).
 TAIZHANG_CHOOSER_THRESHOLD = int(os.environ.get("TAIZHANG_CHOOSER_THRESHOLD", "200"))
+# Guests (列席: 入党积极分子, 群众) a branch activity's 观看人数/听课人数 may count beyond its members:
+# at most this many, or as many as the members when that is more ([U] a practice figure,
+# domain-rules §4 应到/实到/列席; see core.limits.member_bound).
+TAIZHANG_GUEST_ALLOWANCE = int(os.environ.get("TAIZHANG_GUEST_ALLOWANCE", "20"))
 # `taizhang serve`: each gunicorn worker is replaced after this many requests (plus up to
 # TAIZHANG_MAX_REQUESTS_JITTER, so they do not all restart at once): memory a large request
 # left behind is returned to the system.

@@ -12,9 +12,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import audit  # noqa: F401  (registers models with the audit trail)
         from . import sessions  # noqa: F401  (stamps a session's refresh time at login)
+        from .commands import install_chinese_argparse_errors
         from .reading import ooxml
 
         ooxml.configure(ooxml_limits_from_settings())
+        install_chinese_argparse_errors()
 
 
 def ooxml_limits_from_settings():

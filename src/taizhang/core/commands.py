@@ -7,6 +7,7 @@ is written and the exit status is 1; otherwise one summary line (prefixed when `
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -151,3 +152,53 @@ def output_path(output: str, suffixes: tuple[str, ...]) -> Path:
     if not path.parent.is_dir():
         raise CommandError(f"-o {output}：文件夹 {path.parent} 不存在")
     return path
+
+
+# ---- argparse's own errors, in Chinese like the commands' (new-user pass, issue 12) -------------
+
+_ARGPARSE = [
+    (re.compile(r"^the following arguments are required: (.+)$"), "{0}：缺少此参数"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "无法识别的参数：{0}"),
+    (re.compile(r"^argument (\S+?): invalid choice: '?(.*?)'? \(choose from (.+)\)$"),
+     "{0}：“{1}”不是可选的值（可选：{2}）"),
+    (re.compile(r"^argument (\S+?): invalid int value: '?(.*?)'?$"), "{0}：“{1}”不是整数"),
+    (re.compile(r"^argument (\S+?): invalid float value: '?(.*?)'?$"), "{0}：“{1}”不是数字"),
+    (re.compile(r"^argument (\S+?): invalid \w+ value: '?(.*?)'?$"), "{0}：“{1}”无效"),
+    (re.compile(r"^argument (\S+?): expected one argument$"), "{0}：缺少取值"),
+    (re.compile(r"^argument (\S+?): ignored explicit argument '?(.*?)'?$"), "{0}：不接受取值“{1}”"),
+    (re.compile(r"^argument (\S+?): (.+)$", re.S), "{0}：{1}"),
+]
+
+
+def chinese_argparse_message(message: str) -> str:
+    """argparse's English error line as the project's commands write theirs — "--port：“x”不是
+    整数" for "argument --port: invalid int value: 'x'": the argument first, then the reason
+    in Chinese (an argument's own type function already gives a Chinese reason). Unknown
+    lines are returned unchanged."""
+    message = message.strip()
+    for pattern, template in _ARGPARSE:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+def install_chinese_argparse_errors() -> None:
+    """Make every management command's argument errors Chinese (called from
+    ``CoreConfig.ready``): ``call_command`` raises ``CommandError`` with
+    :func:`chinese_argparse_message` (without Django's "Error: " prefix); on the command
+    line the usage is printed, then "<prog>：<message>", exit status 2."""
+    from django.core.management.base import CommandParser
+
+    if getattr(CommandParser.error, "chinese", False):
+        return
+
+    def error(self, message):
+        text = chinese_argparse_message(message)
+        if self.called_from_command_line:
+            self.print_usage()
+            self.exit(2, f"{self.prog}：{text}\n")
+        raise CommandError(text)
+
+    error.chinese = True
+    CommandParser.error = error

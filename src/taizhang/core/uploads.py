@@ -74,6 +74,25 @@ def check_upload(upload, suffixes, *, wrong_type: str | None = None, max_bytes: 
         raise ValidationError(_("%(name)s：%(reason)s") % {"name": name, "reason": reason}, code="file_size")
 
 
+def limit_text(max_bytes: int | None = None) -> str:
+    """"文件大小上限 20 MB": the upload limit (``settings.TAIZHANG_MAX_UPLOAD_BYTES`` unless
+    ``max_bytes``) as the forms state it."""
+    limit = settings.TAIZHANG_MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    return _("文件大小上限 %(mb)s MB") % {"mb": f"{limit / (1024 * 1024):g}"}
+
+
+def state_limit(form, max_bytes: int | None = None):
+    """Add :func:`limit_text` to the help text of every file field of ``form`` (after the
+    field's own hint); returns the form."""
+    from django import forms
+
+    for field in form.fields.values():
+        if isinstance(field, forms.FileField) and limit_text(max_bytes) not in str(field.help_text or ""):
+            hint = str(field.help_text or "")
+            field.help_text = f"{hint}；{limit_text(max_bytes)}" if hint else limit_text(max_bytes)
+    return form
+
+
 def kept_name(name: str) -> str:
     """The user's file name as it is kept on disk: its last part, without NUL; ``upload``
     plus its extension when that is empty or too long (over 200 bytes in UTF-8)."""
@@ -255,10 +274,14 @@ class CheckedImportView(LoginRequiredMixin, View):
         return PendingUploads(self.pending_folder)
 
     def get_form(self, bound: bool = False):
-        """The upload form (bound to the request's POST and files when ``bound``)."""
+        """The upload form (bound to the request's POST and files when ``bound``); each file
+        field states the size limit beside it (:func:`state_limit`)."""
         if bound:
-            return self.form_class(self.request.POST, self.request.FILES, user=self.request.user)
-        return self.form_class(user=self.request.user)
+            form = self.form_class(self.request.POST, self.request.FILES, user=self.request.user)
+        else:
+            form = self.form_class(user=self.request.user)
+        state_limit(form)
+        return form
 
     def render_page(self, context: dict, status: int | None = None):
         """Render ``template_name`` with ``context`` (a blank form added when missing, and

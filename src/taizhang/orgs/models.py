@@ -4,6 +4,8 @@ Names follow DESIGN.md's glossary. Personal data is minimal: no ID-card numbers,
 shown masked.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -153,6 +155,29 @@ class PositionRole(models.TextChoices):
     GROUP_LEADER = "group_leader", _("党小组长")
 
 
+def current_posts_q(on: dt.date | None = None, prefix: str = "") -> models.Q:
+    """The one definition of a current post (new-user pass, issue 12): started on or before
+    ``on`` (today when None; an unknown start counts as started) and not ended by then
+    (``ended_on`` empty or after ``on``: a tenure ended today is history). ``prefix`` is the
+    lookup path to the position, e.g. ``"positions__"`` from a member."""
+    on = on or dt.date.today()
+    return (models.Q(**{f"{prefix}started_on__isnull": True}) | models.Q(**{f"{prefix}started_on__lte": on})) & (
+        models.Q(**{f"{prefix}ended_on__isnull": True}) | models.Q(**{f"{prefix}ended_on__gt": on}))
+
+
+class PositionQuerySet(ScopedQuerySet):
+    """Positions with :meth:`current` (who holds a post on a day) and :meth:`open` (tenures not
+    yet ended, including those starting later: what a new appointment conflicts with)."""
+
+    def current(self, on: dt.date | None = None):
+        """Posts held on ``on`` (today when None), see :func:`current_posts_q`."""
+        return self.filter(current_posts_q(on))
+
+    def open(self):
+        """Tenures with no end date (current or starting later)."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Position(TimeStampedModel):
     """A Party post held by a member in an organization (书记 of a branch, 组长 of a group …)."""
 
@@ -163,7 +188,7 @@ class Position(TimeStampedModel):
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
     end_reason = models.CharField(_("离任原因"), max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = PositionQuerySet.as_manager()
     scope_org_field = "org"
 
     class Meta:
@@ -179,6 +204,16 @@ class Position(TimeStampedModel):
 
     def __str__(self):
         return f"{self.org} {self.get_role_display()} {self.member}"
+
+    def is_current(self, on: dt.date | None = None) -> bool:
+        """Whether the post is held on ``on`` (today when None), as :func:`current_posts_q`."""
+        on = on or dt.date.today()
+        return (self.started_on is None or self.started_on <= on) and (self.ended_on is None or self.ended_on > on)
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Appointed with a start date after today (and not ended)."""
+        return self.ended_on is None and self.started_on is not None and self.started_on > dt.date.today()
 
 
 class LeadershipTeam(TimeStampedModel):

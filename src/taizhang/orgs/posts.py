@@ -7,6 +7,11 @@ and an optional 副书记) and Art. 13 (a 党小组 has a 组长). Every write i
 on the organization: its office or an ancestor's), audited with the actor (django-auditlog)
 and leaves a domain event on the organization.
 
+Who holds a post is read here and nowhere else: a post is current when it started on or before
+today and has not ended (:func:`.models.current_posts_q`, ``Position.objects.current()``); the
+organization's page, its posts page, the roster and the member lists all use it. A tenure
+appointed with a later start date is *upcoming*.
+
 A post is a fact of the Party organization, not a permission: appointing a 书记 grants no
 sign-in role. Roles are given on the organization's 角色与权限 page (:mod:`.manage`); the
 posts page says so.
@@ -18,6 +23,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit import audit_actor
@@ -80,7 +86,7 @@ def appoint(data: dict, *, actor) -> Position:
     started_on = data.get("started_on")
     if not started_on:
         raise ValidationError({"started_on": _("请填写任职日期。")})
-    current = Position.objects.filter(org=org, role=role, ended_on__isnull=True).select_related("member")
+    current = Position.objects.filter(org=org, role=role).open().select_related("member")
     label = PositionRole(role).label
     if any(p.member_id == member.pk for p in current):
         raise ValidationError({"member": _("%(member)s 已任 %(role)s。") % {"member": member.name, "role": label}})
@@ -119,21 +125,40 @@ def end_tenure(position: Position, data: dict, *, actor) -> Position:
     return position
 
 
+def current_positions(org: Organization) -> list[Position]:
+    """The current posts of ``org`` (members loaded), in :data:`KIND_POSTS` order then by name:
+    what the organization's page lists. One query."""
+    order = {role: i for i, role in enumerate(KIND_POSTS.get(org.kind, ()))}
+    rows = Position.objects.filter(org=org).current().select_related("member")
+    return sorted(rows, key=lambda p: (order.get(p.role, len(order)), p.member.name, p.pk))
+
+
+def current_positions_prefetch(to_attr: str = "current_positions") -> Prefetch:
+    """A ``prefetch_related`` of a member's current posts (with their organization) into
+    ``to_attr``, for rosters and member lists."""
+    return Prefetch("positions", queryset=Position.objects.current().select_related("org").order_by("role"),
+                    to_attr=to_attr)
+
+
 def posts_of(org: Organization) -> dict:
     """The posts of ``org`` for its page: {"current": [(role label, role, [Position])] in
-    :data:`KIND_POSTS` order, a post without holder listed with ``[]``; "history": ended
-    tenures, newest first}. Each current holder carries ``account_roles``: None without a
+    :data:`KIND_POSTS` order, a post without holder listed with ``[]``; "upcoming": tenures
+    starting after today, soonest first; "history": ended tenures, newest first}. Each current holder carries ``account_roles``: None without a
     sign-in account, else the labels of his roles valid here (on ``org`` or an ancestor), so
     the office sees where post and permission differ. Two queries."""
     rows = list(Position.objects.filter(org=org).select_related("member", "member__org")
                 .order_by("-ended_on", "-started_on", "pk"))
-    users = {p.member.user_id for p in rows if p.ended_on is None and p.member.user_id}
+    today = dt.date.today()
+    users = {p.member.user_id for p in rows if p.is_current(today) and p.member.user_id}
     held: dict[int, list[str]] = {}
     for assignment in RoleAssignment.objects.filter(user_id__in=users).select_related("org").order_by("role"):
         if org.path.startswith(assignment.org.path):
             held.setdefault(assignment.user_id, []).append(str(assignment.get_role_display()))
     for p in rows:
         p.account_roles = held.get(p.member.user_id, []) if p.member.user_id else None
-    current = [(PositionRole(role).label, role, [p for p in rows if p.role == role and p.ended_on is None])
+    current = [(PositionRole(role).label, role, [p for p in rows if p.role == role and p.is_current(today)])
                for role in KIND_POSTS.get(org.kind, ())]
-    return {"current": current, "history": [p for p in rows if p.ended_on is not None]}
+    upcoming = sorted((p for p in rows if p.started_on and p.started_on > today
+                       and (p.ended_on is None or p.ended_on > p.started_on)), key=lambda p: (p.started_on, p.pk))
+    history = [p for p in rows if p.ended_on is not None and p.ended_on <= today]
+    return {"current": current, "upcoming": upcoming, "history": history}

@@ -174,7 +174,7 @@ class _Resolver:
         self.committee = self._committee()
         self.members = list(
             Member.objects.filter(org__path__startswith=org.path).select_related("org", "group").prefetch_related(
-                Prefetch("positions", queryset=Position.objects.filter(ended_on__isnull=True))
+                Prefetch("positions", queryset=Position.objects.open())
             )
         )
 
@@ -385,7 +385,7 @@ def roster_queryset(user=None, org: Organization | None = None):
         qs = qs.visible_to(user)
     if org is not None:
         qs = qs.filter(org__path__startswith=org.path)
-    current = Position.objects.filter(ended_on__isnull=True).select_related("org").order_by("role")
+    current = Position.objects.current().select_related("org").order_by("role")
     return qs.select_related("org", "group").prefetch_related(
         Prefetch("positions", queryset=current, to_attr="current_positions")
     ).order_by("org__path", "group__path", "name", "pk")
@@ -397,7 +397,7 @@ def position_labels(member: Member) -> str:
     labels = []
     current = getattr(member, "current_positions", None)
     if current is None:
-        current = member.positions.filter(ended_on__isnull=True).select_related("org")
+        current = member.positions.current().select_related("org")
     for position in current:
         if position.org_id == member.org_id:
             scope = BRANCH

@@ -2,7 +2,8 @@
 subtrees (``visible_to``): anything outside them is a 404. Roster import/export pages are in
 :mod:`.views_roster`."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Func, OuterRef, Prefetch, Subquery, When
+from django.db.models.functions import Coalesce
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -10,10 +11,23 @@ from django_tables2 import SingleTableMixin
 from taizhang.core.scoping import MANAGE, VIEW, can
 from taizhang.core.views_mixins import ScopedQuerysetMixin
 
+from . import posts
 from .filtersets import MemberFilterSet
-from .models import LeadershipMember, LeadershipTeam, Member, Organization, OrgKind, Position
+from .models import LeadershipMember, LeadershipTeam, Member, Organization, OrgKind
 from .services import roster_queryset
 from .tables import MemberTable
+
+
+def with_member_counts(organizations):
+    """``organizations`` annotated with ``member_count``: the active members of a branch (its
+    ``org``), or of a 党小组 (its ``group``: a group's members belong to its branch too). Two
+    correlated subqueries, so the count is right whatever the kind and adds no query."""
+    active = Member.objects.filter(is_active=True).order_by().values("is_active")
+    by_org = active.filter(org=OuterRef("pk")).annotate(n=Func("pk", function="COUNT")).values("n")
+    by_group = active.filter(group=OuterRef("pk")).annotate(n=Func("pk", function="COUNT")).values("n")
+    return organizations.annotate(member_count=Case(
+        When(kind=OrgKind.GROUP, then=Coalesce(Subquery(by_group), 0)),
+        default=Coalesce(Subquery(by_org), 0)))
 
 
 class OrganizationListView(ScopedQuerysetMixin, ListView):
@@ -24,8 +38,7 @@ class OrganizationListView(ScopedQuerysetMixin, ListView):
     context_object_name = "organizations"
 
     def get_queryset(self):
-        return super().get_queryset().annotate(
-            member_count=Count("members", filter=Q(members__is_active=True)))
+        return with_member_counts(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -43,8 +56,7 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         org = self.object
         user = self.request.user
-        children = Organization.objects.get_children(org).annotate(
-            member_count=Count("members", filter=Q(members__is_active=True)))
+        children = with_member_counts(Organization.objects.get_children(org))
         if org.kind == OrgKind.GROUP:
             members = roster_queryset(user).filter(group=org)
         else:
@@ -54,8 +66,7 @@ class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
             members=members,
             subtree_count=Member.objects.visible_to(user).filter(
                 is_active=True, org__path__startswith=org.path).count(),
-            positions=Position.objects.filter(org=org, ended_on__isnull=True)
-            .select_related("member").order_by("role", "member__name"),
+            positions=posts.current_positions(org),
             team=LeadershipTeam.objects.filter(org=org).first(),
             contact_leaders=LeadershipMember.objects.filter(contact_branches=org)
             .select_related("member", "team"),
@@ -75,10 +86,9 @@ class MemberListView(ScopedQuerysetMixin, SingleTableMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        current = Position.objects.filter(ended_on__isnull=True).select_related("org").order_by("role")
         return (
             super().get_queryset().filter(is_active=True).select_related("org", "group")
-            .prefetch_related(Prefetch("positions", queryset=current, to_attr="current_positions"))
+            .prefetch_related(posts.current_positions_prefetch())
             .order_by("org__path", "group__path", "name", "pk")
         )
 

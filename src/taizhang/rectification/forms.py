@@ -10,10 +10,11 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE
+from taizhang.core.uploads import state_limit
 from taizhang.orgs.fields import OrgChoiceField
 from taizhang.orgs.models import LeadershipMember, Organization
 
-from .models import Problem, ProblemSource, Rectification, RectificationKind
+from .models import Problem, ProblemSource, Rectification, RectificationKind, deadline_error
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = {"rows": 3}
@@ -116,6 +117,10 @@ class MeasureForm(forms.ModelForm):
             self.add_error("deadline", _("限期整改的措施必须填写整改时限。"))
         if not data.get("leader") and not data.get("leader_name"):
             self.add_error("leader", _("请选择或填写责任领导。"))
+        problem = self.instance.problem if self.instance.problem_id else None
+        late = deadline_error(problem, data.get("deadline")) if "deadline" not in self.errors else None
+        if late:
+            self.add_error("deadline", late)
         return data
 
 
@@ -129,6 +134,10 @@ class UpdateForm(StyledForm):
     help_needed = forms.CharField(label=_("需要协调事项"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("附件（可选）"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state_limit(self)
+
     def clean_file(self):
         return _checked_file(self.cleaned_data.get("file"))
 
@@ -140,6 +149,10 @@ class CompleteForm(StyledForm):
     evidence = forms.CharField(label=_("佐证材料说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("佐证附件（可选）"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state_limit(self)
 
     def clean_file(self):
         return _checked_file(self.cleaned_data.get("file"))
@@ -180,7 +193,8 @@ def _checked_file(upload):
     if upload is None:
         return None
     if upload.size > settings.TAIZHANG_MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("文件过大（上限 20 MB）。"))
+        raise forms.ValidationError(_("文件过大（上限 %(mb)s MB）。") % {
+            "mb": f"{settings.TAIZHANG_MAX_UPLOAD_BYTES / (1024 * 1024):g}"})
     from taizhang.core.views_attachments import BLOCKED_SUFFIXES
 
     if Path(upload.name).suffix.lower() in BLOCKED_SUFFIXES:

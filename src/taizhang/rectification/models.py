@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from taizhang.core.limits import order_error
 from taizhang.core.models import OrgScopedModel
 from taizhang.core.scoping import ScopedQuerySet
 from taizhang.core.workdays import is_workday, last_workday_on_or_before
@@ -118,6 +119,13 @@ class Problem(OrgScopedModel):
 
         if self.found_on and self.found_on > timezone.localdate():
             raise ValidationError({"found_on": _("发现日期不能晚于今天。")})
+        if self.found_on and self.pk:
+            # A measure cannot be due before its problem was found (:func:`deadline_error`).
+            earliest = self.measures.filter(deadline__lt=self.found_on).order_by("deadline").first()
+            if earliest is not None:
+                raise ValidationError({"found_on": _(
+                    "发现日期（%(found)s）不能晚于其整改措施的整改时限（%(deadline)s）。") % {
+                    "found": f"{self.found_on:%Y-%m-%d}", "deadline": f"{earliest.deadline:%Y-%m-%d}"}})
 
     def save(self, *args, **kwargs):
         """Save; a new problem without a ``number`` gets the next one of its organization
@@ -166,6 +174,15 @@ class RectificationStatus(models.TextChoices):
 
 # Statuses in which a measure is still being worked on (overdue / amber apply only to these).
 ACTIVE_STATUSES = (RectificationStatus.OPEN, RectificationStatus.IN_PROGRESS)
+
+
+def deadline_error(problem: Problem | None, deadline: dt.date | None, label: str | None = None) -> str | None:
+    """The message refusing a measure's date (its 整改时限, or ``label``: an extension's 申请延至,
+    a progress update's 进展日期) before its problem's 发现日期 — "整改时限（2023-09-01）不能早于
+    问题的发现日期（2023-09-15）。" — or None. A problem without 发现日期 sets no bound."""
+    if problem is None or deadline is None:
+        return None
+    return order_error(problem.found_on, deadline, str(_("问题的发现日期")), str(label or _("整改时限")))
 
 
 class Rectification(OrgScopedModel):

@@ -39,6 +39,7 @@ from .models import (
     Rectification,
     RectificationKind,
     RectificationStatus,
+    deadline_error,
 )
 
 
@@ -235,9 +236,14 @@ def _apply_leader(rect: Rectification) -> None:
         rect.leader_name = rect.leader.member.name
 
 
-def _check_deadline(kind: str, deadline: dt.date | None) -> None:
+def _check_deadline(kind: str, deadline: dt.date | None, problem: Problem | None = None) -> None:
+    """A 限期整改 measure has a deadline; no deadline is before its problem's 发现日期
+    (:func:`~.models.deadline_error`, naming both dates)."""
     if kind == RectificationKind.DEADLINE and deadline is None:
         raise RectificationError("限期整改的措施必须填写整改时限。")
+    late = deadline_error(problem, deadline)
+    if late:
+        raise RectificationError(late)
 
 
 def add_measure(problem: Problem, user=None, *, deadline: dt.date | None = None,
@@ -250,7 +256,9 @@ def add_measure(problem: Problem, user=None, *, deadline: dt.date | None = None,
     _require(user, CHANGE, problem.org)
     kind = fields.get("kind") or RectificationKind.DEADLINE
     if status is None:
-        _check_deadline(kind, deadline)
+        _check_deadline(kind, deadline, problem)
+    else:
+        _check_deadline(RectificationKind.IMMEDIATE, deadline, problem)
     last = problem.measures.order_by("-position").values_list("position", flat=True).first() or 0
     rect = Rectification(problem=problem, org=problem.org, position=last + 1, deadline=deadline,
                          **fields)
@@ -295,7 +303,7 @@ def update_measure(rect: Rectification, user=None, *, version: int | None = None
             if name not in MEASURE_FIELDS:
                 raise ValueError(f"not an editable measure field: {name}")
             setattr(current, name, value)
-        _check_deadline(current.kind, current.deadline)
+        _check_deadline(current.kind, current.deadline, current.problem)
         _apply_leader(current)
         old_due = current.effective_due
         current.save()
@@ -321,6 +329,9 @@ def add_update(rect: Rectification, user=None, *, reported_on: dt.date | None = 
     if reported_on > timezone.localdate():
         # As for records (不能登记尚未发生的工作): a rolling update reports work already done.
         raise RectificationError("进展日期不能晚于今天：滚动更新填报的是已开展的工作。")
+    late = deadline_error(rect.problem, reported_on, gettext_lazy("进展日期"))
+    if late:
+        raise RectificationError(late)
     with transaction.atomic():
         rect = Rectification.objects.select_for_update().get(pk=rect.pk)
         update = ProgressUpdate.objects.create(
@@ -429,6 +440,9 @@ def request_extension(rect: Rectification, user=None, *, new_deadline: dt.date,
         raise RectificationError("只有待整改或整改中的措施可以申请延期。")
     if rect.deadline and new_deadline <= rect.deadline:
         raise RectificationError("申请的新时限须晚于原时限。")
+    late = deadline_error(rect.problem, new_deadline, gettext_lazy("申请延至"))
+    if late:
+        raise RectificationError(late)
     if rect.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise RectificationError("已有一项延期申请待审批。")
     request = ExtensionRequest.objects.create(

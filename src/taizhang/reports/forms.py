@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import MANAGE
 from taizhang.core.sources import sources
+from taizhang.core.uploads import state_limit
 from taizhang.core.widgets import QuickSelect
 from taizhang.democratic.models import LifeMeeting
 from taizhang.orgs.models import Organization
@@ -125,6 +126,7 @@ class ParamsForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
+        state_limit(self)
 
     def raw(self) -> dict:
         """The cleaned values as ``params.resolve`` reads them."""
@@ -151,3 +153,4 @@ class TemplateUploadForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
+        state_limit(self)

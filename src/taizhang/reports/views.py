@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from taizhang.core.office import ConversionError, find_soffice
 from taizhang.core.scoping import MANAGE, scope_paths
 
+from .builders.common import for_html
 from . import services, templating
 from .forms import ParamsForm, TemplateUploadForm
 from .generate import CONTENT_TYPES, SHIPPED, FormatError, generate, template_for, template_org
@@ -80,7 +81,7 @@ def report_page(request, kind):
     large = params is not None and _large(kind, params)
     if params is not None and kind.output == "docx" and not large:
         try:
-            preview = kind.build(params)
+            preview = for_html(kind.build(params))  # docx listings back to plain text: escaped once
         except ParamError as exc:  # a brief's record that is malformed or out of scope
             params, error = None, str(exc)
         else:

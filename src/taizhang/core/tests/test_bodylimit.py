@@ -53,7 +53,7 @@ def test_bodies_within_the_cap_pass_and_bad_lengths_are_400():
     assert call(app, REQUEST_METHOD="POST", CONTENT_LENGTH="-5")[0].startswith("400")
 
 
-def test_the_site_is_wrapped_with_the_setting(settings):
+def test_the_site_is_wrapped_with_the_setting(settings, db):
     from taizhang.wsgi import application
 
     assert isinstance(application, BodyLimit)
@@ -61,7 +61,7 @@ def test_the_site_is_wrapped_with_the_setting(settings):
     settings.TAIZHANG_MAX_REQUEST_BYTES = 2048
     status, _headers, body = call(application, REQUEST_METHOD="POST", PATH_INFO="/login/",
                                   CONTENT_LENGTH="2049")
-    assert status.startswith("413") and "请求过大" in body
+    assert status.startswith("413") and "上传文件过大" in body  # the site's page (test_upload_limit_page)
 
 
 def test_serve_configures_gunicorn_limits_and_recycling(monkeypatch, settings, tmp_path):

@@ -1,8 +1,11 @@
 """Every management command of the project ends a bad argument (an id that is not a number,
 out of range or of nothing; an unknown code, kind or option value) with ``CommandError``
-naming the argument and the reason — never a traceback, never an English argparse line
-without the argument's meaning. A new project command must be added to ``BAD`` (the test
+naming the argument and the reason in Chinese, like the rest of the command-line output —
+never a traceback, never an English argparse line (new-user pass, issue 12: ``send_reminders
+--today 2023-02-30`` answered in English). A new project command must be added to ``BAD`` (the test
 fails when one is missing)."""
+
+import re
 
 import pytest
 from django.core.management import call_command, get_commands
@@ -11,6 +14,9 @@ from django.core.management.base import CommandError
 pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+#: English wording left in a message (argparse's, or an English sentence of ours).
+ENGLISH = re.compile(r"\b(?:invalid|must|unknown|error|expected|argument|choose from|got)\b", re.I)
 
 
 def bad_calls(tmp) -> dict[str, list[tuple[list[str], str]]]:
@@ -25,7 +31,8 @@ def bad_calls(tmp) -> dict[str, list[tuple[list[str], str]]]:
                    + [(["archive", "--year", "abc", "-o", str(tmp / "a.zip")], "--year"),
                       (["bogus", "-o", out], "bogus"),
                       (["archive", "--org", "NOPE", "--year", "2023", "-o", str(tmp / "a.zip")], "--org")]),
-        "send_reminders": [(["--today", "2023-13-01"], "--today"), (["--kind", "bogus"], "--kind"),
+        "send_reminders": [(["--today", "2023-13-01"], "--today"), (["--today", "2023-02-30"], "--today"),
+                           (["--kind", "bogus"], "--kind"),
                            (["--dry-run", "--kind", "bogus"], "--kind")],
         "export_roster": [(["-o", str(tmp / "r.xlsx"), "--org", "NOPE"], "--org"),
                           (["-o", str(tmp / "r.txt")], "-o")],
@@ -82,6 +89,8 @@ def test_every_bad_argument_ends_in_a_command_error_naming_it(tmp_path, settings
             except CommandError as exc:
                 if fragment not in str(exc):
                     failures.append(f"{command} {argv}: {exc} (does not name {fragment})")
+                elif not CHINESE.search(str(exc)) or ENGLISH.search(str(exc)):
+                    failures.append(f"{command} {argv}: {exc} (not in Chinese)")
             except BaseException as exc:  # noqa: BLE001 - any other ending is the defect
                 failures.append(f"{command} {argv}: {type(exc).__name__}: {exc}")
             else:

@@ -186,7 +186,7 @@ def test_dry_run_writes_nothing_and_the_command_reports(work, people, capsys,
 def test_unknown_kind_is_an_error(work):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="unknown reminder kind"):
+    with pytest.raises(CommandError, match="--kind：没有这种提醒：nonsense"):
         call_command("send_reminders", "--kind", "nonsense")
 
 

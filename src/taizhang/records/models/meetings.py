@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.core.limits import NOT_NEGATIVE, VOTES_MAX
+from taizhang.core.limits import NOT_NEGATIVE, VOTES_MAX, DateOrderMixin
 from taizhang.core.scoping import ScopedQuerySet
 
 from .attendance import AttendanceBase, AttendanceStatus, AttendedRecord, count_expressions
@@ -60,7 +60,7 @@ def new_sign_in_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-class Meeting(AttendedRecord):
+class Meeting(DateOrderMixin, AttendedRecord):
     """A meeting held by ``org`` (a branch, a group, or the committee) on ``date``.
 
     ``team`` is set for meetings of the leadership team (党委会, 中心组学习, 民主生活会 …):
@@ -74,6 +74,7 @@ class Meeting(AttendedRecord):
     title = models.CharField(_("会议主题"), max_length=200, blank=True)
     start_time = models.TimeField(_("开始时间"), null=True, blank=True)
     end_time = models.TimeField(_("结束时间"), null=True, blank=True)
+    date_order = (("start_time", "end_time"),)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     team = models.ForeignKey(
         "orgs.LeadershipTeam", verbose_name=_("领导班子"), on_delete=models.PROTECT,
@@ -217,6 +218,18 @@ class Motion(models.Model):
     @property
     def votes_cast(self) -> int:
         return self.yes + self.no + self.abstain
+
+    def outcome(self, voting_expected: int, voting_present: int) -> str:
+        """The motion's result by TZ Art. 11 (domain-rules §1.3, check 17): "no_quorum" unless
+        more than half of the ``voting_expected`` members with voting rights who should attend
+        are present (``voting_present``); then "passed" when the yes votes exceed half of
+        ``voting_expected`` (not of those present), else "failed". "unknown" without an
+        attendance list (``voting_expected`` 0). ``declared_passed`` is not consulted."""
+        if voting_expected <= 0:
+            return "unknown"
+        if voting_present * 2 <= voting_expected:
+            return "no_quorum"
+        return "passed" if self.yes * 2 > voting_expected else "failed"
 
 
 class ElectionResult(models.Model):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from taizhang.core.limits import PEOPLE_MAX
+from taizhang.core.limits import PEOPLE_MAX, DateOrderMixin
 from taizhang.core.models import OrgScopedModel
 
 
@@ -84,7 +84,7 @@ class ReportStatus(models.TextChoices):
     SHARED = "shared", _("已交流")
 
 
-class ResearchVisit(OrgScopedModel):
+class ResearchVisit(DateOrderMixin, OrgScopedModel):
     """A research visit (调查研究, DY; domain-rules §4 调研台账) led by ``leader``.
 
     ``findings`` feed the problem list (``problem_prefill``); ``report_status`` tracks the
@@ -106,6 +106,8 @@ class ResearchVisit(OrgScopedModel):
     report_title = models.CharField(_("报告标题"), max_length=300, blank=True)
     outcomes = models.TextField(_("成果转化"), blank=True, help_text=_("形成的制度、项目、实事"))
     shared_on = models.DateField(_("交流会日期"), null=True, blank=True)
+
+    date_order = (("date", "shared_on"),)  # the 成果交流会 follows the visit
 
     class Meta:
         verbose_name = _("调研")
@@ -206,7 +208,7 @@ class SuggestionStatus(models.TextChoices):
     ANSWERED = "answered", _("已答复")
 
 
-class Suggestion(OrgScopedModel):
+class Suggestion(DateOrderMixin, OrgScopedModel):
     """A suggestion or opinion (建言献策 / 意见建议) to ``org``, from ``member`` or anonymous.
 
     An anonymous suggestion stores no author at all (``member`` is empty, and the service
@@ -228,6 +230,8 @@ class Suggestion(OrgScopedModel):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"),
                                    on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+
+    date_order = (("date", "replied_on"),)  # answered on or after the day it was made
 
     class Meta:
         verbose_name = _("意见建议")

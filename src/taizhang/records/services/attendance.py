@@ -56,8 +56,7 @@ def default_attendees(org: Organization, kind: str | None = None, team=None) -> 
     if org.kind == OrgKind.GROUP:
         return list(active.filter(group=org))
     if kind == MeetingKind.BRANCH_COMMITTEE_MEETING:
-        ids = Position.objects.filter(org=org, ended_on__isnull=True,
-                                      role__in=COMMITTEE_ROLES).values("member_id")
+        ids = Position.objects.filter(org=org, role__in=COMMITTEE_ROLES).current().values("member_id")
         committee = list(active.filter(pk__in=ids))
         if committee:
             return committee

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taizhang.core.audit import audit_actor
+from taizhang.core.limits import member_count_error
 from taizhang.core.sources import announce, codes_matching, kind_fields, source_for_model
 from taizhang.orgs.models import (
     LeadershipMember,
@@ -23,6 +24,8 @@ from taizhang.orgs.models import (
 from .. import activity
 from ..models import (
     AttendedRecord,
+    FilmViewing,
+    Lecture,
     Meeting,
     SelfStudy,
     Suggestion,
@@ -82,6 +85,19 @@ def _team_member_ids(org: Organization, team=None) -> set[int]:
     return set(LeadershipMember.objects.filter(team_id=team_id).values_list("member_id", flat=True))
 
 
+def active_member_count(org: Organization) -> int:
+    """Active members of ``org``: a 党小组's members, else those of its whole subtree. One query."""
+    members = Member.objects.filter(is_active=True)
+    if org.kind == OrgKind.GROUP:
+        return members.filter(group=org).count()
+    return members.filter(org__path__startswith=org.path).count()
+
+
+#: {model: [(count field, organization field)]}: counts of people at an activity, bounded by
+#: that organization's active members plus guests (:func:`taizhang.core.limits.member_bound`).
+MEMBER_BOUNDED_COUNTS = {FilmViewing: [("viewers", "org")], Lecture: [("audience_count", "audience")]}
+
+
 def _validate(obj, m2m: dict | None = None) -> None:
     """Model validation plus the cross-field rules of each record kind. ``m2m`` (field name →
     values about to be set) is checked too: every member named in a many-to-many of members
@@ -111,8 +127,6 @@ def _validate(obj, m2m: dict | None = None) -> None:
                 errors.setdefault(name, []).append(
                     _("以下党员不属于本组织：%(names)s。") % {"names": "、".join(outsiders)})
     if isinstance(obj, Meeting):
-        if obj.start_time and obj.end_time and obj.end_time < obj.start_time:
-            errors.setdefault("end_time", []).append(_("结束时间早于开始时间。"))
         if obj.team_id and obj.team.org_id != obj.org_id:
             errors.setdefault("team", []).append(_("领导班子不属于本组织。"))
     # A record is of work done: a date after today would be a record of nothing yet (a user
@@ -129,6 +143,13 @@ def _validate(obj, m2m: dict | None = None) -> None:
             errors.setdefault("reading", []).append(_("该书目不属于本组织的学习书目。"))
     if isinstance(obj, Suggestion) and obj.anonymous:
         obj.member = None
+    for field, org_field in MEMBER_BOUNDED_COUNTS.get(type(obj), ()):
+        value, counted = getattr(obj, field), getattr(obj, org_field, None)
+        if value is not None and counted is not None and field not in errors:
+            late = member_count_error(str(type(obj)._meta.get_field(field).verbose_name), value, counted,
+                                      active_member_count(counted))
+            if late:
+                errors.setdefault(field, []).append(late)
     if getattr(obj, "audience_id", None) and not obj.audience.path.startswith(obj.org.path) \
             and not obj.org.path.startswith(obj.audience.path):
         errors.setdefault("audience", []).append(_("听课对象须为本组织或其上下级组织。"))

@@ -106,8 +106,15 @@ def set_motions(meeting: Meeting, motions: Iterable[dict], actor=None) -> None:
 def set_election_results(meeting: Meeting, results: Iterable[dict], actor=None) -> None:
     """Replace the meeting's election results (dicts: post, candidate (Member) or
     candidate_name, yes, elected). Constant queries like :func:`set_motions` (audit entry
-    "选举结果"); nothing is written when the results are unchanged."""
+    "选举结果"); nothing is written when the results are unchanged. Raises ``ValidationError``
+    when a candidate's votes exceed the members present with voting rights (XJ; TZ Art. 11)."""
     new = [ElectionResult(meeting=meeting, **r) for r in results]
+    voting_present = meeting.attendance.filter(voting=True, status=AttendanceStatus.PRESENT).count()
+    for n in new:
+        if voting_present and (n.yes or 0) > voting_present:
+            # Votes are cast by members with voting rights present (XJ; TZ Art. 11).
+            raise ValidationError({"election_results": _("“%(post)s”的得票数（%(yes)d）超过到会有表决权人数（%(n)d）。")
+                                   % {"post": n.post, "yes": n.yes, "n": voting_present}})
     candidates = {n.candidate_id for n in new if n.candidate_id and not
                   ElectionResult._meta.get_field("candidate").is_cached(n)}
     if candidates:

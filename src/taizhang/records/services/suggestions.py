@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taizhang.core.limits import order_error
 from taizhang.core.status import apply_transition
 from taizhang.orgs.models import (
     Member,
@@ -44,7 +45,11 @@ def answer_suggestion(suggestion: Suggestion, reply: str, actor=None,
     ``IllegalTransition`` when already answered."""
     if not (reply or "").strip():
         raise ValidationError({"reply": _("请填写办理答复。")})
+    replied_on = replied_on or timezone.localdate()
+    late = order_error(suggestion.date, replied_on, str(_("提出日期")), str(_("答复日期")))
+    if late:
+        raise ValidationError({"replied_on": late})
     suggestion.handled_by = actor if getattr(actor, "is_authenticated", False) else None
     with audit_actor(actor):
         return apply_transition(suggestion, "answer", actor, reply.strip(), reply=reply.strip(),
-                                replied_on=replied_on or timezone.localdate())
+                                replied_on=replied_on)

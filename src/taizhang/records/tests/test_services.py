@@ -194,10 +194,10 @@ def test_suggestion_handling_moves_through_transitions(rworld):
     s = services.submit_suggestion(branch, "会议室太冷", member=rworld["members"][branch.code][1])
     user = UserFactory()
     services.start_handling(s, user)
-    services.answer_suggestion(s, "已更换空调", user, replied_on=dt.date(2023, 12, 1))
+    services.answer_suggestion(s, "已更换空调", user, replied_on=s.date)  # not before it was made
     s.refresh_from_db()
     assert (s.status, s.reply, s.replied_on, s.handled_by) == (
-        SuggestionStatus.ANSWERED, "已更换空调", dt.date(2023, 12, 1), user)
+        SuggestionStatus.ANSWERED, "已更换空调", s.date, user)
     assert [e.verb for e in events_for(s)] == ["start_handling", "answer"]
     with pytest.raises(IllegalTransition):
         services.start_handling(s, user)

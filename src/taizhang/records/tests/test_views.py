@@ -186,7 +186,10 @@ def test_qr_code_and_sign_in_page(client, secretary, rworld):
 
 def test_suggestion_answer_page(client, secretary, rworld):
     branch = rworld["branches"][0]
-    s = services.submit_suggestion(branch, "建议", anonymous=True)
+    s = services.submit_suggestion(branch, "建议", anonymous=True, date=dt.date(2023, 11, 20))
+    client.post(reverse("records:suggestion_answer", args=[s.pk]), {"reply": "已办理", "replied_on": "2023-11-19"})
+    s.refresh_from_db()  # an answer before the suggestion was made is refused (issue 12)
+    assert (s.status, s.replied_on) == ("received", None)
     client.post(reverse("records:suggestion_answer", args=[s.pk]), {"reply": "已办理", "replied_on": "2023-12-01"})
     s.refresh_from_db()
     assert (s.status, s.reply, s.replied_on) == ("answered", "已办理", dt.date(2023, 12, 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 
 from docxtpl import Listing
@@ -32,6 +33,21 @@ def cn_time(value) -> str:
 def text(value) -> Listing:
     """Multi-line user text for a template: line breaks kept, XML-escaped (docxtpl)."""
     return Listing(value or "")
+
+
+def for_html(value):
+    """A report context for the HTML preview: every :func:`text` listing (XML-escaped for the
+    .docx) turned back into the plain text, so that the page's autoescape escapes it once;
+    dicts, lists and tuples are walked, anything else is returned as is."""
+    if isinstance(value, Listing):
+        return html.unescape(value.xml)
+    if isinstance(value, dict):
+        return {k: for_html(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+        return type(value)(*(for_html(v) for v in value))
+    if isinstance(value, (list, tuple)):
+        return type(value)(for_html(v) for v in value)
+    return value
 
 
 def percent(part: int, whole: int) -> str:

@@ -31,6 +31,10 @@ SCHEMA = {
 }
 
 
+#: The 表决结果 words of :meth:`taizhang.records.models.Motion.outcome`.
+OUTCOME_LABELS = {"passed": "通过", "failed": "未通过", "no_quorum": "未达到法定人数", "unknown": "—"}
+
+
 def build(params: Params) -> dict:
     """The context of one meeting's record (``params.meeting``, already scoped). Two
     queries (the attendance, the motions), none when they were prefetched."""
@@ -44,7 +48,10 @@ def build(params: Params) -> dict:
                  for a in rows if a.status != AttendanceStatus.PRESENT]
     motions = []
     for motion in m.motions.all():
-        result = {True: "通过", False: "未通过", None: "—"}[motion.declared_passed]
+        if motion.declared_passed is not None:  # what the meeting announced
+            result = "通过" if motion.declared_passed else "未通过"
+        else:  # TZ Art. 11, from the attendance (records.Motion.outcome)
+            result = OUTCOME_LABELS[motion.outcome(m.att_voting_expected, m.att_voting_present)]
         motions.append({"title": motion.title, "yes": motion.yes, "no": motion.no,
                         "abstain": motion.abstain, "result": result})
     time = "—".join(part for part in (cn_time(m.start_time), cn_time(m.end_time)) if part)

@@ -4,8 +4,13 @@ Unless ``--no-worker`` is given, the background-job consumer (``taizhang worker`
 e-mails, robot messages, the daily reminder run) is started beside the web server and stopped
 with it, so that ``make run`` delivers reminders without a second terminal. A deployment that
 runs the worker as its own service passes ``--no-worker``.
+
+The site's address in e-mails, robot messages and calendar feeds (``TAIZHANG_BASE_URL``)
+follows ``--host``/``--port`` unless the environment sets it (:func:`default_base_url`), so
+``make run PORT=8011`` sends links to port 8011.
 """
 
+import os
 import subprocess
 import sys
 
@@ -21,6 +26,41 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "taizhang.cli", "worker"]
 
 
+def default_base_url(host: str, port: int) -> str:
+    """The address users type for a server bound to ``host``:``port``: that host, or for all
+    interfaces (0.0.0.0, ::) the first concrete ``ALLOWED_HOSTS`` entry (as the README's
+    ``make run HOST=0.0.0.0 ALLOWED_HOSTS=192.168.1.10``), else 127.0.0.1; https when
+    ``TAIZHANG_HTTPS``. An IPv6 address is bracketed."""
+    from django.conf import settings
+
+    if host in ("0.0.0.0", "::", ""):
+        concrete = [h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")
+                    and h != "testserver"]
+        host = concrete[0] if concrete else "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    scheme = "https" if getattr(settings, "TAIZHANG_HTTPS", False) else "http"
+    return f"{scheme}://{host}:{port}"
+
+
+def apply_base_url(host: str, port: int) -> str:
+    """Set ``settings.TAIZHANG_BASE_URL`` to :func:`default_base_url` unless the environment
+    names one (an explicit ``TAIZHANG_BASE_URL`` wins); the gunicorn workers inherit it and
+    :func:`worker_env` passes it to the job worker. Returns the address in use."""
+    from django.conf import settings
+
+    if not os.environ.get("TAIZHANG_BASE_URL"):
+        settings.TAIZHANG_BASE_URL = default_base_url(host, port)
+    return settings.TAIZHANG_BASE_URL
+
+
+def worker_env() -> dict:
+    """The environment of the job worker: this one, with the site's address in use."""
+    from django.conf import settings
+
+    return {**os.environ, "TAIZHANG_BASE_URL": settings.TAIZHANG_BASE_URL}
+
+
 def start_worker():
     """Start the background-job consumer as a child process; None when tasks run inline
     (``HUEY_IMMEDIATE``), where there is nothing to consume. Returns the ``Popen``."""
@@ -28,7 +68,7 @@ def start_worker():
 
     if HUEY.immediate:
         return None
-    return subprocess.Popen(worker_command())
+    return subprocess.Popen(worker_command(), env=worker_env())
 
 
 def stop_worker(process) -> None:
@@ -89,10 +129,12 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        base_url = apply_base_url(host, port)
         worker = None if no_worker else start_worker()
         if worker is not None:
             self.stdout.write(_("后台任务：taizhang worker 已启动（进程 %(pid)d）") % {"pid": worker.pid})
         self.stdout.write(_("台账已启动：http://%(host)s:%(port)s/（按 Ctrl+C 停止）") % {"host": host, "port": port})
+        self.stdout.write(_("邮件、机器人消息和日历订阅中的链接地址：%(url)s") % {"url": base_url})
         try:
             Server().run()
         finally:

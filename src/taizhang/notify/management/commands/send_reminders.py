@@ -28,13 +28,12 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, today=None, kinds=None, **options):
         unknown = [k for k in kinds or () if k not in REGISTRY]
         if unknown:
-            raise CommandError(f"--kind：unknown reminder kind(s): {', '.join(unknown)} "
-                               f"(known: {', '.join(sorted(REGISTRY))})")
+            raise CommandError(f"--kind：没有这种提醒：{'、'.join(unknown)}（可选：{'、'.join(sorted(REGISTRY))}）")
         if today:
             try:
                 today = dt.date.fromisoformat(today)
             except ValueError as exc:
-                raise CommandError(f"--today must be YYYY-MM-DD, got {today!r}") from exc
+                raise CommandError(f"--today：“{today}”不是有效的日期（应为 YYYY-MM-DD，如 2023-02-28）") from exc
         try:
             if dry_run:
                 result = services.send_reminders(today, kinds=kinds, dry_run=True)
@@ -46,7 +45,7 @@ class Command(BaseCommand):
         except KeyError as exc:
             raise CommandError(str(exc.args[0])) from exc
         except TaskLockedException as exc:
-            raise CommandError("another reminder run is in progress") from exc
+            raise CommandError("另一次提醒发送正在进行，请稍后再试") from exc
         if dry_run or options["verbosity"] > 1:
             for p in result.planned:
                 target = p.webhook if p.webhook else p.user
