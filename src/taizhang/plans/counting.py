@@ -85,8 +85,8 @@ def people(orgs: dict[int, list[int]], per: str) -> dict[int, list[int]]:
     groups (each_member), in roster order (pk). One query."""
     result: dict[int, list[int]] = defaultdict(list)
     if per == EvidencePer.SECRETARY:
-        rows = Position.objects.filter(
-            org_id__in=orgs, role=PositionRole.SECRETARY, ended_on__isnull=True
+        rows = Position.objects.current().filter(  # a post starting later is not yet held
+            org_id__in=orgs, role=PositionRole.SECRETARY
         ).order_by("member_id").values_list("org_id", "member_id")
         for org_id, member_id in rows:
             result[org_id].append(member_id)
