@@ -18,7 +18,10 @@ class OrgChoiceField(forms.ModelChoiceField):
     to ``settings.TAIZHANG_CHOOSER_THRESHOLD`` of them, above that a search box over
     ``orgs:choose`` (the same scope, limited to ``kinds`` when given: a list of ``OrgKind``
     values) and only the chosen organization in the page (issue 14: 1,500 options made a
-    city's list pages 130 KB)."""
+    city's list pages 130 KB). ``label_fields``: what :meth:`label_from_instance` reads (the
+    widget loads only these)."""
+
+    label_fields = ("name", "code")
 
     def __init__(self, *args, kinds=None, **kwargs):
         kwargs.setdefault("widget", ChooserSelect(
