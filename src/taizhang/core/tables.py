@@ -14,7 +14,7 @@ from django.utils import dateformat
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -41,12 +41,14 @@ class _CellPlan:
     render callable and the keyword arguments it takes (django-tables2 inspects the signature
     of ``render``/``render_FOO`` for every cell), the labels of a field with choices (Django's
     ``get_FOO_display`` translates and hashes every label of the field for every cell), and
-    the ``<td>`` attributes when they hold no callable (then the same for every row). The
+    the ``<td>`` attributes when they hold no callable (then the same for every row), and a
+    linked object's URL (reversed once per object, not per linked cell). The
     cell's value, link, default and escaping follow ``django_tables2.rows.BoundRow``
     (``_get_and_render_with``, ``_call_render``) and its bootstrap5 template exactly;
     ``tests/test_table_rows.py`` compares the two on every registered list."""
 
     def __init__(self, bound_column, table):
+        from django_tables2.columns.base import LinkTransform
         from django_tables2.columns.manytomanycolumn import ManyToManyColumn
         from django_tables2.utils import A, signature
 
@@ -56,6 +58,13 @@ class _CellPlan:
         args, catch_all = signature(self.render)
         self.wants = None if catch_all else args
         self.link = bound_column.link
+        link = self.link
+        # linkify=True: the object's get_absolute_url, reversed once per object and render
+        # (a row's date and title link to the same page), not once per cell
+        self.plain_link = (type(link) is LinkTransform and link.url is None and not link.reverse_args
+                           and not link.attrs)
+        self.link_accessor = A(link.accessor if link.accessor is not None else bound_column.name) if link else None
+        self.urls: dict = table.__dict__.setdefault("_taizhang_urls", {})
         self.localize = bound_column.localize
         self.many = isinstance(bound_column.column, ManyToManyColumn)
         self.displays: dict = {}
@@ -124,7 +133,25 @@ class _CellPlan:
             content = self.render(**{name: kwargs[name] for name in self.wants})
         else:
             content = None
-        return self.link(content, **kwargs) if self.link else content
+        if not self.link:
+            return content
+        if not self.plain_link:
+            return self.link(content, **kwargs)
+        return self.linked(content, row.record)
+
+    def linked(self, content, record):
+        """``LinkTransform.__call__`` of a plain ``linkify=True``: ``content`` in an ``<a>``
+        to the column's object's (else the record's) ``get_absolute_url``."""
+        target = self.link_accessor.resolve(record)
+        if not hasattr(target, "get_absolute_url"):
+            if not hasattr(record, "get_absolute_url"):
+                raise TypeError(f"for linkify=True, '{target}' must have a method get_absolute_url")
+            target = record
+        key = id(target)
+        if key not in self.urls:
+            self.urls[key] = (target, target.get_absolute_url())  # the object is kept: its id stays its own
+        href = self.urls[key][1]
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
 
     def td(self, row, context) -> str:
         """One ``<td>`` of ``row``, as django-tables2's bootstrap5 template renders it."""
