@@ -25,17 +25,14 @@ import argparse
 import datetime as dt
 import json
 import shutil
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import citygen  # noqa: E402
 import scale_common  # noqa: E402
+from scale_common import median_time  # noqa: E402
 
 YEAR = 2023
 RAW_SQL = """
@@ -46,15 +43,6 @@ LEFT JOIN evaluation_appraisal a ON a.member_id = m.id AND a.year = %s
 WHERE o.path LIKE %s AND o.kind = 'branch'
 GROUP BY o.id
 """
-
-
-def median_time(func, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def add_org_life_and_grades() -> tuple[int, int]:
@@ -92,30 +80,21 @@ def add_org_life_and_grades() -> tuple[int, int]:
 
 
 def measure(scale: float, repeat: int) -> dict:
-    scratch = tempfile.mkdtemp(prefix="tz-bench-branchlife-")
+    """The page, ``branch_life()`` and the raw SQL on a private copy of the data set of
+    ``scale`` (``scale_common.setup``: copy, Django set-up, plain static storage, migrate),
+    after :func:`add_org_life_and_grades`."""
+    meta, scratch = scale_common.setup(argparse.Namespace(scale=scale, cache_dir=None, database_url=None,
+                                                          board_only=True))
     try:
-        work = Path(scratch) / "city.sqlite3"
-        shutil.copyfile(citygen.ensure(scale, quiet=True), work)
-        citygen.use_database(f"sqlite:///{work}", scratch)
-        import django
-
-        django.setup()
         from django.contrib.auth import get_user_model
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext, override_settings
+        from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
         from taizhang.evaluation.branchlife import branch_life
         from taizhang.orgs.models import Organization
 
-        override_settings(STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }, WHITENOISE_USE_FINDERS=True).enable()
-        call_command("migrate", verbosity=0)
-        meta = citygen.read_meta()
         branches, grades = add_org_life_and_grades()
         root = Organization.objects.get(code=meta["committee_code"])
         client = Client()
@@ -144,6 +123,9 @@ def measure(scale: float, repeat: int) -> dict:
                 "bytes": size, "rows": len(report.rows), "raw_rows": len(raw_rows), "bad": bad,
                 "late": len(report.late), "held": report.held}
     finally:
+        from django.db import connection
+
+        connection.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
 

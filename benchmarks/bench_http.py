@@ -5,6 +5,14 @@ committee staff user: requests/s and p50/p95, beside ``/login/`` (a page without
 the same run.
 
     python benchmarks/bench_http.py [--scale 1] [--seconds 10] [--clients 10]
+    python benchmarks/bench_http.py --database-url postgres://…/city   # filled by citygen.py
+
+On SQLite the server works on a private copy of the cached data set of ``--scale``; with
+``--database-url`` (a database filled by ``citygen.py --database-url``, e.g. PostgreSQL; its
+scale is the one it was filled with) on that database itself, whose figures are named with
+the vendor (``http_meeting_list_p95_postgresql``). The pages: the login page, the home
+page, the record lists of the first screen (meetings, study sessions, talks), the progress
+board, the dashboard and the rectification ledger.
 
 Prints ``figure:`` lines (``figures.py``); exit status 1 when a page answered an error.
 """
@@ -42,8 +50,14 @@ meta = citygen.read_meta()
 client = Client()
 client.force_login(get_user_model().objects.get(username=meta["staff_username"]))
 print(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                  "campaign": meta["campaign_id"]}))
+                  "campaign": meta["campaign_id"], "scale": meta["scale"], "branches": meta["branches"]}))
 """
+
+
+def vendor_of(database_url: str) -> str:
+    """The figure suffix of a database URL: ``postgresql`` for postgres://…, else its scheme."""
+    scheme = database_url.split(":", 1)[0].lower()
+    return "postgresql" if scheme.startswith("postgres") else scheme
 
 
 def free_port() -> int:
@@ -106,12 +120,17 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database-url", default=None,
+                        help="a database already filled by citygen.py --database-url (else a copy of the SQLite set)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="tz-bench-http-"))
-    source = citygen.ensure(args.scale, quiet=True)
-    work = scratch / "city.sqlite3"
-    shutil.copyfile(source, work)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work}", "TAIZHANG_VAR_DIR": str(scratch),
+    if args.database_url:
+        database_url, suffix = args.database_url, "_" + vendor_of(args.database_url)
+    else:
+        work = scratch / "city.sqlite3"
+        shutil.copyfile(citygen.ensure(args.scale, quiet=True), work)
+        database_url, suffix = f"sqlite:///{work}", ""
+    env = {**os.environ, "DATABASE_URL": database_url, "TAIZHANG_VAR_DIR": str(scratch),
            "DJANGO_SETTINGS_MODULE": "taizhang.settings", "HUEY_IMMEDIATE": "1",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(HERE)])}
     py = sys.executable
@@ -128,6 +147,7 @@ def main() -> int:
         wait_for(port)
         campaign = login["campaign"]
         pages = [("login", "/login/", ""), ("home", "/", cookie), ("meeting_list", "/records/meeting/", cookie),
+                 ("study_list", "/records/study/", cookie), ("talk_list", "/records/talk/", cookie),
                  ("board", f"/plans/{campaign}/board/", cookie),
                  ("dashboard", f"/plans/{campaign}/dashboard/", cookie),
                  ("rectification_ledger", "/rectification/", cookie)]
@@ -139,16 +159,17 @@ def main() -> int:
             if r["errors"]:
                 failed.append(f"{path}: {len(r['errors'])} errors ({sorted(set(r['errors']))})")
         base = results["login"]
-        figure("http_login_rps", base["rps"], "req/s")
-        figure("http_login_p95", base["p95"], "ms")
+        figure(f"http_login_rps{suffix}", base["rps"], "req/s")
+        figure(f"http_login_p95{suffix}", base["p95"], "ms")
         for name, r in results.items():
             if name == "login":
                 continue
-            figure(f"http_{name}_rps", r["rps"], "req/s", r["rps"] / base["rps"])
-            figure(f"http_{name}_p95", r["p95"], "ms", r["p95"] / base["p95"], "<=300")
+            figure(f"http_{name}_rps{suffix}", r["rps"], "req/s", r["rps"] / base["rps"])
+            figure(f"http_{name}_p95{suffix}", r["p95"], "ms", r["p95"] / base["p95"], "<=300")
             print(f"  {name}: {r['n']} requests, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms")
         print(f"  ({args.clients} clients, {args.workers} gunicorn workers, {args.seconds:g} s per page, "
-              f"scale {args.scale:g})")
+              f"scale {login['scale']:g}: {login['branches']} branches, {database_url.split(':')[0]}; "
+              f"load average {os.getloadavg()[0]:.1f})")
     finally:
         server.terminate()
         try:

@@ -1,6 +1,8 @@
 """Deterministic content of the city data set (``citygen.py``): names, departments, topics,
 readings, leave reasons and the branch committee's posts, and the two random helpers that
-pick a person's name and a working day. Pure Python, no Django."""
+pick a person's name and a working day. Pure Python, no Django at import: ``STUDY_TOPICS``
+is the sample data's list (``taizhang.records.sample``), read when first asked for, after
+``django.setup()`` (the generators import it then)."""
 
 from __future__ import annotations
 
@@ -14,13 +16,6 @@ DEPARTMENTS = ["办公室", "组织部", "宣传部", "发展改革委", "教育
                "商务局", "文旅局", "卫健委", "应急管理局", "审计局", "市场监管局", "统计局", "医保局",
                "城管局", "信访局", "政务服务中心", "机关事务局"]
 REASONS = ["出差", "病假", "参加培训", "公出", "事假", "轮休"]
-STUDY_TOPICS = [
-    "学习习近平新时代中国特色社会主义思想的世界观和方法论",
-    "学习党的二十大报告关于高质量发展的论述",
-    "学习习近平关于调查研究的重要论述",
-    "学习《中国共产党纪律处分条例》，以学正风",
-    "学习贯彻主题教育总结要求，推动成果转化",
-]
 THEMES = ["soul", "wisdom", "conduct", "action"]
 READINGS = ["《习近平著作选读》第一卷", "《习近平著作选读》第二卷",
             "《习近平新时代中国特色社会主义思想专题摘编》", "《习近平关于调查研究论述摘编》"]
@@ -29,6 +24,16 @@ TALK_TOPICS = ["交流思想和工作情况，相互提出批评意见", "了解
 COMMITTEE_ROLES = ["secretary", "deputy_secretary", "organization_member", "propaganda_member",
                    "discipline_member"]
 
+
+
+def __getattr__(name: str):
+    """``STUDY_TOPICS``: the study topics of the sample data (``taizhang.records.sample``),
+    imported on first use (it needs Django set up) instead of a copy of the list."""
+    if name == "STUDY_TOPICS":
+        from taizhang.records.sample import STUDY_TOPICS
+
+        return STUDY_TOPICS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def person_name(rng: random.Random) -> str:

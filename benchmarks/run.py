@@ -12,7 +12,7 @@ benchmark that fails (exit status â‰  0) is a figure too: ``NAME_exit 1 status â
     python benchmarks/run.py           # `make bench`: the city set (500 branches, 200,000 records)
 
 ``TAIZHANG_BENCH_PG_URL`` (a PostgreSQL database filled by ``citygen.py --database-url``)
-adds the page figures on PostgreSQL; ``TAIZHANG_BENCH_PROVINCE_URL`` (one filled by
+adds the page and HTTP load figures on PostgreSQL (``bench_pages.py``, ``bench_http.py``); ``TAIZHANG_BENCH_PROVINCE_URL`` (one filled by
 ``provincegen.py``) adds the province figures (``bench_province.py``, full run only). Each figure is measured beside a raw baseline in the
 same run, so ratios compare across machines. Not part of the test suite.
 """
@@ -48,6 +48,8 @@ ARGS = {
     "bench_province.py": (None, ["--repeat", "10"]),
 }
 PROVINCE_ENV = "TAIZHANG_BENCH_PROVINCE_URL"
+# Run a second time on TAIZHANG_BENCH_PG_URL (the city set filled into PostgreSQL) when it is set.
+PG_SCRIPTS = ("bench_pages.py", "bench_http.py")
 
 
 def arguments(script: Path, quick: bool) -> list[str] | None:
@@ -84,7 +86,7 @@ def main() -> int:
             continue
         runs = [extra]
         pg = os.environ.get("TAIZHANG_BENCH_PG_URL")
-        if pg and script.name == "bench_pages.py":
+        if pg and script.name in PG_SCRIPTS:
             runs.append([a for a in extra if a not in ("--scale", "0.1", "1")] + ["--database-url", pg])
         for n, run_args in enumerate(runs):
             log = logs / f"{script.stem}{'-pg' if n else ''}.log"

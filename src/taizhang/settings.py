@@ -312,7 +312,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# bootstrap5.html with the body rows rendered in Python (core.tables.render_rows, issue 14)
+DJANGO_TABLES2_TEMPLATE = "core/includes/table.html"
 # Every filter's empty choice reads 全部 (All), not django-filter's "---------" (issue 15 §2).
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 AUDITLOG_INCLUDE_ALL_MODELS = False

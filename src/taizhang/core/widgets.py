@@ -94,6 +94,9 @@ class ChooserSelect(QuickSelect):
             return super().render(name, value, attrs, renderer)
         limit = self.get_threshold()
         empty = [("", field.empty_label)] if field.empty_label is not None else []
+        label_fields = getattr(field, "label_fields", None)
+        if label_fields and getattr(field, "to_field_name", None) is None:
+            queryset = queryset.only("pk", *label_fields)
         rows = list(queryset[: limit + 1])
         if len(rows) <= limit:
             choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in rows]

@@ -70,6 +70,8 @@ class OrgChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args, kinds=None, action: str | None = None, show: str = "code", **kwargs):
         self.show = show
+        # what label_from_instance reads: the widget loads only these (issue 14)
+        self.label_fields = ("name", "kind" if show == "kind" else "code")
         kwargs.setdefault("widget", ChooserSelect(source_url="orgs:choose", params=_params(
             kind=list(kinds or ()), action=action if action != VIEW else None,
             show=show if show != "code" else None)))

@@ -52,44 +52,55 @@ def ledger_queryset(base=None, today: dt.date | None = None):
     ).order_by("problem_overdue_rank", "problem__org__path", "problem__number", "position", "pk")
 
 
-#: Organizations read by the first step of :func:`first_page_ids`; each next step reads 4×.
-FIRST_STEP = 32
-#: Beyond this many organizations walked, :func:`first_page_ids` gives up (``None``).
+#: Beyond this many organizations to read, :func:`first_page_ids` gives up (``None``).
 MAX_WALK = 2048
 
 
 def first_page_ids(base, size: int, today: dt.date | None = None) -> list[int] | None:
     """The ids of the first ``size`` rows of ``ledger_queryset(base, today)``, in that order,
     without ordering the whole set (issue 14: at 2,000,000 measures the one ordered query
-    took 12–15 s, most of the page).
+    took 12–15 s, most of the page), in two queries whatever the set's or the tree's size
+    (one for an empty set).
 
     The ledger order is (problem has an overdue measure in the set, problem's organization
-    path, problem number, measure position, pk): within each of the two groups, the rows of
-    the problems of the first organizations in tree order come first. So the set is read
-    organization block by organization block (:data:`FIRST_STEP` organizations, then 4×
-    more each step), each block in ledger order with the same window over its problems'
-    measures (a block holds whole problems, so each problem's rank is the one over the whole
-    set), at most ``size`` rows a block, until ``size`` overdue-group rows are found or the
-    tree is walked; the other group's rows, kept block by block, fill the rest. One query
-    for the organizations and one a block (one in all for a page of a large ledger whose
-    first organizations have overdue problems).
+    path, problem number, measure position, pk). The first query counts, per organization
+    in tree order, the set's measures and its overdue ones (one aggregate, no sort of rows).
+    The page then lies in a few organizations: those with overdue measures, in tree order,
+    until they hold ``size`` overdue measures (each is a row of the overdue group); when the
+    whole set holds fewer, all of them, and the first organizations in tree order until they
+    hold ``size`` rows more than the overdue organizations hold in all (so at least ``size``
+    rows of the other group). The second query orders only those organizations' measures,
+    with the same window over each problem's measures (an organization holds whole
+    problems, so each problem's rank is the one over the whole set).
 
-    Returns ``None`` when that would read more than :data:`MAX_WALK` organizations (few
-    overdue rows spread over a large tree): the caller then orders the whole set."""
-    from taizhang.orgs.models import Organization
-
-    orgs = list(Organization.objects.order_by("path").values_list("pk", flat=True))
-    overdue: list[int] = []
-    others: list[int] = []
-    start, step = 0, FIRST_STEP
-    while start < len(orgs) and len(overdue) < size:
-        if start >= MAX_WALK:
-            return None
-        block = ledger_queryset(base.filter(problem__org__in=orgs[start:start + step]), today)
-        for pk, rank in block.values_list("pk", "problem_overdue_rank")[:size]:
-            (overdue if rank == 0 else others).append(pk)
-        start, step = start + step, step * 4
-    return (overdue + others)[:size]
+    Before, the tree was walked block by block (32 organizations, then 4× more), one query a
+    block: the query count grew with the tree (bench_pages: 16 queries at 5 branches, 17 at
+    50). Returns ``None`` when the page would need more than :data:`MAX_WALK`
+    organizations (few overdue rows spread over a large tree): the caller then orders the
+    whole set."""
+    today = today or timezone.localdate()
+    per_org = list(base.order_by().values_list("problem__org_id", "problem__org__path").annotate(
+        rows=Count("pk"), late=Count("pk", filter=overdue_q(today))).order_by("problem__org__path"))
+    chosen: set[int] = set()
+    late_seen = 0
+    for org, _path, _rows, late in per_org:
+        if late and late_seen < size:
+            chosen.add(org)
+            late_seen += late
+    if late_seen < size:  # every organization with an overdue measure is chosen
+        late_rows = sum(rows for _org, _path, rows, late in per_org if late)
+        seen = 0
+        for org, _path, rows, _late in per_org:
+            if seen >= size + late_rows:
+                break
+            chosen.add(org)
+            seen += rows
+    if not chosen:
+        return []
+    if len(chosen) > MAX_WALK:
+        return None
+    block = ledger_queryset(base.filter(problem__org__in=sorted(chosen)), today)
+    return list(block.values_list("pk", flat=True)[:size])
 
 
 def export_queryset(base=None):

@@ -115,3 +115,12 @@ def display_fields(obj):
 def get_item(mapping, key):
     """``{{ dict|get_item:key }}``: a dict lookup with a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """The rows of a django-tables2 table's current page (``core.tables.render_rows``), used
+    by ``core/includes/table.html`` (the project's ``DJANGO_TABLES2_TEMPLATE``)."""
+    from taizhang.core.tables import render_rows
+
+    return render_rows(table, context)

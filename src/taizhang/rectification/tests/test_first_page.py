@@ -41,9 +41,7 @@ def whole_order(base, today=TODAY):
     return list(ledger_queryset(base, today).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("step", [1, 2, 32])
-def test_first_page_equals_the_whole_order_for_any_size_and_filter(spread, monkeypatch, step):
-    monkeypatch.setattr(ledger, "FIRST_STEP", step)
+def test_first_page_equals_the_whole_order_for_any_size_and_filter(spread):
     bases = [Rectification.objects.all(),
              Rectification.objects.filter(status__in=ACTIVE_STATUSES),
              Rectification.objects.filter(org__path__startswith=spread["branches"][0].path),
@@ -61,13 +59,11 @@ def test_first_page_equals_the_whole_order_for_any_size_and_filter(spread, monke
 
 
 def test_first_page_gives_up_beyond_the_walk_limit(spread, monkeypatch):
-    monkeypatch.setattr(ledger, "FIRST_STEP", 1)
     monkeypatch.setattr(ledger, "MAX_WALK", 2)
     assert first_page_ids(Rectification.objects.all(), 50, TODAY) is None
 
 
 def test_ledger_page_one_and_two_keep_the_order_and_the_figures(client, spread, office, monkeypatch):
-    monkeypatch.setattr(ledger, "FIRST_STEP", 2)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
     client.force_login(office)
     url = reverse("rectification:ledger")
@@ -85,3 +81,40 @@ def test_ledger_page_one_and_two_keep_the_order_and_the_figures(client, spread, 
     assert [r["m"].pk for r in filtered.context["rows"]] == whole_order(
         Rectification.objects.filter(status="open"))[:50]
     assert filtered.context["counts"]["total"] == Rectification.objects.filter(status="open").count()
+
+
+def _ledger_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("with_rows", [False, True])
+def test_ledger_page_queries_do_not_grow_with_the_tree(client, tree, office, with_rows):
+    """benchmarks/bench_pages.py: 16 queries at 5 branches, 17 at 50 — the first page walked
+    the organization tree block by block (32 organizations, then 128 …), one query a block,
+    so a bigger tree (or an empty ledger in one) took more blocks. The same page at 3 and at
+    45 branches, overdue problems only in the last branch (the walk's worst case), with an
+    empty ledger too: the same number of queries."""
+    client.force_login(office)
+    url = reverse("rectification:ledger")
+    counts = []
+    for total in (3, 45):
+        while len(tree["branches"]) < total:
+            n = len(tree["branches"]) + 1
+            tree["branches"].append(BranchFactory(parent=tree["committee"], name=f"第{n}党支部", code=f"QB{n:02d}"))
+        if with_rows:
+            Rectification.objects.all().delete()
+            last = tree["branches"][-1]
+            for i in range(3):
+                problem = services.create_problem(org=last, source="巡视巡察", description=f"问题{total}-{i}")
+                services.add_measure(problem, measure=f"措施{i}", deadline=dt.date(2020, 1, 10),
+                                     leader=tree["leaders"][0])
+                services.add_measure(problem, measure=f"措施{i}b", deadline=dt.date(2040, 1, 10),
+                                     leader=tree["leaders"][1])
+        counts.append(_ledger_queries(client, url))
+    assert counts[0] == counts[1], counts
