@@ -238,3 +238,20 @@ def test_codes_for_model_narrows_to_the_changed_codes():
     assert {"central_group_study", "study_session"} <= set(
         evidence.codes_for_model(Meeting, {"central_group_study"}))
     assert "study_session" in evidence.codes_for_model(StudySession, {"study_session"})
+
+
+def test_a_secretary_appointed_for_later_does_not_count_yet(campaign, branch, django_capture_on_commit_callbacks):
+    """One definition of a current post (orgs.models.current_posts_q): a 书记 whose post
+    starts after today is not yet the one whose lecture the task asks for."""
+    import datetime as dt
+
+    item = PlanItem.objects.get(plan=campaign.plan, ref="三.2（2）")
+    services.set_rules(item, [{"record_kind": "lecture", "per": EvidencePer.SECRETARY}])
+    later = PositionFactory(member=MemberFactory(org=branch, name="候任书记"), org=branch,
+                            role=PositionRole.SECRETARY, started_on=dt.date.today() + dt.timedelta(days=30))
+    assignment = Assignment.objects.get(item=item, org=branch)
+    with django_capture_on_commit_callbacks(execute=True):
+        records.create_record(Lecture, org=branch, kind="lecture", title="专题党课", speaker=later.member,
+                              audience=branch, date=D(2023, 11, 10))
+    assignment.refresh_from_db()
+    assert (assignment.status, assignment.evidence_count) == ("pending", 0)
