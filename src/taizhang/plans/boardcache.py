@@ -19,8 +19,8 @@ change sees it (the city sees a branch's record at once, issue 12):
 
 - nothing moved: the HTML as kept (one query);
 - only assignments or periods moved: the organizations whose assignments or periods were
-  saved since the kept stamp (less :data:`RACE_SECONDS`, for a transaction that committed
-  after a later one) are read by the ``updated_at`` indexes (one query) and
+  saved since the kept stamp (or up to :data:`RACE_SECONDS` before it was read, for a
+  transaction that committed after a later one) are read by the ``updated_at`` indexes (one query) and
   ``boardparts.refresh`` counts their groups and rows again (at most two queries); only the
   changed rows are rendered again, then the page's frame (totals, columns);
 - anything else moved (an organization, a task), more than :data:`MAX_CHANGED`
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import time
 
 from django.conf import settings
@@ -50,7 +51,7 @@ from taizhang.core.scoping import scope_paths
 from taizhang.orgs.models import Organization
 
 from .board import Board
-from .boardparts import Parts, assemble, board_parts, counts, page_of, page_rows, refresh
+from .boardparts import STATES, Parts, assemble, board_parts, counts, page_of, page_rows, refresh
 from .models import Assignment, Campaign, Occurrence, PlanItem
 from .rollup import rows_limit
 
@@ -82,17 +83,19 @@ def _moment(text: str) -> dt.datetime | None:
     return value
 
 
-def changed_paths(stamp: tuple) -> list[str] | None:
-    """The paths of the organizations whose assignments or periods were saved since
-    ``stamp`` (a :func:`version_stamp`) less :data:`RACE_SECONDS`; None when more than
+def changed_paths(stamp: tuple, read_at: dt.datetime) -> list[str] | None:
+    """The paths of the organizations whose assignments or periods were saved after
+    ``stamp`` (a :func:`version_stamp` read at ``read_at``) or less than
+    :data:`RACE_SECONDS` before ``read_at`` (a transaction open then may have committed
+    after the stamp was read, with an older ``updated_at``); None when more than
     :data:`MAX_CHANGED` or when the stamp has none. One query (the ``updated_at`` indexes)."""
     assignments, occurrences = _moment(stamp[0]), _moment(stamp[1])
     if assignments is None or occurrences is None:
         return None
-    race = dt.timedelta(seconds=RACE_SECONDS)
-    paths = Assignment.objects.filter(updated_at__gt=assignments - race).order_by().values_list(
+    recent = read_at - dt.timedelta(seconds=RACE_SECONDS)
+    paths = Assignment.objects.filter(updated_at__gt=min(assignments, recent)).order_by().values_list(
         "org__path", flat=True).union(Occurrence.objects.filter(
-            updated_at__gt=occurrences - race).order_by().values_list("assignment__org__path", flat=True))
+            updated_at__gt=min(occurrences, recent)).order_by().values_list("assignment__org__path", flat=True))
     found = list(paths[:MAX_CHANGED + 1])
     return found if len(found) <= MAX_CHANGED else None
 
@@ -105,12 +108,40 @@ class _Found:
         self.stamp = stamp
 
 
-class _Kept:
-    """The page's makings, each shown row's HTML by path, the stamp and when they were
-    computed afresh (``time.time()``)."""
+_MARK = "\ue000"  # a private-use character around the frame's placeholders
+_PLACEHOLDER = re.compile(f"{_MARK}([^{_MARK}]*){_MARK}")
 
-    def __init__(self, parts: Parts, stamp: tuple):
-        self.parts, self.stamp, self.html, self.born = parts, stamp, {}, time.time()
+
+def _frame(render, parts: Parts, shown, has_rows: bool) -> str:
+    """The page's content rendered once with placeholders for what a refresh changes: the
+    totals, the column counts and the rows (filled by :func:`_fill`)."""
+    totals = {state: f"{_MARK}t:{state}{_MARK}" for state in STATES}
+    columns = [{state: f"{_MARK}c:{n}:{state}{_MARK}" for state in STATES} for n in range(len(parts.item_ids))]
+    rows = mark_safe(f"{_MARK}rows{_MARK}" if has_rows else "")
+    return str(render(Board(parts.items, [], columns, totals), shown, parts.rolled_up, rows))
+
+
+def _fill(frame: str, totals: dict, columns: list[dict], rows_html: str) -> str:
+    def value(match) -> str:
+        kind, _, rest = match.group(1).partition(":")
+        if kind == "rows":
+            return rows_html
+        if kind == "t":
+            return str(totals[rest])
+        n, _, state = rest.partition(":")
+        return str(columns[int(n)][state])
+
+    return _PLACEHOLDER.sub(value, frame)
+
+
+class _Kept:
+    """The page's makings, each shown row's HTML by path, the stamp, when it was read
+    (``read_at``, an aware datetime) and when the makings were computed afresh (``born``,
+    ``time.time()``)."""
+
+    def __init__(self, parts: Parts, stamp: tuple, read_at: dt.datetime):
+        self.parts, self.stamp, self.read_at, self.html, self.born = parts, stamp, read_at, {}, time.time()
+        self.frame = ""  # the content with placeholders (_frame)
 
 
 def cached_board_page(campaign: Campaign, user, drill_url, render, *, query: str, page=1,
@@ -140,6 +171,7 @@ def cached_board_page(campaign: Campaign, user, drill_url, render, *, query: str
                       mark_safe("".join(board_row_html(board.rows))))
         return mark_safe(html), board, shown, rolled_up
 
+    read_at = timezone.now()  # before the stamp: a save after this is after the stamp too
     stamp = version_stamp(campaign)
     key_parts = (campaign.pk, str(campaign.updated_at), scope_paths(user), query, str(today),
                  rows_limit(), translation.get_language(), page, rollup)
@@ -159,13 +191,13 @@ def cached_board_page(campaign: Campaign, user, drill_url, render, *, query: str
     kept = cache.get(key + ":kept")
     touched = None
     if (kept is not None and kept.stamp[2:] == stamp[2:] and time.time() - kept.born < seconds):
-        changed = changed_paths(kept.stamp)
+        changed = changed_paths(kept.stamp, kept.read_at)
         if changed is not None:
             touched = refresh(kept.parts, changed)
     if touched is None:
-        kept = _Kept(afresh(), stamp)
+        kept = _Kept(afresh(), stamp, read_at)
     else:
-        kept.stamp = stamp
+        kept.stamp, kept.read_at = stamp, read_at
         for path in touched:
             kept.html.pop(path, None)
     parts = kept.parts
@@ -173,10 +205,11 @@ def cached_board_page(campaign: Campaign, user, drill_url, render, *, query: str
     if missing:
         rows = page_rows(parts, drill_url, missing)
         kept.html.update(zip([row.path for row in rows], board_row_html(rows), strict=True))
-    rows_html = mark_safe("".join(kept.html.get(path, "") for path in parts.shown))
     columns, totals = counts(parts)
     shown = page_of(parts)
-    html = str(render(Board(parts.items, [], columns, totals), shown, parts.rolled_up, rows_html))
+    if not kept.frame:
+        kept.frame = _frame(render, parts, shown, bool(kept.html))
+    html = _fill(kept.frame, totals, columns, "".join(kept.html.get(path, "") for path in parts.shown))
     cache.set_many({key: _Found(html, shown.paginator.count if shown else 0, shown.number if shown else 0,
                                 parts.rolled_up, stamp),
                     key + ":kept": kept}, seconds)

@@ -35,7 +35,7 @@ from taizhang.orgs.models import Organization
 
 from .board import DONE, STATUS_LABELS, Board, Cell, Row, board_columns
 from .boardsql import STATES, _as_date, _fetch, _Sql
-from .models import Campaign, Responsible
+from .models import Campaign, PlanItem, Responsible
 from .rollup import URGENCY, RolledCell, rows_limit
 
 EMPTY, ALL, FLAT, ROLLED = "empty", "all", "flat", "rolled"
@@ -65,10 +65,24 @@ class Parts:
     group_width: int = 0
     paged: tuple[int, int] | None = None
     rolled_up: bool = False
+    item_ids: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.item_ids = [item.pk for item in self.items]
+
+    def __getstate__(self):  # the columns (model instances) are read again when needed, not kept
+        return {**self.__dict__, "items": None}
+
+    def columns(self) -> list:
+        """The columns (plan items) in order, read again (one query) after unpickling."""
+        if self.items is None:
+            found = PlanItem.objects.defer("text").in_bulk(self.item_ids)
+            self.items = [found[pk] for pk in self.item_ids]
+        return self.items
 
 
-def _index(items) -> dict[int, int]:
-    return {item.pk: n for n, item in enumerate(items)}
+def _index(item_ids) -> dict[int, int]:
+    return {pk: n for n, pk in enumerate(item_ids)}
 
 
 def _compact_rows(tuples, index: dict[int, int], width: int) -> dict[str, tuple]:
@@ -118,7 +132,7 @@ def board_parts(campaign: Campaign, user, *, page=1, rollup: bool = False,
     count, first, last, shortest, longest = _fetch(sql.rows_meta(status))[0]
     if not count:
         return Parts(items, EMPTY)
-    index = _index(items)
+    index = _index([item.pk for item in items])
     limit = rows_limit()
     if count <= limit and not rollup:
         rows = _compact_rows(_fetch(sql.assignment_rows(status)), index, len(items))
@@ -169,8 +183,8 @@ def refresh(parts: Parts, changed) -> set[str] | None:
         return set()
     if parts.status:  # the kept rows, their number and their root move with the statuses
         return None
-    index = _index(parts.items)
-    width = len(parts.items)
+    index = _index(parts.item_ids)
+    width = len(parts.item_ids)
     touched: set[str] = set()
     if parts.mode != ALL:
         size = parts.group_width
@@ -219,7 +233,7 @@ def _cell_row(row: tuple, url_pattern: str, labels: dict) -> Row:
 def _rolled_row(parts: Parts, path: str, drill_url, labels: dict) -> Row:
     pk, name = parts.names[path]
     url = drill_url(pk)
-    cells: list = [None] * len(parts.items)
+    cells: list = [None] * len(parts.item_ids)
     counts = dict.fromkeys(STATES, 0)
     for n, by_state in parts.groups[path]["cells"].items():
         present = sum(by_state.values())
@@ -247,7 +261,7 @@ def page_rows(parts: Parts, drill_url, paths=None) -> list[Row]:
 
 def counts(parts: Parts) -> tuple[list[dict], dict]:
     """(per column {status: cells}, totals {status: cells}) of the whole board (every page)."""
-    columns = [dict.fromkeys(STATES, 0) for _ in parts.items]
+    columns = [dict.fromkeys(STATES, 0) for _ in parts.item_ids]
     totals = dict.fromkeys(STATES, 0)
     if parts.mode == ALL:
         for _org, _name, _path, cells in parts.rows.values():
@@ -278,4 +292,4 @@ def assemble(parts: Parts, drill_url, rows: list[Row] | None = None):
     as ``boardsql.shown_board`` returns them; ``rows``: the page's rows when already built."""
     columns, totals = counts(parts)
     rows = page_rows(parts, drill_url) if rows is None else rows
-    return Board(parts.items, rows, columns, totals), page_of(parts), parts.rolled_up
+    return Board(parts.columns(), rows, columns, totals), page_of(parts), parts.rolled_up
