@@ -52,9 +52,12 @@ def branch_change(campaign_id: int):
     pending, ``updated_at`` saved (as ``core.status.apply_transition`` saves it)."""
     from django.utils import timezone
 
+    from taizhang.orgs.models import OrgKind
     from taizhang.plans.models import Occurrence
 
-    pk, status = Occurrence.objects.filter(assignment__item__plan__campaign__pk=campaign_id).order_by(
+    pk, status = Occurrence.objects.filter(
+        assignment__item__plan__campaign__pk=campaign_id, assignment__org__kind=OrgKind.BRANCH,
+        assignment__item__responsible__in=["branch", "member"]).order_by(
         "assignment__org__path", "pk").values_list("pk", "status")[0]
     state = {"status": status}
 

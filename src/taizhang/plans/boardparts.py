@@ -45,8 +45,8 @@ EMPTY, ALL, FLAT, ROLLED = "empty", "all", "flat", "rolled"
 class Parts:
     """A board page's makings. ``mode``: ``EMPTY``; ``ALL`` (every row shown with its cells);
     ``FLAT`` (paged, every row one child organization); ``ROLLED`` (a row per child).
-    ``rows``: path → (org id, name, path, [cell tuple (assignment id, status, deadline, done,
-    total) or None per column]) for the page's rows shown with cells; ``groups``: group path →
+    ``rows``: path → (org id, name, path, [cell tuple (assignment id, status, deadline as
+    ``date.toordinal()``, done, total) or None per column]) for the page's rows shown with cells; ``groups``: group path →
     {"cells": {column: {status: number}}, "single": the group is one organization} (``FLAT``:
     sibling groups, ``ROLLED``: the children); ``shown``: the page's row paths in order;
     ``own``: the rows shown with cells (``ROLLED``); ``names``: rolled-up child path → (id,
@@ -93,8 +93,9 @@ def _compact_rows(tuples, index: dict[int, int], width: int) -> dict[str, tuple]
         row = rows.get(path)
         if row is None:
             row = rows[path] = (org_id, name, path, [None] * width)
-        if state is not None:
-            row[3][index[item_id]] = (pk, state, _as_date(due, seen), done, total)
+        if state is not None:  # the deadline as a day number: a date object pickles 10x slower
+            due = _as_date(due, seen)
+            row[3][index[item_id]] = (pk, state, due.toordinal() if due else None, done, total)
     return rows
 
 
@@ -225,7 +226,8 @@ def _cell_row(row: tuple, url_pattern: str, labels: dict) -> Row:
             built.append(None)
             continue
         pk, state, due, done, total = cell
-        built.append(Cell(pk, state, due, done, total, url_pattern.format(pk), labels[state]))
+        built.append(Cell(pk, state, dt.date.fromordinal(due) if due else None, done, total,
+                          url_pattern.format(pk), labels[state]))
         counts[state] += 1
     return Row(org_id, name, built, counts, path=path)
 

@@ -80,10 +80,13 @@ class _Sql:
             sql.append(f"o.path IN ({_in(orgs)})" if orgs else "1 = 0")
             params += list(orgs)
         if within is not None:  # (exact paths, path prefixes): the groups being computed again
+            # a subtree as a range of paths (the path index; paths are digits and capitals, all
+            # below "~"), not LIKE (which SQLite does not look up by index)
             exact, prefixes = within
-            terms = ([f"o.path IN ({_in(exact)})"] if exact else []) + ["o.path LIKE %s"] * len(prefixes)
+            terms = ([f"o.path IN ({_in(exact)})"] if exact else []) + [
+                "(o.path >= %s AND o.path < %s)"] * len(prefixes)
             sql.append("(" + " OR ".join(terms or ["1 = 0"]) + ")")
-            params += list(exact) + [p + "%" for p in prefixes]
+            params += list(exact) + [bound for p in prefixes for bound in (p, p + "~")]
         return " AND ".join(sql), params
 
     def rows_meta(self, status: str | None) -> tuple[str, list]:
