@@ -80,13 +80,15 @@ class _Sql:
             sql.append(f"o.path IN ({_in(orgs)})" if orgs else "1 = 0")
             params += list(orgs)
         if within is not None:  # (exact paths, path prefixes): the groups being computed again
-            # a subtree as a range of paths (the path index; paths are digits and capitals, all
-            # below "~"), not LIKE (which SQLite does not look up by index)
+            # a subtree as a range of paths too (paths are digits and capitals: every path
+            # under p lies between p and p + "ZZ…"), which the path index answers on SQLite and
+            # on PostgreSQL whatever the collation; LIKE alone is not looked up by index
             exact, prefixes = within
+            top = "Z" * Organization._meta.get_field("path").max_length
             terms = ([f"o.path IN ({_in(exact)})"] if exact else []) + [
-                "(o.path >= %s AND o.path < %s)"] * len(prefixes)
+                "(o.path >= %s AND o.path <= %s AND o.path LIKE %s)"] * len(prefixes)
             sql.append("(" + " OR ".join(terms or ["1 = 0"]) + ")")
-            params += list(exact) + [bound for p in prefixes for bound in (p, p + "~")]
+            params += list(exact) + [bound for p in prefixes for bound in (p, (p + top)[:len(top)], p + "%")]
         return " AND ".join(sql), params
 
     def rows_meta(self, status: str | None) -> tuple[str, list]:
