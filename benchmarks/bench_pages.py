@@ -49,15 +49,18 @@ FAILURES: list[str] = []
 def branch_change(campaign_id: int):
     """A ``before`` hook changing one branch's record before each call, as a branch that
     records something: one period of the first branch with periods flips between done and
-    pending, ``updated_at`` saved (as ``core.status.apply_transition`` saves it)."""
+    pending, ``updated_at`` saved (as ``core.status.apply_transition`` saves it). Its
+    ``restore()`` puts the period's status back."""
     from django.utils import timezone
 
-    from taizhang.orgs.models import OrgKind
+    from taizhang.orgs.models import Organization, OrgKind
     from taizhang.plans.models import Occurrence
 
-    pk, status = Occurrence.objects.filter(
-        assignment__item__plan__campaign__pk=campaign_id, assignment__org__kind=OrgKind.BRANCH,
-        assignment__item__responsible__in=["branch", "member"]).order_by(
+    periods = Occurrence.objects.filter(assignment__item__plan__campaign__pk=campaign_id,
+                                        assignment__item__responsible__in=["branch", "member"])
+    branch = Organization.objects.filter(kind=OrgKind.BRANCH).order_by("path").first()
+    found = periods.filter(assignment__org=branch).order_by("pk").values_list("pk", "status").first()
+    pk, status = found or periods.filter(assignment__org__kind=OrgKind.BRANCH).order_by(
         "assignment__org__path", "pk").values_list("pk", "status")[0]
     state = {"status": status}
 
@@ -65,6 +68,10 @@ def branch_change(campaign_id: int):
         state["status"] = "pending" if state["status"] == "done" else "done"
         Occurrence.objects.filter(pk=pk).update(status=state["status"], updated_at=timezone.now())
 
+    def restore():  # the period's status as it was (a database kept between runs)
+        Occurrence.objects.filter(pk=pk).update(status=status, updated_at=timezone.now())
+
+    change.restore = restore
     return change
 
 
@@ -139,7 +146,11 @@ def measure(args) -> dict:
         # the first request after any change costs; warm: nothing changed since the last one
         url = reverse("plans:board", args=[campaign.pk])
         cold = timed(client, url, args.repeat, before=cache.clear)
-        changed = timed(client, url, args.repeat, before=branch_change(campaign.pk))
+        change = branch_change(campaign.pk)
+        try:
+            changed = timed(client, url, args.repeat, before=change)
+        finally:
+            change.restore()
         board = timed(client, url, args.repeat)
         board["cold"], board["change"] = cold["p95"], changed["p95"]
         board["change_queries"] = changed["queries"]
