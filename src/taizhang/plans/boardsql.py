@@ -3,7 +3,8 @@ in SQL, Python cell objects built only for the rows of the page.
 
 ``build_board`` (``plans.board``) builds every cell of every organization in Python; that is
 right for the Excel export (every row) but a board page of a city or a province shows at most
-:func:`plans.rollup.rows_limit` rows. :func:`shown_board` asks the database instead:
+:func:`plans.rollup.rows_limit` rows. :func:`shown_board` asks the database instead (the queries are :class:`_Sql`'s; reading
+and assembling them is ``plans.boardparts``, which also refreshes a kept board after a change):
 
 1. one cheap query: how many organizations have rows and the first and last of their paths
    (the deepest organization holding them all, ``rollup.common_root``);
@@ -14,8 +15,9 @@ right for the Excel export (every row) but a board page of a city or a province 
    page's rows only, the cells of the children that are one organization themselves and the
    names of the rolled-up children (two more queries). When every row is a child itself (a
    city committee over its branches: nothing to roll up, only pages), the aggregate is per
-   (task, status) only, the page's organizations are read in path order from assignments and
-   organizations, then their cells (three queries).
+   group of up to 36 siblings (their paths but the last character), task and status (so that
+   a change recounts one group), the page's organizations are read in path order from
+   assignments and organizations, then their cells (three queries).
 
 A cell's display status is the CASE expression of :func:`_state_sql`, the same rule as
 ``board.display_status`` (done / submitted / returned as stored, else overdue before today,
