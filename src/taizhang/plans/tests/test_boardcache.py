@@ -26,6 +26,12 @@ AFRESH = "COUNT(DISTINCT"  # the first query of a board computed afresh (boardsq
 VARIANTS = [("", 100), ("?rollup=1", 100), ("", 3), ("?month=2023-10", 3), ("UNDER", 2)]
 
 
+def content(response) -> str:
+    """The board's legend (totals), table and pages."""
+    html = response.content.decode()
+    return html[html.index('<div class="legend'):html.index("</table>")]
+
+
 def study(branch, day, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         records.create_study_session(branch, day, "集中学习", attendance=[])
@@ -63,6 +69,7 @@ def test_a_record_moves_only_its_row_and_the_totals(client, campaign, office, ge
         fresh, computed = board_page(client, campaign, query)
         assert computed
     assert tbody(after) == tbody(fresh)
+    assert content(after) == content(fresh)  # the legend's totals and the footer's counts too
     got, want = after.context["board"], fresh.context["board"]
     assert (got.totals, got.column_counts) == (want.totals, want.column_counts)
     assert [(r.org_id, r.counts) for r in got.rows] == [(r.org_id, r.counts) for r in want.rows]
