@@ -3,7 +3,8 @@ in SQL, Python cell objects built only for the rows of the page.
 
 ``build_board`` (``plans.board``) builds every cell of every organization in Python; that is
 right for the Excel export (every row) but a board page of a city or a province shows at most
-:func:`plans.rollup.rows_limit` rows. :func:`shown_board` asks the database instead:
+:func:`plans.rollup.rows_limit` rows. :func:`shown_board` asks the database instead (the queries are :class:`_Sql`'s; reading
+and assembling them is ``plans.boardparts``, which also refreshes a kept board after a change):
 
 1. one cheap query: how many organizations have rows and the first and last of their paths
    (the deepest organization holding them all, ``rollup.common_root``);
@@ -14,8 +15,9 @@ right for the Excel export (every row) but a board page of a city or a province 
    page's rows only, the cells of the children that are one organization themselves and the
    names of the rolled-up children (two more queries). When every row is a child itself (a
    city committee over its branches: nothing to roll up, only pages), the aggregate is per
-   (task, status) only, the page's organizations are read in path order from assignments and
-   organizations, then their cells (three queries).
+   group of up to 36 siblings (their paths but the last character), task and status (so that
+   a change recounts one group), the page's organizations are read in path order from
+   assignments and organizations, then their cells (three queries).
 
 A cell's display status is the CASE expression of :func:`_state_sql`, the same rule as
 ``board.display_status`` (done / submitted / returned as stored, else overdue before today,
@@ -27,20 +29,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.db import connection
-from django.utils import timezone
 
-from taizhang.core.scoping import scope_paths
 from taizhang.core.workdays import is_workday
 from taizhang.orgs.models import Organization
 
 from .board import (
     DONE, DUE_SOON, DUE_SOON_WORKDAYS, NOT_STARTED, OVERDUE, RETURNED, STATUS_LABELS, SUBMITTED,
-    Board, Cell, Row, board_columns,
 )
 from .models import Assignment, Campaign, Occurrence, Responsible
-from .rollup import URGENCY, RolledCell, rows_limit
 
 STATES = tuple(STATUS_LABELS)  # the display statuses, in the legend's order
 
@@ -73,7 +70,7 @@ class _Sql:
         self.recurring = [item.pk for item in items if item.recurrence]
         self.paths, self.under, self.month, self.today = paths, under, month, today
 
-    def _scope(self, orgs) -> tuple[str, list]:
+    def _scope(self, orgs, within=None) -> tuple[str, list]:
         sql, params = [f"a.item_id IN ({_in(self.items)})"], list(self.items)
         if self.paths is not None:
             sql.append("(" + " OR ".join(["o.path LIKE %s"] * len(self.paths)) + ")")
@@ -84,6 +81,16 @@ class _Sql:
         if orgs is not None:
             sql.append(f"o.path IN ({_in(orgs)})" if orgs else "1 = 0")
             params += list(orgs)
+        if within is not None:  # (exact paths, path prefixes): the groups being computed again
+            # a subtree as a range of paths too (paths are digits and capitals: every path
+            # under p lies between p and p + "ZZ…"), which the path index answers on SQLite and
+            # on PostgreSQL whatever the collation; LIKE alone is not looked up by index
+            exact, prefixes = within
+            top = "Z" * Organization._meta.get_field("path").max_length
+            terms = ([f"o.path IN ({_in(exact)})"] if exact else []) + [
+                "(o.path >= %s AND o.path <= %s AND o.path LIKE %s)"] * len(prefixes)
+            sql.append("(" + " OR ".join(terms or ["1 = 0"]) + ")")
+            params += list(exact) + [bound for p in prefixes for bound in (p, (p + top)[:len(top)], p + "%")]
         return " AND ".join(sql), params
 
     def rows_meta(self, status: str | None) -> tuple[str, list]:
@@ -116,9 +123,10 @@ class _Sql:
         return (sql + f"SELECT item_id, state, COUNT(*) FROM cells{kept} GROUP BY item_id, state",
                 params + kept_params)
 
-    def cells(self, orgs=None) -> tuple[str, list]:
-        """``WITH occ AS (…), cells AS (…)``: the per-assignment statuses (see the class)."""
-        where, params = self._scope(orgs)
+    def cells(self, orgs=None, within=None) -> tuple[str, list]:
+        """``WITH occ AS (…), cells AS (…)``: the per-assignment statuses (see the class);
+        ``within`` (exact paths, path prefixes) narrows it to those organizations/subtrees."""
+        where, params = self._scope(orgs, within)
         window, window_params = "", []
         if self.month:
             month_end = (self.month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
@@ -176,11 +184,12 @@ class _Sql:
         return (sql + "SELECT id, item_id, org_id, name, path, state, due, done, total FROM cells"
                 + kept + " ORDER BY path, item_id", params + kept_params)
 
-    def grouped(self, status, width: int) -> tuple[str, list]:
+    def grouped(self, status, width: int, within=None) -> tuple[str, list]:
         """Per (child organization's path, task, display status): the number of cells and
-        the first and last organization path. (Grouping by the status evaluates it once per
-        assignment; a conditional sum per status evaluated it six times: 1.5× slower.)"""
-        sql, params = self.cells()
+        the first and last organization path; ``within`` as :meth:`cells`. (Grouping by the
+        status evaluates it once per assignment; a conditional sum per status evaluated it
+        six times: 1.5× slower.)"""
+        sql, params = self.cells(within=within)
         kept, kept_params = self.kept(status)
         child = f"SUBSTR(path, 1, {int(width)})"
         return (sql + f"SELECT {child} AS child, item_id, state, COUNT(*), MIN(path), MAX(path) "
@@ -213,33 +222,6 @@ def _as_date(value, seen: dict):
     return found
 
 
-def _rows_of(tuples, index: dict[int, int], width: int, url_pattern: str, labels: dict) -> list[Row]:
-    """Board rows (with cells) from :meth:`_Sql.assignment_rows` tuples, in their order."""
-    rows: dict[int, Row] = {}
-    seen: dict = {}
-    for pk, item_id, org_id, name, path, state, due, done, total in tuples:
-        row = rows.get(org_id)
-        if row is None:
-            row = rows[org_id] = Row(org_id, name, [None] * width, dict.fromkeys(STATES, 0), path=path)
-        if state is None:
-            continue
-        row.cells[index[item_id]] = Cell(pk, state, _as_date(due, seen), done, total,
-                                         url_pattern.format(pk), labels[state])
-        row.counts[state] += 1
-    return list(rows.values())
-
-
-def _totals(rows: list[Row], width: int) -> tuple[list[dict], dict]:
-    columns = [dict.fromkeys(STATES, 0) for _ in range(width)]
-    totals = dict.fromkeys(STATES, 0)
-    for row in rows:
-        for n, cell in enumerate(row.cells):
-            if cell is not None:
-                columns[n][cell.status] += 1
-                totals[cell.status] += 1
-    return columns, totals
-
-
 def shown_board(campaign: Campaign, user, drill_url, *, page=1, rollup: bool = False,
                 responsible: str = Responsible.BRANCH, today: dt.date | None = None,
                 section: int | None = None, month: dt.date | None = None, status: str | None = None,
@@ -250,90 +232,8 @@ def shown_board(campaign: Campaign, user, drill_url, *, page=1, rollup: bool = F
     links a rolled-up child's board. Returns (board, page or None, whether a row stands for
     several organizations). ``columns``: ``board_columns(…)`` of these arguments when already
     read. Queries: 2 or 4 (module docstring) besides the columns, whatever the size."""
-    from django.urls import reverse
+    from .boardparts import assemble, board_parts
 
-    today = today or timezone.localdate()
-    items = columns if columns is not None else board_columns(campaign, responsible, section, month)
-    paths = scope_paths(user)
-    empty = Board(items, [], [dict.fromkeys(STATES, 0) for _ in items], dict.fromkeys(STATES, 0))
-    if not items or paths == []:
-        return empty, None, False
-    sql = _Sql(items, paths=paths, under=under, month=month, today=today)
-    count, first, last, shortest, longest = _fetch(sql.rows_meta(status))[0]
-    if not count:
-        return empty, None, False
-    index = {item.pk: n for n, item in enumerate(items)}
-    url_pattern = reverse("plans:assignment_detail", args=[0]).replace("/0/", "/{}/")
-    labels = {key: str(label) for key, label in STATUS_LABELS.items()}
-    limit = rows_limit()
-    if count <= limit and not rollup:
-        rows = _rows_of(_fetch(sql.assignment_rows(status)), index, len(items), url_pattern, labels)
-        columns, totals = _totals(rows, len(items))
-        return Board(items, rows, columns, totals), None, False
-
-    step = Organization.steplen
-    common = 0
-    while common < min(len(first), len(last)) and first[common] == last[common]:
-        common += 1
-    root = first[: common - common % step]
-    width = len(root) + step
-    columns = [dict.fromkeys(STATES, 0) for _ in items]
-    totals = dict.fromkeys(STATES, 0)
-    if shortest == longest == width:  # every row is a child itself (a city's branches): no roll-up
-        for item_id, state, number in _fetch(sql.column_counts(status)):
-            if state is not None:
-                columns[index[item_id]][state] += number
-                totals[state] += number
-        paginator_page = Paginator(range(count), limit).get_page(page) if count > limit else None
-        offset = (paginator_page.number - 1) * limit if paginator_page else 0
-        paths = [path for (path,) in _fetch(sql.page_paths(status, limit, offset))]
-        rows = _rows_of(_fetch(sql.assignment_rows(None, paths)), index, len(items), url_pattern, labels)
-        return Board(items, rows, columns, totals), paginator_page, False
-    children: dict[str, dict] = {}  # child path → {"cells": {column: {state: n}}, "single": bool}
-    for child, item_id, state, number, low, high in _fetch(sql.grouped(status, width)):
-        entry = children.get(child)
-        if entry is None:
-            entry = children[child] = {"cells": {}, "single": True}
-        entry["single"] = entry["single"] and low == high == child
-        if state is None:  # no cell (a recurring task without a period in the month)
-            continue
-        n = index[item_id]
-        cell = entry["cells"].get(n)
-        if cell is None:
-            cell = entry["cells"][n] = dict.fromkeys(STATES, 0)
-        cell[state] += number
-        columns[n][state] += number
-        totals[state] += number
-    # the root's own row(s) first, then the children in path order (as rollup.roll_up)
-    order = sorted(children, key=lambda path: (len(path) >= width, path))
-    own = {path for path in order if len(path) < width or children[path]["single"]}
-    shown, paginator_page = order, None
-    if len(order) > limit:
-        paginator_page = Paginator(order, limit).get_page(page)
-        shown = list(paginator_page.object_list)
-    own_rows = {row.path: row for row in _rows_of(
-        _fetch(sql.assignment_rows(None, [p for p in shown if p in own])), index, len(items),
-        url_pattern, labels)}
-    rolled_paths = [p for p in shown if p not in own]
-    names = {path: (pk, name) for path, pk, name in Organization.objects.filter(
-        path__in=rolled_paths or [""]).values_list("path", "pk", "name")}
-    rows = []
-    for path in shown:
-        if path in own:
-            if path in own_rows:
-                rows.append(own_rows[path])
-            continue
-        pk, name = names[path]
-        url = drill_url(pk)
-        cells: list = [None] * len(items)
-        row_counts = dict.fromkeys(STATES, 0)
-        for n, by_state in children[path]["cells"].items():
-            present = sum(by_state.values())
-            for state, value in by_state.items():
-                row_counts[state] += value
-            done = by_state[DONE]
-            state = DONE if done == present else next(s for s in URGENCY if by_state[s])
-            cells[n] = RolledCell(state, done, present, url, labels[state])
-        rows.append(Row(pk, name, cells, row_counts, path=path, drill_url=url))
-    board = Board(items, rows, columns, totals)
-    return board, paginator_page, len(own) < len(order)
+    parts = board_parts(campaign, user, page=page, rollup=rollup, responsible=responsible, today=today,
+                        section=section, month=month, status=status, under=under, columns=columns)
+    return assemble(parts, drill_url)

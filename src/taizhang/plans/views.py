@@ -369,7 +369,7 @@ def board(request, pk):
 
     def render_body(data, page, rolled_up, rows_html) -> str:
         return render_to_string("plans/includes/board_body.html", {
-            "campaign": campaign, "board": data, "rows_html": rows_html, "level": args["responsible"],
+            "campaign": campaign, "totals": data.totals, "rows_html": rows_html, "level": args["responsible"],
             "args": args, "page": page, "rolled_up": rolled_up, "under": args.get("under"),
             "top_query": top_query.urlencode(), "status_labels": STATUS_LABELS, "sections": sections,
             "months": _months(campaign), "columns": list(zip(data.items, data.column_counts, strict=True)),

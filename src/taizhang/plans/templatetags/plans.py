@@ -49,23 +49,31 @@ def own_campaign_tasks(context):
 
 @register.simple_tag
 def board_rows(board) -> str:
+    """The ``<tr>`` rows of a progress board's body (:func:`board_row_html` joined)."""
+    from django.utils.safestring import mark_safe
+
+    return mark_safe("".join(board_row_html(board.rows)))
+
+
+def board_row_html(rows) -> list[str]:
     """The ``<tr>`` rows of a progress board's body, built in one pass in Python (issue 14:
     the template's per-cell tags and a translation per cell were most of a big board's
     time). Every text that is the same for a whole column or status — the status labels, the
     "已完成" word, the "3/5期" / "12/19个组织" patterns — is translated and escaped once per
     board, not per cell. A cell shows what it counts when it counts more than one
     (:func:`counted`), else its label; its tooltip the status, periods done and deadline
-    (``board.Cell.title``) or organizations done (``rollup.RolledCell.title``)."""
+    (``board.Cell.title``) or organizations done (``rollup.RolledCell.title``). Returns one
+    HTML string per row (``plans.boardcache`` keeps them per row)."""
     from django.utils.html import escape
-    from django.utils.safestring import mark_safe
 
     done_word = _("已完成")
     periods = _("%(done)d/%(total)d期")
     organizations = _("%(done)d/%(total)d个组织")
     labels: dict[str, str] = {}
-    parts: list[str] = []
-    append = parts.append
-    for row in board.rows:
+    html: list[str] = []
+    for row in rows:
+        parts: list[str] = []
+        append = parts.append
         name = escape(row.org_name)
         if row.drill_url:
             url = escape(row.drill_url)
@@ -93,4 +101,5 @@ def board_rows(board) -> str:
                 append(f'<td class="status-{cell.status}"><a href="{escape(cell.url)}" '
                        f'title="{label} · {cell.done}/{cell.total}">{text}</a></td>')
         append(f'<td>{row.counts["done"]}</td><td>{row.counts["overdue"]}</td></tr>')
-    return mark_safe("".join(parts))
+        html.append("".join(parts))
+    return html

@@ -195,3 +195,35 @@ def test_the_cache_can_be_turned_off(client, campaign, office):
     client.force_login(office)
     with override_settings(TAIZHANG_BOARD_CACHE_SECONDS=0):
         assert board_page(client, campaign)[1] and board_page(client, campaign)[1]
+
+
+def test_the_board_export_has_the_boards_cells_in_queries_independent_of_the_branches(
+        client, campaign, office, tree, general):
+    """The Excel export (``views.board_export``) builds every row from ``build_board`` (the
+    reference the page's SQL is tested against above) and ``owing_by_org``: no query per
+    row or cell."""
+    import io
+
+    from openpyxl import load_workbook
+
+    zz, _ = general
+    client.force_login(office)
+
+    def export():
+        with CaptureQueriesContext(connection) as log:
+            response = client.get(reverse("plans:board_export", args=[campaign.pk]))
+            book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return list(book.active.iter_rows(values_only=True)), len(log)
+
+    rows, small = export()
+    board = build_board(campaign, office)
+    assert [row[0] for row in rows[1:]] == [row.org_name for row in board.rows]
+    assert [row[1 + n] or None for row in rows[1:2] for n in range(len(board.items))] == [
+        (f"{c.label} {c.periods}" if c.total > 1 else c.label) if c else None for c in board.rows[0].cells]
+    for n in range(4, 12):
+        BranchFactory(parent=zz, name=f"总支第{n}支部", code=f"ZZ{n}")
+        BranchFactory(parent=tree["committee"], name=f"第{n}党支部", code=f"B{n}")
+    services.publish_plan(campaign)
+    rows, large = export()
+    assert len(rows) - 1 == len(build_board(campaign, office).rows) >= 3 + 16
+    assert large == small
