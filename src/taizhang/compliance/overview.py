@@ -100,7 +100,8 @@ def current_evaluation(root, period: P.Period, today: dt.date) -> StoredEvaluati
     return kept
 
 
-def _summary_key(kept: StoredEvaluation) -> str:
+def summary_key(kept: StoredEvaluation) -> str:
+    """The cache key of the summary read from ``kept`` (its id, last change mark and key)."""
     return f"taizhang:compliance:summary:{kept.pk}:{kept.seen}:{kept.key}"
 
 
@@ -111,14 +112,14 @@ def overview_summary(root, period: P.Period, today: dt.date, first_year) -> tupl
 
     kept = current_evaluation(root, period, today)
     if kept is not None:
-        summary = cache.get(_summary_key(kept))
+        summary = cache.get(summary_key(kept))
         if summary is not None:
             return summary, kept, None
     report = committee_report(root, period, today)
     summary = summarize(report, first_year(root))
     kept = StoredEvaluation.objects.filter(key=evaluation_key(root, period, today)).first()
     if kept is not None:
-        cache.set(_summary_key(kept), summary, SUMMARY_SECONDS)
+        cache.set(summary_key(kept), summary, SUMMARY_SECONDS)
     return summary, kept, report
 
 

@@ -11,14 +11,18 @@ Every page is scoped: the organization asked for must be visible to the user (40
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -30,7 +34,7 @@ from taizhang.orgs.models import Organization, OrgKind
 
 from . import conf, services
 from . import periods as P
-from .overview import drill_page, overview_summary, sort_key
+from .overview import SUMMARY_SECONDS, drill_page, overview_summary, sort_key, summary_key
 from .rules import SEVERITY_LABELS, all_rules
 
 ROOT_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
@@ -121,12 +125,16 @@ def overview(request):
     base = f"?org={root.pk}&period={escape(period.key)}"
     calendar_prefix = reverse("compliance:calendar", args=[0])[:-2]
     rule_ids = {rule.id: str(escape(rule.id)) for rule in summary.rules}
-    rows = []
-    for row in summary.rows:
-        cells = _Cells(row.id, summary.rules, matrix)
-        rows.append({"org": row, "health": health.get(row.id, "green"), "total": by_row.get(row.id, 0),
-                     "cells": cells, "cells_html": _cells_html(base, row.id, cells, rule_ids),
-                     "calendar_url": f"{calendar_prefix}{row.id}/?year={period.start.year}"})
+    rows = [{"org": row, "health": health.get(row.id, "green"), "total": by_row.get(row.id, 0),
+             "cells": _Cells(row.id, summary.rules, matrix),
+             "calendar_url": f"{calendar_prefix}{row.id}/?year={period.start.year}"} for row in summary.rows]
+    # the rows' HTML is kept with the summary (the same organization, period and findings)
+    rows_key = f"{summary_key(kept)}:rows:{translation.get_language()}" if kept is not None else None
+    rows_html = cache.get(rows_key) if rows_key else None
+    if rows_html is None:
+        rows_html = _rows_html(rows, f"?org={localize(root.pk)}&period={escape(period.key)}", base, rule_ids)
+        if rows_key:
+            cache.set(rows_key, rows_html, SUMMARY_SECONDS)
     selected_row = request.GET.get("row")
     selected_rule = request.GET.get("rule")
     row_id = int(selected_row) if selected_row and selected_row.isdigit() else None
@@ -135,7 +143,7 @@ def overview(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "compliance/overview.html", {
-        "rows_html": _rows_html(rows, f"?org={localize(root.pk)}&period={escape(period.key)}"),
+        "rows_html": rows_html,
         "page": page, "drill_total": page.paginator.count, "query_string": query.urlencode(),
         "root": root, "root_options": _root_options(request.user, root), "period": period, "today": today,
         "periods": _period_choices(period, today, summary.first_year), "report": summary, "rows": rows,
@@ -152,13 +160,21 @@ def _root_options(user, root) -> str:
     """The ``<option>`` elements of the organization selector (every organization the user may
     pick, tree order; ``root`` selected), built from plain column values: a province's staff
     may pick among 10,000 branches, whose rendering as model instances through the template
-    took seconds (issue 14)."""
-    kinds = {kind: str(escape(label)) for kind, label in OrgKind.choices}  # translated once, not per option
-    out = []
-    for pk, name, kind in _roots(user).values_list("pk", "name", "kind"):
-        selected = " selected" if pk == root.pk else ""
-        out.append(f'<option value="{pk}"{selected}>{_fast_escape(name)}（{kinds.get(kind) or escape(kind)}）</option>')
-    return mark_safe("".join(out))  # noqa: S308 — names escaped above
+    took seconds (issue 14). Kept in the cache for the user's subtrees until an organization
+    changes (one query: the latest ``updated_at`` and the number of organizations)."""
+    with connection.cursor() as cursor:  # the organizations' version: latest change (indexed) and number
+        cursor.execute(f"SELECT MAX(updated_at), COUNT(*) FROM {Organization._meta.db_table}")
+        stamp = tuple(str(v) for v in cursor.fetchone())
+    key = "taizhang:compliance:roots:" + hashlib.sha256(
+        repr((scope_paths(user), stamp, translation.get_language())).encode()).hexdigest()
+    options = cache.get(key)
+    if options is None:
+        kinds = {kind: str(escape(label)) for kind, label in OrgKind.choices}  # translated once, not per option
+        options = "".join(f'<option value="{pk}">{_fast_escape(name)}（{kinds.get(kind) or escape(kind)}）</option>'
+                          for pk, name, kind in _roots(user).values_list("pk", "name", "kind"))
+        cache.set(key, options, SUMMARY_SECONDS)
+    mark = f'<option value="{root.pk}">'
+    return mark_safe(options.replace(mark, f'<option value="{root.pk}" selected>', 1))  # noqa: S308 — escaped
 
 
 class _Cells:
@@ -187,11 +203,12 @@ def _number():
     return localize if settings.USE_THOUSAND_SEPARATOR else str
 
 
-def _rows_html(rows: list[dict], base: str) -> str:
+def _rows_html(rows: list[dict], base: str, cells_base: str, rule_ids: dict[str, str]) -> str:
     """The matrix rows (``<tr>`` per organization: name linked to its findings, calendar
     link for a branch, health, total, the cells of :func:`_cells_html`), built here with
     the labels translated once: the template's loop over a city's 700 rows took 1 s
-    (issue 14). ``base``: the query string of the organization and period (escaped)."""
+    (issue 14). ``base``, ``cells_base``: the query string of the organization and period
+    (escaped) in the name's and the cells' links; ``rule_ids`` as for :func:`_cells_html`."""
     health_labels = {"red": escape(_("红")), "amber": escape(_("黄")), "green": escape(_("绿"))}
     calendar_label = escape(_("日历"))
     esc, num = _fast_escape, _number()
@@ -205,7 +222,8 @@ def _rows_html(rows: list[dict], base: str) -> str:
                    f'{calendar}</td>\n'
                    f'<td class="health-{health}"><span class="health-dot {health}"></span> '
                    f'{health_labels.get(row["health"], health_labels["green"])}</td>\n'
-                   f'<td><strong>{num(row["total"])}</strong></td>\n{row["cells_html"]}\n</tr>')
+                   f'<td><strong>{num(row["total"])}</strong></td>\n'
+                   f'{_cells_html(cells_base, org.id, row["cells"], rule_ids)}\n</tr>')
     return mark_safe("".join(out))  # noqa: S308 — every value escaped above
 
 

@@ -69,9 +69,8 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
         user, filterset = self.request.user, self.filterset
         filters = dict(filterset.form.cleaned_data) if filterset.is_valid() else {"invalid": True}
         self.root = _rollup_root(user, filterset)
-        self.counts, self.counted = ledger_figures(
-            queryset, user, self.root, filters, self.today,
-            Problem.objects.visible_to(user), Rectification.objects.visible_to(user))
+        problems, measures = Problem.objects.visible_to(user), Rectification.objects.visible_to(user)
+        self.counts, self.counted = ledger_figures(queryset, user, self.root, filters, self.today, problems, measures)
         ids = ledger_queryset(queryset, self.today).values_list("pk", flat=True)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(ids, page_size)
         first = first_page_ids(queryset, page_size, self.today) if page.number == 1 else None
@@ -119,9 +118,7 @@ def _rollup(user, filterset, today=None):
     """Per-unit figures for a superior (``rollup.unit_rollup``) of the ``?org=`` filter's
     organization, else of the user's topmost one; ``None`` without units (issue 12 §1)."""
     root = _rollup_root(user, filterset)
-    if root is None:
-        return None
-    return unit_rollup(root, Problem.objects.visible_to(user), Rectification.objects.visible_to(user), today)
+    return root and unit_rollup(root, Problem.objects.visible_to(user), Rectification.objects.visible_to(user), today)
 
 
 def _review_unit(user):
