@@ -27,7 +27,8 @@ ORG_COLS = ("id", "created_at", "updated_at", "path", "depth", "numchild", "name
             "committee_elected_on")
 MEMBER_COLS = ("id", "created_at", "updated_at", "name", "gender", "birth_date", "joined_on", "status",
                "phone", "is_active", "user_id", "group_id", "org_id")
-POSITION_COLS = ("id", "created_at", "updated_at", "role", "started_on", "ended_on", "member_id", "org_id")
+POSITION_COLS = ("id", "created_at", "updated_at", "role", "started_on", "ended_on", "member_id", "org_id",
+                 "end_reason")
 MEETING_COLS = ("id", "created_at", "updated_at", "date", "kind", "title", "start_time", "end_time", "place",
                 "topics", "minutes", "decisions", "invitees", "notes", "sign_in_enabled", "sign_in_token",
                 "host_id", "org_id", "recorder_id", "team_id", "att_expected", "att_leave",
@@ -144,11 +145,11 @@ def build_members(n: dict, branches: list[Branch], now) -> tuple[int, int]:
         roles = COMMITTEE_ROLES if size >= 30 else [r for r in COMMITTEE_ROLES if r != "deputy_secretary"]
         br.committee = list(br.ids[:len(roles)])
         for pk, role in zip(br.committee, roles, strict=True):
-            posts.append((post_id, now, now, role, br.elected, None, pk, br.id))
+            posts.append((post_id, now, now, role, br.elected, None, pk, br.id, ""))
             post_id += 1
         for g in (0, 1):
             posts.append((post_id, now, now, "group_leader", br.elected, None, br.group_members(g)[-1],
-                          br.groups[g]))
+                          br.groups[g], ""))
             post_id += 1
     copy_rows("orgs_member", MEMBER_COLS, members)
     copy_rows("orgs_position", POSITION_COLS, posts)

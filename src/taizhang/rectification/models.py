@@ -103,6 +103,7 @@ class Problem(OrgScopedModel):
         indexes = [
             models.Index(fields=["source_content_type", "source_object_id"]),
             models.Index(fields=["org", "created_at"]),
+            models.Index(fields=["updated_at"]),  # the ledger's version stamp (ledgercache)
         ]
         constraints = [
             models.UniqueConstraint(fields=["org", "number"], name="problem_number_unique_in_org"),
@@ -237,6 +238,7 @@ class Rectification(OrgScopedModel):
         indexes = [
             models.Index(fields=["org", "status"]),
             models.Index(fields=["status", "effective_due"]),
+            models.Index(fields=["updated_at"]),  # the ledger's version stamp (ledgercache)
         ]
 
     def __str__(self):

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils import timezone
 
 from taizhang.orgs.models import Organization, OrgKind
 from taizhang.orgs.units import child_units, has_units, unit_path
 
-from .ledger import overdue_q
+from .ledger import amber_q, overdue_q
 from .listreview import ROLLUP_LABELS, statuses
 from .models import Problem, Rectification, RectificationStatus
 
@@ -48,26 +48,29 @@ class UnitRow:
 
 
 def unit_rollup(root: Organization, problems=None, measures=None,
-                today: dt.date | None = None) -> tuple[list[UnitRow], UnitRow] | None:
+                today: dt.date | None = None, counted: dict | None = None) -> tuple[list[UnitRow], UnitRow] | None:
     """Rows per child organization of ``root`` (tree order; the root's own first when it has
     any) and the total row, or ``None`` when ``root`` has no child committee (no units).
 
     ``problems`` / ``measures`` are the querysets to count (already scoped to the user;
     default all); only their part in ``root``'s subtree counts. ``today`` decides overdue
     (``ledger.overdue_q``). A child committee's row carries the status of the superior's
-    review of its leadership problem list (``review``, seed 四.2). Five queries at most."""
+    review of its leadership problem list (``review``, seed 四.2). Five queries at most.
+    ``counted``: the grouped counts already computed (``ledgercache.ledger_figures``:
+    {"problems": …, "measures": …}), which saves the two aggregates."""
     children = child_units(root)
     if not has_units(children):
         return None
-    problems = Problem.objects.all() if problems is None else problems
-    measures = Rectification.objects.all() if measures is None else measures
-    today = today or timezone.localdate()
-    below = {"org__path__startswith": root.path}
-    problem_counts = _grouped(problems.filter(**below), root, n=Count("pk"))
-    measure_counts = _grouped(
-        measures.filter(**below), root, total=Count("pk"),
-        closed=Count("pk", filter=Q(status=RectificationStatus.CLOSED)),
-        overdue=Count("pk", filter=overdue_q(today)))
+    if counted is not None:
+        problem_counts, measure_counts = counted["problems"], counted["measures"]
+    else:
+        measures = Rectification.objects.all() if measures is None else measures
+        today = today or timezone.localdate()
+        problem_counts = grouped_problems(problems, root)
+        measure_counts = _grouped(
+            measures.filter(org__path__startswith=root.path), root, total=Count("pk"),
+            closed=Count("pk", filter=Q(status=RectificationStatus.CLOSED)),
+            overdue=Count("pk", filter=overdue_q(today)))
     rows = []
     own = _row(None, root.path, problem_counts, measure_counts)
     if own.problems or own.measures:
@@ -80,6 +83,25 @@ def unit_rollup(root: Organization, problems=None, measures=None,
             row.review = reviewed[row.org.pk]
     total = UnitRow(None, *(sum(getattr(r, f) for r in rows) for f in ("problems", "measures", "closed", "overdue")))
     return rows, total
+
+
+def grouped_problems(problems, root: Organization) -> dict[str, dict]:
+    """{unit path: {"n": problems}} of ``problems`` (default all) under ``root``, one query."""
+    problems = Problem.objects.all() if problems is None else problems
+    return _grouped(problems.filter(org__path__startswith=root.path), root, n=Count("pk"))
+
+
+def unit_counts(queryset, root: Organization, today: dt.date) -> dict[str, dict]:
+    """{unit path: {"total", "overdue", "amber", each status}} of the measures of
+    ``queryset`` grouped by the child of ``root`` they lie under (the root's own under its
+    path; measures outside ``root``'s subtree under ""): the ledger's status counts and the
+    roll-up's measure counts in one aggregate (issue 14)."""
+    unit = Case(When(org__path__startswith=root.path, then=unit_path("org__path", root)),
+                default=Value(""), output_field=CharField())
+    aggregates = {s: Count("pk", filter=Q(status=s)) for s in RectificationStatus.values}
+    return {row.pop("unit"): row for row in queryset.order_by().annotate(unit=unit).values("unit").annotate(
+        total=Count("pk"), overdue=Count("pk", filter=overdue_q(today)), amber=Count("pk", filter=amber_q(today)),
+        **aggregates)}
 
 
 def _grouped(queryset, root: Organization, **aggregates) -> dict[str, dict]:

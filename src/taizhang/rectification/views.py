@@ -33,8 +33,8 @@ from .ledger import (
     group_rows,
     ledger_queryset,
     problems_before,
-    status_counts,
 )
+from .ledgercache import ledger_figures
 from .models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -63,9 +63,14 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
         load only the page's rows with their problems: sorting 100,000 whole rows with their
         texts costs ten times more (benchmarks/bench_rectification.py). The first page is
         read without ordering the whole set (``ledger.first_page_ids``); the paginator's
-        count is the status counts' total (one aggregate for both; issue 14)."""
+        count is the status counts' total, computed with the roll-up's counts and kept
+        until something changes (``ledgercache.ledger_figures``; issue 14)."""
         self.today = timezone.localdate()
-        self.counts = status_counts(queryset, self.today)
+        user, filterset = self.request.user, self.filterset
+        filters = dict(filterset.form.cleaned_data) if filterset.is_valid() else {"invalid": True}
+        self.root = _rollup_root(user, filterset)
+        problems, measures = Problem.objects.visible_to(user), Rectification.objects.visible_to(user)
+        self.counts, self.counted = ledger_figures(queryset, user, self.root, filters, self.today, problems, measures)
         ids = ledger_queryset(queryset, self.today).values_list("pk", flat=True)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(ids, page_size)
         first = first_page_ids(queryset, page_size, self.today) if page.number == 1 else None
@@ -97,20 +102,23 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
             query_string=self.request.GET.urlencode(),
             can_add=_orgs_changeable(self.request.user),
             today=today,
-            rollup=_rollup(self.request.user, self.filterset, today),
+            rollup=None if self.root is None else unit_rollup(self.root, counted=self.counted),
             review_unit=_review_unit(self.request.user),
         )
         return ctx
 
 
+def _rollup_root(user, filterset):
+    """The organization rolled up per unit: the ``?org=`` filter's, else the user's topmost."""
+    root = filterset.form.cleaned_data.get("org") if filterset.is_valid() else None
+    return root or default_root(user)
+
+
 def _rollup(user, filterset, today=None):
     """Per-unit figures for a superior (``rollup.unit_rollup``) of the ``?org=`` filter's
     organization, else of the user's topmost one; ``None`` without units (issue 12 §1)."""
-    root = filterset.form.cleaned_data.get("org") if filterset.is_valid() else None
-    root = root or default_root(user)
-    if root is None:
-        return None
-    return unit_rollup(root, Problem.objects.visible_to(user), Rectification.objects.visible_to(user), today)
+    root = _rollup_root(user, filterset)
+    return root and unit_rollup(root, Problem.objects.visible_to(user), Rectification.objects.visible_to(user), today)
 
 
 def _review_unit(user):

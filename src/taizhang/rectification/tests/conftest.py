@@ -12,6 +12,14 @@ from taizhang.rectification import services
 PASSWORD = "pw-123456!"
 
 
+@pytest.fixture(autouse=True)
+def ledger_computed(settings):
+    """The ledger's figures computed on every request (``ledgercache`` off): these tests
+    write with ``QuerySet.update`` (no ``updated_at``) and count the computing queries;
+    ``test_ledgercache.py`` turns the cache on."""
+    settings.TAIZHANG_LEDGER_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def tree(db):
     tree = build_tree(branches=2, groups=1)

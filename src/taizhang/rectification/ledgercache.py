@@ -1,0 +1,116 @@
+"""The ledger's figures (status counts and the per-unit roll-up) computed once and kept
+(issue 14: at 2,000,000 measures the three aggregates took 5 s of the 6 s page).
+
+:func:`ledger_figures` gives the page's status counts (``ledger.status_counts``) and the
+roll-up's grouped problem and measure counts (``rollup.unit_rollup``):
+
+- computed: when the ledger shows every measure the user sees under the roll-up's root (no
+  filter but ``?org=``), the status counts and the roll-up's measure counts are one
+  aggregate grouped per unit (``rollup.unit_counts``; the measures outside the root, for a
+  user with several subtrees, in a bucket of their own), else two as before; one more
+  for the problems per unit;
+- kept in Django's cache under a key made of the user's subtrees, the filters, today's
+  date (overdue and amber move with it) and a version stamp read every request: the latest
+  ``updated_at`` of measures, problems and organizations (index-only look-ups, one query)
+  and a counter moved by every deletion of a measure or problem (signals below). Every
+  write of the app saves ``updated_at`` (services, importer), so the next request after
+  any change computes afresh. ``TAIZHANG_LEDGER_CACHE_SECONDS`` (default 300; 0 turns the
+  cache off) bounds how long unchanged figures are kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_delete
+
+from taizhang.core.scoping import scope_paths
+from taizhang.orgs.models import Organization
+
+from .models import Problem, Rectification
+
+SECONDS_SETTING = "TAIZHANG_LEDGER_CACHE_SECONDS"
+DEFAULT_SECONDS = 300
+_DELETED_KEY = "taizhang:ledger:deleted"
+_STAMP_SQL = "SELECT " + ", ".join(
+    f"(SELECT MAX(updated_at) FROM {model._meta.db_table})" for model in (Rectification, Problem, Organization))
+
+
+def version_stamp() -> tuple:
+    """(latest ``updated_at`` of measures, problems, organizations; deletions counter): one
+    query of three index-only look-ups (``updated_at`` is indexed on the three tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL)
+        stamps = tuple(str(value) for value in cursor.fetchone())
+    return (*stamps, cache.get(_DELETED_KEY, 0))
+
+
+def _deleted(sender, **kwargs) -> None:
+    """A measure or problem was deleted (``MAX(updated_at)`` does not move): new stamp."""
+    try:
+        cache.incr(_DELETED_KEY)
+    except ValueError:
+        cache.set(_DELETED_KEY, 1, None)
+
+
+post_delete.connect(_deleted, sender=Rectification, dispatch_uid="taizhang-ledger-deleted-measure")
+post_delete.connect(_deleted, sender=Problem, dispatch_uid="taizhang-ledger-deleted-problem")
+
+
+def ledger_figures(queryset, user, root: Organization | None, filters: dict, today: dt.date,
+                   problems=None, measures=None) -> tuple[dict, dict | None]:
+    """(status counts of ``queryset`` as ``ledger.status_counts``, roll-up counts
+    ``{"problems": {unit path: {"n"}}, "measures": {unit path: {"total", "closed",
+    "overdue"}}}`` of ``problems`` / ``measures`` under ``root``, or ``None`` without a
+    root). ``filters``: the ledger's cleaned filter values (a filter other than ``org``
+    keeps the counts and the roll-up apart). From the cache when nothing changed (module
+    docstring): one query then, the stamp; two or three aggregates otherwise."""
+    seconds = int(getattr(settings, SECONDS_SETTING, DEFAULT_SECONDS))
+    key = None
+    if seconds > 0:
+        parts = (scope_paths(user), sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v),
+                 root.pk if root is not None else None, str(today), version_stamp())
+        key = "taizhang:ledger:figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        found = cache.get(key)
+        if found is not None:
+            return found
+    figures = compute_figures(queryset, root, filters, today, problems, measures)
+    if key is not None:
+        cache.set(key, figures, seconds)
+    return figures
+
+
+def compute_figures(queryset, root, filters: dict, today: dt.date, problems=None, measures=None):
+    """:func:`ledger_figures` without the cache."""
+    from .ledger import status_counts
+    from .rollup import grouped_problems, unit_counts
+
+    if root is None:
+        return status_counts(queryset, today), None
+    only_org = not any(v for k, v in filters.items() if k != "org")
+    measures = Rectification.objects.all() if measures is None else measures
+    if only_org:
+        per_unit = unit_counts(queryset, root, today)
+        counts = _sum_counts(per_unit.values())
+        per_unit.pop("", None)
+    else:
+        counts = status_counts(queryset, today)
+        per_unit = unit_counts(measures.filter(org__path__startswith=root.path), root, today)
+    rollup = {"problems": grouped_problems(problems, root),
+              "measures": {unit: {"total": row["total"], "closed": row["closed"], "overdue": row["overdue"]}
+                           for unit, row in per_unit.items()}}
+    return counts, rollup
+
+
+def _sum_counts(rows) -> dict:
+    from .models import RectificationStatus
+
+    names = ["total", "overdue", "amber", *RectificationStatus.values]
+    data = {name: sum(row[name] for row in rows) for name in names}
+    total = data["total"]
+    data["closure_rate"] = round(100 * data[RectificationStatus.CLOSED] / total, 1) if total else 0.0
+    return data
