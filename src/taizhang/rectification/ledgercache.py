@@ -11,8 +11,9 @@ roll-up's grouped problem and measure counts (``rollup.unit_rollup``):
   for the problems per unit;
 - kept in Django's cache under a key made of the user's subtrees, the filters, today's
   date (overdue and amber move with it) and a version stamp read every request: the latest
-  ``updated_at`` of measures, problems and organizations (index-only look-ups, one query)
-  and a counter moved by every deletion of a measure or problem (signals below). Every
+  ``updated_at`` of measures, problems and organizations (index-only look-ups, one query),
+  which a deletion of a measure or problem moves too (signals below: the problem, or the
+  organization, is touched — in the database, so every server process sees it). Every
   write of the app saves ``updated_at`` (services, importer), so the next request after
   any change computes afresh. ``TAIZHANG_LEDGER_CACHE_SECONDS`` (default 300; 0 turns the
   cache off) bounds how long unchanged figures are kept.
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models.signals import post_delete
+from django.utils import timezone
 
 from taizhang.core.scoping import scope_paths
 from taizhang.orgs.models import Organization
@@ -35,30 +37,32 @@ from .models import Problem, Rectification
 
 SECONDS_SETTING = "TAIZHANG_LEDGER_CACHE_SECONDS"
 DEFAULT_SECONDS = 300
-_DELETED_KEY = "taizhang:ledger:deleted"
 _STAMP_SQL = "SELECT " + ", ".join(
     f"(SELECT MAX(updated_at) FROM {model._meta.db_table})" for model in (Rectification, Problem, Organization))
 
 
 def version_stamp() -> tuple:
-    """(latest ``updated_at`` of measures, problems, organizations; deletions counter): one
-    query of three index-only look-ups (``updated_at`` is indexed on the three tables)."""
+    """The latest ``updated_at`` of measures, problems and organizations: one query of three
+    index-only look-ups (``updated_at`` is indexed on the three tables). A deletion moves it
+    too (signals below), in the database, so every server process sees it."""
     with connection.cursor() as cursor:
         cursor.execute(_STAMP_SQL)
-        stamps = tuple(str(value) for value in cursor.fetchone())
-    return (*stamps, cache.get(_DELETED_KEY, 0))
+        return tuple(str(value) for value in cursor.fetchone())
 
 
-def _deleted(sender, **kwargs) -> None:
-    """A measure or problem was deleted (``MAX(updated_at)`` does not move): new stamp."""
-    try:
-        cache.incr(_DELETED_KEY)
-    except ValueError:
-        cache.set(_DELETED_KEY, 1, None)
+def _measure_deleted(sender, instance, **kwargs) -> None:
+    """A measure was deleted (``MAX(updated_at)`` does not move): its problem is touched."""
+    Problem.objects.filter(pk=instance.problem_id).update(updated_at=timezone.now())
 
 
-post_delete.connect(_deleted, sender=Rectification, dispatch_uid="taizhang-ledger-deleted-measure")
-post_delete.connect(_deleted, sender=Problem, dispatch_uid="taizhang-ledger-deleted-problem")
+def _problem_deleted(sender, instance, **kwargs) -> None:
+    """A problem was deleted: its organization is touched (a rare write; the board then
+    computes its page afresh once)."""
+    Organization.objects.filter(pk=instance.org_id).update(updated_at=timezone.now())
+
+
+post_delete.connect(_measure_deleted, sender=Rectification, dispatch_uid="taizhang-ledger-deleted-measure")
+post_delete.connect(_problem_deleted, sender=Problem, dispatch_uid="taizhang-ledger-deleted-problem")
 
 
 def ledger_figures(queryset, user, root: Organization | None, filters: dict, today: dt.date,

@@ -86,3 +86,25 @@ def test_a_filter_other_than_the_organization_keeps_counts_and_rollup_apart(clie
     assert response.context["counts"]["total"] == 3
     # the roll-up counts every measure the user sees, whatever the status filter
     assert _figures(response)[2] == (2, 5, 3, 0)
+
+
+def test_a_deletion_is_seen_by_every_server_process(client, city, staff):  # noqa: F811
+    """Each gunicorn worker keeps its own cache: a deletion in one must reach the others
+    through the database, not through a counter in the deleting process's cache."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from taizhang.rectification import ledgercache
+
+    client.force_login(staff)
+    url = reverse("rectification:ledger")
+    problem = add(city["branches"]["XW"][0], 2)
+    assert client.get(url).context["counts"]["total"] == 2  # kept by the worker serving it
+    other_worker = LocMemCache("another-process", {})
+    real = ledgercache.cache
+    ledgercache.cache = other_worker  # the deletion happens in another process
+    try:
+        Rectification.objects.filter(problem=problem).first().delete()
+    finally:
+        ledgercache.cache = real
+    assert client.get(url).context["counts"]["total"] == 1
+    Problem.objects.get(pk=problem.pk)  # the problem stays
