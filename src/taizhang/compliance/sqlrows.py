@@ -1,0 +1,81 @@
+"""Reading the facts of an evaluation as plain tuples (issue 14): a queryset built with the
+ORM (filters, joins, the subtree) is compiled once and its rows fetched straight from the
+database cursor, without Django's per-row converters and dictionaries — tens of thousands
+of meetings and talks for a city's year.
+
+Dates come back as text on SQLite (:class:`Plain`, no per-row date parser: a year holds
+a few hundred distinct days) and as dates on PostgreSQL; :func:`day` reads either, once
+per distinct value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connections
+from django.db.models import CharField, Func
+
+
+def fetch(queryset) -> list[tuple]:
+    """The rows of ``queryset`` (a ``values_list``) as the database driver returns them: the
+    columns in the SELECT's order (model fields as listed, then annotations), no converters
+    (SQLite gives text for :class:`Plain`, PostgreSQL dates). One query."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except Exception as exc:  # noqa: BLE001 — an empty IN list: no rows, as the ORM says
+        from django.core.exceptions import EmptyResultSet
+
+        if isinstance(exc, EmptyResultSet):
+            return []
+        raise
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class Plain(Func):
+    """A date or time column read without the driver's conversion on SQLite (``CAST … AS
+    TEXT``: "YYYY-MM-DD", "15:00:00"); the column itself elsewhere. Read the value with
+    :func:`day` or :func:`time_of`."""
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra)
+
+
+_DAYS: dict = {}
+_TIMES: dict = {}
+
+
+def day(value) -> dt.date | None:
+    """The date of a :class:`Plain` value ("2023-10-05", a date or None), parsed once per
+    distinct text."""
+    if value is None or type(value) is dt.date:
+        return value
+    found = _DAYS.get(value)
+    if found is None:
+        found = value.date() if isinstance(value, dt.datetime) else dt.date.fromisoformat(value[:10])
+        if len(_DAYS) < 100_000:
+            _DAYS[value] = found
+    return found
+
+
+def time_of(value) -> dt.time | None:
+    """The time of a time column read as text on SQLite ("15:00:00"), a time or None; parsed
+    once per distinct text (an unreadable text is None, as Django's parser would give)."""
+    if value is None or isinstance(value, dt.time):
+        return value
+    if value in _TIMES:
+        return _TIMES[value]
+    from django.utils.dateparse import parse_time
+
+    try:
+        found = parse_time(value)
+    except ValueError:
+        found = None
+    if len(_TIMES) < 10_000:
+        _TIMES[value] = found
+    return found
