@@ -19,6 +19,7 @@ import datetime as dt
 import gc
 import hashlib
 import pickle
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,7 +28,7 @@ from taizhang.orgs.models import Organization
 
 from . import conf, marks
 from . import periods as P
-from .engine import Report, evaluate
+from .engine import Cell, Report, Violation, evaluate
 from .models import FindingsChange, StoredEvaluation, StoredFindings
 from .rules import active_rules
 
@@ -36,14 +37,24 @@ from .rules import active_rules
 FULL_SHARE = 0.3
 
 
-def _dumps(value) -> bytes:
-    # rules pickle by id (``Rule.__reduce__``), findings and cells as plain tuples: no Python
-    # call per object when read back
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+#: A plain tuple read back as a finding / a cell (C calls: no Python frame per object).
+_AS_VIOLATION = partial(tuple.__new__, Violation)
+_AS_CELL = partial(tuple.__new__, Cell)
 
 
-def _loads(data) -> object:
-    return pickle.loads(bytes(data))
+def _dumps(found: dict[str, tuple[list, list]]) -> bytes:
+    """One row's ``{rule id: ([findings], [cells])}`` pickled with the findings and cells as
+    plain tuples (pickled without a Python call each; rules by id, ``Rule.__reduce__``)."""
+    plain = {rule_id: (list(map(tuple, violations)), list(map(tuple, cells)))
+             for rule_id, (violations, cells) in found.items()}
+    return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data) -> dict[str, tuple[list, list]]:
+    """The row kept by :func:`_dumps` (or by the earlier format, findings pickled as
+    themselves), its tuples made findings and cells again."""
+    return {rule_id: (list(map(_AS_VIOLATION, violations)), list(map(_AS_CELL, cells)))
+            for rule_id, (violations, cells) in pickle.loads(bytes(data)).items()}
 
 
 def evaluation_key(root: Organization, period: P.Period, today: dt.date, rule_ids=None) -> str:
