@@ -312,7 +312,7 @@ class Context:
 
         rows = fetch(Attendance.objects.filter(
             self.within("meeting__org"), meeting__kind="branch_committee_meeting", status="present",
-            meeting__date__range=(self.period.start, self.as_of)).values_list("meeting_id", "member_id"))
+            meeting__date__range=(self.period.start, self.as_of)).order_by().values_list("meeting_id", "member_id"))
         result = defaultdict(list)
         for meeting_id, member_id in rows:
             result[meeting_id].append(member_id)
@@ -346,19 +346,23 @@ class Context:
     @cached_property
     def talk_rows(self) -> list[tuple]:
         """Talks of the period (one query), as (org id, party a, party b, purpose, date as read:
-        :func:`.sqlrows.day`) tuples."""
+        :func:`.sqlrows.day`) tuples, in no particular order."""
         from taizhang.records.models import Talk
 
         talks = Talk.objects.filter(org__path__startswith=self.path, date__range=(self.period.start, self.period.end))
         if self._scope is not None:  # those of the rows evaluated and those their people took part in
             people = sorted({*self.members, *(p["member_id"] for p in self.positions)})
             talks = talks.filter(self.within() | Q(party_a_id__in=people) | Q(party_b_id__in=people))
-        return fetch(talks.annotate(day=Plain("date")).values_list("org_id", "party_a_id", "party_b_id", "purpose",
-                                                                  "day"))
+        # order_by(): unordered (partners and days do not depend on it); Meta.ordering (date)
+        # would make SQLite walk the year's talks by date instead of the parties' indexes
+        # when the rows evaluated are few (60 ms instead of 1 ms at city scale)
+        return fetch(talks.order_by().annotate(day=Plain("date"))
+                     .values_list("org_id", "party_a_id", "party_b_id", "purpose", "day"))
 
     @cached_property
     def talks(self) -> list[dict]:
-        """Talks of the period: org, both parties, date, purpose (from :attr:`talk_rows`)."""
+        """Talks of the period: org, both parties, date, purpose (from :attr:`talk_rows`, in no
+        particular order)."""
         return [{"org_id": o, "party_a_id": a, "party_b_id": b, "date": day(d), "purpose": p}
                 for o, a, b, p, d in self.talk_rows]
 
