@@ -28,7 +28,7 @@ from taizhang.orgs.models import Organization
 
 from . import conf, marks
 from . import periods as P
-from .engine import Cell, Report, Violation, evaluate
+from .engine import Cell, Report, Violation, evaluate, without_cyclic_gc
 from .models import FindingsChange, StoredEvaluation, StoredFindings
 from .rules import active_rules
 
@@ -146,12 +146,15 @@ def _store_all(root, period, today, rule_ids, key, top) -> Report:
     """Evaluate the whole subtree and keep it under ``key`` (replacing the evaluations of
     the same root and period kept for another day or other settings)."""
     report = evaluate(root, period, today, rule_ids)
-    per_row = _per_row(report, report.row_of)
+    with without_cyclic_gc():  # tens of thousands of lists and tuples more, no cycles (see there)
+        per_row = _per_row(report, report.row_of)
+        rows = [StoredFindings(row_id=row_id, data=_dumps(found)) for row_id, found in per_row.items()]
     with transaction.atomic():
         StoredEvaluation.objects.filter(root_id=root.pk, key__startswith=f"{root.pk}:{period.key}:").delete()
         kept = StoredEvaluation.objects.create(key=key, root_id=root.pk, seen=top)
-        StoredFindings.objects.bulk_create([StoredFindings(evaluation=kept, row_id=row_id, data=_dumps(found))
-                                            for row_id, found in per_row.items()], batch_size=200)
+        for row in rows:
+            row.evaluation = kept
+        StoredFindings.objects.bulk_create(rows, batch_size=200)
     prune()
     return _assemble(report, per_row)
 
