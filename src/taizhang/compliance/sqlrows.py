@@ -17,6 +17,7 @@ import gc
 from contextlib import contextmanager
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Count, Func, Min
 
@@ -28,12 +29,8 @@ def fetch(queryset) -> list[tuple]:
     compiler = queryset.query.get_compiler(queryset.db)
     try:
         sql, params = compiler.as_sql()
-    except Exception as exc:  # noqa: BLE001 — an empty IN list: no rows, as the ORM says
-        from django.core.exceptions import EmptyResultSet
-
-        if isinstance(exc, EmptyResultSet):
-            return []
-        raise
+    except EmptyResultSet:  # e.g. an empty IN list: no rows, as the ORM would say
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -114,3 +114,10 @@ def test_day_and_time_read_text_and_values():
     assert time_of("08:30") == dt.time(8, 30)
     assert time_of(dt.time(9, 0)) == dt.time(9, 0)
     assert time_of(None) is None and time_of("") is None
+
+
+def test_fetch_of_an_empty_in_list_is_no_rows_without_a_query(django_assert_num_queries):
+    from taizhang.compliance.sqlrows import fetch
+
+    with django_assert_num_queries(0):
+        assert fetch(Member.objects.filter(pk__in=[]).values_list("id")) == []
