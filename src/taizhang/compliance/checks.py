@@ -145,7 +145,7 @@ def org_life(rule: Rule, ctx: Context) -> None:
         if cell.status == DUE and ctx.today >= dt.date(cell.period.start.year, warn_month, warn_day):
             ctx.add(Violation(rule, cell.org_id, ctx.row_of(cell.org_id), period=cell.period, severity=WARNING,
                               message=f"{cell.period.label}尚未召开组织生活会（{warn_month}月{warn_day}日后仍未召开）"))
-    held = [m for m in ctx.meetings if m["kind"] == "organizational_life_meeting"]
+    held = ctx.meetings_by_kind.get("organizational_life_meeting", [])
     if not held:
         return
     from django.contrib.contenttypes.models import ContentType
@@ -156,11 +156,10 @@ def org_life(rule: Rule, ctx: Context) -> None:
     with_problems = set(Problem.objects.filter(source_content_type=meeting_ct,
                                                source_object_id__in=[m["id"] for m in held])
                         .values_list("source_object_id", flat=True))
+    talk_days = ctx.talk_days("before_organizational_life")
     for m in held:
-        before = [t for t in ctx.talks if t["org_id"] == m["org_id"] and t["date"] <= m["date"]
-                  and t["purpose"] == "before_organizational_life"]
         missing = []
-        if not before:
+        if not any(d <= m["date"] for d in talk_days.get(m["org_id"], ())):
             missing.append("会前谈心谈话记录")
         if m["id"] not in with_problems:
             missing.append("会后整改清单（问题清单中来源为本次会议的问题）")
@@ -284,8 +283,9 @@ def _term(rule, ctx, add):
 # --- record checks (16–19) --------------------------------------------------------------------
 
 def _meeting_violation(rule, ctx, m, message):
+    kind = ctx.label(m["kind"])
     ctx.add(Violation(rule, m["org_id"], ctx.row_of(m["org_id"]), period=ctx.month_of(m["date"]),
-                      message=f"{m['date']:%Y-%m-%d} {ctx.label(m['kind'])}：{message}",
+                      message=f"{m['date'].isoformat()} {kind}：{message}",
                       record_url=detail_url("meeting", m["id"]),
                       record_label=m["title"] or ctx.label(m["kind"], "")))
 
@@ -294,9 +294,8 @@ def committee_quorum_facts(ctx: Context, meeting: dict) -> tuple[int, int]:
     """(committee members present, committee size) of a 支委会: the size is the posts of
     the branch held on the meeting day; without posts, the expected attendees."""
     posts = ctx.posts_on(meeting["org_id"], meeting["date"])
-    rows = ctx.committee_attendance.get(meeting["id"], [])
     if posts:
-        present = sum(1 for member_id, status in rows if status == "present" and member_id in posts)
+        present = sum(1 for member_id in ctx.committee_present.get(meeting["id"], ()) if member_id in posts)
         return present, len(posts)
     return meeting["n_present"], meeting["n_expected"]
 
@@ -305,12 +304,18 @@ def quorum(rule: Rule, ctx: Context) -> None:
     """Checks 16–18 on each meeting of the period: ``body`` committee (支委会 quorum),
     general (党员大会 quorum and votes) or election (XJ)."""
     body, fraction = rule.param("body"), float(rule.param("fraction"))
-    for m in ctx.meetings:
+    if body == "committee":
+        meetings = ctx.meetings_by_kind.get("branch_committee_meeting", [])
+    elif body == "general":
+        meetings = ctx.meetings_by_kind.get("branch_general_meeting", [])
+    else:
+        meetings = ctx.meetings
+    for m in meetings:  # in date order, as before
         findings = []
-        if body == "committee" and m["kind"] == "branch_committee_meeting":
+        if body == "committee":
             present, size = committee_quorum_facts(ctx, m)
             findings = quorum_findings(present, size, fraction, who="委员")
-        elif body == "general" and m["kind"] == "branch_general_meeting":
+        elif body == "general":
             findings = quorum_findings(m["n_voting_present"], m["n_voting_expected"], fraction,
                                        who="有表决权的党员")
             findings += vote_findings(ctx.motions.get(m["id"], []), m["n_voting_expected"], fraction)
@@ -325,7 +330,13 @@ def quorum(rule: Rule, ctx: Context) -> None:
 def completeness(rule: Rule, ctx: Context) -> None:
     """Check 19 on each meeting of the period (see :func:`completeness_findings`)."""
     fields = tuple(rule.param("fields"))
+    keys = [(f, f"{f}_id") for f in fields]
+    empty = (None, "")
     for m in ctx.meetings:
+        # the usual complete record, said in a few lookups (the rest as completeness_findings says it)
+        if (m["n_expected"] and not m["n_missing_reason"]
+                and all(m.get(f) not in empty or m.get(f_id) not in empty for f, f_id in keys)):
+            continue
         facts = {**m, "expected": m["n_expected"], "present": m["n_present"],
                  "absent": m["n_expected"] - m["n_present"], "missing_reason": m["n_missing_reason"]}
         findings = completeness_findings(facts, fields)
@@ -339,10 +350,7 @@ def coverage(rule: Rule, ctx: Context) -> None:
     """Check 15 (TZ ch.5): in the year every pair of committee members has talked, and
     every other member has talked with at least one committee member (either direction,
     any purpose). In a year not yet over the gaps are reminders."""
-    partners = defaultdict(set)  # member id → those they talked with (either direction, any org)
-    for t in ctx.talks:
-        partners[t["party_a_id"]].add(t["party_b_id"])
-        partners[t["party_b_id"]].add(t["party_a_id"])
+    partners = ctx.talk_partners  # member id → those they talked with (either direction, any org)
     over = ctx.period.end < ctx.today
     severity = rule.severity if over else REMINDER
     for org in ctx.of_kind(OrgKind.BRANCH):
@@ -381,9 +389,13 @@ def inactivity(rule: Rule, ctx: Context) -> None:
     months = int(rule.param("months"))
     start = ctx.as_of + dt.timedelta(days=1) - relativedelta(months=months)
     active = active_members(start, ctx.as_of, None if ctx.only is None else list(ctx.members))
-    holding = {ctx.row_of(o) for o in Meeting.objects.filter(
-        ctx.within(), date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
-        .distinct()}  # order_by(): Meta.ordering would make DISTINCT return every meeting
+    if start.day == 1 and start >= ctx.period.start and ctx.as_of >= ctx.period.end and ctx.reads_meetings:
+        # whole months of a period that is over: the month counts hold them (no query)
+        holding = {ctx.row_of(o) for (o, _kind, month) in ctx.meeting_counts if month >= start}
+    else:
+        holding = {ctx.row_of(o) for o in Meeting.objects.filter(
+            ctx.within(), date__range=(start, ctx.as_of)).order_by().values_list("org_id", flat=True)
+            .distinct()}  # order_by(): Meta.ordering would make DISTINCT return every meeting
     month = ctx.month_of(ctx.as_of)
     window = f"自 {start:%Y-%m-%d} 至 {ctx.as_of:%Y-%m-%d} 未参加组织生活，也无请假原因记录，请书记了解情况"
     for m in ctx.members.values():

@@ -19,6 +19,7 @@ import datetime as dt
 import gc
 import hashlib
 import pickle
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,7 +28,7 @@ from taizhang.orgs.models import Organization
 
 from . import conf, marks
 from . import periods as P
-from .engine import Report, evaluate
+from .engine import Cell, Report, Violation, evaluate, without_cyclic_gc
 from .models import FindingsChange, StoredEvaluation, StoredFindings
 from .rules import active_rules
 
@@ -36,14 +37,24 @@ from .rules import active_rules
 FULL_SHARE = 0.3
 
 
-def _dumps(value) -> bytes:
-    # rules pickle by id (``Rule.__reduce__``), findings and cells as plain tuples: no Python
-    # call per object when read back
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+#: A plain tuple read back as a finding / a cell (C calls: no Python frame per object).
+_AS_VIOLATION = partial(tuple.__new__, Violation)
+_AS_CELL = partial(tuple.__new__, Cell)
 
 
-def _loads(data) -> object:
-    return pickle.loads(bytes(data))
+def _dumps(found: dict[str, tuple[list, list]]) -> bytes:
+    """One row's ``{rule id: ([findings], [cells])}`` pickled with the findings and cells as
+    plain tuples (pickled without a Python call each; rules by id, ``Rule.__reduce__``)."""
+    plain = {rule_id: (list(map(tuple, violations)), list(map(tuple, cells)))
+             for rule_id, (violations, cells) in found.items()}
+    return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data) -> dict[str, tuple[list, list]]:
+    """The row kept by :func:`_dumps` (or by the earlier format, findings pickled as
+    themselves), its tuples made findings and cells again."""
+    return {rule_id: (list(map(_AS_VIOLATION, violations)), list(map(_AS_CELL, cells)))
+            for rule_id, (violations, cells) in pickle.loads(bytes(data)).items()}
 
 
 def evaluation_key(root: Organization, period: P.Period, today: dt.date, rule_ids=None) -> str:
@@ -135,12 +146,15 @@ def _store_all(root, period, today, rule_ids, key, top) -> Report:
     """Evaluate the whole subtree and keep it under ``key`` (replacing the evaluations of
     the same root and period kept for another day or other settings)."""
     report = evaluate(root, period, today, rule_ids)
-    per_row = _per_row(report, report.row_of)
+    with without_cyclic_gc():  # tens of thousands of lists and tuples more, no cycles (see there)
+        per_row = _per_row(report, report.row_of)
+        rows = [StoredFindings(row_id=row_id, data=_dumps(found)) for row_id, found in per_row.items()]
     with transaction.atomic():
         StoredEvaluation.objects.filter(root_id=root.pk, key__startswith=f"{root.pk}:{period.key}:").delete()
         kept = StoredEvaluation.objects.create(key=key, root_id=root.pk, seen=top)
-        StoredFindings.objects.bulk_create([StoredFindings(evaluation=kept, row_id=row_id, data=_dumps(found))
-                                            for row_id, found in per_row.items()], batch_size=200)
+        for row in rows:
+            row.evaluation = kept
+        StoredFindings.objects.bulk_create(rows, batch_size=200)
     prune()
     return _assemble(report, per_row)
 
