@@ -17,6 +17,9 @@ reading the workbook"), each figure beside a raw baseline measured in the same r
 
     python benchmarks/bench_writes.py [--rows 10000] [--writers 4]
 
+``--writers 0``: only ``ledger_import_10k`` and ``ledger_import_10k_lock`` (the import alone,
+no second import beside writers).
+
 Prints ``figure: NAME VALUE UNIT ratio R goal G met`` (or ``not met``) lines.
 Uses a scratch SQLite database in a temporary folder (``TAIZHANG_VAR_DIR``).
 """
@@ -183,6 +186,12 @@ def main() -> int:
     t_import, result = _timed(import_ledger, path, alone)
     importer.transaction = timed_atomic.transaction
     assert result.ok and result.measures_created == args.rows, result.errors[:3]
+    if args.writers <= 0:
+        print(f"({result.summary()}; reading the workbook {t_read:.2f} s; database {SCRATCH})")
+        figure(f"ledger_import_{n}", round(t_import, 2), "s", t_import / t_read, 3, t_import / t_read <= 3)
+        lock = max(timed_atomic.spans)
+        figure(f"ledger_import_{n}_lock", round(lock, 2), "s", lock / t_import, 1.5, lock <= 1.5)
+        return 0
     writers = Writers(args.writers, others)
     t_beside, result = _timed(writers.run, import_ledger, path, beside)
     assert result.ok and result.measures_created == args.rows, result.errors[:3]

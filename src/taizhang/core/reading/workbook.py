@@ -131,7 +131,7 @@ def _read_xlsx(source, name: str) -> list[Sheet]:
         try:
             if isinstance(source, Path):
                 handle = source.open("rb")
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            workbook = _open_read_only(handle)
         except damaged as exc:
             raise _damaged(name, exc) from exc
         try:
@@ -149,6 +149,42 @@ def _read_xlsx(source, name: str) -> list[Sheet]:
     finally:
         if handle is not source:
             handle.close()
+
+
+def _open_read_only(handle):
+    """``openpyxl.load_workbook(handle, read_only=True, data_only=True)`` without its pass
+    over every sheet for the sheet's size: a sheet without a ``<dimension>`` element (every
+    file openpyxl writes, the ledger export among them) is otherwise parsed twice, and
+    :func:`_stored_values` never asks for the size. ``load_workbook`` itself is the fallback
+    should openpyxl's reader move."""
+    import openpyxl
+
+    try:
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    except ImportError:  # pragma: no cover - another openpyxl layout
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            pass  # min/max row and column stay unknown (None), as after reset_dimensions()
+
+    class Reader(ExcelReader):
+        def read_worksheets(self):
+            # openpyxl's read_worksheets for a read-only workbook, with UnsizedSheet.
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                worksheet = UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+    reader = Reader(handle, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def _damaged(name: str, exc: Exception) -> ReadError:
