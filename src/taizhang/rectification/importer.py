@@ -295,26 +295,33 @@ class _Writer:
                 self.result.problems_created += 1
                 self.note(Problem, org.pk, self.today)
             else:
-                changed = False
-                before = self.changed_problems.get(problem.pk, (copy.copy(problem), None))[0]
+                changes = {}
                 if problem.source_id != source.pk:
-                    problem.source = source
-                    changed = True
+                    changes["source"] = source
                 if prow.category and problem.category != prow.category:
-                    problem.category = prow.category
-                    changed = True
-                if changed:
-                    self.changed_problems[problem.pk] = (before, problem)
+                    changes["category"] = prow.category
+                if changes:
+                    self.changed_problems[problem.pk] = (self.before(self.changed_problems, problem), problem)
+                    for name, value in changes.items():
+                        setattr(problem, name, value)
                     self.result.problems_updated += 1
                 else:
                     self.result.problems_unchanged += 1
             for mrow in prow.measures:
                 self.plan_measure(key, problem, mrow)
 
+    @staticmethod
+    def before(changed: dict, obj):
+        """``obj`` as it was read: the copy taken at its first change (``changed``: pk →
+        (before, after)), else a copy taken now, before it is changed (unchanged rows are
+        not copied)."""
+        return changed[obj.pk][0] if obj.pk in changed else copy.copy(obj)
+
     def note(self, model: type, org_id: int, *days) -> None:
         """Remember a change of ``model`` for :meth:`announce`."""
-        orgs, dates = self.changed.get(model, (set(), set()))
-        self.changed[model] = (orgs | {org_id}, dates | set(days))
+        orgs, dates = self.changed.setdefault(model, (set(), set()))
+        orgs.add(org_id)
+        dates.update(days)
 
     def _links(self, mrow: MeasureRow) -> dict:
         leader = self.leaders.get(_squash(mrow.leader))
@@ -328,23 +335,19 @@ class _Writer:
         if rect is None:
             self.plan_new_measure(key, pkey, problem, mrow)
             return
-        before = self.changed_measures.get(rect.pk, (copy.copy(rect), None))[0]
-        changed = False
+        changes = {}  # field → new value, set on ``rect`` once it is copied as it was
         links = self._links(mrow)
         for name in ("leader_name", "department", "person", "target"):
             value = links.get(name, getattr(mrow, name, ""))
             if value and getattr(rect, name) != value:
-                setattr(rect, name, value)
-                changed = True
+                changes[name] = value
         if links["leader"] and rect.leader_id != links["leader"].pk:
-            rect.leader = links["leader"]
-            changed = True
+            changes["leader"] = links["leader"]
         if mrow.deadline and rect.deadline and mrow.deadline != rect.deadline:
             self.result.warnings.append(LedgerIssue(
                 mrow.row, "整改时限", f"与系统中的时限 {rect.deadline:%Y-%m-%d} 不同，未修改（调整时限请提交延期申请）"))
         elif mrow.deadline and rect.deadline is None:
-            rect.deadline = mrow.deadline
-            changed = True
+            changes["deadline"] = mrow.deadline
         is_closed = rect.status == RectificationStatus.CLOSED
         if mrow.closed != is_closed:
             self.result.warnings.append(LedgerIssue(
@@ -353,11 +356,12 @@ class _Writer:
             self.new_updates.append(self.build[ProgressUpdate](rectification=rect, reported_on=self.today,
                                                    done=mrow.progress, author=self.actor))
             self.note(ProgressUpdate, rect.org_id, self.today)
-            rect.progress, rect.progress_on = mrow.progress, self.today
-            changed = True
-        if changed:
+            changes["progress"], changes["progress_on"] = mrow.progress, self.today
+        if changes:
+            self.changed_measures[rect.pk] = (self.before(self.changed_measures, rect), rect)
+            for name, value in changes.items():
+                setattr(rect, name, value)
             rect.derive_dates()
-            self.changed_measures[rect.pk] = (before, rect)
             self.note(Rectification, rect.org_id, rect.effective_due, self.today)
             self.result.measures_updated += 1
         else:

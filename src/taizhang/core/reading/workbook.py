@@ -119,8 +119,6 @@ def read_workbook(source, name: str | None = None) -> list[Sheet]:
 
 
 def _read_xlsx(source, name: str) -> list[Sheet]:
-    import openpyxl
-
     check_ooxml(source, name)
     damaged = (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError)
     handle = source
