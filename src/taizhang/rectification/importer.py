@@ -30,6 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection, models, transaction
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
 from taizhang.core.audit import audit_actor
@@ -84,6 +87,44 @@ def resolve_orgs(result: LedgerResult, org: Organization) -> None:
         else:
             reason = "有多个同名组织，无法确定" if found else f"不是“{org.name}”或其下级组织"
             result.errors.append(LedgerIssue(prow.row, "所属组织", f"“{prow.org_name}”{reason}"))
+
+
+class _Builder:
+    """Unsaved instances of ``model`` equal to what ``model(**values)`` builds, without
+    ``Model.__init__``'s walk over every field for each row (most of the plan's time for
+    10,000 rows): the defaults are taken once from a blank instance, the values of plain
+    fields are put in the instance's dict, the others (foreign keys by object or id, the
+    status field) go through their descriptors as ``__init__`` sends them. Falls back to
+    ``model(**values)`` when the model has ``pre_init``/``post_init`` receivers or a default
+    that is not an immutable value (shared between rows it would be wrong)."""
+
+    _IMMUTABLE = (str, int, float, bool, dt.date, type(None))
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        blank = model()
+        self.defaults = {k: v for k, v in blank.__dict__.items() if k != "_state"}
+        self.plain = {f.attname for f in model._meta.concrete_fields
+                      if type(getattr(model, f.attname, None)) is DeferredAttribute}
+        self.fast = (not signals.pre_init.has_listeners(model) and not signals.post_init.has_listeners(model)
+                     and all(isinstance(v, self._IMMUTABLE) for v in self.defaults.values())
+                     and set(self.defaults) == {f.attname for f in model._meta.concrete_fields})
+
+    def __call__(self, **values):
+        """A new unsaved instance with ``values`` (field names, as for the constructor)."""
+        if not self.fast:
+            return self.model(**values)
+        obj = self.model.__new__(self.model)
+        state = obj.__dict__
+        state.update(self.defaults)
+        state["_state"] = ModelState()
+        plain = self.plain
+        for name, value in values.items():
+            if name in plain:
+                state[name] = value
+            else:
+                setattr(obj, name, value)
+        return obj
 
 
 Progress = Callable[[int, str], None]
@@ -192,6 +233,7 @@ class _Writer:
         self.events: list[tuple] = []
         # What changed, per model: (org ids, days) for one announcement each.
         self.changed: dict[type, tuple[set, set]] = {}
+        self.build = {model: _Builder(model) for model in (Problem, Rectification, ProgressUpdate)}
 
     # ---- reading and planning (no lock) --------------------------------------------------
 
@@ -244,7 +286,7 @@ class _Writer:
             problem = self.problems.get(key)
             source = self.source(prow.source)
             if problem is None:
-                problem = Problem(
+                problem = self.build[Problem](
                     org=org, number=self.number_for(org.pk, prow.number), source=source,
                     category=prow.category, description=prow.description, remarks=prow.remarks,
                     created_by=self.actor)
@@ -253,26 +295,33 @@ class _Writer:
                 self.result.problems_created += 1
                 self.note(Problem, org.pk, self.today)
             else:
-                changed = False
-                before = self.changed_problems.get(problem.pk, (copy.copy(problem), None))[0]
+                changes = {}
                 if problem.source_id != source.pk:
-                    problem.source = source
-                    changed = True
+                    changes["source"] = source
                 if prow.category and problem.category != prow.category:
-                    problem.category = prow.category
-                    changed = True
-                if changed:
-                    self.changed_problems[problem.pk] = (before, problem)
+                    changes["category"] = prow.category
+                if changes:
+                    self.changed_problems[problem.pk] = (self.before(self.changed_problems, problem), problem)
+                    for name, value in changes.items():
+                        setattr(problem, name, value)
                     self.result.problems_updated += 1
                 else:
                     self.result.problems_unchanged += 1
             for mrow in prow.measures:
                 self.plan_measure(key, problem, mrow)
 
+    @staticmethod
+    def before(changed: dict, obj):
+        """``obj`` as it was read: the copy taken at its first change (``changed``: pk →
+        (before, after)), else a copy taken now, before it is changed (unchanged rows are
+        not copied)."""
+        return changed[obj.pk][0] if obj.pk in changed else copy.copy(obj)
+
     def note(self, model: type, org_id: int, *days) -> None:
         """Remember a change of ``model`` for :meth:`announce`."""
-        orgs, dates = self.changed.get(model, (set(), set()))
-        self.changed[model] = (orgs | {org_id}, dates | set(days))
+        orgs, dates = self.changed.setdefault(model, (set(), set()))
+        orgs.add(org_id)
+        dates.update(days)
 
     def _links(self, mrow: MeasureRow) -> dict:
         leader = self.leaders.get(_squash(mrow.leader))
@@ -286,36 +335,33 @@ class _Writer:
         if rect is None:
             self.plan_new_measure(key, pkey, problem, mrow)
             return
-        before = self.changed_measures.get(rect.pk, (copy.copy(rect), None))[0]
-        changed = False
+        changes = {}  # field → new value, set on ``rect`` once it is copied as it was
         links = self._links(mrow)
         for name in ("leader_name", "department", "person", "target"):
             value = links.get(name, getattr(mrow, name, ""))
             if value and getattr(rect, name) != value:
-                setattr(rect, name, value)
-                changed = True
+                changes[name] = value
         if links["leader"] and rect.leader_id != links["leader"].pk:
-            rect.leader = links["leader"]
-            changed = True
+            changes["leader"] = links["leader"]
         if mrow.deadline and rect.deadline and mrow.deadline != rect.deadline:
             self.result.warnings.append(LedgerIssue(
                 mrow.row, "整改时限", f"与系统中的时限 {rect.deadline:%Y-%m-%d} 不同，未修改（调整时限请提交延期申请）"))
         elif mrow.deadline and rect.deadline is None:
-            rect.deadline = mrow.deadline
-            changed = True
+            changes["deadline"] = mrow.deadline
         is_closed = rect.status == RectificationStatus.CLOSED
         if mrow.closed != is_closed:
             self.result.warnings.append(LedgerIssue(
                 mrow.row, "是否销号", f"系统中为“{rect.get_status_display()}”，未修改（销号须经核验）"))
         if mrow.progress and _squash(mrow.progress) != _squash(rect.progress):
-            self.new_updates.append(ProgressUpdate(rectification=rect, reported_on=self.today,
+            self.new_updates.append(self.build[ProgressUpdate](rectification=rect, reported_on=self.today,
                                                    done=mrow.progress, author=self.actor))
             self.note(ProgressUpdate, rect.org_id, self.today)
-            rect.progress, rect.progress_on = mrow.progress, self.today
-            changed = True
-        if changed:
+            changes["progress"], changes["progress_on"] = mrow.progress, self.today
+        if changes:
+            self.changed_measures[rect.pk] = (self.before(self.changed_measures, rect), rect)
+            for name, value in changes.items():
+                setattr(rect, name, value)
             rect.derive_dates()
-            self.changed_measures[rect.pk] = (before, rect)
             self.note(Rectification, rect.org_id, rect.effective_due, self.today)
             self.result.measures_updated += 1
         else:
@@ -325,7 +371,7 @@ class _Writer:
         status = (RectificationStatus.CLOSED if mrow.closed else
                   RectificationStatus.IN_PROGRESS if mrow.progress else RectificationStatus.OPEN)
         position = self.positions[pkey] = self.positions.get(pkey, 0) + 1
-        rect = Rectification(
+        rect = self.build[Rectification](
             problem=problem, org_id=problem.org_id, position=position, measure=mrow.measure,
             target=mrow.target, kind=mrow.kind, person=mrow.person[:50],
             deadline=mrow.deadline, status=status, progress=mrow.progress,
@@ -337,7 +383,7 @@ class _Writer:
         self.new_measures.append(rect)
         self.note(Rectification, rect.org_id, rect.effective_due, self.today)
         if mrow.progress:
-            self.new_updates.append(ProgressUpdate(rectification=rect, reported_on=self.today,
+            self.new_updates.append(self.build[ProgressUpdate](rectification=rect, reported_on=self.today,
                                                    done=mrow.progress, author=self.actor))
             self.note(ProgressUpdate, rect.org_id, self.today)
         if status != RectificationStatus.OPEN:

@@ -272,6 +272,8 @@ def parse_ledger(path, name: str | None = None, today: dt.date | None = None) ->
         col = columns.get(name)
         return _unneutralise(cells[col].strip()) if col is not None and col < len(cells) else ""
 
+    # 整改时限 cells repeat ("2023.12.31", "12月底前", "长期坚持" …): each text is read once.
+    deadline_cells: dict[str, tuple[str, dt.date | None, str | None]] = {}
     current: ProblemRow | None = None
     for number, cells in rows[last_header + 1:]:
         if not any(cells):
@@ -308,14 +310,16 @@ def parse_ledger(path, name: str | None = None, today: dt.date | None = None) ->
             elif new_problem:
                 result.warnings.append(LedgerIssue(number, "整改措施", "该问题没有整改措施"))
             continue
-        kind, deadline, error = parse_deadline_cell(values.get("deadline", ""), year)
+        raw_deadline = values.get("deadline", "")
+        if raw_deadline not in deadline_cells:
+            deadline_cells[raw_deadline] = parse_deadline_cell(raw_deadline, year)
+        kind, deadline, error = deadline_cells[raw_deadline]
         if error:
             result.errors.append(LedgerIssue(number, "整改时限", error))
         elif values.get("kind") in KIND_WORDS:
             kind = KIND_WORDS[values["kind"]]
         if kind == RectificationKind.DEADLINE and deadline is None and not error:
             result.warnings.append(LedgerIssue(number, "整改时限", "未填写整改时限"))
-        raw_deadline = values.get("deadline", "")
         if deadline and raw_deadline and not re.search(r"(?:19|20)\d{2}", raw_deadline) \
                 and not raw_deadline.isdigit():
             result.warnings.append(LedgerIssue(

@@ -46,6 +46,8 @@ class Sheet:
 
 def cell_text(value) -> str:
     """The text of a cell value as every reader sees it (dates ISO, 3.0 → "3", True → "是")."""
+    if type(value) is str:  # most cells: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -117,49 +119,133 @@ def read_workbook(source, name: str | None = None) -> list[Sheet]:
 
 
 def _read_xlsx(source, name: str) -> list[Sheet]:
+    check_ooxml(source, name)
+    damaged = (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError)
+    handle = source
+    try:
+        # A file object, not the path: openpyxl refuses names not ending in .xlsx. Read-only:
+        # no cell objects; each sheet's XML is parsed once, when it is read (so a damaged
+        # sheet is reported from :func:`_xlsx_sheet`, with the same message).
+        try:
+            if isinstance(source, Path):
+                handle = source.open("rb")
+            workbook = _open_read_only(handle)
+        except damaged as exc:
+            raise _damaged(name, exc) from exc
+        try:
+            sheets = []
+            for worksheet in workbook.worksheets:
+                try:
+                    sheet = _xlsx_sheet(worksheet)
+                except damaged as exc:
+                    raise _damaged(name, exc) from exc
+                if sheet.rows:
+                    sheets.append(sheet)
+            return sheets
+        finally:
+            workbook.close()
+    finally:
+        if handle is not source:
+            handle.close()
+
+
+def _open_read_only(handle):
+    """``openpyxl.load_workbook(handle, read_only=True, data_only=True)`` without its pass
+    over every sheet for the sheet's size: a sheet without a ``<dimension>`` element (every
+    file openpyxl writes, the ledger export among them) is otherwise parsed twice, and
+    :func:`_stored_values` never asks for the size. ``load_workbook`` itself is the fallback
+    should openpyxl's reader move."""
     import openpyxl
 
-    check_ooxml(source, name)
     try:
-        # A file object, not the path: openpyxl refuses names not ending in .xlsx. Not
-        # read_only: merged ranges are only available on normal worksheets.
-        if isinstance(source, Path):
-            with source.open("rb") as handle:
-                workbook = openpyxl.load_workbook(handle, data_only=True)
-        else:
-            workbook = openpyxl.load_workbook(source, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, EOFError) as exc:
-        raise ReadError(f"{name}：文件已损坏或不是 Excel 工作簿，无法读取（{exc}）；"
-                        "请用 WPS 或 Excel 打开后另存为 .xlsx 再上传") from exc
-    try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            sheet = _xlsx_sheet(worksheet)
-            if sheet.rows:
-                sheets.append(sheet)
-        return sheets
-    finally:
-        workbook.close()
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    except ImportError:  # pragma: no cover - another openpyxl layout
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
+
+    class UnsizedSheet(ReadOnlyWorksheet):
+        def _get_size(self):
+            pass  # min/max row and column stay unknown (None), as after reset_dimensions()
+
+    class Reader(ExcelReader):
+        def read_worksheets(self):
+            # openpyxl's read_worksheets for a read-only workbook, with UnsizedSheet.
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                worksheet = UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+    reader = Reader(handle, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
-def _stored_values(sheet):
-    """((row, col), value) of the cells the file stores, 1-based.
+def _damaged(name: str, exc: Exception) -> ReadError:
+    return ReadError(f"{name}：文件已损坏或不是 Excel 工作簿，无法读取（{exc}）；"
+                     "请用 WPS 或 Excel 打开后另存为 .xlsx 再上传")
 
-    Not ``iter_rows()``: it creates every cell of the used rectangle, and sheets formatted
-    down to row 1,048,576 (common in files from WPS) would take minutes. ``_cells`` is
-    openpyxl's own store of the cells it loaded (stable since openpyxl 2.x); the public
-    path is the fallback.
+
+def _stored_values(worksheet) -> tuple[dict[tuple[int, int], object], list[tuple[int, int, int, int]]]:
+    """({(row, col): value} of the cells the file stores with a value, 1-based; merged ranges
+    as (min_row, min_col, max_row, max_col)) of a read-only worksheet.
+
+    The sheet's XML is parsed once by openpyxl's own parser (``WorkSheetParser``, as both
+    its read-only and its normal worksheets do) and only the rows the file stores are seen:
+    not ``iter_rows()`` on a normal worksheet, which creates every cell of the used
+    rectangle (sheets formatted down to row 1,048,576, common in files from WPS, would take
+    minutes), and no cell objects. As a normal worksheet does, a merged range keeps only its
+    top-left cell's value. The public path (``iter_rows(values_only=True)`` without the
+    file's dimensions, merges unknown) is the fallback should the parser move.
     """
-    cells = getattr(sheet, "_cells", None)
-    if isinstance(cells, dict):
-        return [(key, cell.value) for key, cell in cells.items() if cell.value is not None]
-    return [((cell.row, cell.column), cell.value) for row in sheet.iter_rows() for cell in row
-            if cell.value is not None]
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        source = worksheet._get_source
+        workbook = worksheet.parent
+        options = {"data_only": workbook.data_only, "epoch": workbook.epoch,
+                   "date_formats": workbook._date_formats,
+                   "timedelta_formats": workbook._timedelta_formats}
+        strings = worksheet._shared_strings
+    except (ImportError, AttributeError):
+        worksheet.reset_dimensions()
+        values = {(r, c): value for r, row in enumerate(worksheet.iter_rows(values_only=True), start=1)
+                  for c, value in enumerate(row, start=1) if value is not None}
+        return values, []
+    raw: dict[tuple[int, int], object] = {}
+    with source() as src:
+        parser = WorkSheetParser(src, strings, **options)
+        for _number, row in parser.parse():
+            for cell in row:
+                raw[(cell["row"], cell["column"])] = cell["value"]
+    ranges = []
+    for merge in (parser.merged_cells.mergeCell if parser.merged_cells else []):
+        min_col, min_row, max_col, max_row = range_boundaries(merge.ref)
+        ranges.append((min_row, min_col, max_row, max_col))
+        covered = (max_row - min_row + 1) * (max_col - min_col + 1) - 1
+        if covered <= 0:
+            continue
+        if covered < len(raw):
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        raw.pop((r, c), None)
+        else:  # a whole-row or whole-column merge: look at the stored cells instead
+            for r, c in [k for k in raw if min_row <= k[0] <= max_row and min_col <= k[1] <= max_col
+                         and k != (min_row, min_col)]:
+                del raw[(r, c)]
+    return {key: value for key, value in raw.items() if value is not None}, ranges
 
 
 def _xlsx_sheet(worksheet) -> Sheet:
-    values = {key: text for key, value in _stored_values(worksheet) if (text := cell_text(value))}
-    ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in worksheet.merged_cells.ranges]
+    stored, ranges = _stored_values(worksheet)
+    values = {key: text for key, value in stored.items() if (text := cell_text(value))}
     sheet = sheet_from_cells(worksheet.title, values, ranges)
     sheet.hidden = getattr(worksheet, "sheet_state", "visible") != "visible"
     return sheet
@@ -193,10 +279,18 @@ def sheet_from_cells(title: str, values: dict[tuple[int, int], str],
                     merged[(r, c - 1)] = True
     if not grid:
         return Sheet(name=title)
-    width = max((max((i + 1 for i, v in enumerate(cells) if v), default=0) for cells in grid.values()), default=0)
+    width = max(map(_filled_length, grid.values()), default=0)
     rows = [(r, (grid.get(r, []) + [""] * width)[:width]) for r in range(1, max(grid) + 1)]
     return Sheet(name=title, rows=rows, merged=merged,
                  written=[(r, written[r]) for r in sorted(written)])
+
+
+def _filled_length(cells: list[str]) -> int:
+    """The length of ``cells`` without its trailing empty cells."""
+    n = len(cells)
+    while n and not cells[n - 1]:
+        n -= 1
+    return n
 
 
 def _read_biff(data: bytes, name: str) -> list[Sheet]:
