@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import contextmanager
+from unittest import mock
 
 import openpyxl
 
@@ -78,3 +80,23 @@ def lying_xlsx(unpacked_mb: int = 20) -> bytes:
                 blob[at + size_at:at + size_at + 4] = struct.pack("<I", 2000)
             at = blob.find(signature, at + 4)
     return bytes(blob)
+
+
+@contextmanager
+def unpacked_bytes():
+    """Counts the bytes decompressed from any zip member inside the block: yields a list
+    holding that one number. "Refused without unpacking" is asserted on it, not on a time
+    (a timed test fails on a loaded machine)."""
+    total = [0]
+    read, read1 = zipfile.ZipExtFile.read, zipfile.ZipExtFile.read1
+
+    def counted(original):
+        def wrapper(self, *args):
+            data = original(self, *args)
+            total[0] += len(data)
+            return data
+        return wrapper
+
+    with mock.patch.object(zipfile.ZipExtFile, "read", counted(read)), \
+            mock.patch.object(zipfile.ZipExtFile, "read1", counted(read1)):
+        yield total
