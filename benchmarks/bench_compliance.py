@@ -41,6 +41,7 @@ import scale_common  # noqa: E402
 from figures import figure  # noqa: E402
 
 YEAR = "2023"
+RATIO_GOAL, RATIO_GOAL_BRANCHES = "<=5x", 500  # issue 14: "at city scale ≤ 5× the raw count"
 
 
 def measure(scale: float, repeat: int) -> dict:
@@ -155,8 +156,16 @@ def main(argv=None) -> int:
     small, large = results
     n = large["branches"]
     # the goal figure: the year's regulations as a page asks for them, kept and renewed after a change
-    figure(f"regulations_year_{n}_branches_warm", large["warm"], "s", large["warm"] / large["raw_time"], "<=5x")
-    figure(f"regulations_year_{n}_branches_cold", large["cold"], "s", large["cold"] / large["raw_time"], "<=5x")
+    # the ≤5x goal is the issue's "at city scale" (500 branches); on a smaller set the raw
+    # GROUP BY takes a few ms, less than the framework's fixed cost of the evaluation's ~17
+    # queries (~0.8 ms each to build), so there only a page's ≤0.3 s is checked
+    goal = RATIO_GOAL if n >= RATIO_GOAL_BRANCHES else "<=0.3"
+    if n < RATIO_GOAL_BRANCHES:
+        print(f"  (the ≤5x goal is stated at city scale, {RATIO_GOAL_BRANCHES} branches; at {n} branches the raw "
+              f"count ({large['raw_time'] * 1000:.1f} ms) is smaller than the evaluation's fixed cost, so only "
+              f"≤0.3 s is checked)")
+    figure(f"regulations_year_{n}_branches_warm", large["warm"], "s", large["warm"] / large["raw_time"], goal)
+    figure(f"regulations_year_{n}_branches_cold", large["cold"], "s", large["cold"] / large["raw_time"], goal)
     # keeping the findings writes one row per branch (batches of a few hundred): only the
     # evaluation's own queries and the warm run's must not depend on the number of branches
     same = (small["plain_queries"], small["warm_queries"]) == (large["plain_queries"], large["warm_queries"])
