@@ -117,6 +117,19 @@ def test_meeting_form_refuses_too_many_votes_and_writes_nothing(client, secretar
     assert not Meeting.objects.exists()
 
 
+def test_a_motion_row_in_error_is_shown_unfolded(client, secretary, rworld):
+    """New-user pass: only "表决事项填写有误。" showed; the row's own error stayed in the
+    folded 表决事项 section."""
+    branch = rworld["branches"][0]
+    data = {"kind": "branch_committee_meeting", "org": branch.pk, "date": "2023-10-12",
+            "motion-TOTAL_FORMS": "1", "motion-INITIAL_FORMS": "0", "motion-0-title": "事项",
+            "motion-0-kind": "ordinary", "motion-0-yes": "-3", "motion-0-no": "0", "motion-0-abstain": "0"}
+    response = client.post(reverse("records:meeting_add"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Meeting.objects.exists()
+    assert '<details class="mb-3" id="motions" open>' in html
+
+
 def test_meeting_ledger_columns_and_dates(client, secretary, rworld):
     branch = rworld["branches"][0]
     people = rworld["members"][branch.code]
