@@ -74,10 +74,11 @@ class ChooserSelect(QuickSelect):
     """
 
     def __init__(self, attrs=None, choices=(), *, source_url: str, params: dict | None = None,
-                 threshold: int | None = None):
+                 threshold: int | None = None, placeholder: str | None = None):
         super().__init__(attrs, choices)
         self.source_url = source_url
         self.params = params or {}
+        self.placeholder = placeholder  # the search box's hint (default: by name or code)
         self.threshold = threshold
         self.selected = None  # the model instance the field cleaned, if any
 
@@ -104,20 +105,19 @@ class ChooserSelect(QuickSelect):
         chosen = self._chosen(field, queryset, value, rows)
         choices = empty + [(field.prepare_value(o), field.label_from_instance(o)) for o in chosen]
         select = self.render_select(name, value, attrs, choices)
-        params = dict(self.params)
+        # the endpoint answers the chosen value(s), sent along from the select, first and still
+        # selected: a search never drops what was chosen (new-user pass)
+        params = {**self.params, "keep": name}
         if self.allow_multiple_selected:
-            params["keep"] = name  # the endpoint answers the chosen ones (sent along) too
-        url = reverse(self.source_url)
-        if params:
-            url += "?" + urlencode(params, doseq=True)
+            params["multiple"] = 1  # no empty choice among the options
+        url = reverse(self.source_url) + "?" + urlencode(params, doseq=True)
         select_id = (attrs or {}).get("id") or self.attrs.get("id") or name
-        placeholder = _("输入名称或编码查找")
-        include = format_html(' hx-include="#{}"', select_id) if self.allow_multiple_selected else ""
+        placeholder = self.placeholder or _("输入名称或编码查找")
         search = format_html(
             '<input type="search" name="q" form="{}-none" class="form-control form-control-sm mb-1" '
-            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}"{} '
+            'placeholder="{}" aria-label="{}" autocomplete="off" hx-get="{}" hx-include="#{}" '
             'hx-trigger="input changed delay:300ms, search" hx-target="next select" hx-swap="innerHTML">',
-            select_id, placeholder, placeholder, url, include)
+            select_id, placeholder, placeholder, url, select_id)
         return format_html('<div class="chooser">{}{}</div>', search, select)
 
     def _chosen(self, field, queryset, value, fetched=()) -> list:
@@ -144,8 +144,8 @@ class ChooserSelect(QuickSelect):
 class ChooserSelectMultiple(ChooserSelect):
     """:class:`ChooserSelect` for a ``ModelMultipleChoiceField``: above the threshold the
     page carries the chosen rows only; the search box sends the select's chosen values
-    along (``hx-include``, named by ``?keep=``) so the endpoint answers them, still
-    selected, before the matches."""
+    along (``hx-include``, named by ``?keep=``; ``&multiple=1``: no empty choice) so the
+    endpoint answers them, still selected, before the matches."""
 
     allow_multiple_selected = True
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.core.scoping import CHANGE, MANAGE, REVIEW, VIEW
 from taizhang.core.widgets import ChooserSelect, ChooserSelectMultiple
 
-from .models import LeadershipMember, Member, Organization
+from .models import LeadershipMember, Member, Organization, OrgKind
 
 ACTIONS = (VIEW, CHANGE, REVIEW, MANAGE)
 ORG_LABELS = ("code", "kind")
@@ -28,9 +29,13 @@ ORG_LABELS = ("code", "kind")
 
 def org_label(org: Organization, show: str = "code") -> str:
     """"name（code）" (``show="code"``: same-named groups of different branches differ) or
-    "name（kind）" (``show="kind"``: the record forms)."""
-    detail = org.get_kind_display() if show == "kind" else org.code
-    return f"{org.name}（{detail}）"
+    "name（kind）" (``show="kind"``: the record forms), where a Party group also shows its
+    code ("第一党小组（党小组，ZB04-1）": every branch has a 第一党小组)."""
+    if show != "kind":
+        return f"{org.name}（{org.code}）"
+    if org.kind == OrgKind.GROUP:
+        return f"{org.name}（{org.get_kind_display()}，{org.code}）"
+    return f"{org.name}（{org.get_kind_display()}）"
 
 
 MEMBER_LABELS = ("org", "status")
@@ -71,7 +76,7 @@ class OrgChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, kinds=None, action: str | None = None, show: str = "code", **kwargs):
         self.show = show
         # what label_from_instance reads: the widget loads only these (issue 14)
-        self.label_fields = ("name", "kind" if show == "kind" else "code")
+        self.label_fields = ("name", "kind", "code")
         kwargs.setdefault("widget", ChooserSelect(source_url="orgs:choose", params=_params(
             kind=list(kinds or ()), action=action if action != VIEW else None,
             show=show if show != "code" else None)))
@@ -94,7 +99,8 @@ class MemberChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, action: str | None = None, show: str = "org", **kwargs):
         self.show = show
         kwargs.setdefault("widget", ChooserSelect(source_url="orgs:choose_members", params=_params(
-            action=action if action != VIEW else None, show=show if show != "org" else None)))
+            action=action if action != VIEW else None, show=show if show != "org" else None),
+            placeholder=_("输入姓名查找")))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
@@ -113,7 +119,8 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
     def __init__(self, *args, action: str | None = None, **kwargs):
         kwargs.setdefault("widget", ChooserSelectMultiple(
-            source_url="orgs:choose_members", params=_params(action=action if action != VIEW else None)))
+            source_url="orgs:choose_members", params=_params(action=action if action != VIEW else None),
+            placeholder=_("输入姓名查找")))
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):

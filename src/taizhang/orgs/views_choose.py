@@ -25,7 +25,7 @@ def _answer(request, rows: list[dict], kept: list[dict], nothing: str):
     else JSON ``{"results": rows}``."""
     if request.headers.get("HX-Request") == "true":
         kept_ids = {str(r["id"]) for r in kept}
-        empty = [] if "keep" in request.GET else [("", "---------")]
+        empty = [] if request.GET.get("multiple") else [("", "---------")]
         choices = empty + [(r["id"], r["text"]) for r in kept] + [
             (r["id"], r["text"]) for r in rows if str(r["id"]) not in kept_ids]
         html = render_options(choices, kept_ids)
@@ -36,9 +36,9 @@ def _answer(request, rows: list[dict], kept: list[dict], nothing: str):
 
 
 def _kept_ids(request) -> list[int]:
-    """The chosen values a multiple chooser sends along (``?keep=NAME&NAME=1&NAME=2``)."""
+    """The chosen values a chooser sends along (``?keep=NAME&NAME=1&NAME=2``)."""
     name = request.GET.get("keep")
-    if not name:
+    if not name or name in ("q", "keep", "kind", "action", "show", "multiple"):
         return []
     return [int(v) for v in request.GET.getlist(name)[:200] if v.isdigit() and len(v) < 12]
 
@@ -46,13 +46,14 @@ def _kept_ids(request) -> list[int]:
 @login_required
 @require_GET
 def choose(request):
-    """``GET /orgs/choose/?q=TEXT[&kind=branch…][&action=change][&show=kind]``: up to 20
+    """``GET /orgs/choose/?q=TEXT[&kind=branch…][&action=change][&show=kind][&keep=NAME&NAME=ID]``: up to 20
     organizations the user may see (or may ``action``) whose name or code contains ``q``
     (all of them, in tree order, without ``q``), optionally of the given kinds, labelled
     "name（code）" (or "name（kind）"). The search box of ``core.widgets.ChooserSelect`` (an
     htmx request) gets ``<option>`` elements to put into its select; anything else gets
-    JSON ``{"results": [{"id", "name", "code", "text"}]}``. Scoped like every page: another
-    unit's organizations never appear."""
+    JSON ``{"results": [{"id", "name", "code", "text"}]}``. The chosen organization a
+    chooser sends along (``keep``) comes first, still selected, if in scope. Scoped like
+    every page: another unit's organizations never appear."""
     action = request.GET.get("action") if request.GET.get("action") in ACTIONS else VIEW
     show = request.GET.get("show") if request.GET.get("show") in ORG_LABELS else "code"
     orgs = Organization.objects.restrict(request.user, action)
@@ -62,9 +63,14 @@ def choose(request):
     text = _search_text(request)
     if text:
         orgs = orgs.filter(Q(name__icontains=text) | Q(code__icontains=text))
-    rows = [{"id": o.pk, "name": o.name, "code": o.code, "text": org_label(o, show)}
-            for o in orgs.only("pk", "name", "code", "kind")[:CHOOSER_RESULTS]]
-    return _answer(request, rows, [], _("没有匹配的组织"))
+    def row(o):
+        return {"id": o.pk, "name": o.name, "code": o.code, "text": org_label(o, show)}
+
+    kept_ids = _kept_ids(request)
+    scoped = Organization.objects.restrict(request.user, action)
+    kept = [row(o) for o in scoped.filter(pk__in=kept_ids).only("pk", "name", "code", "kind")] if kept_ids else []
+    rows = [row(o) for o in orgs.only("pk", "name", "code", "kind")[:CHOOSER_RESULTS]]
+    return _answer(request, rows, kept, _("没有匹配的组织"))
 
 
 @login_required

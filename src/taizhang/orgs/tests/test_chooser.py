@@ -96,7 +96,7 @@ def test_above_the_threshold_the_page_carries_a_search_box_and_the_chosen_org(cl
     html = response.content.decode()
     assert html.count("<option") < 20
     assert len(response.content) < 60_000
-    assert 'hx-get="/orgs/choose/?kind=general_branch&amp;kind=branch"' in html
+    assert 'hx-get="/orgs/choose/?kind=general_branch&amp;kind=branch&amp;keep=org" hx-include="#id_org"' in html
     assert 'form="id_org-none"' in html  # the search box is not part of the filter form
 
     chosen = Organization.objects.get(code="ZX0777")

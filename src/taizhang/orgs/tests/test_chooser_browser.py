@@ -68,4 +68,9 @@ def test_a_lecture_form_finds_speakers_by_typing_and_keeps_the_chosen_ones(brows
     assert co.locator("option").all_inner_texts() == ["张二（第1党支部）", "李三（第1党支部）"]
     assert co.locator("option:checked").all_inner_texts() == ["张二（第1党支部）"]  # still chosen
     assert page.locator("#id_speaker option:checked").inner_text() == "赵五（第2党支部）"
+    speaker_search = page.locator("#id_speaker").locator("xpath=preceding-sibling::input")
+    speaker_search.fill("张")  # a new search keeps the speaker chosen (new-user pass)
+    page.locator("#id_speaker option", has_text="张一").wait_for(state="attached")
+    assert page.locator("#id_speaker option:checked").inner_text() == "赵五（第2党支部）"
+    assert speaker_search.get_attribute("placeholder") == "输入姓名查找"
     page.close()

@@ -43,7 +43,7 @@ def test_the_member_search_is_scoped_and_labelled(client, tree, staff, secretary
 
 def test_a_multiple_chooser_keeps_its_chosen_members_in_scope(client, staff, secretary_a, people):
     li5 = people["li5"].pk
-    url = reverse("orgs:choose_members") + f"?keep=co&co={li5}&co=99999999999999&q=张"
+    url = reverse("orgs:choose_members") + f"?keep=co&multiple=1&co={li5}&co=99999999999999&q=张"
     client.force_login(staff)
     html = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert re.findall(r'<option value="(\d*)"( selected)?', html) == [
@@ -78,8 +78,9 @@ def test_the_new_meeting_form_stays_small_as_members_grow(client, tree, staff, p
     large = client.get(url).content.decode()
     for html in (small, large):
         assert _options(html, "host") == [""] and _options(html, "recorder") == [""]
-        assert 'hx-get="/orgs/choose/members/"' in html
-        assert 'hx-get="/orgs/choose/?action=change&amp;show=kind"' in html
+        assert 'hx-get="/orgs/choose/members/?keep=host" hx-include="#id_host"' in html
+        assert 'placeholder="输入姓名查找"' in html
+        assert 'hx-get="/orgs/choose/?action=change&amp;show=kind&amp;keep=org"' in html
     # the attendance checklist shows the default branch's members; the selects add nothing
     assert large.count("<option") == small.count("<option")
     settings.TAIZHANG_CHOOSER_THRESHOLD = 200
@@ -109,6 +110,27 @@ def test_co_speakers_render_the_chosen_ones_and_send_them_with_the_search(tree, 
     form.is_valid()
     assert "co_speakers" not in form.errors
     html = str(form["co_speakers"])
-    assert "multiple" in html and 'hx-include="#id_co_speakers"' in html and "keep=co_speakers" in html
+    assert "multiple" in html and 'hx-include="#id_co_speakers"' in html and "keep=co_speakers&amp;multiple=1" in html
     assert re.findall(r'<option value="(\d+)" selected', html) == [str(pk) for pk in chosen]
     assert "张三" not in html
+
+
+def test_a_single_chooser_keeps_its_choice_through_a_search(client, tree, staff, people):
+    """New-user pass: typing in a chosen 主讲人's search box dropped the choice."""
+    li5 = people["li5"].pk
+    client.force_login(staff)
+    html = client.get(reverse("orgs:choose_members") + f"?keep=speaker&speaker={li5}&q=张",
+                      headers={"HX-Request": "true"}).content.decode()
+    assert re.findall(r'<option value="(\d*)"( selected)?', html) == [
+        ("", ""), (str(li5), " selected"), (str(people["zhang3"].pk), ""), (str(people["zhang4"].pk), "")]
+    group = tree["groups"]["ZB02"][0]
+    html = client.get(reverse("orgs:choose") + f"?keep=org&org={group.pk}&q=第1党支部&show=kind",
+                      headers={"HX-Request": "true"}).content.decode()
+    assert f'<option value="{group.pk}" selected>第1党小组（党小组，ZB02-1）</option>' in html
+    assert "第1党支部（党支部）" in html
+
+
+def test_same_named_groups_differ_by_code_in_the_record_forms(client, tree, staff):
+    client.force_login(staff)
+    rows = client.get(reverse("orgs:choose") + "?q=第1党小组&show=kind").json()["results"]
+    assert [r["text"] for r in rows] == ["第1党小组（党小组，ZB01-1）", "第1党小组（党小组，ZB02-1）"]

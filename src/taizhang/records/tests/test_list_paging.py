@@ -115,5 +115,5 @@ def test_meeting_list_of_a_city_has_a_search_box_not_1500_options(client, rworld
     html = response.content.decode()
     assert html.count("<option") < 30 and len(response.content) < 60_000
     assert f'<option value="{branch.pk}" selected>{branch.name}（{branch.code}）</option>' in html
-    assert 'hx-get="/orgs/choose/"' in html
+    assert 'hx-get="/orgs/choose/?keep=org"' in html
     assert "会议002" in html
