@@ -5,6 +5,8 @@ and upload forms state the limit beside their file field."""
 import io
 from wsgiref.util import setup_testing_defaults
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 
 from taizhang.orgs.tests.factories import UserFactory, build_tree, grant
@@ -16,6 +18,9 @@ class Unreadable(io.RawIOBase):
 
 
 def _call(app, **environ):
+    """``app`` called as a WSGI server would, without closing the test's database connection
+    at the request's start and end (as Django's test client does: on PostgreSQL the closed
+    connection had made the page a 500)."""
     setup_testing_defaults(environ)
     environ.setdefault("wsgi.input", Unreadable())
     seen = {}
@@ -23,7 +28,15 @@ def _call(app, **environ):
     def start_response(status, headers):
         seen["status"], seen["headers"] = status, dict(headers)
 
-    body = b"".join(app(environ, start_response))
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = app(environ, start_response)
+        body = b"".join(response)
+        getattr(response, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return seen["status"], seen["headers"], body.decode()
 
 
