@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from taizhang.core.models import Event
-from taizhang.orgs.models import Organization, OrgKind
+from taizhang.orgs.models import Organization
 
 from .registry import EMAIL, NOTICE, Message, RoleDirectory, RunContext, reminder_kind
 
@@ -79,15 +79,10 @@ def _extension_decided(ctx: RunContext):
 
 
 def deciding_org(org: Organization) -> Organization:
-    """The organization whose office decides a measure of ``org``'s extension: ``org`` when
-    a committee, else its nearest committee ancestor (else the tree's root): deciding
-    extensions needs "review", which committee offices hold (``core.scoping``)."""
-    if org.kind == OrgKind.COMMITTEE:
-        return org
-    step = Organization.steplen
-    prefixes = [org.path[:end] for end in range(step, len(org.path), step)]
-    found = Organization.objects.filter(path__in=prefixes, kind=OrgKind.COMMITTEE).order_by("-depth").first()
-    return found or Organization.objects.filter(path=org.path[:step]).first() or org
+    """The organization whose office decides a measure of ``org``'s extension: its nearest
+    committee (``Organization.nearest_committee``): deciding extensions needs "review",
+    which committee offices hold (``core.scoping``)."""
+    return org.nearest_committee()
 
 
 def _mark_waiting_read(kind: str, target) -> None:

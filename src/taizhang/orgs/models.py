@@ -71,6 +71,17 @@ class Organization(MP_Node, TimeStampedModel):
     def is_branch(self) -> bool:
         return self.kind == OrgKind.BRANCH
 
+    def nearest_committee(self) -> "Organization":
+        """This organization when it is a committee, else its nearest committee ancestor
+        (else the tree's root, else itself): the committee whose office decides for it — a
+        measure's extension, a role model's selection. One query at most."""
+        if self.kind == OrgKind.COMMITTEE:
+            return self
+        step = Organization.steplen
+        prefixes = [self.path[:end] for end in range(step, len(self.path), step)]
+        found = Organization.objects.filter(path__in=prefixes, kind=OrgKind.COMMITTEE).order_by("-depth").first()
+        return found or Organization.objects.filter(path=self.path[:step]).first() or self
+
 
 class MemberStatus(models.TextChoices):
     FULL = "full", _("正式党员")

@@ -29,7 +29,7 @@ from django.utils import timezone
 from taizhang.core import sources
 from taizhang.core.scoping import CHANGE, REVIEW, can
 from taizhang.core.status import apply_transition
-from taizhang.orgs.models import Organization, OrgKind
+from taizhang.orgs.models import Organization
 from taizhang.records.services import audit_actor, member_belongs
 
 from .models import EDITABLE_STATUSES, NomineeKind, Objection, RoleModel, RoleModelStatus
@@ -49,14 +49,9 @@ def _require(actor, action: str, org) -> None:
 
 
 def selecting_committee(org: Organization) -> Organization:
-    """The committee that selects ``org``'s nominations: ``org`` itself when it is a
-    committee, else its nearest committee ancestor (else the tree's root)."""
-    if org.kind == OrgKind.COMMITTEE:
-        return org
-    step = Organization.steplen
-    prefixes = [org.path[:end] for end in range(step, len(org.path), step)]
-    found = Organization.objects.filter(path__in=prefixes, kind=OrgKind.COMMITTEE).order_by("-depth").first()
-    return found or Organization.objects.filter(path=org.path[:step]).first() or org
+    """The committee that selects ``org``'s nominations: its nearest committee
+    (``Organization.nearest_committee``)."""
+    return org.nearest_committee()
 
 
 def _evidence_keys(obj: RoleModel) -> tuple[set, set]:
