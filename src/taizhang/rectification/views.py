@@ -29,12 +29,11 @@ from .filtersets import LedgerFilterSet, ProblemFilterSet
 from .forms import CompleteForm, ExtensionForm, MeasureForm, ProblemForm, TransitionForm, UpdateForm
 from .ledger import (
     LEDGER_RELATED,
-    first_page_ids,
     group_rows,
     ledger_queryset,
     problems_before,
 )
-from .ledgercache import ledger_figures
+from .ledgercache import first_page, ledger_figures, read_stamp
 from .models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -70,10 +69,13 @@ class LedgerView(ScopedQuerysetMixin, FilterView):
         filters = dict(filterset.form.cleaned_data) if filterset.is_valid() else {"invalid": True}
         self.root = _rollup_root(user, filterset)
         problems, measures = Problem.objects.visible_to(user), Rectification.objects.visible_to(user)
-        self.counts, self.counted = ledger_figures(queryset, user, self.root, filters, self.today, problems, measures)
+        stamp = read_stamp()
+        self.counts, self.counted = ledger_figures(queryset, user, self.root, filters, self.today, problems,
+                                                   measures, stamp=stamp)
         ids = ledger_queryset(queryset, self.today).values_list("pk", flat=True)
         paginator, page, page_ids, is_paginated = super().paginate_queryset(ids, page_size)
-        first = first_page_ids(queryset, page_size, self.today) if page.number == 1 else None
+        first = first_page(queryset, user, self.root, filters, self.today, page_size,
+                           stamp=stamp) if page.number == 1 else None
         page_ids = list(page_ids) if first is None else first
         loaded = Rectification.objects.select_related(*LEDGER_RELATED).in_bulk(page_ids)
         return paginator, page, [loaded[pk] for pk in page_ids], is_paginated

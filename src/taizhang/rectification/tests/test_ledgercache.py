@@ -108,3 +108,19 @@ def test_a_deletion_is_seen_by_every_server_process(client, city, staff):  # noq
         ledgercache.cache = real
     assert client.get(url).context["counts"]["total"] == 1
     Problem.objects.get(pk=problem.pk)  # the problem stays
+
+
+def test_the_first_page_is_kept_until_something_changes(client, city, staff):  # noqa: F811
+    """The first page's count per organization reads every measure of the set (1.8 s at the
+    province's 2,000,000): it is kept with the figures and follows every change."""
+    client.force_login(staff)
+    url = reverse("rectification:ledger")
+    problem = add(city["branches"]["XW"][0], 2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        first = client.get(url)
+    assert not [q["sql"] for q in kept.captured_queries
+                if "GROUP BY" in q["sql"] and "rectification_rectification" in q["sql"]]
+    assert len(first.context["object_list"]) == 2
+    services.add_measure(problem, measure="新增措施", deadline=dt.date(2030, 3, 1))
+    assert [m.measure for m in client.get(url).context["object_list"]][-1] == "新增措施"
